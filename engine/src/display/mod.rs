@@ -1,0 +1,1 @@
+//! Printing materialized frames the way pandas does. STUB.

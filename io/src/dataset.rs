@@ -1,0 +1,302 @@
+//! A set of files read as one frame: listing, schema, partitions, pruning.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{new_null_array, Array, ArrayRef, RecordBatch, RecordBatchOptions};
+use arrow::datatypes::{Field, Schema, SchemaRef};
+use rusk_ops::expr::{evaluate_predicate, Expr};
+use rusk_ops::{Error, Result};
+
+use crate::csv::{CsvOptions, CsvSource};
+use crate::listing::{self, SourceFile};
+use crate::metrics::ScanMetrics;
+use crate::parquet::{ParquetOptions, ParquetSource};
+
+/// The format of a dataset's files and the options to read them with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileFormat {
+    /// Delimited text.
+    Csv(CsvOptions),
+    /// Apache Parquet.
+    Parquet(ParquetOptions),
+}
+
+impl FileFormat {
+    /// `"csv"` or `"parquet"`, as `explain` prints it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FileFormat::Csv(_) => "csv",
+            FileFormat::Parquet(_) => "parquet",
+        }
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        match self {
+            FileFormat::Csv(_) => &["csv", "tsv", "txt"],
+            FileFormat::Parquet(_) => &["parquet", "parq"],
+        }
+    }
+}
+
+/// Which part of a file one partition reads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PartitionRange {
+    /// CSV: the lines that start in `start..end` (bytes; the header is read separately).
+    Bytes {
+        /// First byte (inclusive).
+        start: u64,
+        /// Last byte (exclusive).
+        end: u64,
+    },
+    /// Parquet: these row groups, in order.
+    RowGroups(Vec<usize>),
+}
+
+/// One partition of a scan: a part of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScanPartition {
+    /// Index into [`Dataset::files`].
+    pub file: usize,
+    /// The part of the file.
+    pub range: PartitionRange,
+}
+
+/// What [`Dataset::prune`] kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pruned {
+    /// The partitions left to read, in order.
+    pub partitions: Vec<ScanPartition>,
+    /// Files kept and in all.
+    pub files: (usize, usize),
+    /// Parquet row groups kept and in all (`None` for CSV).
+    pub row_groups: Option<(usize, usize)>,
+}
+
+/// The format-specific half of a dataset (see `csv::CsvSource`, `parquet::ParquetSource`).
+pub(crate) trait Source: Send + Sync + fmt::Debug {
+    /// The merged schema of the files' own columns (no hive columns).
+    fn schema(&self) -> SchemaRef;
+    /// Every partition, before pruning.
+    fn partitions(&self) -> Vec<ScanPartition>;
+    /// `part` less what `filters` (all must hold) rule out by statistics;
+    /// `None` when nothing of it can match. Must never drop a matching row.
+    fn prune(&self, part: &ScanPartition, filters: &[Expr]) -> Result<Option<ScanPartition>>;
+    /// Reads `part`, keeping the file columns at `projection` (indices into
+    /// [`Source::schema`], in that order), cast to the merged types, with
+    /// null columns for those the file lacks.
+    fn read(&self, part: &ScanPartition, projection: &[usize], metrics: &ScanMetrics) -> Result<RecordBatch>;
+    /// Row groups in all (Parquet only).
+    fn row_group_count(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// Files of one format read as one frame, cut into partitions.
+pub struct Dataset {
+    path: PathBuf,
+    format: FileFormat,
+    files: Vec<SourceFile>,
+    schema: SchemaRef,
+    hive_columns: Vec<String>,
+    source: Box<dyn Source>,
+    metrics: Arc<ScanMetrics>,
+}
+
+impl fmt::Debug for Dataset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dataset")
+            .field("path", &self.path)
+            .field("format", &self.format.name())
+            .field("files", &self.files.len())
+            .finish()
+    }
+}
+
+impl Dataset {
+    /// Lists the files at `path` (a file, a glob or a directory, searched
+    /// recursively, sorted by name), reads or infers their schemas and merges
+    /// them, and plans the partitions.
+    ///
+    /// # Errors
+    /// [`Error::PathNotFound`], [`Error::NoFiles`], [`Error::SchemaConflict`],
+    /// and the read errors of the files' headers or footers.
+    pub fn open(path: impl AsRef<Path>, format: FileFormat) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let files = listing::list_files(&path, format.extensions())?;
+        let source: Box<dyn Source> = match &format {
+            FileFormat::Csv(opts) => Box::new(CsvSource::open(&files, opts.clone())?),
+            FileFormat::Parquet(opts) => Box::new(ParquetSource::open(&files, opts.clone())?),
+        };
+        let hive = listing::hive_schema(&files)?;
+        let file_schema = source.schema();
+        let mut fields: Vec<Arc<Field>> = file_schema.fields().iter().cloned().collect();
+        let mut hive_columns = Vec::new();
+        for field in hive.fields() {
+            if file_schema.field_with_name(field.name()).is_err() {
+                hive_columns.push(field.name().clone());
+                fields.push(Arc::clone(field));
+            }
+        }
+        let schema = Arc::new(Schema::new(fields));
+        Ok(Dataset { path, format, files, schema, hive_columns, source, metrics: Arc::default() })
+    }
+
+    /// The path as the user gave it.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The format and its options.
+    pub fn format(&self) -> &FileFormat {
+        &self.format
+    }
+
+    /// The files, sorted by path.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// The frame's schema: the files' merged columns, then hive partition columns.
+    pub fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.schema)
+    }
+
+    /// The columns that come from `key=value` directory names.
+    pub fn hive_columns(&self) -> &[String] {
+        &self.hive_columns
+    }
+
+    /// Every partition, before pruning.
+    pub fn partitions(&self) -> Vec<ScanPartition> {
+        self.source.partitions()
+    }
+
+    /// What the scans of this dataset have read so far.
+    pub fn metrics(&self) -> &ScanMetrics {
+        &self.metrics
+    }
+
+    /// Drops the partitions (files, row groups) that `filters` (conjuncts that
+    /// must all hold) rule out: hive partitions by their directory values,
+    /// Parquet row groups by their min/max statistics. Never drops a row that
+    /// matches; the filter still runs on what is read.
+    ///
+    /// # Errors
+    /// Errors of evaluating the filters on hive values.
+    pub fn prune(&self, filters: &[Expr]) -> Result<Pruned> {
+        let hive_set: std::collections::BTreeSet<&str> = self.hive_columns.iter().map(String::as_str).collect();
+        let (hive_filters, file_filters): (Vec<&Expr>, Vec<&Expr>) = filters
+            .iter()
+            .partition(|f| {
+                let cols = f.columns();
+                !cols.is_empty() && cols.iter().all(|c| hive_set.contains(c.as_str()))
+            });
+        let file_filters: Vec<Expr> = file_filters
+            .into_iter()
+            .filter(|f| f.columns().iter().all(|c| !hive_set.contains(c.as_str())))
+            .cloned()
+            .collect();
+        let mut keep_file = vec![true; self.files.len()];
+        if !hive_filters.is_empty() {
+            for (i, keep) in keep_file.iter_mut().enumerate() {
+                let batch = self.hive_batch(i, 1)?;
+                for filter in &hive_filters {
+                    let mask = evaluate_predicate(filter, &batch)?;
+                    if !(mask.is_valid(0) && mask.value(0)) {
+                        *keep = false;
+                        break;
+                    }
+                }
+            }
+        }
+        let mut partitions = Vec::new();
+        let mut row_groups_kept = 0;
+        for part in self.source.partitions() {
+            if !keep_file[part.file] {
+                continue;
+            }
+            if let Some(kept) = self.source.prune(&part, &file_filters)? {
+                if let PartitionRange::RowGroups(rgs) = &kept.range {
+                    row_groups_kept += rgs.len();
+                }
+                partitions.push(kept);
+            }
+        }
+        let mut files_kept: Vec<usize> = partitions.iter().map(|p| p.file).collect();
+        files_kept.dedup();
+        let row_groups = self.source.row_group_count().map(|all| (row_groups_kept, all));
+        Ok(Pruned { partitions, files: (files_kept.len(), self.files.len()), row_groups })
+    }
+
+    /// Reads one partition, keeping `columns` (by name, in that order; all
+    /// columns when `None`).
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] for an unknown column, and the file's read
+    /// and parse errors, which name the file and, for CSV, the line.
+    pub fn read(&self, part: &ScanPartition, columns: Option<&[String]>) -> Result<RecordBatch> {
+        let all: Vec<String>;
+        let columns = match columns {
+            Some(c) => c,
+            None => {
+                all = self.schema.fields().iter().map(|f| f.name().clone()).collect();
+                &all
+            }
+        };
+        let file_schema = self.source.schema();
+        let mut projection = Vec::new();
+        for name in columns {
+            if let Ok(i) = file_schema.index_of(name) {
+                if !projection.contains(&i) {
+                    projection.push(i);
+                }
+            } else if !self.hive_columns.contains(name) {
+                return Err(Error::ColumnNotFound {
+                    name: name.clone(),
+                    available: self.schema.fields().iter().map(|f| f.name().clone()).collect(),
+                });
+            }
+        }
+        let file = &self.files[part.file];
+        let batch = self.source.read(part, &projection, &self.metrics).map_err(|e| e.with_file(&file.path))?;
+        let n = batch.num_rows();
+        let hive = if self.hive_columns.is_empty() { None } else { Some(self.hive_batch(part.file, n)?) };
+        let mut fields = Vec::with_capacity(columns.len());
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
+        for name in columns {
+            let (field, array) = match (batch.schema().index_of(name), &hive) {
+                (Ok(i), _) => (batch.schema().field(i).clone(), Arc::clone(batch.column(i))),
+                (Err(_), Some(h)) => match h.schema().index_of(name) {
+                    Ok(i) => (h.schema().field(i).clone(), Arc::clone(h.column(i))),
+                    Err(_) => return Err(Error::Internal(format!("column {name} missing from scan output"))),
+                },
+                (Err(_), None) => return Err(Error::Internal(format!("column {name} missing from scan output"))),
+            };
+            fields.push(field);
+            arrays.push(array);
+        }
+        let schema = Arc::new(Schema::new(fields));
+        let options = RecordBatchOptions::new().with_row_count(Some(n));
+        Ok(RecordBatch::try_new_with_options(schema, arrays, &options)?)
+    }
+
+    /// The hive values of file `index` repeated `rows` times, one column per hive key.
+    fn hive_batch(&self, index: usize, rows: usize) -> Result<RecordBatch> {
+        let mut fields = Vec::new();
+        let mut arrays = Vec::new();
+        for name in &self.hive_columns {
+            let field = self.schema.field_with_name(name)?;
+            let value = self.files[index].hive.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+            let array = match value {
+                Some(v) => listing::hive_value_array(v, field.data_type(), rows)?,
+                None => new_null_array(field.data_type(), rows),
+            };
+            fields.push(field.clone());
+            arrays.push(array);
+        }
+        let options = RecordBatchOptions::new().with_row_count(Some(rows));
+        Ok(RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &options)?)
+    }
+}

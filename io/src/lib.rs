@@ -1,0 +1,23 @@
+//! Scans and writers: from CSV and Parquet files, globs and directories to
+//! Arrow record batches, and back.
+//!
+//! A [`Dataset`] is opened once, at build time: it lists the files, reads or
+//! infers and merges their schemas, and cuts them into [`ScanPartition`]s
+//! (byte ranges of CSV files, row groups of Parquet files). The engine asks
+//! it which partitions a predicate can skip ([`Dataset::prune`]) and reads
+//! each surviving partition in its own task ([`Dataset::read`]), projecting
+//! only the columns the plan uses. Nothing here knows of plans or frames.
+#![warn(missing_docs)]
+
+pub mod csv;
+pub mod dataset;
+pub mod listing;
+pub mod metrics;
+pub mod parquet;
+pub mod schema;
+
+pub use dataset::{Dataset, FileFormat, Pruned, ScanPartition, PartitionRange};
+pub use listing::SourceFile;
+pub use metrics::ScanMetrics;
+pub use self::csv::{CsvOptions, OnBadLines};
+pub use self::parquet::ParquetOptions;

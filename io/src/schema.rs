@@ -1,0 +1,1 @@
+//! Merging the schemas of several files into one. STUB.

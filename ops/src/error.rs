@@ -1,0 +1,337 @@
+//! The one error type of rusk, shared by every crate.
+//!
+//! Users match on the variant; the message says what went wrong, where
+//! (file, partition, line, column, task) and what exists instead.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use arrow::datatypes::DataType;
+use arrow::error::ArrowError;
+
+/// `Result` with rusk's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where an error happened, as far as it is known.
+///
+/// A scan knows the file and line, an expression the column, the scheduler
+/// the task and partition; each layer fills what it knows with the `with_*`
+/// methods of [`Error`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The file being read or written.
+    pub file: Option<PathBuf>,
+    /// The partition (0-based) of the frame the task worked on.
+    pub partition: Option<usize>,
+    /// The line (1-based, counting the header) in a text file.
+    pub line: Option<u64>,
+    /// The column name.
+    pub column: Option<String>,
+    /// The task that failed, as shown by `explain`.
+    pub task: Option<String>,
+}
+
+impl Location {
+    /// A location in `file`.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Location { file: Some(file.into()), ..Default::default() }
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Location::default()
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(file) = &self.file {
+            parts.push(format!("file {}", file.display()));
+        }
+        if let Some(line) = self.line {
+            parts.push(format!("line {line}"));
+        }
+        if let Some(column) = &self.column {
+            parts.push(format!("column {column:?}"));
+        }
+        if let Some(partition) = self.partition {
+            parts.push(format!("partition {partition}"));
+        }
+        if let Some(task) = &self.task {
+            parts.push(format!("task {task}"));
+        }
+        write!(f, "{}", parts.join(", "))
+    }
+}
+
+/// Appends ` (at <location>)` when anything of the location is known.
+struct At<'a>(&'a Location);
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            write!(f, " (at {})", self.0)
+        }
+    }
+}
+
+/// Everything that can go wrong in rusk.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A column named in an expression, a selection or an option does not exist.
+    #[error("column {name:?} not found; columns are: {}", available.join(", "))]
+    ColumnNotFound {
+        /// The name asked for.
+        name: String,
+        /// The columns that exist where it was asked for.
+        available: Vec<String>,
+    },
+
+    /// An operation does not apply to the types it was given.
+    #[error("type error: {message}{}", At(location))]
+    Type {
+        /// What was expected and what was found.
+        message: String,
+        /// Where, when it is known.
+        location: Box<Location>,
+    },
+
+    /// A value in a file does not parse as its column's type.
+    #[error("cannot parse {value:?} as {data_type}{}", At(location))]
+    Parse {
+        /// The text that did not parse.
+        value: String,
+        /// The type of its column.
+        data_type: DataType,
+        /// File, line and column.
+        location: Box<Location>,
+    },
+
+    /// A CSV row with more or fewer fields than the header.
+    #[error("malformed row: expected {expected} fields, found {found}{}", At(location))]
+    MalformedRow {
+        /// Fields in the header (or the first row).
+        expected: usize,
+        /// Fields in this row.
+        found: usize,
+        /// File and line.
+        location: Box<Location>,
+    },
+
+    /// Two input files disagree on a column's type.
+    #[error(
+        "schemas conflict on column {column:?}: {left_type} in {} but {right_type} in {}",
+        left_file.display(),
+        right_file.display()
+    )]
+    SchemaConflict {
+        /// The column.
+        column: String,
+        /// The first file and its type for the column.
+        left_file: PathBuf,
+        /// The column's type in `left_file`.
+        left_type: DataType,
+        /// The conflicting file.
+        right_file: PathBuf,
+        /// The column's type in `right_file`.
+        right_type: DataType,
+    },
+
+    /// A path does not exist.
+    #[error("path not found: {}", path.display())]
+    PathNotFound {
+        /// The path as given.
+        path: PathBuf,
+    },
+
+    /// A directory or glob matched no file of the expected kind.
+    #[error("no {kind} files found at {}", path.display())]
+    NoFiles {
+        /// The directory or glob.
+        path: PathBuf,
+        /// What was looked for, e.g. `*.csv`.
+        kind: String,
+    },
+
+    /// An output path exists already; rusk never overwrites data.
+    #[error("output path exists: {} (remove it or choose another)", path.display())]
+    OutputExists {
+        /// The path.
+        path: PathBuf,
+    },
+
+    /// A query string (pandas' `query` syntax) does not parse.
+    #[error("query syntax error at position {position}: {message}\n  {query}\n  {caret:>width$}", caret = "^", width = position + 1)]
+    QuerySyntax {
+        /// The query text.
+        query: String,
+        /// 0-based character offset of the problem.
+        position: usize,
+        /// What was expected.
+        message: String,
+    },
+
+    /// An argument or option has a value that cannot be used.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+
+    /// The operating system refused a read or write.
+    #[error("I/O error on {}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A Parquet file could not be read or written.
+    #[error("parquet error: {message}{}", At(location))]
+    Parquet {
+        /// The decoder's message.
+        message: String,
+        /// Where.
+        location: Box<Location>,
+    },
+
+    /// An Arrow kernel failed (overflow, division by zero, bad cast...).
+    #[error("{source}{}", At(location))]
+    Arrow {
+        /// The kernel's error.
+        #[source]
+        source: ArrowError,
+        /// Where, when it is known.
+        location: Box<Location>,
+    },
+
+    /// A user function (`map_partitions`) failed.
+    #[error("user function {name:?} failed: {message}{}", At(location))]
+    User {
+        /// The name the function was registered with.
+        name: String,
+        /// Its message.
+        message: String,
+        /// Where.
+        location: Box<Location>,
+    },
+
+    /// A broken invariant: a bug in rusk, never the user's fault.
+    #[error("internal error: {0} (a bug in rusk)")]
+    Internal(String),
+}
+
+impl From<ArrowError> for Error {
+    fn from(source: ArrowError) -> Self {
+        Error::Arrow { source, location: Box::default() }
+    }
+}
+
+impl Error {
+    /// A [`Error::Type`] with no location yet.
+    pub fn type_error(message: impl Into<String>) -> Self {
+        Error::Type { message: message.into(), location: Box::default() }
+    }
+
+    /// A [`Error::Parquet`] in `file`.
+    pub fn parquet(message: impl fmt::Display, file: impl Into<PathBuf>) -> Self {
+        Error::Parquet { message: message.to_string(), location: Box::new(Location::file(file)) }
+    }
+
+    /// An [`Error::Io`] on `path`.
+    pub fn io(source: std::io::Error, path: impl Into<PathBuf>) -> Self {
+        Error::Io { path: path.into(), source }
+    }
+
+    /// Where the error happened, for the variants that carry a location.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Type { location, .. }
+            | Error::Parse { location, .. }
+            | Error::MalformedRow { location, .. }
+            | Error::Parquet { location, .. }
+            | Error::Arrow { location, .. }
+            | Error::User { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+
+    fn location_mut(&mut self) -> Option<&mut Location> {
+        match self {
+            Error::Type { location, .. }
+            | Error::Parse { location, .. }
+            | Error::MalformedRow { location, .. }
+            | Error::Parquet { location, .. }
+            | Error::Arrow { location, .. }
+            | Error::User { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+
+    /// Records the file, unless a deeper layer already did.
+    pub fn with_file(mut self, file: impl Into<PathBuf>) -> Self {
+        if let Some(loc) = self.location_mut() {
+            loc.file.get_or_insert_with(|| file.into());
+        }
+        self
+    }
+
+    /// Records the column, unless a deeper layer already did.
+    pub fn with_column(mut self, column: impl Into<String>) -> Self {
+        if let Some(loc) = self.location_mut() {
+            loc.column.get_or_insert_with(|| column.into());
+        }
+        self
+    }
+
+    /// Records the task and partition that failed (the scheduler calls this).
+    pub fn with_task(mut self, task: impl Into<String>, partition: usize) -> Self {
+        if let Some(loc) = self.location_mut() {
+            loc.task.get_or_insert_with(|| task.into());
+            loc.partition.get_or_insert(partition);
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_not_found_lists_the_columns() {
+        let err = Error::ColumnNotFound {
+            name: "amout".into(),
+            available: vec!["amount".into(), "region".into()],
+        };
+        assert_eq!(err.to_string(), "column \"amout\" not found; columns are: amount, region");
+    }
+
+    #[test]
+    fn location_is_filled_once_from_the_deepest_layer() {
+        let err = Error::Parse {
+            value: "x1".into(),
+            data_type: DataType::Int64,
+            location: Box::new(Location { line: Some(7), ..Default::default() }),
+        }
+        .with_file("a.csv")
+        .with_column("v1")
+        .with_file("ignored.csv")
+        .with_task("scan-csv", 2);
+        let loc = err.location().unwrap();
+        assert_eq!(loc.file.as_deref(), Some(std::path::Path::new("a.csv")));
+        assert_eq!(loc.partition, Some(2));
+        assert_eq!(
+            err.to_string(),
+            "cannot parse \"x1\" as Int64 (at file a.csv, line 7, column \"v1\", partition 2, task scan-csv)"
+        );
+    }
+
+    #[test]
+    fn query_syntax_points_at_the_position() {
+        let err = Error::QuerySyntax { query: "a > > 3".into(), position: 4, message: "expected a value".into() };
+        assert_eq!(err.to_string(), "query syntax error at position 4: expected a value\n  a > > 3\n      ^");
+    }
+}

@@ -1,0 +1,13 @@
+//! Kernels over Arrow record batches: the bottom of rusk.
+//!
+//! Nothing here knows of plans, tasks or files: every function takes Arrow
+//! arrays or batches and returns new ones, so each kernel can be tested with
+//! two `RecordBatch`es and no engine. The error type of the whole project
+//! lives here too (`error.rs`), so `rusk-io` and `rusk` return it without a
+//! conversion layer.
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod expr;
+
+pub use error::{Error, Location, Result};
