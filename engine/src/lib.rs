@@ -1,1 +1,32 @@
-//! rusk
+//! rusk: a partitioned, lazy dataframe engine with a pandas API.
+//!
+//! A [`DataFrame`] is a list of Arrow record-batch partitions wrapped in a
+//! lazy logical plan. Methods build the plan; [`DataFrame::compute`]
+//! optimizes it, lowers it to a graph of per-partition tasks and runs them on
+//! a thread pool. See the README (below) for a tour.
+#![doc = include_str!("../../README.md")]
+#![warn(missing_docs)]
+
+mod api;
+mod config;
+pub mod display;
+mod execute;
+pub mod explain;
+pub mod graph;
+pub mod lower;
+pub mod optimizer;
+pub mod plan;
+pub mod query;
+pub mod scheduler;
+
+pub use api::{
+    from_batches, read, read_csv, read_csv_with, read_parquet, read_parquet_with, Analysis, DataFrame,
+};
+pub use config::{config, set_config, Config};
+pub use rusk_io::metrics::ScanCounts;
+pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
+pub use rusk_ops::expr::{col, lit, BinaryOp, Expr, ScalarValue};
+pub use rusk_ops::{Error, Location, Result};
+
+/// Arrow, re-exported so users build batches and types with the same version.
+pub use arrow;

@@ -34,7 +34,8 @@ impl FileFormat {
 
     fn extensions(&self) -> &'static [&'static str] {
         match self {
-            FileFormat::Csv(_) => &["csv", "tsv", "txt"],
+            // Only unambiguous extensions: a directory may hold notes or READMEs.
+            FileFormat::Csv(_) => &["csv", "tsv"],
             FileFormat::Parquet(_) => &["parquet", "parq"],
         }
     }

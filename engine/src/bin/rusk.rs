@@ -1,1 +1,160 @@
-fn main() {}
+//! The `rusk` command: a thin shell over the library. Flags become the same
+//! calls a Rust user would make; the result prints as a table on a terminal
+//! and as CSV otherwise.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rusk::{Config, DataFrame, Error, Result};
+
+/// A partitioned, lazy dataframe engine: query CSV and Parquet directories.
+#[derive(Parser)]
+#[command(name = "rusk", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the columns, dtypes, files and partitions of a dataset.
+    Schema {
+        /// A file, glob or directory of CSV or Parquet files.
+        path: PathBuf,
+    },
+    /// Print the first rows of a dataset (reads only the partitions needed).
+    Head {
+        /// A file, glob or directory of CSV or Parquet files.
+        path: PathBuf,
+        /// How many rows.
+        #[arg(short, default_value_t = 5)]
+        n: usize,
+        /// Print CSV even on a terminal.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Run a query. Steps apply in this order whatever the order of the
+    /// flags: scan, where, limit, select (the optimizer still pushes columns
+    /// and filters into the scan).
+    Query(QueryArgs),
+}
+
+#[derive(clap::Args)]
+struct QueryArgs {
+    /// A file, glob or directory of CSV or Parquet files.
+    path: PathBuf,
+    /// Keep rows matching a pandas query expression, e.g. "v1 > 2 and id4 <= 50".
+    #[arg(long = "where", value_name = "EXPR", allow_hyphen_values = true)]
+    filter: Option<String>,
+    /// Keep these columns, comma-separated, in this order.
+    #[arg(long, value_delimiter = ',', value_name = "COLS")]
+    select: Option<Vec<String>>,
+    /// Keep the first N rows (input order, like pandas' head).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Print the plan before and after optimization and the task graph, then stop.
+    #[arg(long)]
+    explain: bool,
+    /// Run the query and print rows, bytes and time per stage instead of the result.
+    #[arg(long)]
+    analyze: bool,
+    /// Write the task graph as Graphviz DOT to FILE.
+    #[arg(long, value_name = "FILE")]
+    dot: Option<PathBuf>,
+    /// Write the result to this new directory, one file per partition.
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// The format of --output.
+    #[arg(long, value_enum, default_value_t = Format::Parquet)]
+    format: Format,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Print CSV even on a terminal.
+    #[arg(long)]
+    csv: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Parquet,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`rusk ... | head`) is the reader's choice, not a failure.
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rusk: error: {}", e.to_string().replace('\n', " "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Schema { path } => {
+            let df = rusk::read(&path)?;
+            let mut out = String::new();
+            for (name, dtype) in df.dtypes() {
+                out.push_str(&format!("{name}\t{dtype}\n"));
+            }
+            out.push_str(&format!("partitions\t{}\n", df.npartitions()));
+            print(&out)
+        }
+        Command::Head { path, n, csv } => show(&rusk::read(&path)?.head(n)?, csv),
+        Command::Query(args) => query(args),
+    }
+}
+
+fn query(args: QueryArgs) -> Result<()> {
+    if let Some(threads) = args.threads {
+        rusk::set_config(Config::default().with_threads(threads));
+    }
+    let mut df = rusk::read(&args.path)?;
+    if let Some(q) = &args.filter {
+        df = df.query(q)?;
+    }
+    if let Some(n) = args.limit {
+        df = df.limit(n);
+    }
+    if let Some(cols) = &args.select {
+        df = df.select(cols.iter().map(|c| c.trim()))?;
+    }
+    if let Some(dot) = &args.dot {
+        df.visualize(dot)?;
+    }
+    if args.explain {
+        return print(&df.explain()?);
+    }
+    if args.analyze {
+        return print(&df.explain_analyze()?);
+    }
+    if let Some(dir) = &args.output {
+        return match args.format {
+            Format::Csv => df.to_csv(dir),
+            Format::Parquet => df.to_parquet(dir),
+        };
+    }
+    show(&df.compute()?, args.csv)
+}
+
+/// A table on a terminal, CSV otherwise.
+fn show(df: &DataFrame, csv: bool) -> Result<()> {
+    let stdout = std::io::stdout();
+    if csv || !stdout.is_terminal() {
+        let lock = std::io::BufWriter::new(stdout.lock());
+        return rusk_io::write::write_csv(lock, df.batches(), true, b',');
+    }
+    print(&format!("{df}\n"))
+}
+
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Error::io(e, "<stdout>"))
+}

@@ -1,9 +1,60 @@
-//! pandas' `DataFrame.query` syntax, parsed into expressions. STUB.
+//! pandas' `DataFrame.query` syntax, parsed into [`Expr`]essions.
+//!
+//! The grammar and precedence are those of pandas' default `parser='pandas'`
+//! (not Python's): `&` and `|` bind like `and` and `or`, looser than
+//! comparisons, so `a > 1 & b < 2` needs no parentheses. Loosest first:
+//!
+//! ```text
+//! or, |   <   and, &   <   not, ~   <   == != < <= > >= in, not in (chained)
+//!         <   + -   <   * / // %   <   unary -   <   calls, atoms
+//! ```
+//!
+//! What is read, and what it becomes:
+//! - literals: integers (`1_000`), floats (`1.5`, `.5`, `1e3`), strings in
+//!   `'` or `"` with Python's backslash escapes, `True`, `False`, `None`;
+//!   a minus sign folds into a numeric literal;
+//! - column names as identifiers, or in backticks for any other name
+//!   (`` `unit price` ``);
+//! - chained comparisons as in Python: `1 < a <= 5` is `1 < a & a <= 5`;
+//! - `a in [1, 2]`, `a not in (1, 2)`, and, as pandas, `a == [1, 2]`
+//!   (`isin`) and `a != [1, 2]` (not in);
+//! - methods `isnull()`, `isna()`, `notnull()`, `notna()`, `isin(list)`,
+//!   `between(left, right, inclusive='both')`.
+//!
+//! Refused with a [`Error::QuerySyntax`] pointing at the offending token:
+//! `@local` variables (rusk has no caller scope to read them from), the
+//! power operator `**` (no kernel for it), function calls, `.str`/`.dt`
+//! accessors. `~` binds like `not` here (`~a == b` is `~(a == b)`), where
+//! pandas would apply Python's bitwise `~` to `a` first: the two agree on the
+//! boolean operands a query negates.
+
+mod comparison;
+mod lexer;
+mod methods;
+mod parser;
+#[cfg(test)]
+mod tests;
 
 use rusk_ops::expr::Expr;
-use rusk_ops::{Error, Result};
+#[cfg(doc)]
+use rusk_ops::Error;
+use rusk_ops::Result;
 
-/// Parses a pandas query string into an expression. STUB.
+/// Parses a query string in pandas' `DataFrame.query` syntax into an expression.
+///
+/// ```text
+/// parse_query("a > 1 & b in ['x', 'y']")   →  a > 1 & b in ['x', 'y']
+/// parse_query("1 < a <= 5")                →  1 < a & a <= 5
+/// parse_query("`unit price`.between(1, 5)") →  `unit price`.between(1, 5)
+/// ```
+///
+/// Column names are not checked here: the caller resolves them against its
+/// schema (and reports unknown ones with the columns that exist).
+///
+/// # Errors
+/// [`Error::QuerySyntax`] with the query, the 0-based character offset of
+/// the offending token (the query's length when it ends too early) and what
+/// was expected. Any input gives a value or this error, never a panic.
 pub fn parse_query(query: &str) -> Result<Expr> {
-    Err(Error::QuerySyntax { query: query.to_string(), position: 0, message: "not implemented".into() })
+    parser::parse(query)
 }

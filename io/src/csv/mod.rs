@@ -1,49 +1,191 @@
-//! CSV scans. STUB.
+//! CSV scans: pandas' `read_csv` over many files, cut into byte ranges.
+//!
+//! Opening a dataset reads the head of every file ([`head`]), infers each
+//! file's column types from its first rows ([`infer`]), merges them
+//! ([`crate::schema::merge_schemas`]) and plans byte ranges ([`partition`]).
+//! Each partition is then read on its own ([`read`]) by arrow-csv, with
+//! missing-value strings handled as pandas does ([`na`]) and malformed rows
+//! reported or skipped ([`bad_lines`], [`locate`]).
+//!
+//! Files may order their columns differently or lack some: columns are
+//! matched by header name, and a missing one reads as nulls.
+
+mod bad_lines;
+mod head;
+mod infer;
+mod locate;
+mod na;
+mod options;
+mod partition;
+mod read;
+mod value;
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use arrow::array::RecordBatch;
-use arrow::datatypes::SchemaRef;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use rusk_ops::expr::Expr;
 use rusk_ops::{Error, Result};
 
-use crate::dataset::{ScanPartition, Source};
+use crate::dataset::{PartitionRange, ScanPartition, Source};
 use crate::listing::SourceFile;
 use crate::metrics::ScanMetrics;
 
-/// What to do with a row whose field count differs from the header's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OnBadLines {
-    /// Fail, naming the file and line (pandas' default).
-    #[default]
-    Error,
-    /// Drop the row and count it.
-    Skip,
+pub use options::{
+    CsvOptions, OnBadLines, DEFAULT_BLOCKSIZE, DEFAULT_INFER_ROWS, DEFAULT_NA_VALUES, PARSE_DATES_TYPE,
+};
+
+/// How one file is read.
+#[derive(Debug)]
+struct CsvFile {
+    path: PathBuf,
+    /// Where its data rows start.
+    data_start: u64,
+    /// Its own columns, in its order, with the merged types (`Utf8` for
+    /// columns left out by `usecols`, which are never converted).
+    decode_schema: SchemaRef,
+    /// For each merged column, its index in `decode_schema`, if the file has it.
+    columns: Vec<Option<usize>>,
 }
 
-/// Options of `read_csv`. STUB.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CsvOptions {}
-
-/// The CSV half of a dataset. STUB.
+/// The CSV half of a dataset.
 #[derive(Debug)]
-pub(crate) struct CsvSource {}
+pub(crate) struct CsvSource {
+    opts: CsvOptions,
+    schema: SchemaRef,
+    files: Vec<CsvFile>,
+    nulls: na::NullValues,
+    partitions: Vec<ScanPartition>,
+}
 
 impl CsvSource {
-    pub(crate) fn open(_files: &[SourceFile], _opts: CsvOptions) -> Result<Self> {
-        Err(Error::Internal("csv not implemented".into()))
+    /// Reads the heads of `files`, infers and merges their schemas and plans
+    /// the partitions.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for unusable options,
+    /// [`Error::ColumnNotFound`] for a `usecols` or `parse_dates` column no
+    /// file has, [`Error::SchemaConflict`] when files disagree, [`Error::Io`].
+    pub(crate) fn open(files: &[SourceFile], opts: CsvOptions) -> Result<Self> {
+        validate(&opts)?;
+        let nulls = na::NullValues::new(&opts)?;
+        let heads = files.iter().map(|f| head::read_head(&f.path, &opts)).collect::<Result<Vec<_>>>()?;
+
+        let named = |name: &str| heads.iter().any(|h| h.names.iter().any(|n| n == name));
+        let asked = opts.usecols.iter().flatten().chain(&opts.parse_dates);
+        if let Some(missing) = asked.into_iter().find(|c| !named(c)) {
+            let mut available: Vec<String> = Vec::new();
+            for name in heads.iter().flat_map(|h| &h.names) {
+                if !available.contains(name) {
+                    available.push(name.clone());
+                }
+            }
+            return Err(Error::ColumnNotFound { name: missing.clone(), available });
+        }
+
+        let mut per_file = Vec::with_capacity(files.len());
+        for (file, head) in files.iter().zip(&heads) {
+            let types = infer::infer_types(head, &nulls);
+            let fields: Vec<Field> = head
+                .names
+                .iter()
+                .zip(types)
+                .filter(|(name, _)| opts.uses(name))
+                .map(|(name, inferred)| Field::new(name, opts.forced_type(name).unwrap_or(inferred), true))
+                .collect();
+            per_file.push((file.path.clone(), Arc::new(Schema::new(fields))));
+        }
+        let merged = crate::schema::merge_schemas(&per_file)?;
+        // A column without a single value in any sample: see `infer`.
+        let any_rows = heads.iter().any(|h| !h.samples.is_empty());
+        let fallback = if any_rows { DataType::Float64 } else { DataType::Utf8 };
+        let fields: Vec<Field> = merged
+            .fields()
+            .iter()
+            .map(|f| match f.data_type() {
+                DataType::Null => f.as_ref().clone().with_data_type(fallback.clone()),
+                _ => f.as_ref().clone(),
+            })
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        nulls.plan_fast_path(&schema);
+
+        let mut csv_files = Vec::with_capacity(files.len());
+        let mut partitions = Vec::new();
+        for (index, (file, head)) in files.iter().zip(heads).enumerate() {
+            let decode_fields: Vec<Field> = head
+                .names
+                .iter()
+                .map(|name| {
+                    let data_type = schema.field_with_name(name).map_or(DataType::Utf8, |f| f.data_type().clone());
+                    Field::new(name, data_type, true)
+                })
+                .collect();
+            let columns = schema.fields().iter().map(|f| head.names.iter().position(|n| n == f.name())).collect();
+            partitions.extend(partition::plan(index, head.data_start, file.size, opts.blocksize));
+            csv_files.push(CsvFile {
+                path: file.path.clone(),
+                data_start: head.data_start,
+                decode_schema: Arc::new(Schema::new(decode_fields)),
+                columns,
+            });
+        }
+        Ok(CsvSource { opts, schema, files: csv_files, nulls, partitions })
     }
+}
+
+fn validate(opts: &CsvOptions) -> Result<()> {
+    let bad = |msg: String| Err(Error::InvalidArgument(msg));
+    if matches!(opts.sep, b'\n' | b'\r') || matches!(opts.quote, b'\n' | b'\r') || opts.sep == opts.quote {
+        return bad(format!(
+            "sep {:?} and quote {:?} must differ and not be line ends",
+            char::from(opts.sep),
+            char::from(opts.quote)
+        ));
+    }
+    if opts.blocksize == Some(0) {
+        return bad("blocksize must be at least 1 byte (or None for one partition per file)".into());
+    }
+    if opts.infer_rows == 0 {
+        return bad("infer_rows must be at least 1".into());
+    }
+    for (column, data_type) in &opts.dtype {
+        if !value::decodable(data_type) {
+            return bad(format!(
+                "dtype {data_type} of column {column:?} cannot be read from CSV; \
+                 use a boolean, integer, float, decimal, date, time, timestamp or Utf8 type"
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Source for CsvSource {
     fn schema(&self) -> SchemaRef {
-        SchemaRef::new(arrow::datatypes::Schema::empty())
+        Arc::clone(&self.schema)
     }
+
     fn partitions(&self) -> Vec<ScanPartition> {
-        vec![]
+        self.partitions.clone()
     }
+
+    /// CSV has no statistics to prune by: every partition may match.
     fn prune(&self, part: &ScanPartition, _filters: &[Expr]) -> Result<Option<ScanPartition>> {
         Ok(Some(part.clone()))
     }
-    fn read(&self, _part: &ScanPartition, _projection: &[usize], _metrics: &ScanMetrics) -> Result<RecordBatch> {
-        Err(Error::Internal("csv not implemented".into()))
+
+    fn read(&self, part: &ScanPartition, projection: &[usize], metrics: &ScanMetrics) -> Result<RecordBatch> {
+        let file = self
+            .files
+            .get(part.file)
+            .ok_or_else(|| Error::Internal(format!("csv partition of file {} out of range", part.file)))?;
+        match part.range {
+            PartitionRange::Bytes { start, end } => self.read_range(file, start, end, projection, metrics),
+            PartitionRange::RowGroups(_) => Err(Error::Internal("csv partition with row groups".into())),
+        }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,40 +1,51 @@
-//! Parquet scans. STUB.
+//! Parquet scans: footers, schema, row-group partitions, pruning by
+//! statistics, and projected reads.
+//!
+//! - `options.rs`: [`ParquetOptions`], what `read_parquet` takes;
+//! - `open.rs`: reads every footer once, merges the schemas, chooses how
+//!   string columns decode (views, or dictionaries when every chunk is
+//!   dictionary-encoded), cuts the files into partitions;
+//! - `stats.rs`: row-group statistics as exactly comparable bounds;
+//! - `prune.rs`: drops the row groups a filter rules out;
+//! - `read.rs`: decodes one partition's projected columns into one batch.
+
+mod open;
+mod options;
+mod prune;
+mod read;
+mod stats;
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
 use rusk_ops::expr::Expr;
-use rusk_ops::{Error, Result};
+use rusk_ops::Result;
 
+pub(crate) use self::open::ParquetSource;
+pub use self::options::ParquetOptions;
 use crate::dataset::{ScanPartition, Source};
-use crate::listing::SourceFile;
 use crate::metrics::ScanMetrics;
-
-/// Options of `read_parquet`. STUB.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ParquetOptions {}
-
-/// The Parquet half of a dataset. STUB.
-#[derive(Debug)]
-pub(crate) struct ParquetSource {}
-
-impl ParquetSource {
-    pub(crate) fn open(_files: &[SourceFile], _opts: ParquetOptions) -> Result<Self> {
-        Err(Error::Internal("parquet not implemented".into()))
-    }
-}
 
 impl Source for ParquetSource {
     fn schema(&self) -> SchemaRef {
-        SchemaRef::new(arrow::datatypes::Schema::empty())
+        std::sync::Arc::clone(&self.schema)
     }
+
     fn partitions(&self) -> Vec<ScanPartition> {
-        vec![]
+        ParquetSource::partitions(self)
     }
-    fn prune(&self, part: &ScanPartition, _filters: &[Expr]) -> Result<Option<ScanPartition>> {
-        Ok(Some(part.clone()))
+
+    fn prune(&self, part: &ScanPartition, filters: &[Expr]) -> Result<Option<ScanPartition>> {
+        prune::prune_partition(self, part, filters)
     }
-    fn read(&self, _part: &ScanPartition, _projection: &[usize], _metrics: &ScanMetrics) -> Result<RecordBatch> {
-        Err(Error::Internal("parquet not implemented".into()))
+
+    fn read(&self, part: &ScanPartition, projection: &[usize], metrics: &ScanMetrics) -> Result<RecordBatch> {
+        read::read_partition(self, part, projection, metrics)
+    }
+
+    fn row_group_count(&self) -> Option<usize> {
+        Some(ParquetSource::row_group_count(self))
     }
 }
 
+#[cfg(test)]
+mod tests;

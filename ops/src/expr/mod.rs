@@ -14,16 +14,25 @@
 //!   sign of the divisor, as in Python;
 //! - `isin` is never null: a null matches only when the list holds a null.
 
+mod arithmetic;
+mod build;
 mod coerce;
+mod compare;
 mod display;
 mod evaluate;
+mod fill_null;
+mod isin;
 mod scalar;
 mod type_of;
+mod types;
+mod value;
 
 use std::collections::BTreeSet;
 
+pub use build::{col, lit};
 pub use coerce::common_numeric_type;
 pub use evaluate::{evaluate, evaluate_predicate, filter_batch};
+pub use isin::isin;
 pub use scalar::ScalarValue;
 
 use arrow::datatypes::DataType;
@@ -241,9 +250,7 @@ impl Expr {
             Expr::IsIn { expr, list, negated } => {
                 Expr::IsIn { expr: t(expr), list: list.clone(), negated: *negated }
             }
-            Expr::Between { expr, low, high } => {
-                Expr::Between { expr: t(expr), low: t(low), high: t(high) }
-            }
+            Expr::Between { expr, low, high } => Expr::Between { expr: t(expr), low: t(low), high: t(high) },
             Expr::Alias { expr, name } => Expr::Alias { expr: t(expr), name: name.clone() },
         };
         f(rebuilt)
@@ -318,7 +325,8 @@ mod tests {
 
     #[test]
     fn output_name_prefers_the_alias() {
-        let e = Expr::Alias { expr: Box::new(Expr::binary(col("a"), BinaryOp::Add, lit(1))), name: "x".into() };
+        let e =
+            Expr::Alias { expr: Box::new(Expr::binary(col("a"), BinaryOp::Add, lit(1))), name: "x".into() };
         assert_eq!(e.output_name(), "x");
         assert_eq!(e.unalias().output_name(), "a + 1");
     }

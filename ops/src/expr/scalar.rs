@@ -3,7 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray, UInt64Array};
+use arrow::array::{
+    new_null_array, Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray,
+    UInt64Array,
+};
 use arrow::datatypes::{DataType, TimeUnit};
 
 use crate::error::{Error, Result};
@@ -95,7 +98,9 @@ impl ScalarValue {
             DataType::UInt16 => ScalarValue::Int64(array.as_primitive::<UInt16Type>().value(index).into()),
             DataType::UInt32 => ScalarValue::Int64(array.as_primitive::<UInt32Type>().value(index).into()),
             DataType::UInt64 => ScalarValue::UInt64(array.as_primitive::<UInt64Type>().value(index)),
-            DataType::Float32 => ScalarValue::Float64(array.as_primitive::<Float32Type>().value(index).into()),
+            DataType::Float32 => {
+                ScalarValue::Float64(array.as_primitive::<Float32Type>().value(index).into())
+            }
             DataType::Float64 => ScalarValue::Float64(array.as_primitive::<Float64Type>().value(index)),
             DataType::Utf8 => ScalarValue::Utf8(array.as_string::<i32>().value(index).to_string()),
             DataType::LargeUtf8 => ScalarValue::Utf8(array.as_string::<i64>().value(index).to_string()),
@@ -112,6 +117,9 @@ impl ScalarValue {
             }
             DataType::Dictionary(_, _) => {
                 let dict = array.as_any_dictionary();
+                if dict.values().is_empty() {
+                    return Ok(ScalarValue::Null);
+                }
                 let key = dict.normalized_keys()[index];
                 return Self::try_from_array(dict.values().as_ref(), key);
             }
@@ -213,7 +221,9 @@ mod tests {
 
     #[test]
     fn round_trips_through_arrays() {
-        for v in [ScalarValue::from(3), ScalarValue::from(1.5), ScalarValue::from("x"), ScalarValue::Date32(5)] {
+        for v in
+            [ScalarValue::from(3), ScalarValue::from(1.5), ScalarValue::from("x"), ScalarValue::Date32(5)]
+        {
             let a = v.to_array(3);
             assert_eq!(a.len(), 3);
             assert_eq!(ScalarValue::try_from_array(a.as_ref(), 2).unwrap(), v);

@@ -1,0 +1,364 @@
+"""Time scan + filter + project on the G1 files: rusk against its peers.
+
+What: four queries over benches/data/g1_csv and benches/data/g1_parquet (made
+by benches/compare/generate.py), each run by the rusk CLI, Polars, pandas,
+DuckDB and Dask. Every peer computes the full result in memory (not a count).
+Prints the median wall seconds of --repeat runs after one warm-up, the ratios
+rusk/peer (< 1: rusk is faster), the peak RSS of each, and the machine.
+
+Why: a claim about rusk's speed is a ratio against a peer measured in the same
+run on the same files (../../../shared/PEERS.md), never a figure from elsewhere.
+
+How: from the repository root, after generating the data once,
+
+    cargo build --release
+    .venv/bin/python benches/compare/scan.py
+    .venv/bin/python benches/compare/scan.py --threads 2 --peers rusk,polars --json scan.json
+
+Each run is a fresh child process, so its peak RSS (ru_maxrss from wait4) is
+its own and no cache of an earlier run survives in it (the OS page cache
+does: the warm-up run fills it). rusk is timed as the whole `rusk query ...
+--analyze` process; a Python peer is timed inside its child around the query
+alone, so interpreter start and imports are not counted against it (its RSS
+does include them, ~100 MB for pandas and Dask).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    format: str  # csv | parquet
+    where: str | None = None  # pandas query syntax, which rusk also speaks
+    select: tuple[str, ...] = ()
+
+    def sql(self, source: str) -> str:
+        columns = ", ".join(self.select) or "*"
+        where = f" WHERE {self.where}" if self.where else ""  # the predicates are valid SQL too
+        return f"SELECT {columns} FROM {source}{where}"
+
+
+QUERIES = [
+    Query("load csv", "csv"),
+    Query("csv filter+project", "csv", "v1 > 2 and id4 <= 50", ("id2", "v3")),
+    Query("load parquet", "parquet"),
+    # id6 is uniform in 1..N/K: at 1e7 rows, id6 <= 1000 keeps 1%; 2 of the 9 columns.
+    Query("parquet filter+project", "parquet", "id6 <= 1000", ("id1", "v3")),
+]
+
+
+# --------------------------------------------------------------------------
+# Children: one query by one Python peer, in its own process
+# --------------------------------------------------------------------------
+
+
+def run_polars(q: Query, directory: Path, threads: int | None):
+    import polars as pl  # POLARS_MAX_THREADS is set by the parent: read at import
+
+    scan = pl.scan_csv if q.format == "csv" else pl.scan_parquet
+    started = time.perf_counter()
+    frame = scan(f"{directory}/*.{q.format}")
+    if q.where:
+        frame = frame.filter(pl.sql_expr(q.where))
+    if q.select:
+        frame = frame.select(q.select)
+    result = frame.collect()
+    return time.perf_counter() - started, result.shape
+
+
+def run_pandas(q: Query, directory: Path, threads: int | None):
+    import pandas as pd
+    import pyarrow as pa
+
+    if threads:
+        pa.set_cpu_count(threads)  # pandas itself is single-threaded; its Parquet reader is pyarrow
+    read = pd.read_csv if q.format == "csv" else pd.read_parquet
+    started = time.perf_counter()
+    frame = pd.concat([read(f) for f in sorted(directory.glob(f"*.{q.format}"))], ignore_index=True)
+    if q.where:
+        frame = frame.query(q.where)
+    if q.select:
+        frame = frame[list(q.select)]
+    return time.perf_counter() - started, frame.shape
+
+
+def run_duckdb(q: Query, directory: Path, threads: int | None):
+    import duckdb
+    import pyarrow  # noqa: F401 -- else the first Arrow fetch imports it inside the timing
+
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {threads}")
+    reader = "read_csv_auto" if q.format == "csv" else "read_parquet"
+    started = time.perf_counter()
+    table = con.sql(q.sql(f"{reader}('{directory}/*.{q.format}')")).to_arrow_table()
+    return time.perf_counter() - started, table.shape
+
+
+def run_dask(q: Query, directory: Path, threads: int | None):
+    import dask
+    import dask.dataframe as dd
+
+    dask.config.set(scheduler="threads", **({"num_workers": threads} if threads else {}))
+    if threads:
+        import pyarrow as pa
+
+        pa.set_cpu_count(threads)
+    started = time.perf_counter()
+    if q.format == "csv":
+        frame = dd.read_csv(f"{directory}/*.csv")
+    else:
+        frame = dd.read_parquet(str(directory))
+    if q.where:
+        frame = frame.query(q.where)
+    if q.select:
+        frame = frame[list(q.select)]
+    result = frame.compute()
+    return time.perf_counter() - started, result.shape
+
+
+CHILDREN = {"polars": run_polars, "pandas": run_pandas, "duckdb": run_duckdb, "dask": run_dask}
+
+
+def child_main(peer: str, query_name: str, data: Path, threads: int | None) -> None:
+    query = next(q for q in QUERIES if q.name == query_name)
+    seconds, shape = CHILDREN[peer](query, data / f"g1_{query.format}", threads)
+    print(json.dumps({"seconds": seconds, "rows": shape[0], "columns": shape[1]}))
+
+
+# --------------------------------------------------------------------------
+# Parent: spawn, time, measure
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float | None = None
+    peak_rss_mb: float | None = None
+    rows: int | None = None
+    error: str | None = None
+    output: str | None = None  # rusk's --analyze text: rows, bytes, time per stage
+
+
+def command(peer: str, q: Query, args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
+    directory = args.data / f"g1_{q.format}"
+    env = dict(os.environ)
+    if peer == "rusk":
+        cmd = [str(args.rusk), "query", str(directory)]
+        if q.where:
+            cmd += ["--where", q.where]
+        if q.select:
+            cmd += ["--select", ",".join(q.select)]
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
+        return cmd + ["--analyze"], env
+    if args.threads and peer == "polars":
+        env["POLARS_MAX_THREADS"] = str(args.threads)
+    cmd = [sys.executable, __file__, "--child", peer, q.name, "--data", str(args.data)]
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
+    return cmd, env
+
+
+def run_once(peer: str, q: Query, args: argparse.Namespace) -> Run:
+    cmd, env = command(peer, q, args)
+    started = time.perf_counter()
+    try:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as err:
+        return Run(error=f"{cmd[0]}: {err.strerror}")
+    timed_out = threading.Event()
+    timer = threading.Timer(args.timeout, lambda: (timed_out.set(), proc.kill()))
+    with proc:
+        timer.start()
+        # Read both pipes to EOF, then reap with wait4 for this child's own
+        # rusage (RUSAGE_CHILDREN would be the maximum over all children).
+        out, err = _drain(proc)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+    run = Run(peak_rss_mb=usage.ru_maxrss / 1024)  # Linux reports KiB
+    if timed_out.is_set():
+        run.error = f"killed after {args.timeout:g} s"
+    elif proc.returncode != 0:
+        last = (err.strip().splitlines() or out.strip().splitlines() or [""])[-1]
+        run.error = f"exit {proc.returncode}: {last}"[:300]
+    elif peer == "rusk":
+        run.seconds, run.output = wall, out
+    else:
+        report = json.loads(out.strip().splitlines()[-1])
+        run.seconds, run.rows = report["seconds"], report["rows"]
+    return run
+
+
+def _drain(proc: subprocess.Popen) -> tuple[str, str]:
+    """Both pipes read to EOF concurrently, without reaping the process."""
+    chunks: dict[str, str] = {}
+    reader = threading.Thread(target=lambda: chunks.__setitem__("err", proc.stderr.read()))
+    reader.start()
+    chunks["out"] = proc.stdout.read()
+    reader.join()
+    return chunks["out"], chunks["err"]
+
+
+def measure(peer: str, q: Query, args: argparse.Namespace) -> dict:
+    warmup = run_once(peer, q, args)
+    runs = [warmup] if warmup.error else [run_once(peer, q, args) for _ in range(args.repeat)]
+    errors = [r.error for r in runs if r.error]
+    seconds = [r.seconds for r in runs if r.seconds is not None]
+    result = {
+        "query": q.name, "peer": peer, "command": shlex.join(command(peer, q, args)[0]),
+        "seconds": seconds, "median_s": statistics.median(seconds) if seconds and not errors else None,
+        "peak_rss_mb": None if errors else max(r.peak_rss_mb for r in runs),
+        "rows": runs[-1].rows, "error": errors[0] if errors else None,
+    }
+    if runs[-1].output:
+        result["analyze"] = runs[-1].output
+    shown = f"{result['median_s']:.3f} s" if result["median_s"] is not None else f"error: {result['error']}"
+    print(f"  {q.name:24} {peer:7} {shown}", file=sys.stderr)
+    return result
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+
+def machine(args: argparse.Namespace) -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {"python": platform.python_version()}
+    for package in ["pandas", "polars", "duckdb", "dask", "pyarrow", "numpy"]:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "absent"
+    try:
+        out = subprocess.run([str(args.rusk), "--version"], capture_output=True, text=True, timeout=10)
+        versions["rusk"] = out.stdout.strip() or f"exit {out.returncode}"
+    except (OSError, subprocess.TimeoutExpired) as err:
+        versions["rusk"] = f"unavailable ({err})"
+    meta = args.data / "g1.json"
+    return {
+        "load_average": "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg()),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "platform": platform.platform(),
+        "threads": args.threads or "default", "repeat": args.repeat, "versions": versions,
+        "data": json.loads(meta.read_text()) if meta.exists() else str(args.data),
+    }
+
+
+def table(results: list[dict], peers: list[str], value: str, fmt, ratios: bool) -> str:
+    by = {(r["query"], r["peer"]): r for r in results}
+    unit = "s" if value == "median_s" else "MB"
+    header = ["query"] + [f"{p} {unit}" for p in peers]
+    others = [p for p in ("polars", "pandas") if ratios and "rusk" in peers and p in peers]
+    header += [f"rusk/{p}" for p in others]
+    lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
+    for q in dict.fromkeys(r["query"] for r in results):
+        cells = [q]
+        for p in peers:
+            v = by[(q, p)][value]
+            cells.append(fmt(v) if v is not None else "error")
+        for p in others:
+            a, b = by[(q, "rusk")]["median_s"], by[(q, p)]["median_s"]
+            cells.append(f"{a / b:.2f}" if a and b else "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report(results: list[dict], peers: list[str], info: dict) -> str:
+    data = info["data"]
+    described = (f"{data['table']}: {data['rows']:,} rows, 8 CSV files ({data['csv_bytes'] / 2**20:.0f} MiB), "
+                 f"8 Parquet files ({data['parquet_bytes'] / 2**20:.0f} MiB)") if isinstance(data, dict) else data
+    rows = {}
+    for r in results:
+        if r["rows"] is not None:
+            rows.setdefault(r["query"], set()).add(r["rows"])
+    disagree = [f"{q}: {sorted(n)}" for q, n in rows.items() if len(n) > 1]
+    parts = [
+        f"## scan + filter + project: median of {info['repeat']} runs after a warm-up, wall seconds",
+        "", table(results, peers, "median_s", lambda v: f"{v:.3f}", ratios=True), "",
+        "rusk/peer < 1: rusk is faster. Differences under ~30% between runs are noise on a shared machine.",
+        "", "## peak RSS (MB)", "", table(results, peers, "peak_rss_mb", lambda v: f"{v:.0f}", ratios=False), "",
+        "## machine", "",
+        f"- {info['date']}; {info['nproc']} CPUs ({info['cpu']}); {info['platform']}",
+        f"- threads: {info['threads']}; load average at the end: {info['load_average']} (1, 5, 15 min)",
+        f"- data: {described}",
+        "- " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
+    ]
+    if disagree:
+        parts += ["", "**Result row counts disagree between peers:** " + "; ".join(disagree)]
+    errors = [f"- {r['query']} / {r['peer']}: {r['error']}" for r in results if r["error"]]
+    if errors:
+        parts += ["", "## errors", "", *errors]
+    return "\n".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=REPO / "benches" / "data", help="default benches/data")
+    parser.add_argument("--rusk", type=Path, default=REPO / "target" / "release" / "rusk",
+                        help="the rusk binary (default target/release/rusk)")
+    parser.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated subset of {','.join(PEERS)}")
+    parser.add_argument("--queries", help="comma-separated subset of: " + ", ".join(q.name for q in QUERIES))
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per query and peer (default 3)")
+    parser.add_argument("--threads", type=int, help="threads for every peer (default: each peer's own default)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds before a run is killed (default 600)")
+    parser.add_argument("--json", type=Path, help="also save the raw numbers here")
+    parser.add_argument("--child", nargs=2, metavar=("PEER", "QUERY"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        child_main(*args.child, args.data, args.threads)
+        return
+
+    peers = [p.strip() for p in args.peers.split(",") if p.strip()]
+    unknown = sorted(set(peers) - set(PEERS))
+    if unknown:
+        parser.error(f"unknown peers {unknown}; peers are {', '.join(PEERS)}")
+    queries = QUERIES
+    if args.queries:
+        wanted = [w.strip() for w in args.queries.split(",")]
+        queries = [q for q in QUERIES if q.name in wanted]
+        if len(queries) != len(wanted):
+            parser.error(f"queries are: {', '.join(q.name for q in QUERIES)}")
+    for fmt in {q.format for q in queries}:
+        if not any((args.data / f"g1_{fmt}").glob(f"*.{fmt}")):
+            sys.exit(f"scan.py: no {fmt} files in {args.data / f'g1_{fmt}'}; run benches/compare/generate.py first")
+
+    results = [measure(peer, q, args) for q in queries for peer in peers]
+    info = machine(args)
+    print(report(results, peers, info))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "results": results}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

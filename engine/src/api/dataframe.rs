@@ -1,0 +1,478 @@
+//! `DataFrame`: a lazy plan with pandas' methods.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use rusk_io::metrics::ScanCounts;
+use rusk_io::write::prepare_output_dir;
+use rusk_ops::expr::Expr;
+use rusk_ops::{Error, Result};
+
+use crate::config::{config, Config};
+use crate::display::{dtype_name, format_frame, format_lazy, DisplayOptions};
+use crate::execute::execute;
+use crate::explain::{analyze_report, node_label, plan_tree, stage_summary, to_dot};
+use crate::graph::WriteFormat;
+use crate::lower::{lower, lower_write};
+use crate::optimizer::optimize;
+use crate::plan::{Filter, InMemory, Limit, LogicalPlan, MapPartitions, PartitionFn, Project, Repartition};
+use crate::query::parse_query;
+use crate::scheduler;
+
+/// A partitioned, lazy table: a logical plan and the schema it produces.
+///
+/// Every method returns a new frame with a bigger plan; nothing is read until
+/// [`DataFrame::compute`] (or `head`, `len`, `to_parquet`, ...). Schema and
+/// type errors surface when the method is called, not at compute time.
+///
+/// Missing values are Arrow nulls, not NaN: comparisons with a null are null
+/// and filters drop them, as with pandas' nullable (`pyarrow`) dtypes.
+#[derive(Clone)]
+pub struct DataFrame {
+    plan: Arc<LogicalPlan>,
+}
+
+impl DataFrame {
+    pub(crate) fn from_plan(plan: LogicalPlan) -> Self {
+        DataFrame { plan: Arc::new(plan) }
+    }
+
+    /// The logical plan (for tools that print or inspect it).
+    pub fn plan(&self) -> &Arc<LogicalPlan> {
+        &self.plan
+    }
+
+    /// The Arrow schema of the result.
+    pub fn schema(&self) -> SchemaRef {
+        self.plan.schema()
+    }
+
+    /// The column names, in order.
+    pub fn columns(&self) -> Vec<String> {
+        self.schema().fields().iter().map(|f| f.name().clone()).collect()
+    }
+
+    /// Each column's name and its pandas-style dtype name (`int64`, `string`, ...).
+    pub fn dtypes(&self) -> Vec<(String, String)> {
+        self.schema().fields().iter().map(|f| (f.name().clone(), dtype_name(f.data_type()))).collect()
+    }
+
+    /// The number of partitions (after pruning by pushed-down filters is known
+    /// only once the plan is optimized; this is the count before).
+    pub fn npartitions(&self) -> usize {
+        self.plan.npartitions()
+    }
+
+    /// A column as an expression, checked now (pandas' `df["a"]`).
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`], listing the columns that exist.
+    pub fn col(&self, name: &str) -> Result<Expr> {
+        let expr = Expr::Column(name.to_string());
+        expr.data_type(&self.schema())?;
+        Ok(expr)
+    }
+
+    /// The frame with only `columns`, in that order (pandas' `df[["a", "b"]]`).
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] for an unknown column.
+    pub fn select<I, S>(&self, columns: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let exprs = columns.into_iter().map(|c| Expr::Column(c.into())).collect();
+        self.project(exprs)
+    }
+
+    /// The rows where `predicate` is true (null counts as false).
+    ///
+    /// # Errors
+    /// Unknown columns, or a predicate that is not boolean.
+    pub fn filter(&self, predicate: Expr) -> Result<DataFrame> {
+        Ok(self.with_plan(LogicalPlan::Filter(Filter::try_new(Arc::clone(&self.plan), predicate)?)))
+    }
+
+    /// The rows where a pandas query string holds: `"a > 3 and b == 'x'"`.
+    ///
+    /// # Errors
+    /// [`Error::QuerySyntax`] with the position, then as [`DataFrame::filter`].
+    pub fn query(&self, query: &str) -> Result<DataFrame> {
+        self.filter(parse_query(query)?)
+    }
+
+    /// Adds or replaces columns computed from expressions, in order, as
+    /// pandas' `assign(name=expr, ...)`: a later expression sees the earlier ones.
+    ///
+    /// # Errors
+    /// Unknown columns or type errors in an expression.
+    pub fn assign<I, S>(&self, columns: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = (S, Expr)>,
+        S: Into<String>,
+    {
+        let mut df = self.clone();
+        for (name, expr) in columns {
+            df = df.with_column(name, expr)?;
+        }
+        Ok(df)
+    }
+
+    /// Adds (at the end) or replaces (in place) one column: Polars' spelling
+    /// of a one-column [`DataFrame::assign`].
+    ///
+    /// # Errors
+    /// Unknown columns or type errors in `expr`.
+    pub fn with_column(&self, name: impl Into<String>, expr: Expr) -> Result<DataFrame> {
+        let name = name.into();
+        let named = match &expr {
+            Expr::Column(c) if *c == name => expr,
+            _ => Expr::Alias { expr: Box::new(expr.unalias().clone()), name: name.clone() },
+        };
+        let mut exprs: Vec<Expr> = self.columns().into_iter().map(Expr::Column).collect();
+        match exprs.iter().position(|e| e.output_name() == name) {
+            Some(i) => exprs[i] = named,
+            None => exprs.push(named),
+        }
+        self.project(exprs)
+    }
+
+    /// The frame without `columns`.
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] for an unknown column (as pandas' default `errors="raise"`).
+    pub fn drop<I, S>(&self, columns: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let dropped: HashSet<String> = columns.into_iter().map(Into::into).collect();
+        for name in &dropped {
+            self.col(name)?;
+        }
+        self.select(self.columns().into_iter().filter(|c| !dropped.contains(c)))
+    }
+
+    /// The frame with columns renamed, `(old, new)` pairs.
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] for an unknown old name; duplicate names.
+    pub fn rename<I, S, T>(&self, mapping: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = (S, T)>,
+        S: Into<String>,
+        T: Into<String>,
+    {
+        let mapping: Vec<(String, String)> = mapping.into_iter().map(|(a, b)| (a.into(), b.into())).collect();
+        for (old, _) in &mapping {
+            self.col(old)?;
+        }
+        let exprs = self
+            .columns()
+            .into_iter()
+            .map(|c| match mapping.iter().find(|(old, _)| *old == c) {
+                Some((_, new)) if new != &c => {
+                    Expr::Alias { expr: Box::new(Expr::Column(c)), name: new.clone() }
+                }
+                _ => Expr::Column(c),
+            })
+            .collect();
+        self.project(exprs)
+    }
+
+    /// The first `n` rows as a lazy frame of one partition.
+    pub fn limit(&self, n: usize) -> DataFrame {
+        self.with_plan(LogicalPlan::Limit(Limit { input: Arc::clone(&self.plan), n }))
+    }
+
+    /// Computes the first `n` rows, reading only the partitions needed (in
+    /// waves of one partition per thread), as Dask's `head`.
+    ///
+    /// # Errors
+    /// Errors of the partitions read.
+    pub fn head(&self, n: usize) -> Result<DataFrame> {
+        self.limit(n).compute()
+    }
+
+    /// The number of rows (computed; reads no column it does not need to).
+    ///
+    /// # Errors
+    /// Errors of the scan.
+    pub fn len(&self) -> Result<usize> {
+        let counted = self.project(vec![])?;
+        let executed = execute(&counted.plan, &config())?;
+        Ok(executed.batches.iter().map(RecordBatch::num_rows).sum())
+    }
+
+    /// True when the frame has no rows (computed, as [`DataFrame::len`]).
+    ///
+    /// # Errors
+    /// As [`DataFrame::len`].
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.len()? == 0)
+    }
+
+    /// The same rows in `npartitions` partitions, in the same order.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for 0.
+    pub fn repartition(&self, npartitions: usize) -> Result<DataFrame> {
+        if npartitions == 0 {
+            return Err(Error::InvalidArgument("repartition needs at least one partition".into()));
+        }
+        Ok(self
+            .with_plan(LogicalPlan::Repartition(Repartition { input: Arc::clone(&self.plan), npartitions })))
+    }
+
+    /// Applies `f` to every partition's batch. The output schema is found by
+    /// calling `f` on an empty batch, as Dask infers `meta`, so `f` must
+    /// accept one.
+    ///
+    /// # Errors
+    /// `f`'s error on the empty batch.
+    pub fn map_partitions<F>(&self, name: impl Into<String>, f: F) -> Result<DataFrame>
+    where
+        F: Fn(RecordBatch) -> Result<RecordBatch> + Send + Sync + 'static,
+    {
+        let func = PartitionFn { name: name.into(), func: Arc::new(f) };
+        let schema = self.schema();
+        let empty = RecordBatch::new_empty(Arc::clone(&schema));
+        let meta = (func.func)(empty)?;
+        Ok(self.with_plan(LogicalPlan::MapPartitions(MapPartitions {
+            input: Arc::clone(&self.plan),
+            func,
+            schema: meta.schema(),
+        })))
+    }
+
+    /// Runs the plan with the process-wide [`Config`] and returns the result
+    /// as an in-memory frame (one batch per partition) that prints like pandas.
+    ///
+    /// # Errors
+    /// The first error of any task, naming the task, file and row.
+    pub fn compute(&self) -> Result<DataFrame> {
+        self.compute_with(&config())
+    }
+
+    /// [`DataFrame::compute`] with explicit settings (threads, ...).
+    ///
+    /// # Errors
+    /// As [`DataFrame::compute`].
+    pub fn compute_with(&self, config: &Config) -> Result<DataFrame> {
+        if let LogicalPlan::InMemory(_) = self.plan.as_ref() {
+            return Ok(self.clone());
+        }
+        let executed = execute(&self.plan, config)?;
+        from_result(self.schema(), executed.batches)
+    }
+
+    /// Runs the plan and returns its partitions as Arrow batches.
+    ///
+    /// # Errors
+    /// As [`DataFrame::compute`].
+    pub fn collect(&self) -> Result<Vec<RecordBatch>> {
+        Ok(self.compute()?.batches().to_vec())
+    }
+
+    /// The batches of a computed frame (empty for a lazy one).
+    pub fn batches(&self) -> &[RecordBatch] {
+        match self.plan.as_ref() {
+            LogicalPlan::InMemory(m) => &m.batches,
+            _ => &[],
+        }
+    }
+
+    /// Writes one CSV file per partition into the new directory `dir`
+    /// (`part-00000.csv`, ...), each by a task of the graph: the result is
+    /// never collected in one place.
+    ///
+    /// # Errors
+    /// [`Error::OutputExists`] if `dir` exists; the first task error (the
+    /// directory is then removed, so no partial output looks complete).
+    pub fn to_csv(&self, dir: impl AsRef<Path>) -> Result<()> {
+        self.write(dir.as_ref(), WriteFormat::Csv)
+    }
+
+    /// Writes one Parquet file per partition into the new directory `dir`.
+    ///
+    /// # Errors
+    /// As [`DataFrame::to_csv`].
+    pub fn to_parquet(&self, dir: impl AsRef<Path>) -> Result<()> {
+        self.write(dir.as_ref(), WriteFormat::Parquet)
+    }
+
+    fn write(&self, dir: &Path, format: WriteFormat) -> Result<()> {
+        prepare_output_dir(dir)?;
+        let result = optimize(Arc::clone(&self.plan)).and_then(|o| {
+            let graph = lower_write(&o.plan, dir, format)?;
+            scheduler::run(&graph, &graph.outputs, config().worker_threads())
+        });
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                // Best effort: the error is what the user must see.
+                let _ = std::fs::remove_dir_all(dir);
+                Err(e)
+            }
+        }
+    }
+
+    /// The plan before and after optimization, the rules that fired, and the
+    /// task graph by stage.
+    ///
+    /// # Errors
+    /// Errors of optimizing or lowering (pruning reads statistics).
+    pub fn explain(&self) -> Result<String> {
+        let optimized = optimize(Arc::clone(&self.plan))?;
+        let graph = lower(&optimized.plan)?;
+        let rules =
+            if optimized.applied.is_empty() { "none".to_string() } else { optimized.applied.join(", ") };
+        Ok(format!(
+            "== Logical plan ==\n{}\n== Optimized plan ==\n{}\n== Rules applied ==\n{rules}\n\n== Task graph ==\n{}",
+            plan_tree(&self.plan),
+            plan_tree(&optimized.plan),
+            stage_summary(&graph)
+        ))
+    }
+
+    /// Runs the plan and reports, per stage, the tasks, rows, bytes and time,
+    /// and what the scans read (the text of [`DataFrame::analyze`]).
+    ///
+    /// # Errors
+    /// As [`DataFrame::compute`].
+    pub fn explain_analyze(&self) -> Result<String> {
+        let a = self.analyze()?;
+        let mut out = format!("== Optimized plan ==\n{}\n== Stages ==\n{}", a.optimized_plan, a.stages);
+        for (path, c) in &a.scans {
+            out.push_str(&format!(
+                "scan {}: files_opened={} row_groups={} rows_read={} bytes_read={}\n",
+                path.display(),
+                c.files_opened,
+                c.row_groups_read,
+                c.rows_read,
+                c.bytes_read,
+            ));
+        }
+        out.push_str(&format!("result: {} rows in {} partitions\n", a.rows, a.partitions));
+        Ok(out)
+    }
+
+    /// Runs the plan and measures it: what each scan read (files, row groups,
+    /// rows, bytes: the proof that pushdown worked) and each stage's output.
+    ///
+    /// # Errors
+    /// As [`DataFrame::compute`].
+    pub fn analyze(&self) -> Result<Analysis> {
+        let datasets = scans(&self.plan);
+        let before: Vec<ScanCounts> = datasets.iter().map(|s| s.metrics().snapshot()).collect();
+        let executed = execute(&self.plan, &config())?;
+        let scans = datasets
+            .iter()
+            .zip(before)
+            .map(|(ds, b)| {
+                let a = ds.metrics().snapshot();
+                let delta = ScanCounts {
+                    files_opened: a.files_opened - b.files_opened,
+                    row_groups_read: a.row_groups_read - b.row_groups_read,
+                    rows_read: a.rows_read - b.rows_read,
+                    bytes_read: a.bytes_read - b.bytes_read,
+                    bad_lines_skipped: a.bad_lines_skipped - b.bad_lines_skipped,
+                };
+                (ds.path().to_path_buf(), delta)
+            })
+            .collect();
+        Ok(Analysis {
+            optimized_plan: plan_tree(&optimize(Arc::clone(&self.plan))?.plan),
+            stages: analyze_report(&executed.graph, &executed.stats),
+            scans,
+            rows: executed.batches.iter().map(RecordBatch::num_rows).sum(),
+            partitions: executed.batches.len(),
+        })
+    }
+
+    /// Writes the task graph as Graphviz DOT to `path` (like Dask's `visualize`).
+    ///
+    /// # Errors
+    /// Errors of lowering, or of writing the file.
+    pub fn visualize(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let graph = lower(&optimize(Arc::clone(&self.plan))?.plan)?;
+        std::fs::write(path, to_dot(&graph)).map_err(|e| Error::io(e, path))
+    }
+
+    fn project(&self, exprs: Vec<Expr>) -> Result<DataFrame> {
+        Ok(self.with_plan(LogicalPlan::Project(Project::try_new(Arc::clone(&self.plan), exprs)?)))
+    }
+
+    fn with_plan(&self, plan: LogicalPlan) -> DataFrame {
+        DataFrame { plan: Arc::new(plan) }
+    }
+}
+
+/// What [`DataFrame::analyze`] measured.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The optimized plan, as `explain` prints it.
+    pub optimized_plan: String,
+    /// One line per stage: tasks, rows, bytes, time.
+    pub stages: String,
+    /// What each scanned dataset read during the run, by its path.
+    pub scans: Vec<(std::path::PathBuf, ScanCounts)>,
+    /// Rows in the result.
+    pub rows: usize,
+    /// Partitions in the result.
+    pub partitions: usize,
+}
+
+/// The in-memory frame holding a run's batches, under the plan's schema.
+///
+/// A result with no partition (every file pruned) gets one empty partition,
+/// so that it still prints and writes its columns.
+fn from_result(schema: SchemaRef, mut batches: Vec<RecordBatch>) -> Result<DataFrame> {
+    if batches.is_empty() {
+        batches.push(RecordBatch::new_empty(Arc::clone(&schema)));
+    }
+    let batches = batches
+        .into_iter()
+        .map(|b| {
+            let options = RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
+            RecordBatch::try_new_with_options(Arc::clone(&schema), b.columns().to_vec(), &options)
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(DataFrame::from_plan(LogicalPlan::InMemory(InMemory::try_new(schema, batches)?)))
+}
+
+/// The datasets scanned by a plan.
+fn scans(plan: &LogicalPlan) -> Vec<Arc<rusk_io::Dataset>> {
+    let mut out = Vec::new();
+    if let LogicalPlan::Scan(s) = plan {
+        out.push(Arc::clone(&s.dataset));
+    }
+    for input in plan.inputs() {
+        out.extend(scans(input));
+    }
+    out
+}
+
+impl fmt::Display for DataFrame {
+    /// A computed frame prints like pandas; a lazy one prints its structure, like Dask.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.plan.as_ref() {
+            LogicalPlan::InMemory(m) => {
+                write!(f, "{}", format_frame(&m.schema(), &m.batches, &DisplayOptions::default()))
+            }
+            _ => write!(f, "{}", format_lazy(&self.schema(), self.npartitions())),
+        }
+    }
+}
+
+impl fmt::Debug for DataFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DataFrame({})", node_label(&self.plan))
+    }
+}

@@ -1,0 +1,7 @@
+//! The user-facing API: pandas names over the lazy plan.
+
+mod dataframe;
+mod read;
+
+pub use dataframe::{Analysis, DataFrame};
+pub use read::{from_batches, read, read_csv, read_csv_with, read_parquet, read_parquet_with};

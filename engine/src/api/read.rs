@@ -1,0 +1,85 @@
+//! `read_csv`, `read_parquet` and in-memory frames.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use rusk_io::{CsvOptions, Dataset, FileFormat, ParquetOptions};
+use rusk_ops::Result;
+
+use super::DataFrame;
+use crate::plan::{InMemory, LogicalPlan, Scan};
+
+/// A lazy frame over the CSV files at `path` (a file, a glob like
+/// `data/*.csv`, or a directory searched recursively), with pandas' defaults.
+///
+/// The schema is inferred from the first rows of each file and merged across
+/// files (int and float give float; a column missing from a file is null
+/// there); each file is cut into partitions of about 64 MiB.
+///
+/// # Errors
+/// A missing path, no matching files, conflicting schemas, or an unreadable header.
+pub fn read_csv(path: impl AsRef<Path>) -> Result<DataFrame> {
+    read_csv_with(path, CsvOptions::default())
+}
+
+/// [`read_csv`] with options (`sep`, `usecols`, `dtype`, `parse_dates`,
+/// `na_values`, `blocksize`, `on_bad_lines`, ...).
+///
+/// # Errors
+/// As [`read_csv`].
+pub fn read_csv_with(path: impl AsRef<Path>, options: CsvOptions) -> Result<DataFrame> {
+    open(path.as_ref(), FileFormat::Csv(options))
+}
+
+/// A lazy frame over the Parquet files at `path` (a file, a glob or a
+/// directory; `key=value` directories become columns), one partition per file.
+///
+/// # Errors
+/// A missing path, no matching files, conflicting schemas, or an unreadable footer.
+pub fn read_parquet(path: impl AsRef<Path>) -> Result<DataFrame> {
+    read_parquet_with(path, ParquetOptions::default())
+}
+
+/// [`read_parquet`] with options (`split_row_groups`).
+///
+/// # Errors
+/// As [`read_parquet`].
+pub fn read_parquet_with(path: impl AsRef<Path>, options: ParquetOptions) -> Result<DataFrame> {
+    open(path.as_ref(), FileFormat::Parquet(options))
+}
+
+/// A lazy frame over `path`, CSV or Parquet by its files' extension: a path
+/// or glob ending in `.parquet`/`.parq` is Parquet, one ending in
+/// `.csv`/`.tsv` is CSV, and a directory is Parquet if it holds any
+/// Parquet file, else CSV. Default options.
+///
+/// # Errors
+/// As [`read_csv`] and [`read_parquet`].
+pub fn read(path: impl AsRef<Path>) -> Result<DataFrame> {
+    let path = path.as_ref();
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("parquet" | "parq") => read_parquet(path),
+        Some("csv" | "tsv") => read_csv(path),
+        _ if path.is_dir() => match read_parquet(path) {
+            Err(rusk_ops::Error::NoFiles { .. }) => read_csv(path),
+            other => other,
+        },
+        _ => read_csv(path),
+    }
+}
+
+fn open(path: &Path, format: FileFormat) -> Result<DataFrame> {
+    let dataset = Arc::new(Dataset::open(path, format)?);
+    Ok(DataFrame::from_plan(LogicalPlan::Scan(Scan::try_new(dataset)?)))
+}
+
+/// A frame over batches already in memory, one partition per batch.
+///
+/// # Errors
+/// [`rusk_ops::Error::Type`] when a batch's schema differs from `schema`.
+pub fn from_batches(schema: SchemaRef, batches: Vec<RecordBatch>) -> Result<DataFrame> {
+    Ok(DataFrame::from_plan(LogicalPlan::InMemory(InMemory::try_new(schema, batches)?)))
+}

@@ -1,0 +1,49 @@
+//! Settings of a computation: threads, merge fan-in, memory.
+
+use std::sync::RwLock;
+
+/// How rusk computes. Read the process-wide settings with [`config`], change
+/// them with [`set_config`], or pass a `Config` to one computation with
+/// `DataFrame::compute_with`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Worker threads; `None` means one per core.
+    pub threads: Option<usize>,
+    /// Fan-in of the merge tree of reductions (Dask's `split_every`).
+    pub split_every: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { threads: None, split_every: 8 }
+    }
+}
+
+impl Config {
+    /// The same settings with `threads` workers.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads.max(1));
+        self
+    }
+
+    /// The number of worker threads to use.
+    pub fn worker_threads(&self) -> usize {
+        self.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}
+
+static CONFIG: RwLock<Option<Config>> = RwLock::new(None);
+
+/// The process-wide settings.
+pub fn config() -> Config {
+    // A poisoned lock only means a writer panicked mid-assignment of a plain
+    // value; the value is still whole, so read through it.
+    let guard = CONFIG.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    guard.clone().unwrap_or_default()
+}
+
+/// Replaces the process-wide settings.
+pub fn set_config(config: Config) {
+    let mut guard = CONFIG.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    *guard = Some(config);
+}

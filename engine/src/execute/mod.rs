@@ -1,0 +1,71 @@
+//! From a logical plan to batches: optimize, lower, schedule.
+
+use std::sync::Arc;
+
+use arrow::compute::concat_batches;
+use arrow::record_batch::RecordBatch;
+use rusk_ops::Result;
+
+use crate::config::Config;
+use crate::graph::{ElementOp, TaskGraph};
+use crate::lower::lower;
+use crate::optimizer::optimize;
+use crate::plan::LogicalPlan;
+use crate::scheduler::{self, TaskStats};
+
+/// What a run produced: the partitions, and what `explain(analyze)` reports.
+pub(crate) struct Executed {
+    /// The result's partitions, in order.
+    pub batches: Vec<RecordBatch>,
+    /// The graph that ran (the last wave's graph, for a limit).
+    pub graph: TaskGraph,
+    /// Per-task stats of that graph.
+    pub stats: Vec<Option<TaskStats>>,
+}
+
+/// Optimizes and runs `plan`.
+pub(crate) fn execute(plan: &Arc<LogicalPlan>, config: &Config) -> Result<Executed> {
+    let optimized = optimize(Arc::clone(plan))?.plan;
+    if let LogicalPlan::Limit(limit) = optimized.as_ref() {
+        if limit.input.is_partition_local() {
+            return run_limit(&limit.input, limit.n, config);
+        }
+    }
+    let graph = lower(&optimized)?;
+    let out = scheduler::run(&graph, &graph.outputs, config.worker_threads())?;
+    Ok(Executed { batches: out.batches, graph, stats: out.stats })
+}
+
+/// `head(n)` over partitions that can be computed one at a time: runs them in
+/// waves of `threads` partitions, in order, and stops as soon as n rows are
+/// in hand, so a head of a large directory reads only its first files.
+fn run_limit(input: &Arc<LogicalPlan>, n: usize, config: &Config) -> Result<Executed> {
+    let mut graph = lower(input)?;
+    for &id in &graph.outputs {
+        graph.tasks[id].pipeline.push(ElementOp::Head(n));
+    }
+    let outputs = graph.outputs.clone();
+    let wave = config.worker_threads();
+    let mut batches = Vec::new();
+    let mut stats = vec![None; graph.tasks.len()];
+    let mut rows = 0;
+    for chunk in outputs.chunks(wave) {
+        if rows >= n {
+            break;
+        }
+        let out = scheduler::run(&graph, chunk, config.worker_threads())?;
+        for (i, s) in out.stats.into_iter().enumerate() {
+            if s.is_some() {
+                stats[i] = s;
+            }
+        }
+        for b in out.batches {
+            rows += b.num_rows();
+            batches.push(b);
+        }
+    }
+    let schema = input.schema();
+    let all = concat_batches(&schema, &batches)?;
+    let head = all.slice(0, n.min(all.num_rows()));
+    Ok(Executed { batches: vec![head], graph, stats })
+}

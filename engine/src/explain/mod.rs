@@ -1,0 +1,12 @@
+//! Showing the user what a query will do: the plan tree before and after
+//! optimization, the task graph by stage, Graphviz DOT, and the measured run.
+
+mod analyze;
+mod dot;
+mod stages;
+mod tree;
+
+pub use analyze::analyze_report;
+pub use dot::to_dot;
+pub use stages::stage_summary;
+pub use tree::{node_label, plan_tree};

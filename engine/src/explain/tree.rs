@@ -1,0 +1,72 @@
+//! The logical plan as an indented tree: one node per line, two spaces per
+//! level, `Name: details`, only what differs from the defaults.
+
+use std::fmt::Write;
+
+use rusk_io::Pruned;
+
+use crate::plan::LogicalPlan;
+
+/// The plan, one node per line.
+pub fn plan_tree(plan: &LogicalPlan) -> String {
+    let mut out = String::new();
+    write_node(plan, 0, &mut out);
+    out
+}
+
+fn write_node(plan: &LogicalPlan, depth: usize, out: &mut String) {
+    let _ = writeln!(out, "{}{}", "  ".repeat(depth), node_label(plan));
+    for input in plan.inputs() {
+        write_node(input, depth + 1, out);
+    }
+}
+
+/// One node's line: its name and what it does.
+pub fn node_label(plan: &LogicalPlan) -> String {
+    match plan {
+        LogicalPlan::Scan(scan) => {
+            let ds = &scan.dataset;
+            let total_columns = ds.schema().fields().len();
+            let mut s = format!(
+                "Scan: {} {} ({} file{})",
+                ds.format().name(),
+                ds.path().display(),
+                ds.files().len(),
+                if ds.files().len() == 1 { "" } else { "s" }
+            );
+            if let Some(cols) = &scan.columns {
+                let _ = write!(s, ", columns=[{}] {}/{}", cols.join(", "), cols.len(), total_columns);
+            }
+            if !scan.filters.is_empty() {
+                let filters: Vec<String> = scan.filters.iter().map(ToString::to_string).collect();
+                let _ = write!(s, ", filters=[{}]", filters.join(", "));
+                s.push_str(&pruning(&scan.pruned));
+            }
+            s
+        }
+        LogicalPlan::InMemory(m) => {
+            let n = m.batches.len();
+            format!("InMemory: {n} partition{}, {} rows", if n == 1 { "" } else { "s" }, m.num_rows())
+        }
+        LogicalPlan::Filter(f) => format!("Filter: {}", f.predicate),
+        LogicalPlan::Project(p) => {
+            let exprs: Vec<String> = p.exprs.iter().map(ToString::to_string).collect();
+            format!("Project: {}", exprs.join(", "))
+        }
+        LogicalPlan::Limit(l) => format!("Limit: {}", l.n),
+        LogicalPlan::Repartition(r) => format!("Repartition: {}", r.npartitions),
+        LogicalPlan::MapPartitions(m) => format!("MapPartitions: {}", m.func.name),
+    }
+}
+
+/// `, files=2/6, row_groups=3/12`: what pruning kept, where it kept less.
+fn pruning(p: &Pruned) -> String {
+    let mut s = String::new();
+    if p.files.0 < p.files.1 {
+        let _ = write!(s, ", files={}/{}", p.files.0, p.files.1);
+    }
+    if let Some((kept, all)) = p.row_groups {
+        let _ = write!(s, ", row_groups={kept}/{all}");
+    }
+    s
+}

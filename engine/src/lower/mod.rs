@@ -1,0 +1,61 @@
+//! Lowering: the optimized logical plan becomes a task graph.
+//!
+//! Each node lowers in its own function to one stage of tasks, one per
+//! partition. Row-wise nodes (filter, project, map_partitions, a per-partition
+//! head) do not make stages of their own: they append a step to the pipeline
+//! of the tasks below them, so `scan → filter → project` runs as one task per
+//! partition that never materializes the intermediate batches.
+
+mod elementwise;
+mod limit;
+mod repartition;
+mod source;
+mod write;
+
+pub use write::lower_write;
+
+use crate::graph::{ElementOp, StageId, TaskGraph, TaskId};
+use crate::plan::LogicalPlan;
+use rusk_ops::Result;
+
+/// The tasks producing a lowered node's partitions, in partition order.
+#[derive(Debug, Clone)]
+pub(crate) struct Lowered {
+    /// One task per output partition.
+    pub tasks: Vec<TaskId>,
+    /// Their stage.
+    pub stage: StageId,
+}
+
+/// Lowers `plan` into a graph whose outputs are the plan's partitions.
+///
+/// # Errors
+/// Errors of pruning scans (evaluating filters on statistics).
+pub fn lower(plan: &LogicalPlan) -> Result<TaskGraph> {
+    let mut graph = TaskGraph::default();
+    let out = lower_node(plan, &mut graph)?;
+    graph.outputs = out.tasks;
+    Ok(graph)
+}
+
+/// Lowers one node (and, recursively, its inputs) into `graph`.
+pub(crate) fn lower_node(plan: &LogicalPlan, graph: &mut TaskGraph) -> Result<Lowered> {
+    match plan {
+        LogicalPlan::Scan(scan) => source::lower_scan(scan, graph),
+        LogicalPlan::InMemory(mem) => Ok(source::lower_in_memory(mem, graph)),
+        LogicalPlan::Filter(f) => {
+            let input = lower_node(&f.input, graph)?;
+            Ok(elementwise::fuse(graph, input, ElementOp::Filter(f.predicate.clone())))
+        }
+        LogicalPlan::Project(p) => {
+            let input = lower_node(&p.input, graph)?;
+            Ok(elementwise::fuse(graph, input, ElementOp::Project(p.exprs.clone())))
+        }
+        LogicalPlan::MapPartitions(m) => {
+            let input = lower_node(&m.input, graph)?;
+            Ok(elementwise::fuse(graph, input, ElementOp::Map(m.func.clone())))
+        }
+        LogicalPlan::Limit(l) => limit::lower_limit(l, graph),
+        LogicalPlan::Repartition(r) => repartition::lower_repartition(r, graph),
+    }
+}

@@ -1,0 +1,59 @@
+//! Sources: a task per scan partition or in-memory batch.
+
+use std::sync::Arc;
+
+use rusk_ops::expr::Expr;
+use rusk_ops::Result;
+
+use super::Lowered;
+use crate::graph::{DatasetRef, ElementOp, MemoryBatch, TaskGraph, TaskOp};
+use crate::plan::{InMemory, Scan};
+
+/// One task per partition left after pruning; pushed filters and the final
+/// column selection run in the same task, right after the read.
+pub(crate) fn lower_scan(scan: &Scan, graph: &mut TaskGraph) -> Result<Lowered> {
+    let mut name = format!("scan {}", scan.dataset.format().name());
+    let read_columns = scan.read_columns();
+    let filter = Expr::conjunction(scan.filters.iter().cloned());
+    let output: Vec<String> = scan.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let mut pipeline = Vec::new();
+    if let Some(f) = filter {
+        pipeline.push(ElementOp::Filter(f));
+        name.push_str("+filter");
+    }
+    if output != read_columns {
+        pipeline.push(ElementOp::Project(output.into_iter().map(Expr::Column).collect()));
+        name.push_str("+project");
+    }
+    let stage = graph.add_stage(name);
+    let dataset = DatasetRef(Arc::clone(&scan.dataset));
+    let tasks = scan
+        .pruned
+        .partitions
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let op = TaskOp::Scan {
+                dataset: dataset.clone(),
+                partition: part.clone(),
+                columns: read_columns.clone(),
+            };
+            let id = graph.add_task(stage, i, op, vec![]);
+            graph.tasks[id].pipeline = pipeline.clone();
+            id
+        })
+        .collect();
+    Ok(Lowered { tasks, stage })
+}
+
+/// One task per in-memory batch.
+pub(crate) fn lower_in_memory(mem: &InMemory, graph: &mut TaskGraph) -> Lowered {
+    let stage = graph.add_stage("from memory");
+    let tasks = mem
+        .batches
+        .iter()
+        .enumerate()
+        .map(|(i, b)| graph.add_task(stage, i, TaskOp::Memory(MemoryBatch(b.clone())), vec![]))
+        .collect();
+    Lowered { tasks, stage }
+}

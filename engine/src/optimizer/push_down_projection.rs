@@ -1,0 +1,141 @@
+//! `push_down_projection`: each node computes only the columns someone above
+//! it uses, and the scan reads only those.
+//!
+//! ```text
+//! Project: id2, v3                       Project: id2, v3
+//!   Filter: v1 > 2                  →      Filter: v1 > 2
+//!     Scan: csv (9 columns)                  Scan: csv, columns=[id2, v1, v3] 3/9
+//! ```
+//!
+//! Walks the plan top-down carrying the set of columns needed above; unused
+//! expressions of a projection are dropped, a projection that passes its input
+//! through unchanged disappears, and a user function needs all its input.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use rusk_ops::Result;
+
+use super::{OptimizerRule, Transformed};
+use crate::plan::{Filter, Limit, LogicalPlan, MapPartitions, Project, Repartition};
+
+/// See the module docs.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PushDownProjection;
+
+impl OptimizerRule for PushDownProjection {
+    fn name(&self) -> &'static str {
+        "push_down_projection"
+    }
+
+    fn rewrite(&self, plan: Arc<LogicalPlan>) -> Result<Transformed> {
+        prune(&plan, None)
+    }
+}
+
+/// Rewrites `plan` to produce at least `required` (all columns when `None`).
+fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result<Transformed> {
+    match plan.as_ref() {
+        LogicalPlan::Scan(scan) => {
+            let Some(required) = required else { return Ok(Transformed::no(Arc::clone(plan))) };
+            let schema = scan.schema();
+            let kept: Vec<String> =
+                schema.fields().iter().map(|f| f.name().clone()).filter(|n| required.contains(n)).collect();
+            if kept.len() == schema.fields().len() {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Scan(scan.with_columns(kept))))
+        }
+        LogicalPlan::InMemory(_) => Ok(Transformed::no(Arc::clone(plan))),
+        LogicalPlan::Filter(f) => {
+            let below = required.map(|r| {
+                let mut r = r.clone();
+                r.extend(f.predicate.columns());
+                r
+            });
+            let t = prune(&f.input, below.as_ref())?;
+            if !t.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Filter(Filter::try_new(t.plan, f.predicate.clone())?)))
+        }
+        LogicalPlan::Project(p) => {
+            let exprs: Vec<_> = match required {
+                Some(r) => p.exprs.iter().filter(|e| r.contains(&e.output_name())).cloned().collect(),
+                None => p.exprs.clone(),
+            };
+            let below: BTreeSet<String> = exprs.iter().flat_map(|e| e.columns()).collect();
+            let t = prune(&p.input, Some(&below))?;
+            let input_names: Vec<String> =
+                t.plan.schema().fields().iter().map(|f| f.name().clone()).collect();
+            let passes_through = exprs.len() == input_names.len()
+                && exprs
+                    .iter()
+                    .zip(&input_names)
+                    .all(|(e, n)| matches!(e, rusk_ops::expr::Expr::Column(c) if c == n));
+            if passes_through {
+                return Ok(Transformed { plan: t.plan, changed: true });
+            }
+            if !t.changed && exprs.len() == p.exprs.len() {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Project(Project::try_new(t.plan, exprs)?)))
+        }
+        LogicalPlan::Limit(l) => {
+            let t = prune(&l.input, required)?;
+            if !t.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Limit(Limit { input: t.plan, n: l.n })))
+        }
+        LogicalPlan::Repartition(r) => {
+            let t = prune(&r.input, required)?;
+            if !t.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Repartition(Repartition {
+                input: t.plan,
+                npartitions: r.npartitions,
+            })))
+        }
+        LogicalPlan::MapPartitions(m) => {
+            let t = prune(&m.input, None)?;
+            if !t.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::MapPartitions(MapPartitions {
+                input: t.plan,
+                func: m.func.clone(),
+                schema: Arc::clone(&m.schema),
+            })))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusk_ops::expr::{col, lit};
+
+    use super::*;
+    use crate::explain::plan_tree;
+    use crate::optimizer::test_util::memory;
+
+    #[test]
+    fn drops_unused_expressions_and_identity_projections() {
+        let inner =
+            Project::try_new(memory(), vec![col("a"), col("b"), (col("a") + lit(1)).alias("x")]).unwrap();
+        let outer =
+            Project::try_new(Arc::new(LogicalPlan::Project(inner)), vec![col("a"), col("b")]).unwrap();
+        let plan = Arc::new(LogicalPlan::Project(outer));
+        let t = PushDownProjection.rewrite(Arc::clone(&plan)).unwrap();
+        assert!(t.changed);
+        assert_eq!(plan_tree(&t.plan), "Project: a, b\n  InMemory: 2 partitions, 6 rows\n");
+        assert_eq!(t.plan.schema(), plan.schema());
+    }
+
+    #[test]
+    fn a_plan_using_everything_is_unchanged() {
+        let p = Project::try_new(memory(), vec![col("c"), col("a"), col("b")]).unwrap();
+        assert!(!PushDownProjection.rewrite(Arc::new(LogicalPlan::Project(p))).unwrap().changed);
+    }
+}

@@ -1,0 +1,111 @@
+//! The logical plan: what the user asked for, as a tree of nodes.
+//!
+//! Each node knows its schema when it is built, so `df.select(["nope"])`
+//! fails at once, as pandas users expect. Nodes are immutable and shared
+//! behind `Arc`; rules rewrite a plan by building new nodes.
+
+mod nodes;
+
+pub use nodes::{Filter, InMemory, Limit, MapPartitions, PartitionFn, Project, Repartition, Scan};
+
+use std::sync::Arc;
+
+use arrow::datatypes::SchemaRef;
+use rusk_ops::Result;
+
+/// A node of the logical plan.
+#[derive(Debug, Clone)]
+pub enum LogicalPlan {
+    /// Files read through a `rusk_io::Dataset`.
+    Scan(Scan),
+    /// Batches already in memory, one per partition.
+    InMemory(InMemory),
+    /// Keeps the rows where a predicate is true.
+    Filter(Filter),
+    /// Computes the output columns from expressions (select, assign, drop, rename).
+    Project(Project),
+    /// The first `n` rows, in partition order.
+    Limit(Limit),
+    /// Regroups rows into another number of partitions, keeping their order.
+    Repartition(Repartition),
+    /// A user function applied to every partition.
+    MapPartitions(MapPartitions),
+}
+
+impl LogicalPlan {
+    /// The schema of the node's output.
+    pub fn schema(&self) -> SchemaRef {
+        match self {
+            LogicalPlan::Scan(n) => n.schema(),
+            LogicalPlan::InMemory(n) => n.schema(),
+            LogicalPlan::Filter(n) => n.input.schema(),
+            LogicalPlan::Project(n) => Arc::clone(&n.schema),
+            LogicalPlan::Limit(n) => n.input.schema(),
+            LogicalPlan::Repartition(n) => n.input.schema(),
+            LogicalPlan::MapPartitions(n) => Arc::clone(&n.schema),
+        }
+    }
+
+    /// The node's inputs.
+    pub fn inputs(&self) -> Vec<&Arc<LogicalPlan>> {
+        match self {
+            LogicalPlan::Scan(_) | LogicalPlan::InMemory(_) => vec![],
+            LogicalPlan::Filter(n) => vec![&n.input],
+            LogicalPlan::Project(n) => vec![&n.input],
+            LogicalPlan::Limit(n) => vec![&n.input],
+            LogicalPlan::Repartition(n) => vec![&n.input],
+            LogicalPlan::MapPartitions(n) => vec![&n.input],
+        }
+    }
+
+    /// The same node over new inputs (one per input, in order).
+    ///
+    /// # Errors
+    /// When the new inputs' schemas don't fit the node (a rule's bug).
+    pub fn with_new_inputs(&self, inputs: Vec<Arc<LogicalPlan>>) -> Result<LogicalPlan> {
+        let mut inputs = inputs.into_iter();
+        let mut next = || {
+            inputs.next().ok_or_else(|| rusk_ops::Error::Internal("with_new_inputs: too few inputs".into()))
+        };
+        Ok(match self {
+            LogicalPlan::Scan(_) | LogicalPlan::InMemory(_) => self.clone(),
+            LogicalPlan::Filter(n) => LogicalPlan::Filter(Filter::try_new(next()?, n.predicate.clone())?),
+            LogicalPlan::Project(n) => LogicalPlan::Project(Project::try_new(next()?, n.exprs.clone())?),
+            LogicalPlan::Limit(n) => LogicalPlan::Limit(Limit { input: next()?, n: n.n }),
+            LogicalPlan::Repartition(n) => {
+                LogicalPlan::Repartition(Repartition { input: next()?, npartitions: n.npartitions })
+            }
+            LogicalPlan::MapPartitions(n) => LogicalPlan::MapPartitions(MapPartitions {
+                input: next()?,
+                func: n.func.clone(),
+                schema: Arc::clone(&n.schema),
+            }),
+        })
+    }
+
+    /// The number of partitions the node's output will have.
+    pub fn npartitions(&self) -> usize {
+        match self {
+            LogicalPlan::Scan(n) => n.npartitions(),
+            LogicalPlan::InMemory(n) => n.batches.len(),
+            LogicalPlan::Filter(n) => n.input.npartitions(),
+            LogicalPlan::Project(n) => n.input.npartitions(),
+            LogicalPlan::Limit(_) => 1,
+            LogicalPlan::Repartition(n) => n.npartitions,
+            LogicalPlan::MapPartitions(n) => n.input.npartitions(),
+        }
+    }
+
+    /// True when output partition `i` depends only on input partition `i` of
+    /// every source below, so partitions can be computed one at a time
+    /// (what lets `head` stop early).
+    pub fn is_partition_local(&self) -> bool {
+        match self {
+            LogicalPlan::Scan(_) | LogicalPlan::InMemory(_) => true,
+            LogicalPlan::Filter(_) | LogicalPlan::Project(_) | LogicalPlan::MapPartitions(_) => {
+                self.inputs().iter().all(|i| i.is_partition_local())
+            }
+            LogicalPlan::Limit(_) | LogicalPlan::Repartition(_) => false,
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Runs a task graph on a rayon thread pool.
+//!
+//! The calling thread coordinates: it keeps the ready tasks in a priority
+//! queue, hands at most `threads` of them to the pool at a time, and collects
+//! their results from a channel. Two rules bound memory:
+//! - **depth first**: among ready tasks, the one deepest in the graph runs
+//!   first (as Dask orders its graphs), so partitions flow through to their
+//!   consumers instead of piling up at the sources;
+//! - **free early**: an intermediate result is dropped as soon as its last
+//!   consumer has run.
+//!
+//! The first error stops the scheduling of new tasks; the ones in flight are
+//! awaited and the error returns, naming the task and partition.
+
+mod pool;
+mod task;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use arrow::record_batch::RecordBatch;
+use rusk_ops::{Error, Result};
+
+use crate::graph::{TaskGraph, TaskId};
+
+/// What one task produced, for `explain(analyze)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskStats {
+    /// Output rows.
+    pub rows: usize,
+    /// Output bytes (Arrow buffers).
+    pub bytes: usize,
+    /// Time the task ran.
+    pub elapsed: Duration,
+}
+
+/// The results of a run: the target tasks' outputs and every task's stats.
+#[derive(Debug, Default)]
+pub struct RunOutput {
+    /// One batch per target, in the order asked.
+    pub batches: Vec<RecordBatch>,
+    /// Stats of each task that ran (indexed by task id).
+    pub stats: Vec<Option<TaskStats>>,
+}
+
+/// Runs the tasks `targets` need, on `threads` threads, and returns the
+/// targets' outputs.
+///
+/// # Errors
+/// The first task error, with the task's label and partition in its location.
+pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunOutput> {
+    let n = graph.tasks.len();
+    let threads = threads.max(1);
+    let pool = pool::get(threads)?;
+
+    // Which tasks are needed, how many consumers each has, and reverse edges.
+    let mut needed = vec![false; n];
+    let mut stack: Vec<TaskId> = targets.to_vec();
+    while let Some(id) = stack.pop() {
+        if id >= n {
+            return Err(Error::Internal(format!("task {id} is not in the graph")));
+        }
+        if !needed[id] {
+            needed[id] = true;
+            stack.extend(&graph.tasks[id].inputs);
+        }
+    }
+    let mut consumers_left = vec![0usize; n];
+    let mut inputs_left = vec![0usize; n];
+    let mut consumers: Vec<Vec<TaskId>> = vec![vec![]; n];
+    let mut depth = vec![0usize; n];
+    for id in (0..n).filter(|&i| needed[i]) {
+        let task = &graph.tasks[id];
+        inputs_left[id] = task.inputs.len();
+        for &input in &task.inputs {
+            if input >= id {
+                return Err(Error::Internal("task graph is not in topological order".into()));
+            }
+            consumers_left[input] += 1;
+            consumers[input].push(id);
+            depth[id] = depth[id].max(depth[input] + 1);
+        }
+    }
+    for &t in targets {
+        consumers_left[t] += 1;
+    }
+
+    // Deepest first, then lowest id (partition order within a stage).
+    let mut ready: BinaryHeap<(usize, Reverse<TaskId>)> =
+        (0..n).filter(|&i| needed[i] && inputs_left[i] == 0).map(|i| (depth[i], Reverse(i))).collect();
+    let mut results: Vec<Option<RecordBatch>> = vec![None; n];
+    let mut stats: Vec<Option<TaskStats>> = vec![None; n];
+    let (tx, rx) = mpsc::channel::<(TaskId, Result<RecordBatch>, Duration)>();
+    let mut in_flight = 0usize;
+    let mut first_error: Option<Error> = None;
+
+    loop {
+        while first_error.is_none() && in_flight < threads {
+            let Some((_, Reverse(id))) = ready.pop() else { break };
+            let task = graph.tasks[id].clone();
+            let mut inputs = Vec::with_capacity(task.inputs.len());
+            for &i in &task.inputs {
+                inputs.push(results[i].clone().ok_or_else(|| Error::Internal(format!("input {i} missing")))?);
+            }
+            let tx = tx.clone();
+            pool.spawn(move || {
+                let start = Instant::now();
+                let result =
+                    catch_unwind(AssertUnwindSafe(|| task::execute(&task, inputs))).unwrap_or_else(|panic| {
+                        Err(Error::Internal(format!("task panicked: {}", panic_message(&panic))))
+                    });
+                // The receiver outlives every task it waits for; a send can
+                // only fail after an early return, when nobody needs the result.
+                let _ = tx.send((id, result, start.elapsed()));
+            });
+            in_flight += 1;
+        }
+        if in_flight == 0 {
+            break;
+        }
+        let (id, result, elapsed) =
+            rx.recv().map_err(|_| Error::Internal("scheduler channel closed".into()))?;
+        in_flight -= 1;
+        match result {
+            Ok(batch) => {
+                stats[id] =
+                    Some(TaskStats { rows: batch.num_rows(), bytes: batch.get_array_memory_size(), elapsed });
+                results[id] = Some(batch);
+                for &input in &graph.tasks[id].inputs {
+                    consumers_left[input] -= 1;
+                    if consumers_left[input] == 0 {
+                        results[input] = None;
+                    }
+                }
+                for &c in &consumers[id] {
+                    inputs_left[c] -= 1;
+                    if inputs_left[c] == 0 {
+                        ready.push((depth[c], Reverse(c)));
+                    }
+                }
+            }
+            Err(e) => {
+                if first_error.is_none() {
+                    let task = &graph.tasks[id];
+                    first_error = Some(e.with_task(graph.task_label(id), task.partition));
+                }
+            }
+        }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    let batches = targets
+        .iter()
+        .map(|&t| results[t].clone().ok_or_else(|| Error::Internal(format!("target {t} did not run"))))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(RunOutput { batches, stats })
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}

@@ -1,0 +1,165 @@
+//! The head of a CSV file: its byte-order mark, its header and the first
+//! rows, which name the columns, tell where the data starts and feed type
+//! inference.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use rusk_ops::{Error, Result};
+
+use super::options::CsvOptions;
+
+const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// What the start of one file says.
+#[derive(Debug)]
+pub(super) struct FileHead {
+    /// Column names: the header's, made unique as pandas does, or `"0"`,
+    /// `"1"`, ... without a header. Empty for an empty file.
+    pub names: Vec<String>,
+    /// The byte where the data rows start (after the BOM and header; at the
+    /// `\n` of a header ending in `\r\n`, which reads as a blank line).
+    pub data_start: u64,
+    /// Up to `infer_rows` data rows, as read (ragged rows included).
+    pub samples: Vec<csv::ByteRecord>,
+}
+
+/// A csv-crate reader configured like the arrow-csv decoder, so both split
+/// fields and rows identically.
+pub(super) fn csv_reader<R: Read>(opts: &CsvOptions, input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(opts.sep)
+        .quote(opts.quote)
+        .from_reader(input)
+}
+
+/// Reads the head of `path`.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read.
+pub(super) fn read_head(path: &Path, opts: &CsvOptions) -> Result<FileHead> {
+    let io = |e: std::io::Error| Error::io(e, path);
+    let mut file = File::open(path).map_err(io)?;
+    let mut start = [0u8; 3];
+    let mut got = 0;
+    while got < start.len() {
+        match file.read(&mut start[got..]).map_err(io)? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    let bom = if start == UTF8_BOM { 3 } else { 0 };
+    file.seek(SeekFrom::Start(bom)).map_err(io)?;
+    let mut reader = csv_reader(opts, file);
+    let csv_error = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io(e, path),
+        other => Error::Internal(format!("csv head of {}: {other:?}", path.display())),
+    };
+
+    let mut record = csv::ByteRecord::new();
+    let mut names = Vec::new();
+    let mut samples = Vec::new();
+    let mut data_start = bom;
+    if opts.header {
+        if reader.read_byte_record(&mut record).map_err(csv_error)? {
+            names = dedup_names(record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect());
+        }
+        data_start = bom + reader.position().byte();
+    }
+    while samples.len() < opts.infer_rows && reader.read_byte_record(&mut record).map_err(csv_error)? {
+        if !opts.header && names.is_empty() {
+            names = (0..record.len()).map(|i| i.to_string()).collect();
+        }
+        samples.push(record.clone());
+    }
+    if !opts.header && names.is_empty() {
+        // No rows sampled (`infer_rows` is at least 1, so the file is empty).
+        data_start = bom;
+    }
+    Ok(FileHead { names, data_start, samples })
+}
+
+/// Makes header names unique as pandas does (`a, a, a` → `a, a.1, a.2`;
+/// an empty name is `Unnamed: {position}`), so every column can be named.
+pub(super) fn dedup_names(names: Vec<String>) -> Vec<String> {
+    let names: Vec<String> =
+        names.into_iter().enumerate().map(|(i, n)| if n.is_empty() { format!("Unnamed: {i}") } else { n }).collect();
+    // pandas.io.common.dedup_names, which counts per name and retries
+    // until the suffixed name is unused.
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let mut col = name;
+        let mut cur = counts.get(&col).copied().unwrap_or(0);
+        while cur > 0 {
+            counts.insert(col.clone(), cur + 1);
+            col = format!("{col}.{cur}");
+            cur = counts.get(&col).copied().unwrap_or(0);
+        }
+        *counts.entry(col.clone()).or_insert(0) += 1;
+        out.push(col);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(text: &[u8], opts: &CsvOptions) -> FileHead {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        std::fs::write(&path, text).unwrap();
+        read_head(&path, opts).unwrap()
+    }
+
+    #[test]
+    fn names_are_deduplicated_like_pandas() {
+        let names = |v: &[&str]| dedup_names(v.iter().map(|s| s.to_string()).collect());
+        assert_eq!(names(&["a", "a", "b", "a"]), ["a", "a.1", "b", "a.2"]);
+        assert_eq!(names(&["a", "a.1", "a"]), ["a", "a.1", "a.1.1"]);
+        assert_eq!(names(&["", "x", ""]), ["Unnamed: 0", "x", "Unnamed: 2"]);
+    }
+
+    #[test]
+    fn header_bom_and_data_start() {
+        let opts = CsvOptions::default();
+        let h = head(b"\xEF\xBB\xBFa,b\r\n1,2\r\n3,4", &opts);
+        assert_eq!(h.names, ["a", "b"]);
+        // The reader stops after the `\r`; the `\n` reads as a blank line.
+        assert_eq!(h.data_start, 7);
+        assert_eq!(h.samples.len(), 2);
+
+        let h = head(b"a,\"b\nc\"\n1,2\n", &opts);
+        assert_eq!(h.names, ["a", "b\nc"]);
+        assert_eq!(h.data_start, 8);
+    }
+
+    #[test]
+    fn no_header_numbers_the_columns() {
+        let h = head(b"1,2,3\n4,5,6\n", &CsvOptions::default().header(false));
+        assert_eq!(h.names, ["0", "1", "2"]);
+        assert_eq!(h.data_start, 0);
+        assert_eq!(h.samples.len(), 2);
+    }
+
+    #[test]
+    fn empty_and_header_only_files() {
+        let h = head(b"", &CsvOptions::default());
+        assert!(h.names.is_empty() && h.samples.is_empty());
+        assert_eq!(h.data_start, 0);
+        let h = head(b"", &CsvOptions::default().header(false));
+        assert!(h.names.is_empty());
+        let h = head(b"a,b", &CsvOptions::default());
+        assert_eq!((h.names.len(), h.data_start, h.samples.len()), (2, 3, 0));
+    }
+
+    #[test]
+    fn samples_stop_at_infer_rows() {
+        let h = head(b"a\n1\n2\n3\n4\n", &CsvOptions::default().infer_rows(2));
+        assert_eq!(h.samples.len(), 2);
+    }
+}

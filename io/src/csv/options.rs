@@ -1,0 +1,228 @@
+//! The options of `read_csv`, named as pandas and Dask name them.
+
+use arrow::datatypes::{DataType, TimeUnit};
+
+/// The strings pandas reads as missing unless `keep_default_na=False`
+/// (`pandas._libs.parsers.STR_NA_VALUES`).
+pub const DEFAULT_NA_VALUES: &[&str] = &[
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+    "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+];
+
+/// Dask's default `blocksize`: 64 MiB of text per partition.
+pub const DEFAULT_BLOCKSIZE: u64 = 64 * 1024 * 1024;
+
+/// Rows sampled per file to infer column types (pandas reads all rows; Dask
+/// samples the first file's first 256 KB; rusk samples every file so that a
+/// type seen only in a later file is caught when the dataset is opened).
+pub const DEFAULT_INFER_ROWS: usize = 1000;
+
+/// The type `parse_dates` gives a column: naive nanosecond timestamps, as
+/// pandas' `datetime64[ns]`.
+pub const PARSE_DATES_TYPE: DataType = DataType::Timestamp(TimeUnit::Nanosecond, None);
+
+/// What to do with a row whose field count differs from the header's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnBadLines {
+    /// Fail, naming the file and line (pandas' default).
+    #[default]
+    Error,
+    /// Drop the row and count it in [`crate::ScanMetrics`].
+    Skip,
+}
+
+/// Options of `read_csv`.
+///
+/// Built from [`CsvOptions::default`] with setters that take and return
+/// `self`, named after pandas' `read_csv` arguments (and Dask's `blocksize`):
+///
+/// ```
+/// # use rusk_io::{CsvOptions, OnBadLines};
+/// # use arrow::datatypes::DataType;
+/// let opts = CsvOptions::default()
+///     .sep(b';')
+///     .usecols(["id", "when", "amount"])
+///     .dtype("id", DataType::Utf8)
+///     .parse_dates(["when"])
+///     .na_values(["-"])
+///     .on_bad_lines(OnBadLines::Skip);
+/// assert_eq!(opts.sep, b';');
+/// ```
+///
+/// Where rusk departs from pandas: missing values are Arrow nulls (never
+/// NaN, even in float columns: a `NaN` in the text is missing, as in pandas);
+/// without a header the columns are named `"0"`, `"1"`, ... (strings, where
+/// pandas uses integers); a row with fewer fields than the header is a bad
+/// line (pandas pads it with NaN).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvOptions {
+    /// The field delimiter (pandas' `sep`), `b','` by default.
+    pub sep: u8,
+    /// The quote character, `b'"'` by default; a doubled quote inside a
+    /// quoted field is a literal quote.
+    pub quote: u8,
+    /// Whether the first line names the columns (`header=0` in pandas,
+    /// `false` is `header=None`). `true` by default.
+    pub header: bool,
+    /// The columns to read, `None` for all (pandas' `usecols`).
+    pub usecols: Option<Vec<String>>,
+    /// Column types that replace the inferred ones (pandas' `dtype`).
+    pub dtype: Vec<(String, DataType)>,
+    /// Columns read as [`PARSE_DATES_TYPE`] (pandas' `parse_dates`).
+    pub parse_dates: Vec<String>,
+    /// Extra strings read as missing (pandas' `na_values`).
+    pub na_values: Vec<String>,
+    /// Whether [`DEFAULT_NA_VALUES`] are missing too (pandas' `keep_default_na`).
+    pub keep_default_na: bool,
+    /// Bytes of text per partition; `None` reads each file as one partition
+    /// (Dask's `blocksize`). [`DEFAULT_BLOCKSIZE`] by default.
+    pub blocksize: Option<u64>,
+    /// What to do with a row of the wrong width (pandas' `on_bad_lines`).
+    pub on_bad_lines: OnBadLines,
+    /// Rows per file sampled to infer types ([`DEFAULT_INFER_ROWS`]).
+    pub infer_rows: usize,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            sep: b',',
+            quote: b'"',
+            header: true,
+            usecols: None,
+            dtype: Vec::new(),
+            parse_dates: Vec::new(),
+            na_values: Vec::new(),
+            keep_default_na: true,
+            blocksize: Some(DEFAULT_BLOCKSIZE),
+            on_bad_lines: OnBadLines::Error,
+            infer_rows: DEFAULT_INFER_ROWS,
+        }
+    }
+}
+
+impl CsvOptions {
+    /// Sets the field delimiter (`sep=`).
+    pub fn sep(mut self, sep: u8) -> Self {
+        self.sep = sep;
+        self
+    }
+
+    /// Sets the quote character (`quotechar=`).
+    pub fn quote(mut self, quote: u8) -> Self {
+        self.quote = quote;
+        self
+    }
+
+    /// Whether the first line is a header (`header=0` / `header=None`).
+    pub fn header(mut self, header: bool) -> Self {
+        self.header = header;
+        self
+    }
+
+    /// Reads only these columns (`usecols=`); they keep the files' order.
+    pub fn usecols<I, S>(mut self, columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.usecols = Some(columns.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Reads `column` as `data_type` instead of inferring it (`dtype={column: ...}`);
+    /// call once per column.
+    pub fn dtype(mut self, column: impl Into<String>, data_type: DataType) -> Self {
+        let column = column.into();
+        self.dtype.retain(|(c, _)| *c != column);
+        self.dtype.push((column, data_type));
+        self
+    }
+
+    /// Reads these columns as timestamps (`parse_dates=[...]`): `YYYY-MM-DD`,
+    /// `YYYY-MM-DD HH:MM:SS[.fff]`, with a space or `T`.
+    pub fn parse_dates<I, S>(mut self, columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.parse_dates.extend(columns.into_iter().map(Into::into));
+        self
+    }
+
+    /// Also reads these strings as missing (`na_values=[...]`), in every column.
+    pub fn na_values<I, S>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.na_values.extend(values.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether pandas' default missing-value strings apply (`keep_default_na=`).
+    pub fn keep_default_na(mut self, keep: bool) -> Self {
+        self.keep_default_na = keep;
+        self
+    }
+
+    /// Bytes per partition, `None` for one partition per file (`blocksize=`).
+    pub fn blocksize(mut self, blocksize: Option<u64>) -> Self {
+        self.blocksize = blocksize;
+        self
+    }
+
+    /// Fail on (default) or skip rows of the wrong width (`on_bad_lines=`).
+    pub fn on_bad_lines(mut self, on_bad_lines: OnBadLines) -> Self {
+        self.on_bad_lines = on_bad_lines;
+        self
+    }
+
+    /// Rows sampled per file for type inference.
+    pub fn infer_rows(mut self, rows: usize) -> Self {
+        self.infer_rows = rows;
+        self
+    }
+
+    /// The type `dtype` or `parse_dates` forces on `column`, if any.
+    pub(crate) fn forced_type(&self, column: &str) -> Option<DataType> {
+        if let Some((_, t)) = self.dtype.iter().find(|(c, _)| c == column) {
+            return Some(t.clone());
+        }
+        self.parse_dates.iter().any(|c| c == column).then_some(PARSE_DATES_TYPE)
+    }
+
+    /// Whether `column` is read at all (`usecols`).
+    pub(crate) fn uses(&self, column: &str) -> bool {
+        self.usecols.as_ref().is_none_or(|cols| cols.iter().any(|c| c == column))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_pandas_and_dask() {
+        let o = CsvOptions::default();
+        assert_eq!((o.sep, o.quote, o.header, o.keep_default_na), (b',', b'"', true, true));
+        assert_eq!(o.blocksize, Some(64 << 20));
+        assert_eq!(o.infer_rows, 1000);
+        assert_eq!(o.on_bad_lines, OnBadLines::Error);
+        assert_eq!(DEFAULT_NA_VALUES.len(), 19);
+    }
+
+    #[test]
+    fn dtype_replaces_and_dates_force_timestamps() {
+        let o = CsvOptions::default()
+            .dtype("a", DataType::Int32)
+            .dtype("a", DataType::Utf8)
+            .parse_dates(["d"])
+            .usecols(["a", "d"]);
+        assert_eq!(o.forced_type("a"), Some(DataType::Utf8));
+        assert_eq!(o.forced_type("d"), Some(PARSE_DATES_TYPE));
+        assert_eq!(o.forced_type("x"), None);
+        assert!(o.uses("a") && !o.uses("x"));
+        assert!(CsvOptions::default().uses("anything"));
+    }
+}

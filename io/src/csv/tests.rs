@@ -1,0 +1,401 @@
+//! Tests of whole CSV scans: open (inference, merging) and read (ranges,
+//! projection, nulls, errors).
+
+use std::path::{Path, PathBuf};
+
+use arrow::array::{Array, RecordBatch};
+use arrow::compute::{cast, concat_batches};
+use arrow::datatypes::{DataType, TimeUnit};
+
+use super::*;
+use crate::listing::list_files;
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn open(path: &Path, opts: CsvOptions) -> Result<CsvSource> {
+    let files = list_files(path, &["csv"])?;
+    CsvSource::open(&files, opts)
+}
+
+/// Every partition read with `projection` (all columns when `None`), concatenated.
+fn read_all(source: &CsvSource, projection: Option<&[usize]>, metrics: &ScanMetrics) -> Result<RecordBatch> {
+    let all: Vec<usize> = (0..source.schema().fields().len()).collect();
+    let projection = projection.unwrap_or(&all);
+    let mut batches = Vec::new();
+    for part in source.partitions() {
+        batches.push(source.read(&part, projection, metrics)?);
+    }
+    let schema = Arc::new(source.schema().project(projection)?);
+    Ok(concat_batches(&schema, &batches)?)
+}
+
+/// A column as text, nulls as `None`.
+fn col(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
+    let array = batch.column_by_name(name).unwrap_or_else(|| panic!("no column {name}"));
+    let text = cast(array, &DataType::Utf8).unwrap();
+    let text = text.as_any().downcast_ref::<arrow::array::StringArray>().unwrap();
+    text.iter().map(|v| v.map(str::to_string)).collect()
+}
+
+fn some(values: &[&str]) -> Vec<Option<String>> {
+    values.iter().map(|v| if *v == "<null>" { None } else { Some(v.to_string()) }).collect()
+}
+
+fn types(source: &CsvSource) -> Vec<(String, DataType)> {
+    source.schema().fields().iter().map(|f| (f.name().clone(), f.data_type().clone())).collect()
+}
+
+#[test]
+fn infers_pandas_types_per_file_and_merges_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"id,x,flag,name,when,empty\n1,1,True,a,2024-01-01,\n2,2,False,b,2024-01-02,NA\n");
+    write(dir.path(), "b.csv", b"x,id,extra\n2.5,3,\n,4,7\n");
+    let source = open(dir.path(), CsvOptions::default()).unwrap();
+    use DataType::*;
+    let expected = [
+        ("id", Int64),
+        ("x", Float64),
+        ("flag", Boolean),
+        ("name", Utf8),
+        ("when", Utf8),
+        ("empty", Float64),
+        ("extra", Int64),
+    ];
+    let expected: Vec<(String, DataType)> = expected.into_iter().map(|(n, t)| (n.to_string(), t)).collect();
+    assert_eq!(types(&source), expected);
+    assert!(source.schema().fields().iter().all(|f| f.is_nullable()));
+}
+
+#[test]
+fn conflicting_files_name_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.csv", b"k,v\n1,2\n");
+    let b = write(dir.path(), "b.csv", b"k,v\n1,x\n");
+    match open(dir.path(), CsvOptions::default()) {
+        Err(Error::SchemaConflict { column, left_file, right_file, left_type, right_type }) => {
+            assert_eq!((column.as_str(), left_file, right_file), ("v", a, b));
+            assert_eq!((left_type, right_type), (DataType::Int64, DataType::Utf8));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // A dtype override settles it.
+    let source = open(dir.path(), CsvOptions::default().dtype("v", DataType::Utf8)).unwrap();
+    assert_eq!(types(&source)[1].1, DataType::Utf8);
+}
+
+#[test]
+fn columns_are_matched_by_name_and_missing_ones_are_null() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"a,b,c\n1,x,1.5\n2,y,2.5\n");
+    write(dir.path(), "b.csv", b"c,a\n3.5,3\n");
+    let source = open(dir.path(), CsvOptions::default()).unwrap();
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "a"), some(&["1", "2", "3"]));
+    assert_eq!(col(&batch, "b"), some(&["x", "y", "<null>"]));
+    assert_eq!(col(&batch, "c"), some(&["1.5", "2.5", "3.5"]));
+}
+
+#[test]
+fn projection_gives_exactly_those_columns_in_that_order() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"a,b,c\n1,x,1.5\n2,y,2.5\n");
+    write(dir.path(), "b.csv", b"a,d\n3,9\n");
+    let source = open(dir.path(), CsvOptions::default()).unwrap();
+    let batch = read_all(&source, Some(&[3, 2, 0]), &ScanMetrics::default()).unwrap();
+    let names: Vec<String> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+    assert_eq!(names, ["d", "c", "a"]);
+    assert_eq!(col(&batch, "d"), some(&["<null>", "<null>", "9"]));
+    assert_eq!(col(&batch, "c"), some(&["1.5", "2.5", "<null>"]));
+    // No columns at all still counts the rows.
+    let batch = read_all(&source, Some(&[]), &ScanMetrics::default()).unwrap();
+    assert_eq!((batch.num_columns(), batch.num_rows()), (0, 3));
+}
+
+#[test]
+fn a_value_in_an_unprojected_column_is_not_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"a,b\n".to_vec();
+    for i in 0..20 {
+        text.extend_from_slice(format!("{i},{i}\n").as_bytes());
+    }
+    text.extend_from_slice(b"20,oops\n");
+    write(dir.path(), "a.csv", &text);
+    let source = open(dir.path(), CsvOptions::default().infer_rows(5)).unwrap();
+    let batch = read_all(&source, Some(&[0]), &ScanMetrics::default()).unwrap();
+    assert_eq!(batch.num_rows(), 21);
+    assert!(read_all(&source, None, &ScanMetrics::default()).is_err());
+}
+
+#[test]
+fn usecols_and_unknown_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"a,b,c\n1,x,1.5\n");
+    let source = open(dir.path(), CsvOptions::default().usecols(["c", "a"])).unwrap();
+    let names: Vec<String> = types(&source).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["a", "c"], "usecols keep the file's order, as in pandas");
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "c"), some(&["1.5"]));
+    for opts in [CsvOptions::default().usecols(["nope"]), CsvOptions::default().parse_dates(["nope"])] {
+        match open(dir.path(), opts) {
+            Err(Error::ColumnNotFound { name, available }) => {
+                assert_eq!(name, "nope");
+                assert_eq!(available, ["a", "b", "c"]);
+            }
+            other => panic!("expected ColumnNotFound, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn dtype_and_parse_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"id,when,at,v\n007,2024-01-31,2024-01-31 10:11:12.5,1\n008,,2024-02-01T00:00:00,2\n");
+    let opts = CsvOptions::default().dtype("id", DataType::Utf8).dtype("v", DataType::Int32).parse_dates(["when", "at"]);
+    let source = open(dir.path(), opts).unwrap();
+    let ns = DataType::Timestamp(TimeUnit::Nanosecond, None);
+    assert_eq!(
+        types(&source),
+        [("id".into(), DataType::Utf8), ("when".into(), ns.clone()), ("at".into(), ns), ("v".into(), DataType::Int32)]
+    );
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "id"), some(&["007", "008"]));
+    assert_eq!(col(&batch, "when"), some(&["2024-01-31T00:00:00", "<null>"]));
+    assert_eq!(col(&batch, "at"), some(&["2024-01-31T10:11:12.500", "2024-02-01T00:00:00"]));
+    let bad = CsvOptions::default().dtype("v", DataType::Binary);
+    assert!(matches!(open(dir.path(), bad), Err(Error::InvalidArgument(_))));
+}
+
+/// Lines with CRLF, quoted fields (with delimiters and doubled quotes), a
+/// blank line, NA tokens, and no newline at the end.
+fn messy_text(rows: usize) -> Vec<u8> {
+    let mut text = b"\xEF\xBB\xBFid,name,score,ok\r\n".to_vec();
+    for i in 0..rows {
+        let name = match i % 5 {
+            0 => "\"quoted, with comma\"".to_string(),
+            1 => "NA".to_string(),
+            2 => "\"say \"\"hi\"\"\"".to_string(),
+            3 => String::new(),
+            _ => format!("n{i}"),
+        };
+        let score = match i % 7 {
+            0 => "NaN".to_string(),
+            1 => String::new(),
+            _ => format!("{}.5", i),
+        };
+        let ok = if i % 3 == 0 { "True" } else { "False" };
+        text.extend_from_slice(format!("{i},{name},{score},{ok}\r\n").as_bytes());
+        if i == rows / 2 {
+            text.extend_from_slice(b"\r\n");
+        }
+    }
+    while text.last().is_some_and(|b| b.is_ascii_whitespace()) {
+        text.pop();
+    }
+    text
+}
+
+#[test]
+fn any_blocksize_gives_the_same_rows_as_one_partition() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", &messy_text(60));
+    let whole = open(dir.path(), CsvOptions::default().blocksize(None)).unwrap();
+    assert_eq!(whole.partitions().len(), 1);
+    let expected = read_all(&whole, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(expected.num_rows(), 60);
+    assert_eq!(col(&expected, "name")[..5], some(&["quoted, with comma", "<null>", "say \"hi\"", "<null>", "n4"]));
+    assert_eq!(col(&expected, "score")[..3], some(&["<null>", "<null>", "2.5"]));
+    for blocksize in [1, 7, 64, 1 << 20] {
+        let source = open(dir.path(), CsvOptions::default().blocksize(Some(blocksize))).unwrap();
+        let metrics = ScanMetrics::default();
+        let batch = read_all(&source, None, &metrics).unwrap();
+        assert_eq!(batch, expected, "blocksize {blocksize}");
+        let counts = metrics.snapshot();
+        assert_eq!(counts.rows_read, 60);
+        assert_eq!(counts.files_opened, source.partitions().len() as u64);
+        let size = std::fs::metadata(dir.path().join("a.csv")).unwrap().len();
+        assert_eq!(counts.bytes_read, size - source.files[0].data_start);
+    }
+}
+
+#[test]
+fn na_tokens_are_nulls_as_in_pandas() {
+    let dir = tempfile::tempdir().unwrap();
+    // `i` has a token only the regex path reads, past the sampled rows.
+    let mut text = b"s,f,i,b\nNA,1.5,1,true\n#N/A,NaN,2,false\nx,-nan,3,\nnull,,,NA\n<NA>,2,4,True\n".to_vec();
+    text.extend_from_slice(b"None,3,n/a,False\n");
+    write(dir.path(), "a.csv", &text);
+    for blocksize in [Some(8), None] {
+        let opts = CsvOptions::default().infer_rows(5).blocksize(blocksize);
+        let source = open(dir.path(), opts).unwrap();
+        use DataType::*;
+        let got: Vec<DataType> = types(&source).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(got, [Utf8, Float64, Int64, Boolean]);
+        let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+        assert_eq!(col(&batch, "s"), some(&["<null>", "<null>", "x", "<null>", "<null>", "<null>"]));
+        assert_eq!(col(&batch, "f"), some(&["1.5", "<null>", "<null>", "<null>", "2.0", "3.0"]));
+        assert_eq!(col(&batch, "i"), some(&["1", "2", "3", "<null>", "4", "<null>"]));
+        assert_eq!(col(&batch, "b"), some(&["true", "false", "<null>", "<null>", "true", "false"]));
+    }
+}
+
+#[test]
+fn user_na_values_and_keep_default_na() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"s,i\nNA,-999\n,5\n-,6\n");
+    let source = open(dir.path(), CsvOptions::default().na_values(["-999", "-"])).unwrap();
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "s"), some(&["<null>", "<null>", "<null>"]));
+    assert_eq!(col(&batch, "i"), some(&["<null>", "5", "6"]));
+
+    let source = open(dir.path(), CsvOptions::default().keep_default_na(false)).unwrap();
+    let batch = read_all(&source, Some(&[0]), &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "s"), some(&["NA", "", "-"]));
+}
+
+#[test]
+fn parse_errors_name_the_file_line_and_column_in_a_later_partition() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"a,b\r\n".to_vec();
+    for i in 0..300 {
+        let b = if i == 250 { "x7".to_string() } else { (i * 2).to_string() };
+        text.extend_from_slice(format!("{i},{b}\r\n").as_bytes());
+        if i == 100 {
+            text.extend_from_slice(b"\r\n\r\n");
+        }
+    }
+    let path = write(dir.path(), "a.csv", &text);
+    for blocksize in [Some(100), Some(1 << 20), None] {
+        let source = open(dir.path(), CsvOptions::default().infer_rows(10).blocksize(blocksize)).unwrap();
+        match read_all(&source, None, &ScanMetrics::default()) {
+            Err(Error::Parse { value, data_type, location }) => {
+                assert_eq!((value.as_str(), data_type), ("x7", DataType::Int64));
+                assert_eq!(location.file.as_deref(), Some(path.as_path()));
+                // Header, 251 rows before it, two blank lines.
+                assert_eq!(location.line, Some(254), "blocksize {blocksize:?}");
+                assert_eq!(location.column.as_deref(), Some("b"));
+            }
+            other => panic!("expected a parse error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn ragged_rows_are_errors_or_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.csv", b"a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n13,14,15");
+    for blocksize in [Some(5), None] {
+        let source = open(dir.path(), CsvOptions::default().blocksize(blocksize)).unwrap();
+        match read_all(&source, None, &ScanMetrics::default()) {
+            Err(Error::MalformedRow { expected, found, location }) => {
+                assert_eq!((expected, found), (3, 2));
+                assert_eq!(location.file.as_deref(), Some(path.as_path()));
+                assert_eq!(location.line, Some(3));
+            }
+            other => panic!("expected a malformed row, got {other:?}"),
+        }
+        let opts = CsvOptions::default().blocksize(blocksize).on_bad_lines(OnBadLines::Skip);
+        let source = open(dir.path(), opts).unwrap();
+        let metrics = ScanMetrics::default();
+        let batch = read_all(&source, None, &metrics).unwrap();
+        assert_eq!(col(&batch, "a"), some(&["1", "6", "13"]));
+        assert_eq!(col(&batch, "c"), some(&["3", "8", "15"]));
+        assert_eq!(metrics.snapshot().bad_lines_skipped, 2);
+        assert_eq!(metrics.snapshot().rows_read, 3);
+    }
+}
+
+#[test]
+fn skipped_rows_do_not_hide_a_parse_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"a,b\n1,2\n3\n4,5\n6,zz\n");
+    let opts = CsvOptions::default().on_bad_lines(OnBadLines::Skip).infer_rows(3);
+    match read_all(&open(dir.path(), opts).unwrap(), None, &ScanMetrics::default()) {
+        Err(Error::Parse { value, location, .. }) => {
+            assert_eq!(value, "zz");
+            assert_eq!(location.line, Some(5));
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+}
+
+#[test]
+fn invalid_utf8_is_a_parse_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"a,b\n1,ok\n2,\xff\xfe\n");
+    match read_all(&open(dir.path(), CsvOptions::default()).unwrap(), None, &ScanMetrics::default()) {
+        Err(Error::Parse { location, .. }) => {
+            assert_eq!(location.line, Some(3));
+            assert_eq!(location.column.as_deref(), Some("b"));
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+}
+
+#[test]
+fn header_only_and_empty_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "only.csv", b"a,b\r\n");
+    let source = open(&dir.path().join("only.csv"), CsvOptions::default()).unwrap();
+    assert_eq!(types(&source), [("a".into(), DataType::Utf8), ("b".into(), DataType::Utf8)]);
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!((batch.num_rows(), batch.num_columns()), (0, 2));
+
+    write(dir.path(), "empty.csv", b"");
+    for header in [true, false] {
+        let source = open(&dir.path().join("empty.csv"), CsvOptions::default().header(header)).unwrap();
+        assert_eq!(source.partitions().len(), 1);
+        let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+        assert_eq!((batch.num_rows(), batch.num_columns()), (0, 0));
+    }
+
+    // Mixed with a real file, they add no rows and keep its types.
+    write(dir.path(), "z.csv", b"a,b\n1,2.5\n");
+    let source = open(dir.path(), CsvOptions::default().blocksize(Some(1))).unwrap();
+    assert_eq!(types(&source), [("a".into(), DataType::Int64), ("b".into(), DataType::Float64)]);
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "b"), some(&["2.5"]));
+}
+
+#[test]
+fn no_header_numbers_columns_and_reads_the_first_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"1,x\n2,y");
+    let source = open(dir.path(), CsvOptions::default().header(false).blocksize(Some(2))).unwrap();
+    assert_eq!(types(&source), [("0".into(), DataType::Int64), ("1".into(), DataType::Utf8)]);
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "1"), some(&["x", "y"]));
+}
+
+#[test]
+fn other_separators_and_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"a;b\n1;'x;y'\n");
+    let source = open(dir.path(), CsvOptions::default().sep(b';').quote(b'\'')).unwrap();
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "b"), some(&["x;y"]));
+    assert!(matches!(open(dir.path(), CsvOptions::default().sep(b'"')), Err(Error::InvalidArgument(_))));
+    assert!(matches!(open(dir.path(), CsvOptions::default().blocksize(Some(0))), Err(Error::InvalidArgument(_))));
+}
+
+#[test]
+fn duplicate_header_names_are_suffixed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"a,a,b\n1,2,3\n");
+    let source = open(dir.path(), CsvOptions::default()).unwrap();
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "a.1"), some(&["2"]));
+}
+
+#[test]
+fn prune_keeps_every_partition() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"a\n1\n2\n");
+    let source = open(dir.path(), CsvOptions::default().blocksize(Some(2))).unwrap();
+    for part in source.partitions() {
+        assert_eq!(source.prune(&part, &[]).unwrap(), Some(part.clone()));
+    }
+}

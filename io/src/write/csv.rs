@@ -1,0 +1,595 @@
+//! CSV output that reads like pandas' `to_csv(index=False)`.
+//!
+//! pandas' forms, where they differ from Arrow's writer (arrow-csv writes
+//! `true`, `1e16`, ISO `T` timestamps): booleans `True`/`False`; floats in
+//! Python's shortest round-trip `repr` (`0.1`, `3.0`, `1e+16`, `1e-05`), NaN
+//! and null both empty (pandas has one missing value); dates `2024-01-01`;
+//! timestamps `2024-01-01 12:00:00`, with as many fraction digits (0, 3, 6
+//! or 9) as the column needs and date-only when every time is midnight;
+//! strings quoted only when they hold the separator, a quote or a line break
+//! (Python's `QUOTE_MINIMAL`); a lone empty field written `""` so that the
+//! line is not blank.
+//!
+//! Each column of a chunk of rows is formatted whole (one type dispatch per
+//! column, then a loop over its values) into one text buffer with row ends;
+//! rows are then stitched together by copying slices.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use arrow::array::timezone::Tz;
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::datatypes::*;
+use arrow::util::display::{ArrayFormatter, FormatOptions};
+use chrono::{NaiveDate, Offset, TimeZone};
+use rusk_ops::{Error, Result};
+
+use super::create_new;
+
+/// Rows formatted at a time: bounds the text buffers (a few MB) whatever
+/// the size of the batch.
+const CHUNK_ROWS: usize = 64 * 1024;
+
+/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// Writes `batch` as a new CSV file at `path`, header first.
+///
+/// # Errors
+/// [`Error::OutputExists`] if `path` exists (never overwritten),
+/// [`Error::Io`] on a failed write, and [`write_csv`]'s errors.
+pub fn write_csv_file(path: &Path, batch: &RecordBatch, sep: u8) -> Result<()> {
+    let file = create_new(path)?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    let written = write_to(&mut writer, std::slice::from_ref(batch), true, sep, path)
+        .and_then(|()| writer.flush().map_err(|e| Error::io(e, path)));
+    if written.is_err() {
+        // A partial file would read back as if it were the whole partition.
+        let _ = std::fs::remove_file(path);
+    }
+    written
+}
+
+/// Writes `batches` as CSV to `writer`: a header line of the column names
+/// (of the first batch) when `header`, then one line per row, fields
+/// separated by `sep`, lines ended by `\n`.
+///
+/// # Errors
+/// [`Error::Io`] when the writer fails (the path reads `<writer>`),
+/// [`Error::InvalidArgument`] for a `sep` that is a quote or a line break,
+/// [`Error::Arrow`] for a column type Arrow cannot display.
+pub fn write_csv<W: Write>(mut writer: W, batches: &[RecordBatch], header: bool, sep: u8) -> Result<()> {
+    write_to(&mut writer, batches, header, sep, Path::new("<writer>"))?;
+    writer.flush().map_err(|e| Error::io(e, "<writer>"))
+}
+
+fn write_to(
+    writer: &mut dyn Write,
+    batches: &[RecordBatch],
+    header: bool,
+    sep: u8,
+    path: &Path,
+) -> Result<()> {
+    if matches!(sep, b'"' | b'\n' | b'\r') || !sep.is_ascii() {
+        return Err(Error::InvalidArgument(format!("CSV separator {:?} is not usable", sep as char)));
+    }
+    let io_error = |e: std::io::Error| Error::io(e, PathBuf::from(path));
+    let mut out = Vec::new();
+    if header {
+        if let Some(first) = batches.first() {
+            let schema = first.schema();
+            for (i, field) in schema.fields().iter().enumerate() {
+                if i > 0 {
+                    out.push(sep);
+                }
+                push_text(&mut out, field.name(), sep);
+            }
+            if schema.fields().len() == 1 && schema.field(0).name().is_empty() {
+                out.extend_from_slice(b"\"\"");
+            }
+            out.push(b'\n');
+        }
+    }
+    let mut columns: Vec<ColumnText> = Vec::new();
+    for batch in batches {
+        let mut offset = 0;
+        while offset < batch.num_rows() {
+            let len = CHUNK_ROWS.min(batch.num_rows() - offset);
+            columns.resize_with(batch.num_columns(), ColumnText::default);
+            for (text, column) in columns.iter_mut().zip(batch.columns()) {
+                text.clear();
+                format_column(&column.slice(offset, len), sep, text)?;
+            }
+            stitch_rows(&columns, len, sep, &mut out);
+            writer.write_all(&out).map_err(io_error)?;
+            out.clear();
+            offset += len;
+        }
+    }
+    writer.write_all(&out).map_err(io_error)
+}
+
+/// One column of a chunk as text: row `i` is `bytes[ends[i-1]..ends[i]]`.
+#[derive(Debug, Default)]
+struct ColumnText {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl ColumnText {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+
+    /// Ends the current field.
+    fn end(&mut self) {
+        self.ends.push(self.bytes.len());
+    }
+
+    fn field(&self, row: usize) -> &[u8] {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        &self.bytes[start..self.ends[row]]
+    }
+}
+
+/// Appends `rows` lines made of the columns' fields.
+fn stitch_rows(columns: &[ColumnText], rows: usize, sep: u8, out: &mut Vec<u8>) {
+    let width: usize = columns.iter().map(|c| c.bytes.len()).sum();
+    out.reserve(width + rows * (columns.len() + 1));
+    for row in 0..rows {
+        for (i, column) in columns.iter().enumerate() {
+            if i > 0 {
+                out.push(sep);
+            }
+            out.extend_from_slice(column.field(row));
+        }
+        // Python's csv module quotes a lone empty field so the line isn't blank.
+        if columns.len() == 1 && columns[0].field(row).is_empty() {
+            out.extend_from_slice(b"\"\"");
+        }
+        out.push(b'\n');
+    }
+}
+
+/// Formats every value of `array` into `text`, one field per row.
+fn format_column(array: &ArrayRef, sep: u8, text: &mut ColumnText) -> Result<()> {
+    text.ends.reserve(array.len());
+    match array.data_type() {
+        DataType::Null => (0..array.len()).for_each(|_| text.end()),
+        DataType::Boolean => {
+            let a = array.as_boolean();
+            for i in 0..a.len() {
+                if a.is_valid(i) {
+                    text.bytes.extend_from_slice(if a.value(i) { b"True" } else { b"False" });
+                }
+                text.end();
+            }
+        }
+        DataType::Int8 => format_integers(array.as_primitive::<Int8Type>(), text),
+        DataType::Int16 => format_integers(array.as_primitive::<Int16Type>(), text),
+        DataType::Int32 => format_integers(array.as_primitive::<Int32Type>(), text),
+        DataType::Int64 => format_integers(array.as_primitive::<Int64Type>(), text),
+        DataType::UInt8 => format_integers(array.as_primitive::<UInt8Type>(), text),
+        DataType::UInt16 => format_integers(array.as_primitive::<UInt16Type>(), text),
+        DataType::UInt32 => format_integers(array.as_primitive::<UInt32Type>(), text),
+        DataType::UInt64 => format_integers(array.as_primitive::<UInt64Type>(), text),
+        DataType::Float16 => format_floats(array.as_primitive::<Float16Type>(), text, f32::from),
+        DataType::Float32 => format_floats(array.as_primitive::<Float32Type>(), text, |v| v),
+        DataType::Float64 => format_floats(array.as_primitive::<Float64Type>(), text, |v| v),
+        DataType::Utf8 => format_strings(array.as_string::<i32>().iter(), sep, text),
+        DataType::LargeUtf8 => format_strings(array.as_string::<i64>().iter(), sep, text),
+        DataType::Utf8View => format_strings(array.as_string_view().iter(), sep, text),
+        DataType::Dictionary(_, _) => {
+            // Format each distinct value once, then copy it per row.
+            let dict = array.as_any_dictionary();
+            let mut values = ColumnText::default();
+            format_column(dict.values(), sep, &mut values)?;
+            // `normalized_keys` asserts a non-empty dictionary; with no
+            // values every row is null.
+            let keys = if dict.values().is_empty() { vec![0; dict.len()] } else { dict.normalized_keys() };
+            for (i, &key) in keys.iter().enumerate() {
+                if dict.keys().is_valid(i) && key < values.ends.len() {
+                    text.bytes.extend_from_slice(values.field(key));
+                }
+                text.end();
+            }
+        }
+        DataType::Date32 => {
+            let a = array.as_primitive::<Date32Type>();
+            for v in a.iter() {
+                if let Some(days) = v {
+                    push_date(&mut text.bytes, days);
+                }
+                text.end();
+            }
+        }
+        DataType::Date64 => {
+            let a = array.as_primitive::<Date64Type>();
+            for v in a.iter() {
+                if let Some(ms) = v {
+                    let days = ms.div_euclid(86_400_000);
+                    push_date(&mut text.bytes, i32::try_from(days).unwrap_or(i32::MAX));
+                }
+                text.end();
+            }
+        }
+        DataType::Timestamp(unit, tz) => {
+            let (values, per_second) = match unit {
+                TimeUnit::Second => {
+                    (array.as_primitive::<TimestampSecondType>().iter().collect::<Vec<_>>(), 1)
+                }
+                TimeUnit::Millisecond => {
+                    (array.as_primitive::<TimestampMillisecondType>().iter().collect(), 1_000)
+                }
+                TimeUnit::Microsecond => {
+                    (array.as_primitive::<TimestampMicrosecondType>().iter().collect(), 1_000_000)
+                }
+                TimeUnit::Nanosecond => {
+                    (array.as_primitive::<TimestampNanosecondType>().iter().collect(), 1_000_000_000)
+                }
+            };
+            format_timestamps(&values, per_second, tz.as_deref(), text);
+        }
+        DataType::Time32(_) | DataType::Time64(_) => {
+            let nanos = arrow::compute::cast(array, &DataType::Time64(TimeUnit::Nanosecond))?;
+            for v in nanos.as_primitive::<Time64NanosecondType>().iter() {
+                if let Some(ns) = v {
+                    push_time_of_day(&mut text.bytes, ns);
+                }
+                text.end();
+            }
+        }
+        _ => {
+            // Decimals, durations, nested types: Arrow's display, quoted as needed.
+            let options = FormatOptions::default().with_null("");
+            let formatter = ArrayFormatter::try_new(array.as_ref(), &options)?;
+            let mut value = String::new();
+            for i in 0..array.len() {
+                value.clear();
+                let _ = write!(value, "{}", formatter.value(i));
+                push_text(&mut text.bytes, &value, sep);
+                text.end();
+            }
+        }
+    }
+    Ok(())
+}
+
+fn format_integers<T: ArrowPrimitiveType>(array: &arrow::array::PrimitiveArray<T>, text: &mut ColumnText)
+where
+    T::Native: std::fmt::Display,
+{
+    for v in array.iter() {
+        if let Some(v) = v {
+            let _ = write!(text.bytes, "{v}");
+        }
+        text.end();
+    }
+}
+
+/// Floats as Python's `repr`: Rust's `Debug` gives the same shortest
+/// round-trip digits and switches to exponent form at the same magnitudes
+/// (below 1e-4, from 1e16), but spells the exponent `e16` / `e-5` where
+/// Python writes `e+16` / `e-05`. NaN is missing, so empty.
+fn format_floats<T: ArrowPrimitiveType, F: std::fmt::Debug + FloatLike>(
+    array: &arrow::array::PrimitiveArray<T>,
+    text: &mut ColumnText,
+    to_float: impl Fn(T::Native) -> F,
+) {
+    let mut buffer = String::new();
+    for v in array.iter() {
+        if let Some(v) = v.map(&to_float).filter(|v| !v.nan()) {
+            buffer.clear();
+            let _ = write!(buffer, "{v:?}");
+            push_python_float(&mut text.bytes, &buffer);
+        }
+        text.end();
+    }
+}
+
+/// The floats [`format_floats`] formats.
+trait FloatLike: Copy {
+    fn nan(self) -> bool;
+}
+
+impl FloatLike for f32 {
+    fn nan(self) -> bool {
+        self.is_nan()
+    }
+}
+
+impl FloatLike for f64 {
+    fn nan(self) -> bool {
+        self.is_nan()
+    }
+}
+
+/// Appends Rust's `Debug` form of a float with the exponent as Python writes it.
+fn push_python_float(out: &mut Vec<u8>, debug: &str) {
+    match debug.split_once('e') {
+        None => out.extend_from_slice(debug.as_bytes()),
+        Some((mantissa, exponent)) => {
+            out.extend_from_slice(mantissa.as_bytes());
+            out.push(b'e');
+            let (sign, digits) = match exponent.strip_prefix('-') {
+                Some(d) => (b'-', d),
+                None => (b'+', exponent),
+            };
+            out.push(sign);
+            if digits.len() < 2 {
+                out.push(b'0');
+            }
+            out.extend_from_slice(digits.as_bytes());
+        }
+    }
+}
+
+fn format_strings<'a>(values: impl Iterator<Item = Option<&'a str>>, sep: u8, text: &mut ColumnText) {
+    for v in values {
+        if let Some(v) = v {
+            push_text(&mut text.bytes, v, sep);
+        }
+        text.end();
+    }
+}
+
+/// Appends `value`, quoted (quotes doubled) only when it holds the
+/// separator, a quote or a line break.
+fn push_text(out: &mut Vec<u8>, value: &str, sep: u8) {
+    let bytes = value.as_bytes();
+    if bytes.iter().any(|&b| b == sep || b == b'"' || b == b'\n' || b == b'\r') {
+        out.push(b'"');
+        for &b in bytes {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(bytes);
+    }
+}
+
+/// Appends `YYYY-MM-DD` for days since 1970-01-01.
+fn push_date(out: &mut Vec<u8>, days: i32) {
+    match days.checked_add(UNIX_EPOCH_DAYS_FROM_CE).and_then(NaiveDate::from_num_days_from_ce_opt) {
+        Some(date) => {
+            let _ = write!(out, "{}", date.format("%Y-%m-%d"));
+        }
+        // Out of chrono's range (beyond ±262 000 years): the raw number.
+        None => {
+            let _ = write!(out, "{days}");
+        }
+    }
+}
+
+/// Appends `HH:MM:SS`, and `.ffffff` when there is a fraction (Python's
+/// `datetime.time` has microseconds).
+fn push_time_of_day(out: &mut Vec<u8>, nanos: i64) {
+    let seconds = nanos.div_euclid(1_000_000_000);
+    let fraction = nanos.rem_euclid(1_000_000_000);
+    let _ = write!(out, "{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if fraction != 0 {
+        let _ = write!(out, ".{:06}", fraction / 1000);
+    }
+}
+
+/// Timestamps as pandas writes a `datetime64` column: one precision for the
+/// whole column (seconds, or 3, 6 or 9 fraction digits: the finest any value
+/// needs), date only when every naive value is at midnight, and the UTC
+/// offset after values with a time zone. A named zone (`Europe/Paris`)
+/// needs a zone database this build lacks, so such values are written in
+/// UTC with `+00:00`: the same instants, in another zone than pandas'.
+fn format_timestamps(values: &[Option<i64>], per_second: i64, tz: Option<&str>, text: &mut ColumnText) {
+    let offset_of = |tz: &str| -> Option<Tz> {
+        if matches!(tz, "UTC" | "utc" | "Z") {
+            Tz::from_str("+00:00").ok()
+        } else {
+            Tz::from_str(tz).ok()
+        }
+    };
+    let zone = tz.and_then(offset_of).or_else(|| tz.and_then(|_| offset_of("+00:00")));
+    let per_day = 86_400 * per_second;
+    let present = values.iter().flatten();
+    let dates_only = zone.is_none() && present.clone().all(|v| v.rem_euclid(per_day) == 0);
+    let digits = present
+        .map(|v| {
+            let fraction = v.rem_euclid(per_second);
+            match per_second {
+                _ if fraction == 0 => 0,
+                1_000 => 3,
+                1_000_000 if fraction % 1_000 == 0 => 3,
+                1_000_000 => 6,
+                _ if fraction % 1_000_000 == 0 => 3,
+                _ if fraction % 1_000 == 0 => 6,
+                _ => 9,
+            }
+        })
+        .max()
+        .unwrap_or(0);
+    for v in values {
+        let Some(v) = *v else {
+            text.end();
+            continue;
+        };
+        let seconds = v.div_euclid(per_second);
+        let fraction = v.rem_euclid(per_second);
+        let offset = zone.as_ref().map(|z| {
+            let utc = chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default().naive_utc();
+            z.offset_from_utc_datetime(&utc).fix().local_minus_utc()
+        });
+        let local = seconds + i64::from(offset.unwrap_or(0));
+        let days = local.div_euclid(86_400);
+        push_date(&mut text.bytes, i32::try_from(days).unwrap_or(i32::MAX));
+        if !dates_only {
+            let second_of_day = local.rem_euclid(86_400);
+            let _ = write!(
+                text.bytes,
+                " {:02}:{:02}:{:02}",
+                second_of_day / 3600,
+                second_of_day / 60 % 60,
+                second_of_day % 60
+            );
+            if digits > 0 {
+                let nanos = fraction * (1_000_000_000 / per_second);
+                let scaled = nanos / 10_i64.pow(9 - digits);
+                let _ = write!(text.bytes, ".{scaled:0width$}", width = digits as usize);
+            }
+        }
+        if let Some(offset) = offset {
+            let sign = if offset < 0 { '-' } else { '+' };
+            let offset = offset.abs();
+            let _ = write!(text.bytes, "{sign}{:02}:{:02}", offset / 3600, offset / 60 % 60);
+        }
+        text.end();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+
+    use super::*;
+
+    fn csv(columns: Vec<(&str, ArrayRef)>) -> String {
+        let batch = RecordBatch::try_from_iter(columns).unwrap();
+        let mut out = Vec::new();
+        write_csv(&mut out, &[batch], true, b',').unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn values_are_written_as_pandas_writes_them() {
+        let text = csv(vec![
+            (
+                "f",
+                Arc::new(Float64Array::from(vec![
+                    Some(1.5),
+                    Some(0.1),
+                    Some(3.0),
+                    None,
+                    Some(1e16),
+                    Some(f64::NAN),
+                ])),
+            ),
+            (
+                "b",
+                Arc::new(BooleanArray::from(vec![
+                    Some(true),
+                    Some(false),
+                    None,
+                    Some(true),
+                    Some(false),
+                    None,
+                ])),
+            ),
+            (
+                "s",
+                Arc::new(StringArray::from(vec![
+                    Some("a,b"),
+                    Some("x\"y"),
+                    Some(""),
+                    None,
+                    Some("l\nb"),
+                    Some(" sp "),
+                ])),
+            ),
+            (
+                "d",
+                Arc::new(Date32Array::from(vec![
+                    Some(19723),
+                    None,
+                    Some(0),
+                    Some(-1),
+                    Some(19723),
+                    Some(19724),
+                ])),
+            ),
+            (
+                "i",
+                Arc::new(Int64Array::from(vec![Some(1), None, Some(-3), Some(0), Some(i64::MAX), Some(5)])),
+            ),
+            ("e", Arc::new(Float32Array::from(vec![0.1, 1.0, 1e-5, -2.5, 1e20, f32::INFINITY]))),
+        ]);
+        let expected = [
+            "f,b,s,d,i,e",
+            "1.5,True,\"a,b\",2024-01-01,1,0.1",
+            "0.1,False,\"x\"\"y\",,,1.0",
+            "3.0,,,1970-01-01,-3,1e-05",
+            ",True,,1969-12-31,0,-2.5",
+            "1e+16,False,\"l\nb\",2024-01-01,9223372036854775807,1e+20",
+            ",, sp ,2024-01-02,5,inf",
+        ];
+        assert_eq!(text, expected.join("\n") + "\n");
+    }
+
+    #[test]
+    fn timestamps_take_the_precision_the_column_needs() {
+        let noon = 1_704_110_400_i64; // 2024-01-01 12:00:00
+        let ts = |values: Vec<Option<i64>>| -> ArrayRef { Arc::new(TimestampMillisecondArray::from(values)) };
+        assert_eq!(
+            csv(vec![("t", ts(vec![Some(noon * 1000), None, Some(noon * 1000 + 500)]))]),
+            "t\n2024-01-01 12:00:00.000\n\"\"\n2024-01-01 12:00:00.500\n"
+        );
+        assert_eq!(csv(vec![("t", ts(vec![Some(noon * 1000)]))]), "t\n2024-01-01 12:00:00\n");
+        let midnight = (noon - 43_200) * 1000;
+        assert_eq!(csv(vec![("t", ts(vec![Some(midnight), None]))]), "t\n2024-01-01\n\"\"\n");
+        let ns: ArrayRef = Arc::new(TimestampNanosecondArray::from(vec![noon * 1_000_000_000 + 1_500]));
+        assert_eq!(csv(vec![("t", ns)]), "t\n2024-01-01 12:00:00.000001500\n");
+        let us: ArrayRef = Arc::new(TimestampMicrosecondArray::from(vec![noon * 1_000_000 + 250]));
+        assert_eq!(csv(vec![("t", us)]), "t\n2024-01-01 12:00:00.000250\n");
+        let before: ArrayRef = Arc::new(TimestampSecondArray::from(vec![-1]));
+        assert_eq!(csv(vec![("t", before)]), "t\n1969-12-31 23:59:59\n");
+        let utc: ArrayRef = Arc::new(TimestampSecondArray::from(vec![noon - 43_200]).with_timezone("UTC"));
+        assert_eq!(csv(vec![("t", utc)]), "t\n2024-01-01 00:00:00+00:00\n");
+        let paris: ArrayRef = Arc::new(TimestampSecondArray::from(vec![noon]).with_timezone("+01:00"));
+        assert_eq!(csv(vec![("t", paris)]), "t\n2024-01-01 13:00:00+01:00\n");
+    }
+
+    #[test]
+    fn string_views_and_dictionaries_write_as_strings() {
+        let view: ArrayRef = Arc::new(StringViewArray::from(vec![Some("a"), None, Some("b;c")]));
+        let dict: ArrayRef =
+            Arc::new(vec![Some("x"), Some("x"), None].into_iter().collect::<DictionaryArray<Int32Type>>());
+        let batch = RecordBatch::try_from_iter(vec![("v", view), ("d", dict)]).unwrap();
+        let mut out = Vec::new();
+        write_csv(&mut out, &[batch.clone(), batch.slice(1, 2)], false, b';').unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a;x\n;x\n\"b;c\";\n;x\n\"b;c\";\n");
+    }
+
+    #[test]
+    fn other_types_and_odd_headers() {
+        let time: ArrayRef = Arc::new(Time64MicrosecondArray::from(vec![43_200_000_000, 3_723_500_000]));
+        let decimal: ArrayRef =
+            Arc::new(Decimal128Array::from(vec![Some(150), None]).with_precision_and_scale(5, 2).unwrap());
+        let text = csv(vec![("a,b", time), ("", decimal)]);
+        assert_eq!(text, "\"a,b\",\n12:00:00,1.50\n01:02:03.500000,\n");
+        let err = write_csv(Vec::new(), &[], true, b'"').unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
+    }
+
+    #[test]
+    fn file_is_new_and_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("part-00000.csv");
+        let rows = 200_000;
+        let batch = RecordBatch::try_from_iter(vec![(
+            "x",
+            Arc::new(Int64Array::from_iter_values(0..rows)) as ArrayRef,
+        )])
+        .unwrap();
+        write_csv_file(&path, &batch, b',').unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), rows as usize + 1);
+        assert_eq!((lines[0], lines[1], lines[rows as usize]), ("x", "0", "199999"));
+        let err = write_csv_file(&path, &batch, b',').unwrap_err();
+        assert!(matches!(err, Error::OutputExists { .. }), "{err}");
+    }
+}
