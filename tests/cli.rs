@@ -29,7 +29,7 @@ fn expected(name: &str) -> Table {
 #[test]
 fn schema_prints_columns_dtypes_and_partitions() {
     let sales = "order_id\tint64\nregion\tstring\nproduct\tstring\nqty\tint64\nprice\tfloat64\n\
-                 date\tstring\nreturned\tbool\npartitions\t3\n";
+                 date\tstring\nreturned\tbool\nfiles\t3\npartitions\t3\n";
     assert_eq!(stdout_of(&["schema", "fixtures/sales"]), sales);
     let parquet = stdout_of(&["schema", "fixtures/sales_parquet"]);
     assert!(parquet.contains("date\tdate32[day]\n"), "{parquet}");
@@ -38,7 +38,7 @@ fn schema_prints_columns_dtypes_and_partitions() {
     for dir in ["fixtures/hive", "fixtures/hive_csv"] {
         let text = stdout_of(&["schema", dir]);
         assert_eq!(
-            text, "day\tint64\nsensor\tstring\nvalue\tfloat64\nyear\tint64\nmonth\tint64\npartitions\t6\n",
+            text, "day\tint64\nsensor\tstring\nvalue\tfloat64\nyear\tint64\nmonth\tint64\nfiles\t6\npartitions\t6\n",
             "{dir}"
         );
     }
@@ -199,6 +199,27 @@ fn output_defaults_to_parquet() {
     let back = rusk::read_parquet(&out).expect("read back");
     assert_eq!(back.len().expect("len"), count_qty(19) + count_qty(20));
     assert!(count_qty(19) > 0);
+}
+
+#[test]
+fn output_to_a_file_name_writes_one_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for format in ["csv", "parquet"] {
+        let out = dir.path().join(format!("nested/out.{format}"));
+        let path = out.to_str().expect("utf-8");
+        stdout_of(&["query", "fixtures/sales", "--where", "qty > 18", "--output", path, "--format", format]);
+        assert!(out.is_file(), "{path} is not a file");
+        let back = rusk::read(&out).expect("read back");
+        assert_eq!(back.npartitions(), 1);
+        assert_eq!(back.len().expect("len"), count_qty(19) + count_qty(20));
+        // A second write never overwrites it.
+        let again = rusk_cmd()
+            .args(["query", "fixtures/sales", "--output", path, "--format", format])
+            .output()
+            .expect("run rusk");
+        assert_eq!(again.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&again.stderr).contains("output path exists"));
+    }
 }
 
 /// Rows of the sales data with `qty == q`, from the oracle's full scan.

@@ -7,6 +7,7 @@
 //! conversion layer.
 #![warn(missing_docs)]
 
+pub mod aggregate;
 pub mod error;
 pub mod expr;
 

@@ -289,16 +289,19 @@ impl DataFrame {
 
     /// Writes one CSV file per partition into the new directory `dir`
     /// (`part-00000.csv`, ...), each by a task of the graph: the result is
-    /// never collected in one place.
+    /// never collected in one place. A path ending in `.csv` is written as
+    /// one file instead (as Dask's `single_file=True`): the partitions are
+    /// concatenated in one task first, so the whole result is in memory.
     ///
     /// # Errors
     /// [`Error::OutputExists`] if `dir` exists; the first task error (the
-    /// directory is then removed, so no partial output looks complete).
+    /// output is then removed, so no partial output looks complete).
     pub fn to_csv(&self, dir: impl AsRef<Path>) -> Result<()> {
         self.write(dir.as_ref(), WriteFormat::Csv)
     }
 
-    /// Writes one Parquet file per partition into the new directory `dir`.
+    /// Writes one Parquet file per partition into the new directory `dir`,
+    /// or one file when `dir` ends in `.parquet` (see [`DataFrame::to_csv`]).
     ///
     /// # Errors
     /// As [`DataFrame::to_csv`].
@@ -306,20 +309,42 @@ impl DataFrame {
         self.write(dir.as_ref(), WriteFormat::Parquet)
     }
 
-    fn write(&self, dir: &Path, format: WriteFormat) -> Result<()> {
-        prepare_output_dir(dir)?;
-        let result = optimize(Arc::clone(&self.plan)).and_then(|o| {
-            let graph = lower_write(&o.plan, dir, format)?;
+    fn write(&self, path: &Path, format: WriteFormat) -> Result<()> {
+        let ext = match format {
+            WriteFormat::Csv => "csv",
+            WriteFormat::Parquet => "parquet",
+        };
+        let single_file = path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
+        let plan = if single_file {
+            if path.exists() {
+                return Err(Error::OutputExists { path: path.to_path_buf() });
+            }
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(e, parent))?;
+            }
+            Arc::new(LogicalPlan::Repartition(Repartition { input: Arc::clone(&self.plan), npartitions: 1 }))
+        } else {
+            prepare_output_dir(path)?;
+            Arc::clone(&self.plan)
+        };
+        let result = optimize(plan).and_then(|o| {
+            let graph = lower_write(&o.plan, path, format, single_file)?;
             scheduler::run(&graph, &graph.outputs, config().worker_threads())
         });
         match result {
             Ok(_) => Ok(()),
             Err(e) => {
-                // Best effort: the error is what the user must see.
-                let _ = std::fs::remove_dir_all(dir);
+                // Best effort: the error is what the user must see, and no
+                // partial output may be left looking complete.
+                let _ = if single_file { std::fs::remove_file(path) } else { std::fs::remove_dir_all(path) };
                 Err(e)
             }
         }
+    }
+
+    /// The files the frame reads, in order.
+    pub fn files(&self) -> Vec<std::path::PathBuf> {
+        scans(&self.plan).iter().flat_map(|d| d.files().iter().map(|f| f.path.clone())).collect()
     }
 
     /// The plan before and after optimization, the rules that fired, and the

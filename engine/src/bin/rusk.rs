@@ -63,8 +63,9 @@ struct QueryArgs {
     /// Write the task graph as Graphviz DOT to FILE.
     #[arg(long, value_name = "FILE")]
     dot: Option<PathBuf>,
-    /// Write the result to this new directory, one file per partition.
-    #[arg(long, value_name = "DIR")]
+    /// Write the result to this new directory, one file per partition, or to
+    /// one file when the path ends in .csv or .parquet (matching --format).
+    #[arg(long, value_name = "FILE_OR_DIR")]
     output: Option<PathBuf>,
     /// The format of --output.
     #[arg(long, value_enum, default_value_t = Format::Parquet)]
@@ -104,6 +105,7 @@ fn run(cli: Cli) -> Result<()> {
             for (name, dtype) in df.dtypes() {
                 out.push_str(&format!("{name}\t{dtype}\n"));
             }
+            out.push_str(&format!("files\t{}\n", df.files().len()));
             out.push_str(&format!("partitions\t{}\n", df.npartitions()));
             print(&out)
         }

@@ -12,11 +12,12 @@ use arrow::record_batch::RecordBatch;
 use crate::graph::{MemoryBatch, TaskGraph, TaskOp, WriteFormat};
 use crate::plan::LogicalPlan;
 
-/// Lowers `plan` and writes each of its partitions to `dir/part-NNNNN.ext`.
+/// Lowers `plan` and writes each of its partitions to `dir/part-NNNNN.ext`,
+/// or, with `single_file`, its one partition to the file `dir`.
 ///
 /// # Errors
 /// As [`super::lower`].
-pub fn lower_write(plan: &LogicalPlan, dir: &Path, format: WriteFormat) -> Result<TaskGraph> {
+pub fn lower_write(plan: &LogicalPlan, dir: &Path, format: WriteFormat, single_file: bool) -> Result<TaskGraph> {
     let mut graph = TaskGraph::default();
     let mut input = lower_node(plan, &mut graph)?;
     if input.tasks.is_empty() {
@@ -35,7 +36,8 @@ pub fn lower_write(plan: &LogicalPlan, dir: &Path, format: WriteFormat) -> Resul
         .iter()
         .enumerate()
         .map(|(i, &src)| {
-            let op = TaskOp::Write { path: dir.join(part_file_name(i, ext)), format };
+            let path = if single_file { dir.to_path_buf() } else { dir.join(part_file_name(i, ext)) };
+            let op = TaskOp::Write { path, format };
             graph.add_task(stage, i, op, vec![src])
         })
         .collect();

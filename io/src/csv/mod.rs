@@ -10,6 +10,7 @@
 //! Files may order their columns differently or lack some: columns are
 //! matched by header name, and a missing one reads as nulls.
 
+mod append;
 mod bad_lines;
 mod head;
 mod infer;

@@ -2,44 +2,91 @@
 //! schema, into one `RecordBatch` of the projected columns.
 //!
 //! ```text
-//! read_lines ─► decode (no null regex) ─ok─► null tokens / NaN ─► add missing columns
-//!                  │err
-//!                  ▼
-//!               bad lines? ─ error ─► MalformedRow (file line)
-//!                  │ skip: cut them, count them
-//!                  ▼
-//!               decode (null regex) ─ok─► (as above)
-//!                  │err
-//!                  ▼
-//!               first bad value ─► Parse (file line, column)
+//! RangeReader (1 MiB chunks) ─► decode, no null regex (8k-row batches)
+//!   ─► null tokens / NaN ─► BatchAppender ─ok─► add missing columns
+//!        │ any decode error: read the range into memory and start over
+//!        ▼
+//!     bad lines? ─ error ─► MalformedRow (file line)
+//!        │ skip: cut them, count them
+//!        ▼
+//!     decode with the null regex ─ok─► (as above)
+//!        │err
+//!        ▼
+//!     first bad value ─► Parse (file line, column)
 //! ```
 //!
-//! Measured on 1e6 rows of the h2o groupby shape (3 string, 6 int, 1 float
-//! columns, 58 MB), one thread, release build, this 2-core machine: see
-//! [`BATCH_ROWS`] and `na.rs` for what the choices saved.
+//! Measured on 1e6 rows of the h2o groupby shape (3 string, 5 int, 1 float
+//! columns, 51 MB), one thread, release build, this 2-core machine while
+//! others compiled (CPU time, best of 7): arrow-csv alone 250 ms with 8k-row
+//! batches vs 270 ms with 64k; with pandas' NA regex 420 ms (+55%, hence
+//! the fast path of `na.rs`). Reading the whole range into memory and
+//! concatenating 64k-row batches took 480 ms for one 51 MB partition;
+//! streaming it with 8k-row batches appended while hot takes the numbers
+//! given in the crate's report (see `BATCH_ROWS`).
 
 use std::sync::Arc;
 
 use arrow::array::{new_null_array, ArrayRef, RecordBatch, RecordBatchOptions};
-use arrow::compute::concat_batches;
+use arrow::csv::reader::Decoder;
 use arrow::csv::ReaderBuilder;
 use arrow::datatypes::{Schema, SchemaRef};
 use arrow::error::ArrowError;
 use regex::Regex;
 use rusk_ops::{Error, Location, Result};
 
+use super::append::BatchAppender;
 use super::options::{CsvOptions, OnBadLines};
-use super::partition::{self, Lines};
+use super::partition::{self, Lines, RangeReader};
 use super::{bad_lines, locate, CsvFile, CsvSource};
 use crate::metrics::ScanMetrics;
 
-/// Rows per arrow-csv batch before the partition's batches are concatenated.
+/// Rows per arrow-csv batch, appended to the partition's output one by one.
 ///
-/// arrow-csv sizes its buffers by the batch (offsets and text for
-/// rows × columns), so one batch for a whole 64 MiB partition would zero
-/// hundreds of MB; batches of 64k rows stay in cache and the final
-/// concatenation costs less than what they save.
-pub(super) const BATCH_ROWS: usize = 65_536;
+/// arrow-csv sizes its buffers by the batch (field offsets and text for
+/// rows × columns): 8k rows of 9 columns keep them around 1 MB, in cache,
+/// where 64k rows (9 MB) ran 10–15% slower and one batch for a whole
+/// partition slower still.
+pub(super) const BATCH_ROWS: usize = 8192;
+
+/// Why a decode stopped.
+enum Failure {
+    /// The data: worth a careful second look.
+    Decode(ArrowError),
+    /// Anything else (I/O): reported as it is.
+    Fatal(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Fatal(e)
+    }
+}
+
+impl From<ArrowError> for Failure {
+    fn from(e: ArrowError) -> Self {
+        Failure::Decode(e)
+    }
+}
+
+/// A source of text chunks for the decoder; an empty chunk ends it.
+trait Chunks {
+    fn next_chunk(&mut self) -> Result<&[u8]>;
+}
+
+impl Chunks for RangeReader {
+    fn next_chunk(&mut self) -> Result<&[u8]> {
+        RangeReader::next_chunk(self)
+    }
+}
+
+/// Text already in memory, as one chunk.
+struct InMemory<'a>(Option<&'a [u8]>);
+
+impl Chunks for InMemory<'_> {
+    fn next_chunk(&mut self) -> Result<&[u8]> {
+        Ok(self.0.take().unwrap_or_default())
+    }
+}
 
 impl CsvSource {
     /// Reads the lines starting in `start..end` of file `file`, keeping the
@@ -65,24 +112,31 @@ impl CsvSource {
         }
         metrics.add_file();
         metrics.add_bytes(end.saturating_sub(start));
-        let lines = partition::read_lines(&file.path, start, end, file.data_start)?;
         let decoded = if file.decode_schema.fields().is_empty() {
             // A file without columns (empty, or blank lines): no rows either.
             RecordBatch::new_empty(Arc::new(Schema::empty()))
         } else {
-            self.decode_lines(file, &lines, &file_projection, metrics)?
+            let mut input = RangeReader::open(&file.path, start, end, file.data_start)?;
+            let size_hint = end.saturating_sub(start);
+            match self.decode(file, &file_projection, self.nulls.decode_regex(), &mut input, size_hint) {
+                Ok(batch) => batch,
+                Err(Failure::Fatal(e)) => return Err(e),
+                Err(Failure::Decode(first_error)) => {
+                    let lines = partition::read_lines(&file.path, start, end, file.data_start)?;
+                    self.decode_carefully(file, &lines, &file_projection, metrics, first_error)?
+                }
+            }
         };
         let rows = decoded.num_rows();
         let mut decoded_columns = decoded.columns().iter();
         let mut arrays: Vec<ArrayRef> = Vec::with_capacity(projection.len());
         for (&i, field) in projection.iter().zip(&fields) {
             let array = match file.columns.get(i) {
-                Some(Some(_)) => {
-                    let array = decoded_columns
+                Some(Some(_)) => Arc::clone(
+                    decoded_columns
                         .next()
-                        .ok_or_else(|| Error::Internal("csv decode returned too few columns".into()))?;
-                    self.nulls.apply(Arc::clone(array))
-                }
+                        .ok_or_else(|| Error::Internal("csv decode returned too few columns".into()))?,
+                ),
                 _ => new_null_array(field.data_type(), rows),
             };
             arrays.push(array);
@@ -92,20 +146,18 @@ impl CsvSource {
         Ok(RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &options)?)
     }
 
-    /// Decodes `lines` (fast, then on failure carefully, see the module docs).
-    fn decode_lines(
+    /// Decodes `lines` after a first decode failed with `first_error`:
+    /// bad lines, the null regex, then the exact place of the error.
+    fn decode_carefully(
         &self,
         file: &CsvFile,
         lines: &Lines,
         projection: &[usize],
         metrics: &ScanMetrics,
+        first_error: ArrowError,
     ) -> Result<RecordBatch> {
         let data = lines.data();
         let schema = &file.decode_schema;
-        let first_error = match decode(schema, &self.opts, projection, self.nulls.decode_regex(), data) {
-            Ok(batch) => return Ok(batch),
-            Err(e) => e,
-        };
         // From here on, only files with errors (or NA tokens in typed columns) pay.
         let expected = schema.fields().len();
         let bad = bad_lines::find(data, &self.opts, expected);
@@ -136,9 +188,11 @@ impl CsvSource {
             // or a real parse error: later partitions go straight to the regex.
             self.nulls.give_up_fast_path();
         }
-        match decode(schema, &self.opts, projection, Some(self.nulls.regex()), clean) {
+        let second = self.decode(file, projection, Some(self.nulls.regex()), &mut InMemory(Some(clean)), clean.len() as u64);
+        match second {
             Ok(batch) => Ok(batch),
-            Err(second_error) => {
+            Err(Failure::Fatal(e)) => Err(e),
+            Err(Failure::Decode(second_error)) => {
                 match locate::first_bad_value(data, &self.opts, schema, projection, &self.nulls) {
                     Some(bad) => {
                         let line = self.file_line(file, lines, bad.row_start)?;
@@ -175,49 +229,80 @@ impl CsvSource {
 /// a full batch up front, which small partitions should not pay for). A row
 /// takes at least one byte per column (delimiters and its line end), the
 /// last row one less.
-fn batch_rows(len: usize, columns: usize) -> usize {
-    (len / columns.max(1) + 1).min(BATCH_ROWS)
+fn batch_rows(len: u64, columns: usize) -> usize {
+    usize::try_from(len / columns.max(1) as u64 + 1).map_or(BATCH_ROWS, |rows| rows.min(BATCH_ROWS))
 }
 
-/// Decodes `data` (whole lines, no header) with arrow-csv into one batch of
-/// the `projection` of `schema`; `null_regex` `None` keeps arrow-csv's
-/// "empty is null".
-pub(super) fn decode(
+/// An arrow-csv decoder of the `projection` of `schema`; `null_regex`
+/// `None` keeps arrow-csv's "empty is null".
+fn decoder(
     schema: &SchemaRef,
     opts: &CsvOptions,
     projection: &[usize],
     null_regex: Option<&Regex>,
-    data: &[u8],
-) -> std::result::Result<RecordBatch, ArrowError> {
+    batch_rows: usize,
+) -> Decoder {
     let mut builder = ReaderBuilder::new(Arc::clone(schema))
         .with_header(false)
         .with_delimiter(opts.sep)
         .with_quote(opts.quote)
         .with_projection(projection.to_vec())
-        .with_batch_size(batch_rows(data.len(), schema.fields().len()));
+        .with_batch_size(batch_rows);
     if let Some(regex) = null_regex {
         builder = builder.with_null_regex(regex.clone());
     }
-    let mut decoder = builder.build_decoder();
-    let mut batches = Vec::new();
-    let mut rest = data;
-    loop {
-        let consumed = decoder.decode(rest)?;
-        rest = rest.get(consumed..).unwrap_or_default();
-        // An empty `rest` tells the decoder the input ended (finishing a
-        // last line without a newline); a full decoder must be flushed.
-        if consumed == 0 || decoder.capacity() == 0 {
-            match decoder.flush()? {
-                Some(batch) => batches.push(batch),
-                None if consumed == 0 => break,
-                None => {}
+    builder.build_decoder()
+}
+
+impl CsvSource {
+    /// Decodes the whole lines of `input` with `file`'s schema into one batch
+    /// of its `projection`, nulling tokens and NaNs batch by batch;
+    /// `size_hint` is about how many bytes `input` holds (0: unknown).
+    fn decode(
+        &self,
+        file: &CsvFile,
+        projection: &[usize],
+        null_regex: Option<&Regex>,
+        input: &mut impl Chunks,
+        size_hint: u64,
+    ) -> std::result::Result<RecordBatch, Failure> {
+        let schema = &file.decode_schema;
+        let rows_per_batch = if size_hint == 0 { BATCH_ROWS } else { batch_rows(size_hint, schema.fields().len()) };
+        let mut decoder = decoder(schema, &self.opts, projection, null_regex, rows_per_batch);
+        let mut out = BatchAppender::new(Arc::new(schema.project(projection)?));
+        let mut decoded_bytes = 0u64;
+        let mut reserved = false;
+        loop {
+            let chunk = input.next_chunk()?;
+            let at_end = chunk.is_empty();
+            let mut rest = chunk;
+            loop {
+                let consumed = decoder.decode(rest)?;
+                rest = rest.get(consumed..).unwrap_or_default();
+                decoded_bytes += consumed as u64;
+                // An empty chunk tells the decoder the input ended (finishing
+                // a last line without a newline); a full decoder must flush.
+                if decoder.capacity() == 0 || (at_end && consumed == 0) {
+                    match decoder.flush()? {
+                        Some(batch) => {
+                            out.push(&batch, |array| self.nulls.apply(array))?;
+                            if !reserved && size_hint > 0 && decoded_bytes > 0 {
+                                // Room for the rest, by the bytes per row so far, plus slack.
+                                let rows = out.rows() as f64 * size_hint as f64 / decoded_bytes as f64;
+                                out.reserve((rows * 1.1) as usize + 64);
+                                reserved = true;
+                            }
+                        }
+                        None if at_end => return Ok(out.finish()?),
+                        None => {}
+                    }
+                } else if consumed == 0 && !rest.is_empty() {
+                    return Err(Failure::Fatal(Error::Internal("csv decoder made no progress".into())));
+                }
+                if rest.is_empty() && !at_end {
+                    break;
+                }
             }
         }
-    }
-    let projected = Arc::new(schema.project(projection)?);
-    match batches.len() {
-        0 => Ok(RecordBatch::new_empty(projected)),
-        1 => Ok(batches.swap_remove(0)),
-        _ => concat_batches(&projected, &batches),
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use arrow::array::{new_null_array, ArrayRef, RecordBatch, RecordBatchOptions, RecordBatchReader};
 use arrow::compute::{cast, concat_batches};
-use arrow::datatypes::{FieldRef, Schema};
+use arrow::datatypes::{DataType, FieldRef, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 use rusk_ops::{Error, Result};
@@ -72,6 +72,7 @@ pub(crate) fn read_partition(
     let mut rows: i64 = 0;
     let mut largest_row_group: i64 = 0;
     for &rg in row_groups {
+        // In range: checked above.
         let row_group = metadata.row_group(rg);
         rows += row_group.num_rows();
         largest_row_group = largest_row_group.max(row_group.num_rows());
@@ -88,9 +89,16 @@ pub(crate) fn read_partition(
     } else {
         let reader = File::open(path).map_err(|e| Error::io(e, path))?;
         let mask = ProjectionMask::roots(parquet_schema, roots.iter().copied());
-        // One batch per row group: decoding never splits a row group, and
-        // the concatenation below is then the only copy.
-        let batch_size = usize::try_from(largest_row_group).unwrap_or(usize::MAX).max(1);
+        // The whole partition as one batch: the decoder then fills each
+        // column once, across row groups, where a batch per row group needs
+        // a concatenation (1.28 s vs 1.57 s for 1e7 rows of 4 columns in 10
+        // row groups). But each row group has its own dictionary, and a
+        // dictionary column decoded across them is re-encoded (0.43 s vs
+        // 0.06 s for 1e7 strings): with one, a batch per row group.
+        let dictionary =
+            roots.iter().any(|&i| matches!(file_schema.field(i).data_type(), DataType::Dictionary(_, _)));
+        let batch_size = if dictionary { largest_row_group } else { rows };
+        let batch_size = usize::try_from(batch_size).unwrap_or(usize::MAX).max(1);
         let decoder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, file.reader.clone())
             .with_projection(mask)
             .with_row_groups(row_groups.clone())

@@ -17,9 +17,12 @@ use super::create_new;
 /// Writes `batch` as a new Parquet file at `path`.
 ///
 /// Snappy-compressed: it is what pandas, pyarrow, Dask and Spark write by
-/// default, and it compresses and decompresses several times faster than
-/// zstd, for files about a third larger; a scan that reads them back is
-/// bound by decoding, not by the disk. Row groups of up to 1 Mi rows (the
+/// default, and what rusk reads back fastest. Measured on 5e6 random rows
+/// (int, float, string): snappy and zstd (level 1) write in the same time,
+/// snappy reads back in 0.33 s against zstd's 0.40 s, for files 30% larger
+/// (63 MB vs 49 MB); on very regular data zstd's files are far smaller. A
+/// frame written here is usually read again soon by the same machine, where
+/// decode time counts more than disk. Row groups of up to 1 Mi rows (the
 /// writer's default), dictionary encoding where it pays, min/max statistics
 /// for later pruning. String views and dictionary-encoded strings are
 /// written as plain strings (`Utf8`; the bytes are dictionary-encoded by

@@ -83,6 +83,23 @@ impl fmt::Display for Expr {
                 operand(f, expr, 9)?;
                 write!(f, ".between({low}, {high})")
             }
+            Expr::Aggregate { func, args } => match (func, args.as_slice()) {
+                (super::AggregateFunction::Size, _) => write!(f, "size()"),
+                (super::AggregateFunction::Corr, [a, b]) => write!(f, "corr({a}, {b})"),
+                (func, [arg, ..]) => {
+                    operand(f, arg, 9)?;
+                    match func {
+                        super::AggregateFunction::Quantile(q) => write!(f, ".quantile({q})"),
+                        super::AggregateFunction::Var { ddof } | super::AggregateFunction::Std { ddof }
+                            if *ddof != 1 =>
+                        {
+                            write!(f, ".{}(ddof={ddof})", func.name())
+                        }
+                        other => write!(f, ".{}()", other.name()),
+                    }
+                }
+                (func, []) => write!(f, "{}()", func.name()),
+            },
             Expr::Alias { expr, name } => {
                 write!(f, "{expr} AS ")?;
                 column(f, name)

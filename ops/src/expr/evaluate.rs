@@ -118,6 +118,9 @@ fn eval_node(expr: &Expr, batch: &RecordBatch) -> Result<Value> {
             }),
         },
         Expr::Literal(v) => Value::scalar(v.to_array(1)),
+        Expr::Aggregate { .. } => Err(Error::type_error(format!(
+            "aggregate `{expr}` outside a groupby or reduction (use groupby().agg() or agg())"
+        ))),
         Expr::Binary { left, op, right } => {
             let (l, r) = (Evaluated::new(left, batch)?, Evaluated::new(right, batch)?);
             let (lv, rv) = coerced(expr, &l, *op, &r)?;

@@ -129,6 +129,109 @@ impl BinaryOp {
     }
 }
 
+/// An aggregate function of a groupby or a whole-frame reduction, with pandas' semantics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AggregateFunction {
+    /// Sum of non-null values (0 for none, as pandas' `min_count=0`).
+    Sum,
+    /// Mean of non-null values (null for none).
+    Mean,
+    /// Count of non-null values.
+    Count,
+    /// Count of rows, nulls included (pandas' `size`); takes no argument.
+    Size,
+    /// Smallest non-null value.
+    Min,
+    /// Largest non-null value.
+    Max,
+    /// Variance with `ddof` delta degrees of freedom (pandas' default 1).
+    Var {
+        /// Delta degrees of freedom.
+        ddof: u8,
+    },
+    /// Standard deviation with `ddof` (pandas' default 1).
+    Std {
+        /// Delta degrees of freedom.
+        ddof: u8,
+    },
+    /// First non-null value, in row order.
+    First,
+    /// Last non-null value, in row order.
+    Last,
+    /// Number of distinct non-null values (exact).
+    Nunique,
+    /// Median of non-null values (exact).
+    Median,
+    /// Quantile `q` in [0, 1] of non-null values, linear interpolation (exact).
+    Quantile(f64),
+    /// Product of non-null values (1 for none).
+    Prod,
+    /// True if any non-null value is true.
+    Any,
+    /// True if every non-null value is true.
+    All,
+    /// Pearson correlation of two columns over rows where both are non-null.
+    Corr,
+}
+
+impl AggregateFunction {
+    /// The pandas name (`sum`, `std`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Sum => "sum",
+            Self::Mean => "mean",
+            Self::Count => "count",
+            Self::Size => "size",
+            Self::Min => "min",
+            Self::Max => "max",
+            Self::Var { .. } => "var",
+            Self::Std { .. } => "std",
+            Self::First => "first",
+            Self::Last => "last",
+            Self::Nunique => "nunique",
+            Self::Median => "median",
+            Self::Quantile(_) => "quantile",
+            Self::Prod => "prod",
+            Self::Any => "any",
+            Self::All => "all",
+            Self::Corr => "corr",
+        }
+    }
+
+    /// The function with pandas name `name` (`quantile` as the median; `var`/`std` with ddof 1).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "sum" => Self::Sum,
+            "mean" => Self::Mean,
+            "count" => Self::Count,
+            "size" => Self::Size,
+            "min" => Self::Min,
+            "max" => Self::Max,
+            "var" => Self::Var { ddof: 1 },
+            "std" => Self::Std { ddof: 1 },
+            "first" => Self::First,
+            "last" => Self::Last,
+            "nunique" => Self::Nunique,
+            "median" => Self::Median,
+            "quantile" => Self::Quantile(0.5),
+            "prod" => Self::Prod,
+            "any" => Self::Any,
+            "all" => Self::All,
+            "corr" => Self::Corr,
+            _ => return None,
+        })
+    }
+
+    /// How many argument expressions the function takes.
+    pub fn arity(&self) -> usize {
+        match self {
+            Self::Size => 0,
+            Self::Corr => 2,
+            _ => 1,
+        }
+    }
+}
+
 /// An expression over the columns of one batch.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -185,6 +288,14 @@ pub enum Expr {
         /// Upper bound.
         high: Box<Expr>,
     },
+    /// An aggregate over the rows of a group (only inside `groupby().agg()`
+    /// or a reduction; elsewhere evaluating it is a type error).
+    Aggregate {
+        /// The function.
+        func: AggregateFunction,
+        /// Its arguments: none for `size`, two for `corr`, else one.
+        args: Vec<Expr>,
+    },
     /// An expression with a new output name.
     Alias {
         /// The expression.
@@ -232,6 +343,7 @@ impl Expr {
             Expr::FillNull { expr, value } => vec![expr, value],
             Expr::Cast { expr, .. } | Expr::IsIn { expr, .. } | Expr::Alias { expr, .. } => vec![expr],
             Expr::Between { expr, low, high } => vec![expr, low, high],
+            Expr::Aggregate { args, .. } => args.iter().collect(),
         }
     }
 
@@ -252,6 +364,9 @@ impl Expr {
             }
             Expr::Between { expr, low, high } => Expr::Between { expr: t(expr), low: t(low), high: t(high) },
             Expr::Alias { expr, name } => Expr::Alias { expr: t(expr), name: name.clone() },
+            Expr::Aggregate { func, args } => {
+                Expr::Aggregate { func: *func, args: args.iter().map(|a| a.transform_up(f)).collect() }
+            }
         };
         f(rebuilt)
     }
@@ -283,6 +398,11 @@ impl Expr {
             Expr::Alias { expr, .. } => expr.split_conjunction(),
             other => vec![other],
         }
+    }
+
+    /// True when the expression holds an aggregate anywhere.
+    pub fn has_aggregate(&self) -> bool {
+        matches!(self, Expr::Aggregate { .. }) || self.children().iter().any(|c| c.has_aggregate())
     }
 
     /// Joins predicates with `&`; `None` for none.

@@ -30,6 +30,10 @@ impl Expr {
         match self {
             Expr::Column(name) => Ok(field(schema, name)?.data_type().clone()),
             Expr::Literal(v) => Ok(v.data_type()),
+            Expr::Aggregate { func, args } => {
+                let types = args.iter().map(|a| a.data_type(schema)).collect::<Result<Vec<_>>>()?;
+                crate::aggregate::output_type(func, &types)
+            }
             Expr::Binary { left, op, right } => {
                 let (lt, rt) = (left.data_type(schema)?, right.data_type(schema)?);
                 Ok(coerce_operands(left, &lt, *op, right, &rt, self)?.output)
@@ -86,6 +90,7 @@ impl Expr {
             }
             Expr::Not(e) | Expr::Cast { expr: e, .. } | Expr::Alias { expr: e, .. } => e.nullable(schema)?,
             Expr::IsNull(_) | Expr::IsNotNull(_) | Expr::IsIn { .. } => false,
+            Expr::Aggregate { func, .. } => crate::aggregate::output_nullable(func),
             Expr::FillNull { expr, value } => expr.nullable(schema)? && value.nullable(schema)?,
             Expr::Between { expr, low, high } => {
                 expr.nullable(schema)? || low.nullable(schema)? || high.nullable(schema)?
