@@ -20,12 +20,13 @@ pub mod query;
 pub mod scheduler;
 
 pub use api::{
-    from_batches, read, read_csv, read_csv_with, read_parquet, read_parquet_with, Analysis, DataFrame,
+    from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, Analysis,
+    DataFrame, GroupBy,
 };
 pub use config::{config, set_config, Config};
 pub use rusk_io::metrics::ScanCounts;
 pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
-pub use rusk_ops::expr::{col, lit, BinaryOp, Expr, ScalarValue};
+pub use rusk_ops::expr::{col, lit, AggregateFunction, BinaryOp, Expr, ScalarValue};
 pub use rusk_ops::{Error, Location, Result};
 
 /// Arrow, re-exported so users build batches and types with the same version.

@@ -353,9 +353,18 @@ mod tests {
     #[test]
     fn a_directory_is_searched_recursively_sorted_skipping_hidden() {
         let dir = tempfile::tempdir().unwrap();
-        for rel in ["b.csv", "a.CSV", "sub/c.tsv", "sub/deeper/d.txt", "e.parquet", "_SUCCESS", ".x.csv",
-            "_tmp/f.csv", ".git/g.csv", "sub/_h.csv"]
-        {
+        for rel in [
+            "b.csv",
+            "a.CSV",
+            "sub/c.tsv",
+            "sub/deeper/d.txt",
+            "e.parquet",
+            "_SUCCESS",
+            ".x.csv",
+            "_tmp/f.csv",
+            ".git/g.csv",
+            "sub/_h.csv",
+        ] {
             touch(dir.path(), rel);
         }
         let files = list_files(dir.path(), CSV).unwrap();
@@ -438,7 +447,11 @@ mod tests {
             schema.fields().iter().map(|f| (f.name().as_str(), f.data_type(), f.is_nullable())).collect();
         assert_eq!(
             fields,
-            [("year", &DataType::Int64, true), ("month", &DataType::Int64, true), ("city", &DataType::Utf8, true)]
+            [
+                ("year", &DataType::Int64, true),
+                ("month", &DataType::Int64, true),
+                ("city", &DataType::Utf8, true)
+            ]
         );
     }
 
@@ -462,7 +475,10 @@ mod tests {
         ];
         let schema = hive_schema(&files).unwrap();
         let types: Vec<&DataType> = schema.fields().iter().map(|f| f.data_type()).collect();
-        assert_eq!(types, [&DataType::Int64, &DataType::Float64, &DataType::Utf8, &DataType::Utf8, &DataType::Utf8]);
+        assert_eq!(
+            types,
+            [&DataType::Int64, &DataType::Float64, &DataType::Utf8, &DataType::Utf8, &DataType::Utf8]
+        );
     }
 
     #[test]

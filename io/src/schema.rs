@@ -55,15 +55,14 @@ pub fn merge_schemas(files: &[(PathBuf, SchemaRef)]) -> Result<Schema> {
                     merged.push((first, path.as_path(), field.data_type()));
                 }
                 Some((acc, left_file, left_type)) => {
-                    let unified = unify(acc.data_type(), field.data_type()).ok_or_else(|| {
-                        Error::SchemaConflict {
+                    let unified =
+                        unify(acc.data_type(), field.data_type()).ok_or_else(|| Error::SchemaConflict {
                             column: field.name().clone(),
                             left_file: left_file.to_path_buf(),
                             left_type: (*left_type).clone(),
                             right_file: path.clone(),
                             right_type: field.data_type().clone(),
-                        }
-                    })?;
+                        })?;
                     if &unified != acc.data_type() {
                         *acc = acc.clone().with_data_type(unified);
                     }
@@ -84,9 +83,7 @@ pub(crate) fn unify(left: &DataType, right: &DataType) -> Option<DataType> {
     match (left, right) {
         (Null, other) | (other, Null) => Some(other.clone()),
         (l, r) if l.is_integer() && r.is_integer() => Some(unify_integers(l, r)),
-        (l, r) if (l.is_integer() && r.is_floating()) || (l.is_floating() && r.is_integer()) => {
-            Some(Float64)
-        }
+        (l, r) if (l.is_integer() && r.is_floating()) || (l.is_floating() && r.is_integer()) => Some(Float64),
         (l, r) if l.is_floating() && r.is_floating() => Some(wider(l, r)),
         (l, r) if is_plain_string(l) && is_plain_string(r) => Some(l.clone()),
         (Dictionary(_, value), plain) | (plain, Dictionary(_, value))
@@ -165,9 +162,7 @@ mod tests {
     use DataType::*;
 
     fn schema(cols: &[(&str, DataType)]) -> SchemaRef {
-        Arc::new(Schema::new(
-            cols.iter().map(|(n, t)| Field::new(*n, t.clone(), false)).collect::<Vec<_>>(),
-        ))
+        Arc::new(Schema::new(cols.iter().map(|(n, t)| Field::new(*n, t.clone(), false)).collect::<Vec<_>>()))
     }
 
     fn merge_two(l: DataType, r: DataType) -> Result<DataType> {

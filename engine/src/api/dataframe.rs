@@ -12,6 +12,7 @@ use rusk_io::write::prepare_output_dir;
 use rusk_ops::expr::Expr;
 use rusk_ops::{Error, Result};
 
+use super::GroupBy;
 use crate::config::{config, Config};
 use crate::display::{dtype_name, format_frame, format_lazy, DisplayOptions};
 use crate::execute::execute;
@@ -183,6 +184,39 @@ impl DataFrame {
             })
             .collect();
         self.project(exprs)
+    }
+
+    /// Groups the rows by the columns `keys` (pandas' `groupby(by)`); see [`GroupBy`].
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] for an unknown key.
+    pub fn groupby<I, S>(&self, keys: I) -> Result<GroupBy>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        GroupBy::new(self.clone(), keys.into_iter().map(|k| Expr::Column(k.into())).collect())
+    }
+
+    /// Groups the rows by expressions (e.g. `col("v1") % 2`, named by their alias).
+    ///
+    /// # Errors
+    /// Unknown columns or type errors in a key.
+    pub fn groupby_exprs(&self, keys: Vec<Expr>) -> Result<GroupBy> {
+        GroupBy::new(self.clone(), keys)
+    }
+
+    /// Reduces the whole frame to one row of named aggregations, as pandas'
+    /// `df.agg(...)`: `df.agg([("total", col("v1").sum()), ("n", rusk::size())])`.
+    ///
+    /// # Errors
+    /// As [`GroupBy::agg`].
+    pub fn agg<I, S>(&self, aggs: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = (S, Expr)>,
+        S: Into<String>,
+    {
+        super::groupby::aggregate(self, vec![], aggs, rusk_ops::aggregate::GroupOptions::default(), None)
     }
 
     /// The first `n` rows as a lazy frame of one partition.

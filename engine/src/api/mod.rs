@@ -1,7 +1,9 @@
 //! The user-facing API: pandas names over the lazy plan.
 
 mod dataframe;
+mod groupby;
 mod read;
 
 pub use dataframe::{Analysis, DataFrame};
+pub use groupby::{parse_agg, GroupBy};
 pub use read::{from_batches, read, read_csv, read_csv_with, read_parquet, read_parquet_with};

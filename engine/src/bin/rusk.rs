@@ -36,8 +36,8 @@ enum Command {
         csv: bool,
     },
     /// Run a query. Steps apply in this order whatever the order of the
-    /// flags: scan, where, limit, select (the optimizer still pushes columns
-    /// and filters into the scan).
+    /// flags: scan, where, groupby + agg, limit, select (the optimizer still
+    /// pushes columns and filters into the scan).
     Query(QueryArgs),
 }
 
@@ -48,6 +48,18 @@ struct QueryArgs {
     /// Keep rows matching a pandas query expression, e.g. "v1 > 2 and id4 <= 50".
     #[arg(long = "where", value_name = "EXPR", allow_hyphen_values = true)]
     filter: Option<String>,
+    /// Group by these columns, comma-separated (with --agg).
+    #[arg(long, value_delimiter = ',', value_name = "KEYS")]
+    groupby: Option<Vec<String>>,
+    /// Aggregations, comma-separated `column:function` (sum, mean, count, size,
+    /// min, max, var, std, first, last, nunique, median, quantile[=q], prod,
+    /// any, all); output columns are named `column_function`. Without
+    /// --groupby, reduces the whole frame to one row.
+    #[arg(long, value_delimiter = ',', value_name = "SPECS")]
+    agg: Option<Vec<String>>,
+    /// Fan-in of the groupby merge tree (default 8).
+    #[arg(long, value_name = "N")]
+    split_every: Option<usize>,
     /// Keep these columns, comma-separated, in this order.
     #[arg(long, value_delimiter = ',', value_name = "COLS")]
     select: Option<Vec<String>>,
@@ -121,6 +133,22 @@ fn query(args: QueryArgs) -> Result<()> {
     let mut df = rusk::read(&args.path)?;
     if let Some(q) = &args.filter {
         df = df.query(q)?;
+    }
+    match (&args.groupby, &args.agg) {
+        (Some(keys), Some(specs)) => {
+            let aggs = specs.iter().map(|s| rusk::parse_agg(s)).collect::<Result<Vec<_>>>()?;
+            let mut g = df.groupby(keys.iter().map(|k| k.trim()))?;
+            if let Some(n) = args.split_every {
+                g = g.split_every(n);
+            }
+            df = g.agg(aggs)?;
+        }
+        (None, Some(specs)) => {
+            let aggs = specs.iter().map(|s| rusk::parse_agg(s)).collect::<Result<Vec<_>>>()?;
+            df = df.agg(aggs)?;
+        }
+        (Some(_), None) => return Err(Error::InvalidArgument("--groupby needs --agg".into())),
+        (None, None) => {}
     }
     if let Some(n) = args.limit {
         df = df.limit(n);

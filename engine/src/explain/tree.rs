@@ -56,6 +56,26 @@ pub fn node_label(plan: &LogicalPlan) -> String {
         LogicalPlan::Limit(l) => format!("Limit: {}", l.n),
         LogicalPlan::Repartition(r) => format!("Repartition: {}", r.npartitions),
         LogicalPlan::MapPartitions(m) => format!("MapPartitions: {}", m.func.name),
+        LogicalPlan::Aggregate(a) => {
+            let keys: Vec<String> = a.keys.iter().map(ToString::to_string).collect();
+            let aggs: Vec<String> = a
+                .aggs
+                .iter()
+                .zip(&a.names)
+                .map(|(s, n)| format!("{} AS {n}", rusk_ops::expr::Expr::Aggregate { func: s.func, args: s.args.clone() }))
+                .collect();
+            let mut s = format!("Aggregate: keys=[{}], aggs=[{}]", keys.join(", "), aggs.join(", "));
+            if !a.options.sort {
+                s.push_str(", sort=False");
+            }
+            if !a.options.dropna {
+                s.push_str(", dropna=False");
+            }
+            if let Some(n) = a.split_every {
+                s.push_str(&format!(", split_every={n}"));
+            }
+            s
+        }
     }
 }
 

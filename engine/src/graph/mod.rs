@@ -12,6 +12,7 @@ use std::sync::Arc;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use rusk_io::{Dataset, ScanPartition};
+use rusk_ops::aggregate::{AggregateSpec, GroupOptions};
 use rusk_ops::expr::Expr;
 
 use crate::plan::PartitionFn;
@@ -49,6 +50,26 @@ pub enum ElementOp {
     Head(usize),
     /// Apply a user function.
     Map(PartitionFn),
+    /// Turn the batch into a groupby's partial state (the first phase).
+    AggregatePartial {
+        /// Group keys.
+        keys: Vec<Expr>,
+        /// Aggregates.
+        aggs: Vec<AggregateSpec>,
+        /// `sort`/`dropna`.
+        options: GroupOptions,
+    },
+    /// Turn a merged state into the result (the last phase).
+    AggregateFinish {
+        /// How many leading state columns are keys.
+        num_keys: usize,
+        /// Aggregates.
+        aggs: Vec<AggregateSpec>,
+        /// Their output names.
+        names: Vec<String>,
+        /// `sort`/`dropna`.
+        options: GroupOptions,
+    },
 }
 
 impl ElementOp {
@@ -59,6 +80,8 @@ impl ElementOp {
             ElementOp::Project(_) => "project",
             ElementOp::Head(_) => "head",
             ElementOp::Map(_) => "map_partitions",
+            ElementOp::AggregatePartial { .. } => "partial_agg",
+            ElementOp::AggregateFinish { .. } => "finish_agg",
         }
     }
 }
@@ -88,6 +111,13 @@ pub enum TaskOp {
         index: usize,
         /// How many pieces.
         of: usize,
+    },
+    /// Merges the groupby states of its inputs (a node of the tree reduce).
+    AggregateMerge {
+        /// How many leading state columns are keys.
+        num_keys: usize,
+        /// Aggregates.
+        aggs: Vec<AggregateSpec>,
     },
     /// Writes its one input to a file and outputs an empty batch.
     Write {

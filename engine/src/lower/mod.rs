@@ -6,6 +6,7 @@
 //! of the tasks below them, so `scan → filter → project` runs as one task per
 //! partition that never materializes the intermediate batches.
 
+mod aggregate;
 mod elementwise;
 mod limit;
 mod repartition;
@@ -57,5 +58,8 @@ pub(crate) fn lower_node(plan: &LogicalPlan, graph: &mut TaskGraph) -> Result<Lo
         }
         LogicalPlan::Limit(l) => limit::lower_limit(l, graph),
         LogicalPlan::Repartition(r) => repartition::lower_repartition(r, graph),
+        LogicalPlan::Aggregate(a) => {
+            aggregate::lower_aggregate(a, a.split_every.unwrap_or(crate::config::config().split_every), graph)
+        }
     }
 }

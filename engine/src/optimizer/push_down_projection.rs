@@ -98,6 +98,17 @@ fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result
                 npartitions: r.npartitions,
             })))
         }
+        LogicalPlan::Aggregate(a) => {
+            let mut below = BTreeSet::new();
+            for e in a.keys.iter().chain(a.aggs.iter().flat_map(|s| s.args.iter())) {
+                below.extend(e.columns());
+            }
+            let t = prune(&a.input, Some(&below))?;
+            if !t.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Aggregate(a.with_input(t.plan)?)))
+        }
         LogicalPlan::MapPartitions(m) => {
             let t = prune(&m.input, None)?;
             if !t.changed {

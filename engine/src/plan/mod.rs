@@ -4,8 +4,10 @@
 //! fails at once, as pandas users expect. Nodes are immutable and shared
 //! behind `Arc`; rules rewrite a plan by building new nodes.
 
+mod aggregate;
 mod nodes;
 
+pub use aggregate::Aggregate;
 pub use nodes::{Filter, InMemory, Limit, MapPartitions, PartitionFn, Project, Repartition, Scan};
 
 use std::sync::Arc;
@@ -30,6 +32,8 @@ pub enum LogicalPlan {
     Repartition(Repartition),
     /// A user function applied to every partition.
     MapPartitions(MapPartitions),
+    /// Groupby + aggregation, or a whole-frame reduction.
+    Aggregate(Aggregate),
 }
 
 impl LogicalPlan {
@@ -43,6 +47,7 @@ impl LogicalPlan {
             LogicalPlan::Limit(n) => n.input.schema(),
             LogicalPlan::Repartition(n) => n.input.schema(),
             LogicalPlan::MapPartitions(n) => Arc::clone(&n.schema),
+            LogicalPlan::Aggregate(n) => Arc::clone(&n.schema),
         }
     }
 
@@ -55,6 +60,7 @@ impl LogicalPlan {
             LogicalPlan::Limit(n) => vec![&n.input],
             LogicalPlan::Repartition(n) => vec![&n.input],
             LogicalPlan::MapPartitions(n) => vec![&n.input],
+            LogicalPlan::Aggregate(n) => vec![&n.input],
         }
     }
 
@@ -80,6 +86,7 @@ impl LogicalPlan {
                 func: n.func.clone(),
                 schema: Arc::clone(&n.schema),
             }),
+            LogicalPlan::Aggregate(n) => LogicalPlan::Aggregate(n.with_input(next()?)?),
         })
     }
 
@@ -93,6 +100,7 @@ impl LogicalPlan {
             LogicalPlan::Limit(_) => 1,
             LogicalPlan::Repartition(n) => n.npartitions,
             LogicalPlan::MapPartitions(n) => n.input.npartitions(),
+            LogicalPlan::Aggregate(_) => 1,
         }
     }
 
@@ -105,7 +113,7 @@ impl LogicalPlan {
             LogicalPlan::Filter(_) | LogicalPlan::Project(_) | LogicalPlan::MapPartitions(_) => {
                 self.inputs().iter().all(|i| i.is_partition_local())
             }
-            LogicalPlan::Limit(_) | LogicalPlan::Repartition(_) => false,
+            LogicalPlan::Limit(_) | LogicalPlan::Repartition(_) | LogicalPlan::Aggregate(_) => false,
         }
     }
 }

@@ -7,6 +7,7 @@ use arrow::compute::concat_batches;
 use arrow::datatypes::{Field, Schema};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use rusk_io::write::{write_csv_file, write_parquet_file};
+use rusk_ops::aggregate;
 use rusk_ops::expr::{evaluate, filter_batch, Expr};
 use rusk_ops::{Error, Result};
 
@@ -37,6 +38,12 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>) -> Result<RecordBatch> {
             let (start, end) = (index * n / of, (index + 1) * n / of);
             Ok(batch.slice(start, end - start))
         }
+        TaskOp::AggregateMerge { num_keys, aggs } => {
+            if inputs.len() == 1 {
+                return one(inputs);
+            }
+            aggregate::merge(&inputs, *num_keys, aggs)
+        }
         TaskOp::Write { path, format } => {
             let batch = one(inputs)?;
             match format {
@@ -63,6 +70,10 @@ pub(crate) fn apply(op: &ElementOp, batch: RecordBatch) -> Result<RecordBatch> {
         ElementOp::Filter(predicate) => filter_batch(&batch, predicate),
         ElementOp::Project(exprs) => project(&batch, exprs),
         ElementOp::Head(n) => Ok(batch.slice(0, (*n).min(batch.num_rows()))),
+        ElementOp::AggregatePartial { keys, aggs, options } => aggregate::partial(&batch, keys, aggs, *options),
+        ElementOp::AggregateFinish { num_keys, aggs, names, options } => {
+            aggregate::finish(&batch, *num_keys, aggs, names, *options)
+        }
         ElementOp::Map(f) => (f.func)(batch).map_err(|e| match e {
             e @ Error::User { .. } => e,
             other => {

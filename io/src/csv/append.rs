@@ -9,7 +9,9 @@
 
 use std::sync::Arc;
 
-use arrow::array::{make_array, Array, ArrayData, ArrayRef, AsArray, BooleanArray, RecordBatch, RecordBatchOptions};
+use arrow::array::{
+    make_array, Array, ArrayData, ArrayRef, AsArray, BooleanArray, RecordBatch, RecordBatchOptions,
+};
 use arrow::array::{BooleanBufferBuilder, NullBufferBuilder};
 use arrow::buffer::MutableBuffer;
 use arrow::compute::concat;
@@ -19,10 +21,21 @@ use rusk_ops::{Error, Result};
 /// One output column being gathered.
 enum Sink {
     /// Primitive types: their values are `width` bytes each.
-    Fixed { width: usize, values: MutableBuffer, nulls: NullBufferBuilder },
-    Boolean { values: BooleanBufferBuilder, nulls: NullBufferBuilder },
+    Fixed {
+        width: usize,
+        values: MutableBuffer,
+        nulls: NullBufferBuilder,
+    },
+    Boolean {
+        values: BooleanBufferBuilder,
+        nulls: NullBufferBuilder,
+    },
     /// `Utf8`: offsets rebased onto `values`.
-    Utf8 { offsets: MutableBuffer, values: MutableBuffer, nulls: NullBufferBuilder },
+    Utf8 {
+        offsets: MutableBuffer,
+        values: MutableBuffer,
+        nulls: NullBufferBuilder,
+    },
     /// Anything rarer (`Utf8View`, dictionaries, `Null`): kept and concatenated.
     Other(Vec<ArrayRef>),
 }
@@ -119,7 +132,9 @@ impl BatchAppender {
                         .nulls(nulls.finish())
                         .build()?,
                 ),
-                Sink::Boolean { mut values, mut nulls } => Arc::new(BooleanArray::new(values.finish(), nulls.finish())),
+                Sink::Boolean { mut values, mut nulls } => {
+                    Arc::new(BooleanArray::new(values.finish(), nulls.finish()))
+                }
                 Sink::Utf8 { offsets, values, mut nulls } => make_array(
                     ArrayData::builder(DataType::Utf8)
                         .len(rows)
@@ -174,11 +189,13 @@ fn append(sink: &mut Sink, array: &ArrayRef) -> Result<()> {
                 _ => return Err(mismatch()),
             };
             let base = values.len();
-            let rebase = i32::try_from(base).ok().zip(i32::try_from(base + (last - first)).ok()).ok_or_else(|| {
-                Error::InvalidArgument(
-                    "a CSV partition holds over 2 GiB of text in one column; use a smaller blocksize".into(),
-                )
-            })?;
+            let rebase =
+                i32::try_from(base).ok().zip(i32::try_from(base + (last - first)).ok()).ok_or_else(|| {
+                    Error::InvalidArgument(
+                        "a CSV partition holds over 2 GiB of text in one column; use a smaller blocksize"
+                            .into(),
+                    )
+                })?;
             let shift = rebase.0 - first as i32;
             offsets.extend(source.iter().skip(1).map(|&o| o + shift));
             values.extend_from_slice(strings.value_data().get(first..last).ok_or_else(mismatch)?);
@@ -221,7 +238,8 @@ mod tests {
             b
         };
         let a = batch(vec![Some(1), None, Some(3)], vec![Some("x"), Some("yy"), None]);
-        let b = batch(vec![Some(4), Some(5), None, Some(7)], vec![None, Some("zzz"), Some(""), Some("w")]).slice(1, 3);
+        let b = batch(vec![Some(4), Some(5), None, Some(7)], vec![None, Some("zzz"), Some(""), Some("w")])
+            .slice(1, 3);
         let mut out = BatchAppender::new(Arc::clone(&schema));
         out.push(&a, |x| x).unwrap();
         out.reserve(100);
@@ -240,8 +258,12 @@ mod tests {
         assert_eq!(got.num_rows(), 0);
         let none = Arc::new(Schema::empty());
         let mut out = BatchAppender::new(Arc::clone(&none));
-        let rows = RecordBatch::try_new_with_options(none, vec![], &RecordBatchOptions::new().with_row_count(Some(5)))
-            .unwrap();
+        let rows = RecordBatch::try_new_with_options(
+            none,
+            vec![],
+            &RecordBatchOptions::new().with_row_count(Some(5)),
+        )
+        .unwrap();
         out.push(&rows, |x| x).unwrap();
         assert_eq!(out.finish().unwrap().num_rows(), 5);
     }

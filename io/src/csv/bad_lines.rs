@@ -73,7 +73,9 @@ mod tests {
 
     #[test]
     fn finds_and_cuts_ragged_rows() {
-        for data in [&b"1,2\n3\n4,5\n6,7,8\n9,10"[..], b"1,2\r\n3\r\n4,5\r\n6,7,8\r\n9,10\r\n", b"3\n1,2\n\n6,7,8"] {
+        for data in
+            [&b"1,2\n3\n4,5\n6,7,8\n9,10"[..], b"1,2\r\n3\r\n4,5\r\n6,7,8\r\n9,10\r\n", b"3\n1,2\n\n6,7,8"]
+        {
             let bad = find(data, &CsvOptions::default(), 2);
             assert_eq!(bad.iter().map(|b| b.found).collect::<Vec<_>>(), [1, 3], "{data:?}");
             let kept = without(data, &bad);

@@ -85,8 +85,11 @@ pub(super) fn read_head(path: &Path, opts: &CsvOptions) -> Result<FileHead> {
 /// Makes header names unique as pandas does (`a, a, a` → `a, a.1, a.2`;
 /// an empty name is `Unnamed: {position}`), so every column can be named.
 pub(super) fn dedup_names(names: Vec<String>) -> Vec<String> {
-    let names: Vec<String> =
-        names.into_iter().enumerate().map(|(i, n)| if n.is_empty() { format!("Unnamed: {i}") } else { n }).collect();
+    let names: Vec<String> = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| if n.is_empty() { format!("Unnamed: {i}") } else { n })
+        .collect();
     // pandas.io.common.dedup_names, which counts per name and retries
     // until the suffixed name is unused.
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();

@@ -52,7 +52,11 @@ pub(super) fn first_bad_value(
                     let value = String::from_utf8_lossy(field).into_owned();
                     return Some(BadValue { row_start, value, column, data_type: data_type.clone() });
                 }
-                Ok(s) if projection.contains(&column) && !nulls.regex().is_match(s) && !value::parses(s, data_type) => {
+                Ok(s)
+                    if projection.contains(&column)
+                        && !nulls.regex().is_match(s)
+                        && !value::parses(s, data_type) =>
+                {
                     let value = s.to_string();
                     return Some(BadValue { row_start, value, column, data_type: data_type.clone() });
                 }

@@ -119,11 +119,13 @@ impl CsvSource {
                 .names
                 .iter()
                 .map(|name| {
-                    let data_type = schema.field_with_name(name).map_or(DataType::Utf8, |f| f.data_type().clone());
+                    let data_type =
+                        schema.field_with_name(name).map_or(DataType::Utf8, |f| f.data_type().clone());
                     Field::new(name, data_type, true)
                 })
                 .collect();
-            let columns = schema.fields().iter().map(|f| head.names.iter().position(|n| n == f.name())).collect();
+            let columns =
+                schema.fields().iter().map(|f| head.names.iter().position(|n| n == f.name())).collect();
             partitions.extend(partition::plan(index, head.data_start, file.size, opts.blocksize));
             csv_files.push(CsvFile {
                 path: file.path.clone(),

@@ -59,14 +59,19 @@ impl NullValues {
         all.dedup();
         let empty = all.iter().any(String::is_empty);
         let tokens: Vec<String> = all.into_iter().filter(|t| !t.is_empty()).collect();
-        let nan = tokens.iter().any(|t| value::parses(t, &DataType::Float64) && t.to_ascii_lowercase().contains("nan"));
+        let nan = tokens
+            .iter()
+            .any(|t| value::parses(t, &DataType::Float64) && t.to_ascii_lowercase().contains("nan"));
         let mut alternatives: Vec<String> = tokens.iter().map(|t| regex::escape(t)).collect();
         if empty {
             alternatives.push(String::new());
         }
         // `a^` never matches: `^` cannot follow a character outside multi-line mode.
-        let pattern =
-            if alternatives.is_empty() { "a^".to_string() } else { format!("^(?:{})$", alternatives.join("|")) };
+        let pattern = if alternatives.is_empty() {
+            "a^".to_string()
+        } else {
+            format!("^(?:{})$", alternatives.join("|"))
+        };
         let regex = Regex::new(&pattern)
             .map_err(|e| Error::InvalidArgument(format!("na_values do not form a pattern: {e}")))?;
         let mut first_byte = [false; 256];
@@ -94,7 +99,8 @@ impl NullValues {
             // Only plain strings get the post-pass.
             t if value::is_text(t) => false,
             t => self.tokens.iter().all(|tok| {
-                !value::parses(tok, t) || (t.is_floating() && self.nan && tok.to_ascii_lowercase().contains("nan"))
+                !value::parses(tok, t)
+                    || (t.is_floating() && self.nan && tok.to_ascii_lowercase().contains("nan"))
             }),
         })
     }
@@ -188,7 +194,13 @@ mod tests {
     use arrow::datatypes::Field;
 
     fn schema(types: &[DataType]) -> Schema {
-        Schema::new(types.iter().enumerate().map(|(i, t)| Field::new(i.to_string(), t.clone(), true)).collect::<Vec<_>>())
+        Schema::new(
+            types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Field::new(i.to_string(), t.clone(), true))
+                .collect::<Vec<_>>(),
+        )
     }
 
     fn planned(opts: &CsvOptions, types: &[DataType]) -> NullValues {
@@ -241,7 +253,8 @@ mod tests {
     #[test]
     fn apply_nulls_tokens_and_nans() {
         let nulls = planned(&CsvOptions::default(), &[]);
-        let strings: ArrayRef = Arc::new(StringArray::from(vec![Some("a"), Some("NA"), None, Some("NaN"), Some("NAN")]));
+        let strings: ArrayRef =
+            Arc::new(StringArray::from(vec![Some("a"), Some("NA"), None, Some("NaN"), Some("NAN")]));
         let out = nulls.apply(strings);
         let out = out.as_string::<i32>();
         assert_eq!(out.iter().collect::<Vec<_>>(), [Some("a"), None, None, None, Some("NAN")]);

@@ -188,7 +188,13 @@ impl CsvSource {
             // or a real parse error: later partitions go straight to the regex.
             self.nulls.give_up_fast_path();
         }
-        let second = self.decode(file, projection, Some(self.nulls.regex()), &mut InMemory(Some(clean)), clean.len() as u64);
+        let second = self.decode(
+            file,
+            projection,
+            Some(self.nulls.regex()),
+            &mut InMemory(Some(clean)),
+            clean.len() as u64,
+        );
         match second {
             Ok(batch) => Ok(batch),
             Err(Failure::Fatal(e)) => Err(e),
@@ -267,7 +273,8 @@ impl CsvSource {
         size_hint: u64,
     ) -> std::result::Result<RecordBatch, Failure> {
         let schema = &file.decode_schema;
-        let rows_per_batch = if size_hint == 0 { BATCH_ROWS } else { batch_rows(size_hint, schema.fields().len()) };
+        let rows_per_batch =
+            if size_hint == 0 { BATCH_ROWS } else { batch_rows(size_hint, schema.fields().len()) };
         let mut decoder = decoder(schema, &self.opts, projection, null_regex, rows_per_batch);
         let mut out = BatchAppender::new(Arc::new(schema.project(projection)?));
         let mut decoded_bytes = 0u64;

@@ -52,7 +52,11 @@ fn types(source: &CsvSource) -> Vec<(String, DataType)> {
 #[test]
 fn infers_pandas_types_per_file_and_merges_them() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a.csv", b"id,x,flag,name,when,empty\n1,1,True,a,2024-01-01,\n2,2,False,b,2024-01-02,NA\n");
+    write(
+        dir.path(),
+        "a.csv",
+        b"id,x,flag,name,when,empty\n1,1,True,a,2024-01-01,\n2,2,False,b,2024-01-02,NA\n",
+    );
     write(dir.path(), "b.csv", b"x,id,extra\n2.5,3,\n,4,7\n");
     let source = open(dir.path(), CsvOptions::default()).unwrap();
     use DataType::*;
@@ -153,13 +157,25 @@ fn usecols_and_unknown_columns() {
 #[test]
 fn dtype_and_parse_dates() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a.csv", b"id,when,at,v\n007,2024-01-31,2024-01-31 10:11:12.5,1\n008,,2024-02-01T00:00:00,2\n");
-    let opts = CsvOptions::default().dtype("id", DataType::Utf8).dtype("v", DataType::Int32).parse_dates(["when", "at"]);
+    write(
+        dir.path(),
+        "a.csv",
+        b"id,when,at,v\n007,2024-01-31,2024-01-31 10:11:12.5,1\n008,,2024-02-01T00:00:00,2\n",
+    );
+    let opts = CsvOptions::default()
+        .dtype("id", DataType::Utf8)
+        .dtype("v", DataType::Int32)
+        .parse_dates(["when", "at"]);
     let source = open(dir.path(), opts).unwrap();
     let ns = DataType::Timestamp(TimeUnit::Nanosecond, None);
     assert_eq!(
         types(&source),
-        [("id".into(), DataType::Utf8), ("when".into(), ns.clone()), ("at".into(), ns), ("v".into(), DataType::Int32)]
+        [
+            ("id".into(), DataType::Utf8),
+            ("when".into(), ns.clone()),
+            ("at".into(), ns),
+            ("v".into(), DataType::Int32)
+        ]
     );
     let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
     assert_eq!(col(&batch, "id"), some(&["007", "008"]));
@@ -206,7 +222,10 @@ fn any_blocksize_gives_the_same_rows_as_one_partition() {
     assert_eq!(whole.partitions().len(), 1);
     let expected = read_all(&whole, None, &ScanMetrics::default()).unwrap();
     assert_eq!(expected.num_rows(), 60);
-    assert_eq!(col(&expected, "name")[..5], some(&["quoted, with comma", "<null>", "say \"hi\"", "<null>", "n4"]));
+    assert_eq!(
+        col(&expected, "name")[..5],
+        some(&["quoted, with comma", "<null>", "say \"hi\"", "<null>", "n4"])
+    );
     assert_eq!(col(&expected, "score")[..3], some(&["<null>", "<null>", "2.5"]));
     for blocksize in [1, 7, 64, 1 << 20] {
         let source = open(dir.path(), CsvOptions::default().blocksize(Some(blocksize))).unwrap();
@@ -225,7 +244,8 @@ fn any_blocksize_gives_the_same_rows_as_one_partition() {
 fn na_tokens_are_nulls_as_in_pandas() {
     let dir = tempfile::tempdir().unwrap();
     // `i` has a token only the regex path reads, past the sampled rows.
-    let mut text = b"s,f,i,b\nNA,1.5,1,true\n#N/A,NaN,2,false\nx,-nan,3,\nnull,,,NA\n<NA>,2,4,True\n".to_vec();
+    let mut text =
+        b"s,f,i,b\nNA,1.5,1,true\n#N/A,NaN,2,false\nx,-nan,3,\nnull,,,NA\n<NA>,2,4,True\n".to_vec();
     text.extend_from_slice(b"None,3,n/a,False\n");
     write(dir.path(), "a.csv", &text);
     for blocksize in [Some(8), None] {
@@ -378,7 +398,10 @@ fn other_separators_and_quotes() {
     let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
     assert_eq!(col(&batch, "b"), some(&["x;y"]));
     assert!(matches!(open(dir.path(), CsvOptions::default().sep(b'"')), Err(Error::InvalidArgument(_))));
-    assert!(matches!(open(dir.path(), CsvOptions::default().blocksize(Some(0))), Err(Error::InvalidArgument(_))));
+    assert!(matches!(
+        open(dir.path(), CsvOptions::default().blocksize(Some(0))),
+        Err(Error::InvalidArgument(_))
+    ));
 }
 
 #[test]

@@ -11,12 +11,27 @@ use chrono::Utc;
 pub(super) fn decodable(data_type: &DataType) -> bool {
     use DataType::*;
     match data_type {
-        Null | Boolean | Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 | Float16 | Float32
-        | Float64 | Date32 | Date64 | Utf8 | Utf8View | Timestamp(_, _) => true,
+        Null
+        | Boolean
+        | Int8
+        | Int16
+        | Int32
+        | Int64
+        | UInt8
+        | UInt16
+        | UInt32
+        | UInt64
+        | Float16
+        | Float32
+        | Float64
+        | Date32
+        | Date64
+        | Utf8
+        | Utf8View
+        | Timestamp(_, _) => true,
         Decimal32(_, _) | Decimal64(_, _) | Decimal128(_, _) | Decimal256(_, _) => true,
-        Time32(TimeUnit::Second | TimeUnit::Millisecond) | Time64(TimeUnit::Microsecond | TimeUnit::Nanosecond) => {
-            true
-        }
+        Time32(TimeUnit::Second | TimeUnit::Millisecond)
+        | Time64(TimeUnit::Microsecond | TimeUnit::Nanosecond) => true,
         Dictionary(key, value) => key.is_integer() && value.as_ref() == &Utf8,
         _ => false,
     }
