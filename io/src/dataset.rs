@@ -187,13 +187,12 @@ impl Dataset {
     /// # Errors
     /// Errors of evaluating the filters on hive values.
     pub fn prune(&self, filters: &[Expr]) -> Result<Pruned> {
-        let hive_set: std::collections::BTreeSet<&str> = self.hive_columns.iter().map(String::as_str).collect();
-        let (hive_filters, file_filters): (Vec<&Expr>, Vec<&Expr>) = filters
-            .iter()
-            .partition(|f| {
-                let cols = f.columns();
-                !cols.is_empty() && cols.iter().all(|c| hive_set.contains(c.as_str()))
-            });
+        let hive_set: std::collections::BTreeSet<&str> =
+            self.hive_columns.iter().map(String::as_str).collect();
+        let (hive_filters, file_filters): (Vec<&Expr>, Vec<&Expr>) = filters.iter().partition(|f| {
+            let cols = f.columns();
+            !cols.is_empty() && cols.iter().all(|c| hive_set.contains(c.as_str()))
+        });
         let file_filters: Vec<Expr> = file_filters
             .into_iter()
             .filter(|f| f.columns().iter().all(|c| !hive_set.contains(c.as_str())))
@@ -261,7 +260,8 @@ impl Dataset {
             }
         }
         let file = &self.files[part.file];
-        let batch = self.source.read(part, &projection, &self.metrics).map_err(|e| e.with_file(&file.path))?;
+        let batch =
+            self.source.read(part, &projection, &self.metrics).map_err(|e| e.with_file(&file.path))?;
         let n = batch.num_rows();
         let hive = if self.hive_columns.is_empty() { None } else { Some(self.hive_batch(part.file, n)?) };
         let mut fields = Vec::with_capacity(columns.len());
@@ -273,7 +273,9 @@ impl Dataset {
                     Ok(i) => (h.schema().field(i).clone(), Arc::clone(h.column(i))),
                     Err(_) => return Err(Error::Internal(format!("column {name} missing from scan output"))),
                 },
-                (Err(_), None) => return Err(Error::Internal(format!("column {name} missing from scan output"))),
+                (Err(_), None) => {
+                    return Err(Error::Internal(format!("column {name} missing from scan output")))
+                }
             };
             fields.push(field);
             arrays.push(array);

@@ -17,9 +17,9 @@ pub mod parquet;
 pub mod schema;
 pub mod write;
 
-pub use dataset::{Dataset, FileFormat, Pruned, ScanPartition, PartitionRange};
-pub use listing::SourceFile;
-pub use metrics::ScanMetrics;
 pub use self::csv::{CsvOptions, OnBadLines};
 pub use self::parquet::ParquetOptions;
+pub use dataset::{Dataset, FileFormat, PartitionRange, Pruned, ScanPartition};
+pub use listing::SourceFile;
+pub use metrics::ScanMetrics;
 pub use write::{part_file_name, prepare_output_dir, write_csv, write_csv_file, write_parquet_file};

@@ -446,3 +446,147 @@ pub fn compare(case: &str, expected: &Table, got: &Table) -> Result<(), String> 
         Err(msg)
     }
 }
+
+/// A CSV under the repository root (e.g. `fixtures/expected/groupby/x.csv`) as a [`Table`].
+pub fn read_table(rel: &str) -> Table {
+    let path = fixture(rel);
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    parse_csv(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// One line of `fixtures/expected/groupby/cases.tsv`: read → query →
+/// `groupby(keys, sort, dropna)` → `agg(aggs)` (written by
+/// `fixtures/groupby_generate.py`).
+#[derive(Debug, Clone)]
+pub struct GroupCase {
+    /// The case name; its result is `expected/groupby/<name>.csv`.
+    pub name: String,
+    /// How to read `path`.
+    pub format: Format,
+    /// The dataset, relative to the repository root.
+    pub path: String,
+    /// A pandas query applied before grouping, empty for none.
+    pub query: String,
+    /// The group keys; none for a whole-frame reduction (one row).
+    pub keys: Vec<String>,
+    /// The aggregations in the CLI's form, `column:function[=q]`.
+    pub aggs: Vec<String>,
+    /// pandas' `groupby(sort=)`.
+    pub sort: bool,
+    /// pandas' `groupby(dropna=)`.
+    pub dropna: bool,
+}
+
+/// All cases of the groupby manifest, in file order; panics on a malformed line.
+pub fn group_cases() -> Vec<GroupCase> {
+    let path = fixture("fixtures/expected/groupby/cases.tsv");
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header = lines.next().expect("groupby/cases.tsv has a header line");
+    assert_eq!(
+        header.split('\t').collect::<Vec<_>>(),
+        ["name", "format", "path", "query", "keys", "aggs", "sort", "dropna"],
+        "groupby/cases.tsv header changed"
+    );
+    let flag = |text: &str, what: &str, case: &str| match text {
+        "True" => true,
+        "False" => false,
+        other => panic!("groupby/cases.tsv: case {case}: {what} is {other:?}, not True/False"),
+    };
+    let mut out = Vec::new();
+    for (i, line) in lines.enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 8, "groupby/cases.tsv line {}: expected 8 fields, got {}", i + 2, f.len());
+        let name = f[0].to_string();
+        let format = match f[1] {
+            "csv" => Format::Csv,
+            "parquet" => Format::Parquet,
+            other => panic!("groupby/cases.tsv: case {name}: unknown format {other:?}"),
+        };
+        out.push(GroupCase {
+            format,
+            path: f[2].to_string(),
+            query: f[3].to_string(),
+            keys: pieces(f[4], ',').map(str::to_string).collect(),
+            aggs: pieces(f[5], ',').map(str::to_string).collect(),
+            sort: flag(f[6], "sort", &name),
+            dropna: flag(f[7], "dropna", &name),
+            name,
+        });
+    }
+    out
+}
+
+impl GroupCase {
+    /// The case's dataset as a plain [`Case`] (no options, assigns or selection).
+    fn scan_case(&self) -> Case {
+        Case {
+            name: self.name.clone(),
+            format: self.format,
+            path: self.path.clone(),
+            options: vec![],
+            assign: vec![],
+            query: self.query.clone(),
+            select: vec![],
+        }
+    }
+
+    /// The dataset after the query, not grouped yet.
+    pub fn input(&self) -> rusk::Result<DataFrame> {
+        self.scan_case().frame()
+    }
+
+    /// [`GroupCase::input`], CSV files cut into partitions of `blocksize` bytes.
+    pub fn input_with_blocksize(&self, blocksize: u64) -> rusk::Result<DataFrame> {
+        let case = self.scan_case();
+        case.apply(case.read_with_blocksize(Some(blocksize))?)
+    }
+
+    /// `aggs` parsed as the CLI parses them: `(output name, expression)`.
+    pub fn parsed_aggs(&self) -> rusk::Result<Vec<(String, rusk::Expr)>> {
+        self.aggs.iter().map(|s| rusk::parse_agg(s)).collect()
+    }
+
+    /// The case's groupby (or whole-frame reduction) over `df`, with the merge
+    /// tree's fan-in when given.
+    pub fn aggregate(&self, df: &DataFrame, split_every: Option<usize>) -> rusk::Result<DataFrame> {
+        let aggs = self.parsed_aggs()?;
+        if self.keys.is_empty() && split_every.is_none() {
+            return df.agg(aggs);
+        }
+        // No keys: a groupby by nothing is `df.agg`, and takes `split_every`.
+        let mut g = df.groupby(self.keys.iter().map(String::as_str))?.sort(self.sort).dropna(self.dropna);
+        if let Some(n) = split_every {
+            g = g.split_every(n);
+        }
+        g.agg(aggs)
+    }
+
+    /// The lazy result with the default settings.
+    pub fn frame(&self) -> rusk::Result<DataFrame> {
+        self.aggregate(&self.input()?, None)
+    }
+
+    /// pandas' result, `expected/groupby/<name>.csv`.
+    pub fn expected(&self) -> Table {
+        read_table(&format!("fixtures/expected/groupby/{}.csv", self.name))
+    }
+
+    /// The `rusk query` arguments computing this case (CSV output).
+    pub fn cli_args(&self) -> Vec<String> {
+        let mut args = vec!["query".to_string(), self.path.clone(), "--csv".to_string()];
+        if !self.query.is_empty() {
+            args.push(format!("--where={}", self.query));
+        }
+        if !self.keys.is_empty() {
+            args.push(format!("--groupby={}", self.keys.join(",")));
+        }
+        args.push(format!("--agg={}", self.aggs.join(",")));
+        args
+    }
+}

@@ -155,7 +155,8 @@ where
 /// [`Error::InvalidArgument`] for a malformed spec or an unknown function.
 pub fn parse_agg(spec: &str) -> Result<(String, Expr)> {
     use rusk_ops::expr::AggregateFunction;
-    let bad = |why: &str| Error::InvalidArgument(format!("aggregation {spec:?}: {why} (expected column:function)"));
+    let bad =
+        |why: &str| Error::InvalidArgument(format!("aggregation {spec:?}: {why} (expected column:function)"));
     let (column, func) = spec.split_once(':').ok_or_else(|| bad("no ':'"))?;
     let (column, func) = (column.trim(), func.trim());
     if column.is_empty() {
@@ -170,7 +171,11 @@ pub fn parse_agg(spec: &str) -> Result<(String, Expr)> {
     })?;
     match (&mut f, arg) {
         (AggregateFunction::Quantile(q), Some(a)) => {
-            *q = a.parse().ok().filter(|q: &f64| (0.0..=1.0).contains(q)).ok_or_else(|| bad("quantile needs q in [0, 1]"))?;
+            *q = a
+                .parse()
+                .ok()
+                .filter(|q: &f64| (0.0..=1.0).contains(q))
+                .ok_or_else(|| bad("quantile needs q in [0, 1]"))?;
         }
         (_, Some(_)) => return Err(bad("only quantile takes '=q'")),
         _ => {}

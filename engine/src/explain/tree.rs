@@ -62,7 +62,12 @@ pub fn node_label(plan: &LogicalPlan) -> String {
                 .aggs
                 .iter()
                 .zip(&a.names)
-                .map(|(s, n)| format!("{} AS {n}", rusk_ops::expr::Expr::Aggregate { func: s.func, args: s.args.clone() }))
+                .map(|(s, n)| {
+                    format!(
+                        "{} AS {n}",
+                        rusk_ops::expr::Expr::Aggregate { func: s.func, args: s.args.clone() }
+                    )
+                })
                 .collect();
             let mut s = format!("Aggregate: keys=[{}], aggs=[{}]", keys.join(", "), aggs.join(", "));
             if !a.options.sort {

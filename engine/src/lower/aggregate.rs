@@ -20,7 +20,8 @@ use crate::plan::Aggregate;
 pub(crate) fn lower_aggregate(agg: &Aggregate, split_every: usize, graph: &mut TaskGraph) -> Result<Lowered> {
     let input = lower_node(&agg.input, graph)?;
     let num_keys = agg.keys.len();
-    let partial = ElementOp::AggregatePartial { keys: agg.keys.clone(), aggs: agg.aggs.clone(), options: agg.options };
+    let partial =
+        ElementOp::AggregatePartial { keys: agg.keys.clone(), aggs: agg.aggs.clone(), options: agg.options };
     let mut level = if input.tasks.is_empty() {
         // Nothing to read (every partition pruned): merge an empty state, so
         // a reduction still gives its one row (a sum of nothing is 0).
@@ -33,7 +34,8 @@ pub(crate) fn lower_aggregate(agg: &Aggregate, split_every: usize, graph: &mut T
     let split_every = split_every.max(2);
     let mut depth = 0;
     loop {
-        let stage = graph.add_stage(if depth == 0 { "merge_agg".to_string() } else { format!("merge_agg {depth}") });
+        let stage =
+            graph.add_stage(if depth == 0 { "merge_agg".to_string() } else { format!("merge_agg {depth}") });
         graph.stages[stage].detail = Some(format!("split_every {split_every}"));
         level = level
             .chunks(split_every)

@@ -17,7 +17,12 @@ use crate::plan::LogicalPlan;
 ///
 /// # Errors
 /// As [`super::lower`].
-pub fn lower_write(plan: &LogicalPlan, dir: &Path, format: WriteFormat, single_file: bool) -> Result<TaskGraph> {
+pub fn lower_write(
+    plan: &LogicalPlan,
+    dir: &Path,
+    format: WriteFormat,
+    single_file: bool,
+) -> Result<TaskGraph> {
     let mut graph = TaskGraph::default();
     let mut input = lower_node(plan, &mut graph)?;
     if input.tasks.is_empty() {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use arrow::datatypes::{Field, Schema, SchemaRef};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use rusk_ops::aggregate::{output_nullable, AggregateSpec, GroupOptions};
 use rusk_ops::expr::Expr;
 use rusk_ops::{Error, Result};
@@ -49,7 +49,11 @@ impl Aggregate {
             if k.has_aggregate() {
                 return Err(Error::InvalidArgument(format!("a group key cannot be an aggregate: {k}")));
             }
-            let data_type = k.data_type(&in_schema)?;
+            // Dictionary keys come out of the kernels decoded (one value per group).
+            let data_type = match k.data_type(&in_schema)? {
+                DataType::Dictionary(_, value) => *value,
+                other => other,
+            };
             fields.push(Field::new(k.output_name(), data_type, true));
         }
         if names.len() != aggs.len() {
@@ -62,7 +66,12 @@ impl Aggregate {
                     return Err(Error::InvalidArgument(format!("aggregates cannot nest: {call}")));
                 }
             }
-            let data_type = call.data_type(&in_schema)?;
+            let data_type = call.data_type(&in_schema).map_err(|e| match e {
+                Error::Type { message, location } => {
+                    Error::Type { message: format!("{message} in `{call}`"), location }
+                }
+                other => other,
+            })?;
             fields.push(Field::new(name, data_type, output_nullable(&spec.func)));
         }
         let mut seen = std::collections::HashSet::new();
@@ -74,7 +83,15 @@ impl Aggregate {
         if split_every.is_some_and(|s| s < 2) {
             return Err(Error::InvalidArgument("split_every must be at least 2".into()));
         }
-        Ok(Aggregate { input, keys, aggs, names, options, split_every, schema: Arc::new(Schema::new(fields)) })
+        Ok(Aggregate {
+            input,
+            keys,
+            aggs,
+            names,
+            options,
+            split_every,
+            schema: Arc::new(Schema::new(fields)),
+        })
     }
 
     /// The same node over a new input.

@@ -167,6 +167,10 @@ impl CsvOptions {
     }
 
     /// Bytes per partition, `None` for one partition per file (`blocksize=`).
+    ///
+    /// Files are cut at byte offsets and each line goes to the partition its
+    /// first byte falls in, as in Dask: a quoted field holding a newline can
+    /// be cut in two, so read such files with `None`.
     pub fn blocksize(mut self, blocksize: Option<u64>) -> Self {
         self.blocksize = blocksize;
         self

@@ -16,13 +16,18 @@
 //! ```
 //!
 //! Measured on 1e6 rows of the h2o groupby shape (3 string, 5 int, 1 float
-//! columns, 51 MB), one thread, release build, this 2-core machine while
-//! others compiled (CPU time, best of 7): arrow-csv alone 250 ms with 8k-row
-//! batches vs 270 ms with 64k; with pandas' NA regex 420 ms (+55%, hence
-//! the fast path of `na.rs`). Reading the whole range into memory and
-//! concatenating 64k-row batches took 480 ms for one 51 MB partition;
-//! streaming it with 8k-row batches appended while hot takes the numbers
-//! given in the crate's report (see `BATCH_ROWS`).
+//! columns, 51 MB), one thread, release build, on this 2-core machine while
+//! others compiled (CPU time, best of 9):
+//!
+//! | what                                                   | ms  | peak RSS |
+//! |--------------------------------------------------------|-----|----------|
+//! | arrow-csv alone, batches dropped, 8k / 64k rows         | 260 / 290 | 6 MB |
+//! | arrow-csv alone with pandas' NA regex                   | 420 (+55%) |  |
+//! | rusk, one 51 MB partition (range read whole, 64k-row batches, `concat_batches`) | 480 | 226 MB |
+//! | rusk, one 51 MB partition (streamed, 8k-row batches appended) | 340 | 89 MB |
+//! | rusk, 8 MiB partitions                                  | 320 |  |
+//! | rusk, NA regex forced (`na_values=["-999"]`)            | 470 |  |
+//! | rusk, columns `id1, v1` only                            | 150 |  |
 
 use std::sync::Arc;
 

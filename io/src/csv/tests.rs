@@ -422,3 +422,13 @@ fn prune_keeps_every_partition() {
         assert_eq!(source.prune(&part, &[]).unwrap(), Some(part.clone()));
     }
 }
+
+#[test]
+fn quoted_newlines_read_whole_with_one_partition_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"id,note\n1,\"two\nlines\"\n2,plain\n");
+    let source = open(dir.path(), CsvOptions::default().blocksize(None)).unwrap();
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "note"), some(&["two\nlines", "plain"]));
+    assert_eq!(col(&batch, "id"), some(&["1", "2"]));
+}

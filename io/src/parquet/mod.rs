@@ -7,8 +7,11 @@
 //!   dictionary-encoded), cuts the files into partitions;
 //! - `stats.rs`: row-group statistics as exactly comparable bounds;
 //! - `prune.rs`: drops the row groups a filter rules out;
-//! - `read.rs`: decodes one partition's projected columns into one batch.
+//! - `read.rs`: decodes one partition's projected columns into one batch;
+//! - `dictionary.rs`: joins a dictionary column's row groups, merging
+//!   their dictionaries.
 
+mod dictionary;
 mod open;
 mod options;
 mod prune;

@@ -243,6 +243,94 @@ fn strings_read_as_views_unless_every_chunk_is_dictionary() {
 }
 
 #[test]
+fn dictionary_columns_keep_their_dictionaries_across_row_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("groups.parquet");
+    // Row groups of 300, 300 and 100 rows (unequal, so no batch size fits
+    // them all), whose dictionaries list the same cities in other orders;
+    // nulls in some; other columns around.
+    let names = ["oslo", "rome", "lima", "kyiv", "bern"];
+    let city = StringArray::from_iter(
+        (0..700).map(|i| (i % 11 != 3).then(|| names[(i * 7 + i / 300) % names.len()])),
+    );
+    let x = Int64Array::from_iter_values(0..700);
+    let low = StringArray::from_iter_values((0..700).map(|i| format!("k{}", i % 3)));
+    write(
+        &path,
+        &[batch(vec![
+            ("x", Arc::new(x.clone())),
+            ("city", Arc::new(city.clone())),
+            ("low", Arc::new(low.clone())),
+        ])],
+        300,
+    );
+    let source = open(std::slice::from_ref(&path), ParquetOptions::default());
+    let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+    assert_eq!(source.schema().field(1).data_type(), &dictionary);
+    assert_eq!(source.schema().field(2).data_type(), &dictionary);
+
+    let metrics = ScanMetrics::default();
+    let read = source.read(&source.partitions()[0], &[2, 0, 1], &metrics).unwrap();
+    let names: Vec<&str> = read.schema().fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(names, ["low", "x", "city"]);
+    assert_eq!(read.schema().as_ref(), &source.schema().project(&[2, 0, 1]).unwrap(), "no cast is needed");
+    assert_eq!(read.column(1).as_primitive::<Int64Type>(), &x);
+    assert_eq!(cast(read.column(2), &DataType::Utf8).unwrap().as_string::<i32>(), &city);
+    assert_eq!(cast(read.column(0), &DataType::Utf8).unwrap().as_string::<i32>(), &low);
+    assert_eq!(read.column(2).null_count(), city.null_count());
+    // Each string once: the row groups' dictionaries were merged, in the
+    // order their values first appear, as read one row group at a time.
+    let by_group = open(&[path], ParquetOptions::default().split_row_groups(Some(1)));
+    let mut expected: Vec<String> = Vec::new();
+    for part in by_group.partitions() {
+        let one = by_group.read(&part, &[1], &ScanMetrics::default()).unwrap();
+        for v in
+            one.column(0).as_dictionary::<arrow::datatypes::Int32Type>().values().as_string::<i32>().iter()
+        {
+            let v = v.unwrap().to_string();
+            if !expected.contains(&v) {
+                expected.push(v);
+            }
+        }
+    }
+    let merged = read.column(2).as_dictionary::<arrow::datatypes::Int32Type>();
+    let values: Vec<&str> = merged.values().as_string::<i32>().iter().flatten().collect();
+    assert_eq!(values, expected);
+    assert_eq!(values.len(), 5);
+    assert_eq!(read.column(0).as_dictionary::<arrow::datatypes::Int32Type>().values().len(), 3);
+    let counts = metrics.snapshot();
+    assert_eq!((counts.files_opened, counts.row_groups_read, counts.rows_read), (1, 3, 700));
+}
+
+#[test]
+fn a_column_that_falls_back_to_plain_pages_reads_as_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fallback.parquet");
+    // The dictionary overflows in the second row group only: its chunk
+    // mixes dictionary and plain pages.
+    let s = StringArray::from_iter((0..3000).map(|i| match i {
+        _ if i % 13 == 0 => None,
+        0..1000 => Some(format!("few-{}", i % 4)),
+        _ => Some(format!("many-distinct-values-{i:08}")),
+    }));
+    let d = StringArray::from_iter_values((0..3000).map(|i| format!("d{}", i % 2)));
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(1000))
+        .set_dictionary_page_size_limit(1024)
+        .set_data_page_row_count_limit(100)
+        .set_write_batch_size(100)
+        .build();
+    write_with(&path, &[batch(vec![("s", Arc::new(s.clone())), ("d", Arc::new(d.clone()))])], props);
+    let source = open(&[path], ParquetOptions::default());
+    assert_eq!(source.schema().field(0).data_type(), &DataType::Utf8View);
+    assert!(matches!(source.schema().field(1).data_type(), DataType::Dictionary(_, _)));
+    let read = source.read(&source.partitions()[0], &[0, 1], &ScanMetrics::default()).unwrap();
+    assert_eq!(read.schema(), source.schema(), "no cast is needed");
+    assert_eq!(cast(read.column(0), &DataType::Utf8).unwrap().as_string::<i32>(), &s);
+    assert_eq!(cast(read.column(1), &DataType::Utf8).unwrap().as_string::<i32>(), &d);
+}
+
+#[test]
 fn prunes_each_predicate_form() {
     let dir = tempfile::tempdir().unwrap();
     let source = open(&[sorted_file(dir.path())], ParquetOptions::default());

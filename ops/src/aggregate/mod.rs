@@ -9,18 +9,74 @@
 //!
 //! A state batch holds the distinct keys seen (one column per key, named as
 //! the key expressions' output names) followed by each aggregate's state
-//! columns; merging state batches is associative, so any tree of merges
-//! gives the same result, whatever the partitioning.
+//! columns (named `agg{i}_{part}`); merging state batches is associative,
+//! so any tree of merges gives the same result, whatever the partitioning.
+//! Merges must keep the partitions' order (a merge gets its states left to
+//! right): `first`, `last` and the `sort=False` group order rely on it.
+//!
+//! # How a batch is aggregated
+//!
+//! The keys are evaluated once and turned into dense `u32` group ids by a
+//! hash table (`group_ids`: fast paths for one integer, string or
+//! dictionary key, `RowConverter` rows otherwise; the whole batch is hashed
+//! first, then probed). Each aggregate then updates all its groups in one
+//! loop over the typed values of its argument (see `accumulator`'s
+//! `GroupedAggregate`). `merge` re-groups the states' key columns the same
+//! way and folds state columns by group id; `finish` turns states into
+//! pandas' results, then drops null keys and sorts as asked.
+//!
+//! # Semantics (pandas with nullable dtypes is the reference)
+//!
+//! Nulls are missing values and every aggregate but `size` skips them:
+//! `sum` of none is 0 (`prod` 1), `count` 0, `mean`, `min`, `max`, `first`,
+//! `last`, `median`, `quantile`, `var`, `std` and `corr` null. Integer sums
+//! and products wrap around in int64 (uint64 for unsigned input) as numpy's
+//! do. A NaN float is a *value* here (rusk's readers give nulls for missing
+//! numbers): it propagates through sums and means, is the largest value for
+//! `min`/`max`/`median`, one distinct value for `nunique`, and true for
+//! `any`/`all`. `var`/`std` merge `(count, mean, m2)` with Chan et al.'s
+//! formula; `nunique` keeps the distinct values per group and `median` /
+//! `quantile` all the values (exact, so their states grow with the data).
+//! Keys: a null key is its own group unless `dropna` (pandas' default);
+//! `-0.0` and `0.0` are one key, as are all NaNs; dictionary keys come out
+//! as plain values of the dictionary's value type (states of different
+//! batches share no dictionary). With no key the result is one row, even
+//! for no input. Key columns of states and results are always nullable.
 
+mod accumulator;
+#[path = "bool.rs"]
+mod any_all;
+mod corr;
+mod count;
+mod distinct;
+mod first_last;
+mod group_ids;
+mod mean;
+mod min_max;
+mod quantile;
+mod sum;
 mod types;
+mod var;
+
+#[cfg(test)]
+mod tests;
 
 pub use types::{output_nullable, output_type};
 
-use arrow::datatypes::SchemaRef;
-use arrow::record_batch::RecordBatch;
+use std::ops::Range;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, BooleanArray};
+use arrow::buffer::NullBuffer;
+use arrow::compute::{filter, lexsort_to_indices, take, SortColumn, SortOptions};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+
+use accumulator::{create, num_state_columns, state_fields};
+use group_ids::{key_output_type, GroupIds};
 
 use crate::error::{Error, Result};
-use crate::expr::{AggregateFunction, Expr};
+use crate::expr::{evaluate, AggregateFunction, Expr};
 
 /// One aggregate of a groupby: a function over argument expressions, which
 /// are evaluated on the input batch.
@@ -47,49 +103,203 @@ impl Default for GroupOptions {
     }
 }
 
-/// The schema of the state batches of `keys` and `aggs` over `input`. STUB.
-///
-/// # Errors
-/// Unknown columns or types an aggregate does not take.
-pub fn state_schema(
-    _input: &arrow::datatypes::Schema,
-    _keys: &[Expr],
-    _aggs: &[AggregateSpec],
-) -> Result<SchemaRef> {
-    Err(Error::Internal("aggregation not implemented".into()))
+/// The name of part `part` of aggregate `i`'s state.
+fn state_name(i: usize, part: &str) -> String {
+    format!("agg{i}_{part}")
 }
 
-/// The partial state of one input batch. STUB.
+/// The field of a key column of type `dt` named `name` in states and results.
+fn key_field(name: String, dt: &DataType) -> Field {
+    Field::new(name, key_output_type(dt), true)
+}
+
+/// The schema of the state batches of `keys` and `aggs` over `input`: what
+/// [`partial`] and [`merge`] return.
 ///
 /// # Errors
-/// Evaluation errors of keys and arguments.
+/// [`Error::ColumnNotFound`] for unknown columns, [`Error::Type`] for types
+/// an aggregate does not take (or keys that cannot be grouped),
+/// [`Error::InvalidArgument`] for a quantile outside `[0, 1]`.
+pub fn state_schema(input: &Schema, keys: &[Expr], aggs: &[AggregateSpec]) -> Result<SchemaRef> {
+    let key_types = keys.iter().map(|k| k.data_type(input)).collect::<Result<Vec<_>>>()?;
+    GroupIds::new(&key_types)?;
+    let mut fields: Vec<Field> =
+        keys.iter().zip(&key_types).map(|(k, t)| key_field(k.output_name(), t)).collect();
+    for (i, agg) in aggs.iter().enumerate() {
+        let types = agg.args.iter().map(|a| a.data_type(input)).collect::<Result<Vec<_>>>()?;
+        fields.extend(state_fields(&agg.func, &types)?.into_iter().map(|f| {
+            let name = state_name(i, f.name());
+            f.with_name(name)
+        }));
+    }
+    Ok(Arc::new(Schema::new(fields)))
+}
+
+/// The partial state of one input batch: its distinct keys (in first-seen
+/// order) and each aggregate's state for them. With `options.dropna`, rows
+/// with a null key are dropped here already.
+///
+/// # Errors
+/// Evaluation errors of keys and arguments, and those of [`state_schema`].
 pub fn partial(
-    _batch: &RecordBatch,
-    _keys: &[Expr],
-    _aggs: &[AggregateSpec],
-    _options: GroupOptions,
+    batch: &RecordBatch,
+    keys: &[Expr],
+    aggs: &[AggregateSpec],
+    options: GroupOptions,
 ) -> Result<RecordBatch> {
-    Err(Error::Internal("aggregation not implemented".into()))
+    let mut key_arrays = keys.iter().map(|k| evaluate(k, batch)).collect::<Result<Vec<_>>>()?;
+    let mut arg_arrays = aggs
+        .iter()
+        .map(|a| a.args.iter().map(|e| evaluate(e, batch)).collect::<Result<Vec<_>>>())
+        .collect::<Result<Vec<_>>>()?;
+    let mut num_rows = batch.num_rows();
+    if options.dropna {
+        if let Some(keep) = rows_without_null_keys(&key_arrays) {
+            num_rows = keep.true_count();
+            for a in key_arrays.iter_mut().chain(arg_arrays.iter_mut().flatten()) {
+                *a = filter(a.as_ref(), &keep)?;
+            }
+        }
+    }
+    let key_types: Vec<DataType> = key_arrays.iter().map(|a| a.data_type().clone()).collect();
+    let mut ids = GroupIds::new(&key_types)?;
+    let mut groups = Vec::new();
+    ids.intern(&key_arrays, num_rows, &mut groups)?;
+    let n = ids.num_groups();
+
+    let mut fields: Vec<Field> =
+        keys.iter().zip(&key_types).map(|(k, t)| key_field(k.output_name(), t)).collect();
+    let mut columns = ids.emit()?;
+    for (i, (agg, args)) in aggs.iter().zip(&arg_arrays).enumerate() {
+        let types: Vec<DataType> = args.iter().map(|a| a.data_type().clone()).collect();
+        let state = state_fields(&agg.func, &types)?;
+        let state_types: Vec<DataType> = state.iter().map(|f| f.data_type().clone()).collect();
+        let mut acc = create(&agg.func, &state_types)?;
+        acc.update(args, &groups, n)?;
+        columns.extend(acc.state()?);
+        fields.extend(state.into_iter().map(|f| {
+            let name = state_name(i, f.name());
+            f.with_name(name)
+        }));
+    }
+    batch_of(fields, columns, n)
 }
 
-/// Merges state batches into one. STUB.
+/// Merges state batches (of one schema, in partition order) into one.
 ///
 /// # Errors
-/// States of mismatched schemas.
-pub fn merge(_states: &[RecordBatch], _num_keys: usize, _aggs: &[AggregateSpec]) -> Result<RecordBatch> {
-    Err(Error::Internal("aggregation not implemented".into()))
+/// States of mismatched schemas or shapes ([`Error::Internal`]: the caller
+/// passed states of other keys or aggregates).
+pub fn merge(states: &[RecordBatch], num_keys: usize, aggs: &[AggregateSpec]) -> Result<RecordBatch> {
+    let first = states.first().ok_or_else(|| Error::Internal("merge of no states".into()))?;
+    let schema = first.schema();
+    for s in states {
+        let same = s.num_columns() == schema.fields().len()
+            && s.schema().fields().iter().zip(schema.fields()).all(|(a, b)| a.data_type() == b.data_type());
+        if !same {
+            return Err(Error::Internal("merge of states of different schemas".into()));
+        }
+    }
+    let layout = state_layout(&schema, num_keys, aggs)?;
+    let types: Vec<DataType> = schema.fields().iter().map(|f| f.data_type().clone()).collect();
+    let mut ids = GroupIds::new(&types[..num_keys])?;
+    let mut accs =
+        aggs.iter().zip(&layout).map(|(a, r)| create(&a.func, &types[r.clone()])).collect::<Result<Vec<_>>>()?;
+    let mut groups = Vec::new();
+    for s in states {
+        ids.intern(&s.columns()[..num_keys], s.num_rows(), &mut groups)?;
+        let n = ids.num_groups();
+        for (acc, r) in accs.iter_mut().zip(&layout) {
+            acc.merge(&s.columns()[r.clone()], &groups, n)?;
+        }
+    }
+    let mut columns = ids.emit()?;
+    for acc in &mut accs {
+        columns.extend(acc.state()?);
+    }
+    let fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+    batch_of(fields, columns, ids.num_groups())
 }
 
-/// The result from a merged state: key columns, then one column per aggregate. STUB.
+/// The result from a merged state (or a single partial's): the key
+/// columns, then one column per aggregate named `names[i]`, of
+/// [`output_type`]. `options.dropna` drops the groups with a null key,
+/// `options.sort` sorts the groups by key, ascending with nulls last;
+/// otherwise they stay in first-seen order. The state's keys must be
+/// distinct, as [`partial`] and [`merge`] make them.
 ///
 /// # Errors
-/// A state of the wrong shape.
+/// A state of the wrong shape, or `names` not matching `aggs`.
 pub fn finish(
-    _state: &RecordBatch,
-    _num_keys: usize,
-    _aggs: &[AggregateSpec],
-    _names: &[String],
-    _options: GroupOptions,
+    state: &RecordBatch,
+    num_keys: usize,
+    aggs: &[AggregateSpec],
+    names: &[String],
+    options: GroupOptions,
 ) -> Result<RecordBatch> {
-    Err(Error::Internal("aggregation not implemented".into()))
+    if names.len() != aggs.len() {
+        return Err(Error::Internal(format!("{} names for {} aggregates", names.len(), aggs.len())));
+    }
+    let schema = state.schema();
+    let layout = state_layout(&schema, num_keys, aggs)?;
+    let mut state = state.clone();
+    if options.dropna {
+        if let Some(keep) = rows_without_null_keys(&state.columns()[..num_keys]) {
+            state = arrow::compute::filter_record_batch(&state, &keep)?;
+        }
+    }
+    let n = state.num_rows();
+    let groups = (0..u32::try_from(n).map_err(|_| Error::InvalidArgument("more than 4294967295 groups".into()))?)
+        .collect::<Vec<u32>>();
+    let mut fields: Vec<Field> = schema.fields()[..num_keys].iter().map(|f| f.as_ref().clone()).collect();
+    let mut columns: Vec<ArrayRef> = state.columns()[..num_keys].to_vec();
+    for ((agg, r), name) in aggs.iter().zip(&layout).zip(names) {
+        let types: Vec<DataType> = schema.fields()[r.clone()].iter().map(|f| f.data_type().clone()).collect();
+        let mut acc = create(&agg.func, &types)?;
+        acc.merge(&state.columns()[r.clone()], &groups, n)?;
+        let out = acc.finish()?;
+        fields.push(Field::new(name, out.data_type().clone(), output_nullable(&agg.func)));
+        columns.push(out);
+    }
+    if options.sort && num_keys > 0 && n > 1 {
+        let sort = SortOptions { descending: false, nulls_first: false };
+        let keys: Vec<SortColumn> =
+            columns[..num_keys].iter().map(|c| SortColumn { values: Arc::clone(c), options: Some(sort) }).collect();
+        let order = lexsort_to_indices(&keys, None)?;
+        columns = columns.iter().map(|c| take(c.as_ref(), &order, None)).collect::<Result<_, _>>()?;
+    }
+    batch_of(fields, columns, n)
+}
+
+/// The columns of each aggregate's state in a state schema.
+fn state_layout(schema: &Schema, num_keys: usize, aggs: &[AggregateSpec]) -> Result<Vec<Range<usize>>> {
+    let mut start = num_keys;
+    let layout: Vec<Range<usize>> = aggs
+        .iter()
+        .map(|a| {
+            let r = start..start + num_state_columns(&a.func);
+            start = r.end;
+            r
+        })
+        .collect();
+    if start != schema.fields().len() {
+        return Err(Error::Internal(format!(
+            "a state of {} columns for {num_keys} keys and {} aggregates",
+            schema.fields().len(),
+            aggs.len()
+        )));
+    }
+    Ok(layout)
+}
+
+/// The rows whose keys are all non-null, or `None` when that is every row.
+fn rows_without_null_keys(keys: &[ArrayRef]) -> Option<BooleanArray> {
+    let valid = keys.iter().fold(None::<NullBuffer>, |acc, k| NullBuffer::union(acc.as_ref(), k.logical_nulls().as_ref()));
+    valid.filter(|v| v.null_count() > 0).map(|v| BooleanArray::new(v.into_inner(), None))
+}
+
+/// A batch of `columns` with `fields`, of `num_rows` rows even without columns.
+fn batch_of(fields: Vec<Field>, columns: Vec<ArrayRef>, num_rows: usize) -> Result<RecordBatch> {
+    let options = RecordBatchOptions::new().with_row_count(Some(num_rows));
+    Ok(RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), columns, &options)?)
 }

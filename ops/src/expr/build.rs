@@ -20,7 +20,7 @@ use std::ops;
 
 use arrow::datatypes::DataType;
 
-use super::{BinaryOp, Expr, ScalarValue};
+use super::{AggregateFunction, BinaryOp, Expr, ScalarValue};
 
 /// The column named `name`.
 pub fn col(name: impl Into<String>) -> Expr {
@@ -124,6 +124,109 @@ impl Expr {
     }
 }
 
+/// Aggregates, as pandas' reductions: `col("v").sum()`. Each skips nulls;
+/// see [`AggregateFunction`] for what a group of no value gives.
+impl Expr {
+    fn aggregate(self, func: AggregateFunction) -> Expr {
+        Expr::Aggregate { func, args: vec![self] }
+    }
+
+    /// Sum of the non-null values (0 for none).
+    pub fn sum(self) -> Expr {
+        self.aggregate(AggregateFunction::Sum)
+    }
+
+    /// Mean of the non-null values (null for none).
+    pub fn mean(self) -> Expr {
+        self.aggregate(AggregateFunction::Mean)
+    }
+
+    /// Number of non-null values.
+    pub fn count(self) -> Expr {
+        self.aggregate(AggregateFunction::Count)
+    }
+
+    /// Smallest non-null value.
+    pub fn min(self) -> Expr {
+        self.aggregate(AggregateFunction::Min)
+    }
+
+    /// Largest non-null value.
+    pub fn max(self) -> Expr {
+        self.aggregate(AggregateFunction::Max)
+    }
+
+    /// Variance with pandas' default `ddof=1`.
+    pub fn var(self) -> Expr {
+        self.var_ddof(1)
+    }
+
+    /// Standard deviation with pandas' default `ddof=1`.
+    pub fn std(self) -> Expr {
+        self.std_ddof(1)
+    }
+
+    /// Variance with `ddof` delta degrees of freedom.
+    pub fn var_ddof(self, ddof: u8) -> Expr {
+        self.aggregate(AggregateFunction::Var { ddof })
+    }
+
+    /// Standard deviation with `ddof` delta degrees of freedom.
+    pub fn std_ddof(self, ddof: u8) -> Expr {
+        self.aggregate(AggregateFunction::Std { ddof })
+    }
+
+    /// First non-null value, in row order.
+    pub fn first(self) -> Expr {
+        self.aggregate(AggregateFunction::First)
+    }
+
+    /// Last non-null value, in row order.
+    pub fn last(self) -> Expr {
+        self.aggregate(AggregateFunction::Last)
+    }
+
+    /// Number of distinct non-null values.
+    pub fn nunique(self) -> Expr {
+        self.aggregate(AggregateFunction::Nunique)
+    }
+
+    /// Median of the non-null values.
+    pub fn median(self) -> Expr {
+        self.aggregate(AggregateFunction::Median)
+    }
+
+    /// Quantile `q` (in `[0, 1]`) of the non-null values, linearly interpolated.
+    pub fn quantile(self, q: f64) -> Expr {
+        self.aggregate(AggregateFunction::Quantile(q))
+    }
+
+    /// Product of the non-null values (1 for none).
+    pub fn prod(self) -> Expr {
+        self.aggregate(AggregateFunction::Prod)
+    }
+
+    /// Whether any non-null value is true (non-zero).
+    pub fn any(self) -> Expr {
+        self.aggregate(AggregateFunction::Any)
+    }
+
+    /// Whether every non-null value is true (non-zero); true for none.
+    pub fn all(self) -> Expr {
+        self.aggregate(AggregateFunction::All)
+    }
+}
+
+/// The number of rows of each group, nulls included (pandas' `size()`).
+pub fn size() -> Expr {
+    Expr::Aggregate { func: AggregateFunction::Size, args: vec![] }
+}
+
+/// Pearson's correlation of `a` and `b` over the rows where both are non-null.
+pub fn corr(a: impl Into<Expr>, b: impl Into<Expr>) -> Expr {
+    Expr::Aggregate { func: AggregateFunction::Corr, args: vec![a.into(), b.into()] }
+}
+
 macro_rules! binary_operator {
     ($($trait:ident $method:ident $op:ident),*) => {$(
         impl<T: Into<Expr>> ops::$trait<T> for Expr {
@@ -205,5 +308,33 @@ mod tests {
         assert_eq!(col("a").alias("b").output_name(), "b");
         assert_eq!(lit(None::<i64>), Expr::Literal(ScalarValue::Null));
         assert_eq!(Expr::from("s"), lit("s"));
+    }
+
+    #[test]
+    fn aggregate_builders() {
+        use AggregateFunction as F;
+        let agg = |func, args: Vec<Expr>| Expr::Aggregate { func, args };
+        assert_eq!(col("v").sum(), agg(F::Sum, vec![col("v")]));
+        assert_eq!(col("v").std(), agg(F::Std { ddof: 1 }, vec![col("v")]));
+        assert_eq!(col("v").var_ddof(0), agg(F::Var { ddof: 0 }, vec![col("v")]));
+        assert_eq!(col("v").quantile(0.9), agg(F::Quantile(0.9), vec![col("v")]));
+        assert_eq!(size(), agg(F::Size, vec![]));
+        assert_eq!(corr(col("a"), col("b")), agg(F::Corr, vec![col("a"), col("b")]));
+        let all = [
+            col("v").mean(), col("v").count(), col("v").min(), col("v").max(), col("v").var(),
+            col("v").std_ddof(2), col("v").first(), col("v").last(), col("v").nunique(),
+            col("v").median(), col("v").prod(), col("v").any(), col("v").all(),
+        ];
+        let names: Vec<&str> = all
+            .iter()
+            .map(|e| match e {
+                Expr::Aggregate { func, .. } => func.name(),
+                _ => "",
+            })
+            .collect();
+        assert_eq!(
+            names,
+            ["mean", "count", "min", "max", "var", "std", "first", "last", "nunique", "median", "prod", "any", "all"]
+        );
     }
 }

@@ -29,7 +29,7 @@ mod value;
 
 use std::collections::BTreeSet;
 
-pub use build::{col, lit};
+pub use build::{col, corr, lit, size};
 pub use coerce::common_numeric_type;
 pub use evaluate::{evaluate, evaluate_predicate, filter_batch};
 pub use isin::isin;

@@ -1,0 +1,331 @@
+//! The [`GroupedAggregate`] trait every aggregate implements, the factory
+//! that picks the implementation from a function and its state types, and
+//! the typed-slice helpers the implementations share.
+
+use arrow::array::{Array, ArrayRef, AsArray};
+use arrow::buffer::NullBuffer;
+use arrow::compute::kernels::cast::cast;
+use arrow::datatypes::*;
+
+use super::any_all::AnyAll;
+use super::count::Count;
+use super::distinct::Nunique;
+use super::first_last::FirstLast;
+use super::group_ids::key_output_type;
+use super::mean::Mean;
+use super::min_max::new_min_max;
+use super::quantile::Quantile;
+use super::sum::SumProd;
+use super::types::output_type;
+use super::corr::Corr;
+use super::var::Var;
+use crate::error::{Error, Result};
+use crate::expr::AggregateFunction;
+
+/// One aggregate over all the groups of a groupby, updated a batch at a time.
+///
+/// `groups[i]` is the group of row `i` and `n` the number of groups so far
+/// (ids are dense, so an implementation keeps one slot per group in plain
+/// vectors and grows them to `n`). Every call handles a whole batch with a
+/// loop over typed slices; no call is made per row.
+pub(crate) trait GroupedAggregate: Send {
+    /// Adds the rows of the argument columns `cols` (a partial).
+    fn update(&mut self, cols: &[ArrayRef], groups: &[u32], n: usize) -> Result<()>;
+    /// The state columns, one row per group: what a partial task emits.
+    fn state(&mut self) -> Result<Vec<ArrayRef>>;
+    /// Adds the rows of state columns `st` (a merge); called with the
+    /// states of the partitions in order, left to right.
+    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()>;
+    /// The result column, one row per group (pandas' semantics live here).
+    fn finish(&mut self) -> Result<ArrayRef>;
+}
+
+/// The number of state columns of `func`.
+pub(crate) fn num_state_columns(func: &AggregateFunction) -> usize {
+    use AggregateFunction as F;
+    match func {
+        F::Mean => 2,
+        F::Var { .. } | F::Std { .. } => 3,
+        F::Corr => 6,
+        _ => 1,
+    }
+}
+
+/// The state columns (name suffix, type, nullable) of `func` over arguments
+/// of `args` types.
+///
+/// # Errors
+/// [`Error::Type`] when `func` does not take such arguments,
+/// [`Error::InvalidArgument`] for a quantile outside `[0, 1]`.
+pub(crate) fn state_fields(func: &AggregateFunction, args: &[DataType]) -> Result<Vec<Field>> {
+    use AggregateFunction as F;
+    let out = output_type(func, args)?;
+    let f = |name: &str, t: DataType, nullable: bool| Field::new(name, t, nullable);
+    let item = |t: DataType| DataType::List(std::sync::Arc::new(Field::new_list_field(t, true)));
+    Ok(match func {
+        F::Sum | F::Prod => vec![f(func.name(), out, false)],
+        F::Count | F::Size => vec![f(func.name(), DataType::Int64, false)],
+        F::Mean => vec![f("sum", DataType::Float64, false), f("count", DataType::Int64, false)],
+        F::Var { .. } | F::Std { .. } => vec![
+            f("count", DataType::Int64, false),
+            f("mean", DataType::Float64, false),
+            f("m2", DataType::Float64, false),
+        ],
+        F::Corr => vec![
+            f("count", DataType::Int64, false),
+            f("mean_x", DataType::Float64, false),
+            f("mean_y", DataType::Float64, false),
+            f("m2_x", DataType::Float64, false),
+            f("m2_y", DataType::Float64, false),
+            f("c_xy", DataType::Float64, false),
+        ],
+        F::Min | F::Max => {
+            super::min_max::check_type(&out)?;
+            vec![f(func.name(), out, true)]
+        }
+        F::First | F::Last => vec![f(func.name(), out, true)],
+        F::Nunique => {
+            let t = args.first().map(key_output_type).unwrap_or(DataType::Null);
+            // The distinct values are interned like keys: the type must be groupable.
+            super::group_ids::GroupIds::new(std::slice::from_ref(&t))?;
+            vec![f("values", item(t), false)]
+        }
+        F::Median | F::Quantile(_) => {
+            if let F::Quantile(q) = func {
+                check_quantile(*q)?;
+            }
+            vec![f("values", item(DataType::Float64), false)]
+        }
+        F::Any | F::All => {
+            let t = args.first().map(key_output_type).unwrap_or(DataType::Null);
+            if !(t.is_numeric() || t == DataType::Boolean || t == DataType::Null) {
+                return Err(Error::type_error(format!("{} needs booleans or numbers, got {t}", func.name())));
+            }
+            vec![f(func.name(), DataType::Boolean, false)]
+        }
+    })
+}
+
+/// Checks that `q` is a quantile pandas accepts.
+pub(crate) fn check_quantile(q: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&q) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(format!("quantile must be between 0 and 1, got {q}")))
+    }
+}
+
+/// A fresh aggregate for `func` whose state columns have `state` types (as
+/// [`state_fields`] gives them): a partial, a merge and a finish build the
+/// same aggregate from the same state schema.
+///
+/// # Errors
+/// State types that `func` does not produce (a bug or a foreign state).
+pub(crate) fn create(func: &AggregateFunction, state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+    use AggregateFunction as F;
+    if state.len() != num_state_columns(func) {
+        return Err(Error::Internal(format!(
+            "{} has {} state columns, got {}",
+            func.name(),
+            num_state_columns(func),
+            state.len()
+        )));
+    }
+    let first = &state[0];
+    let list_item = || match first {
+        DataType::List(f) => Ok(f.data_type().clone()),
+        other => Err(Error::Internal(format!("{} state of type {other}", func.name()))),
+    };
+    Ok(match func {
+        F::Sum => Box::new(SumProd::new(false, first)?),
+        F::Prod => Box::new(SumProd::new(true, first)?),
+        F::Count => Box::new(Count::new(false)),
+        F::Size => Box::new(Count::new(true)),
+        F::Mean => Box::new(Mean::default()),
+        F::Var { ddof } => Box::new(Var::new(*ddof, false)),
+        F::Std { ddof } => Box::new(Var::new(*ddof, true)),
+        F::Corr => Box::new(Corr::default()),
+        F::Min => new_min_max(false, first)?,
+        F::Max => new_min_max(true, first)?,
+        F::First => Box::new(FirstLast::new(false, first.clone())),
+        F::Last => Box::new(FirstLast::new(true, first.clone())),
+        F::Nunique => Box::new(Nunique::new(list_item()?)?),
+        F::Median => Box::new(Quantile::new(None)),
+        F::Quantile(q) => {
+            check_quantile(*q)?;
+            Box::new(Quantile::new(Some(*q)))
+        }
+        F::Any => Box::new(AnyAll::new(false)),
+        F::All => Box::new(AnyAll::new(true)),
+    })
+}
+
+/// The one column an aggregate of one argument takes.
+pub(crate) fn one<'a>(cols: &'a [ArrayRef], groups: &[u32]) -> Result<&'a ArrayRef> {
+    match cols {
+        [c] if c.len() == groups.len() => Ok(c),
+        [c] => Err(Error::Internal(format!("{} rows but {} group ids", c.len(), groups.len()))),
+        _ => Err(Error::Internal(format!("expected 1 column, got {}", cols.len()))),
+    }
+}
+
+/// `cols` as exactly `N` columns of `groups.len()` rows.
+pub(crate) fn columns<'a, const N: usize>(cols: &'a [ArrayRef], groups: &[u32]) -> Result<&'a [ArrayRef; N]> {
+    let c: &[ArrayRef; N] =
+        cols.try_into().map_err(|_| Error::Internal(format!("expected {N} columns, got {}", cols.len())))?;
+    if c.iter().any(|a| a.len() != groups.len()) {
+        return Err(Error::Internal("state columns and group ids of different lengths".into()));
+    }
+    Ok(c)
+}
+
+/// A number as the aggregates read it. Conversions follow numpy's casts:
+/// integer sums wrap, floats keep NaN (a NaN is a value here, not missing).
+pub(crate) trait Num: Copy + Send + 'static {
+    fn to_f64(self) -> f64;
+    fn to_i64(self) -> i64;
+    fn to_u64(self) -> u64;
+    fn is_nonzero(self) -> bool;
+}
+
+macro_rules! num_int {
+    ($($t:ty),*) => {$(
+        impl Num for $t {
+            #[inline(always)]
+            fn to_f64(self) -> f64 { self as f64 }
+            #[inline(always)]
+            fn to_i64(self) -> i64 { self as i64 }
+            #[inline(always)]
+            fn to_u64(self) -> u64 { self as u64 }
+            #[inline(always)]
+            fn is_nonzero(self) -> bool { self != 0 }
+        }
+    )*};
+}
+
+num_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! num_float {
+    ($($t:ty),*) => {$(
+        impl Num for $t {
+            #[inline(always)]
+            fn to_f64(self) -> f64 { self as f64 }
+            #[inline(always)]
+            fn to_i64(self) -> i64 { self as i64 }
+            #[inline(always)]
+            fn to_u64(self) -> u64 { self as u64 }
+            #[inline(always)]
+            fn is_nonzero(self) -> bool { self != 0.0 }
+        }
+    )*};
+}
+
+num_float!(f32, f64);
+
+/// An aggregate's loop over one numeric column, monomorphized per type.
+pub(crate) trait NumericVisitor {
+    fn visit<T: Num>(&mut self, values: &[T], nulls: Option<&NullBuffer>, groups: &[u32]) -> Result<()>;
+}
+
+/// Calls `v.visit` with `array`'s values as a typed slice: one match on the
+/// type per batch. Booleans are read as 0/1 (`u8`); float16 and decimals as
+/// float64 and dictionaries as their values (both through arrow's `cast`).
+///
+/// # Errors
+/// [`Error::Type`] for a non-numeric array.
+pub(crate) fn visit_numeric(array: &dyn Array, groups: &[u32], v: &mut impl NumericVisitor) -> Result<()> {
+    if array.len() != groups.len() {
+        return Err(Error::Internal(format!("{} rows but {} group ids", array.len(), groups.len())));
+    }
+    // `as_primitive` cannot panic: each arm matched the type it downcasts to.
+    macro_rules! go {
+        ($t:ty) => {{
+            let a = array.as_primitive::<$t>();
+            v.visit(a.values(), a.nulls(), groups)
+        }};
+    }
+    match array.data_type() {
+        DataType::Int8 => go!(Int8Type),
+        DataType::Int16 => go!(Int16Type),
+        DataType::Int32 => go!(Int32Type),
+        DataType::Int64 => go!(Int64Type),
+        DataType::UInt8 => go!(UInt8Type),
+        DataType::UInt16 => go!(UInt16Type),
+        DataType::UInt32 => go!(UInt32Type),
+        DataType::UInt64 => go!(UInt64Type),
+        DataType::Float32 => go!(Float32Type),
+        DataType::Float64 => go!(Float64Type),
+        DataType::Boolean => visit_numeric(cast(array, &DataType::UInt8)?.as_ref(), groups, v),
+        DataType::Dictionary(_, value) => visit_numeric(cast(array, value)?.as_ref(), groups, v),
+        DataType::Float16
+        | DataType::Decimal32(..)
+        | DataType::Decimal64(..)
+        | DataType::Decimal128(..)
+        | DataType::Decimal256(..)
+        | DataType::Null => visit_numeric(cast(array, &DataType::Float64)?.as_ref(), groups, v),
+        other => Err(Error::type_error(format!("expected numbers, got {other}"))),
+    }
+}
+
+/// Calls `f(group, value)` for every non-null row: the inner loop of most
+/// aggregates, inlined into each caller.
+#[inline(always)]
+pub(crate) fn for_each_valid<T: Copy>(
+    values: &[T],
+    nulls: Option<&NullBuffer>,
+    groups: &[u32],
+    mut f: impl FnMut(usize, T),
+) {
+    match nulls.filter(|n| n.null_count() > 0) {
+        None => {
+            for (&g, &v) in groups.iter().zip(values) {
+                f(g as usize, v);
+            }
+        }
+        Some(n) => {
+            for ((&g, &v), valid) in groups.iter().zip(values).zip(n.iter()) {
+                if valid {
+                    f(g as usize, v);
+                }
+            }
+        }
+    }
+}
+
+/// `array` as its dictionary's values (other arrays as they are).
+pub(crate) fn unpack_dictionary(array: &ArrayRef) -> Result<ArrayRef> {
+    match array.data_type() {
+        DataType::Dictionary(_, v) => Ok(cast(array, v)?),
+        _ => Ok(std::sync::Arc::clone(array)),
+    }
+}
+
+/// `array` cast to `to` when it has another type.
+pub(crate) fn cast_to(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
+    if array.data_type() == to {
+        Ok(std::sync::Arc::clone(array))
+    } else {
+        Ok(cast(array, to)?)
+    }
+}
+
+/// `values` reordered by group, keeping row order within a group (a
+/// counting sort): `(offsets, sorted)` where group `g`'s values are
+/// `sorted[offsets[g]..offsets[g + 1]]`. `groups` are below `n`.
+pub(crate) fn sort_by_group<T: Copy + Default>(groups: &[u32], values: &[T], n: usize) -> (Vec<usize>, Vec<T>) {
+    let mut offsets = vec![0usize; n + 1];
+    for &g in groups {
+        offsets[g as usize + 1] += 1;
+    }
+    for g in 0..n {
+        offsets[g + 1] += offsets[g];
+    }
+    let mut next = offsets.clone();
+    let mut sorted = vec![T::default(); values.len()];
+    for (&g, &v) in groups.iter().zip(values) {
+        let slot = &mut next[g as usize];
+        sorted[*slot] = v;
+        *slot += 1;
+    }
+    (offsets, sorted)
+}

@@ -1,0 +1,94 @@
+//! `first` and `last`: the first (last) non-null value of a group, in row
+//! order; null when the group has none.
+//!
+//! Rows are never copied while grouping: the aggregate remembers, per
+//! group, which of the arrays it was given (`chunks`) and which row holds
+//! the value, and gathers them once with arrow's `interleave`. Partitions
+//! are ordered: a partial sees its batch in row order, and `merge` gets the
+//! states in partition order, left to right, so the state (the value,
+//! null if none) is all a merge needs: `first` keeps the value it has,
+//! `last` takes every non-null one. Works for values of any type;
+//! dictionaries come out as their values.
+
+use arrow::array::{new_null_array, Array, ArrayRef};
+use arrow::compute::interleave;
+use arrow::datatypes::DataType;
+
+use super::accumulator::{cast_to, one, unpack_dictionary, GroupedAggregate};
+use crate::error::{Error, Result};
+
+/// `pos[g].0` for a group without a value yet.
+const NONE: u32 = u32::MAX;
+
+/// Where each group's value is.
+pub(crate) struct FirstLast {
+    last: bool,
+    data_type: DataType,
+    /// The arrays seen, in order.
+    chunks: Vec<ArrayRef>,
+    /// `(chunk, row)` of each group's value.
+    pos: Vec<(u32, u32)>,
+}
+
+impl FirstLast {
+    pub(crate) fn new(last: bool, data_type: DataType) -> Self {
+        FirstLast { last, data_type, chunks: Vec::new(), pos: Vec::new() }
+    }
+}
+
+impl GroupedAggregate for FirstLast {
+    fn update(&mut self, cols: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
+        self.pos.resize(n, (NONE, 0));
+        let array = cast_to(&unpack_dictionary(one(cols, groups)?)?, &self.data_type)?;
+        let chunk = u32::try_from(self.chunks.len())
+            .ok()
+            .filter(|&c| c != NONE)
+            .ok_or_else(|| Error::InvalidArgument("too many batches in one aggregation".into()))?;
+        let rows = u32::try_from(array.len())
+            .map_err(|_| Error::InvalidArgument("a batch of more than 4294967295 rows".into()))?;
+        let pos = &mut self.pos;
+        let nulls = array.logical_nulls().filter(|n| n.null_count() > 0);
+        let valid = |i: usize| nulls.as_ref().is_none_or(|n| n.is_valid(i));
+        if self.last {
+            for (i, &g) in (0..rows).zip(groups) {
+                if valid(i as usize) {
+                    pos[g as usize] = (chunk, i);
+                }
+            }
+        } else {
+            for (i, &g) in (0..rows).zip(groups) {
+                let p = &mut pos[g as usize];
+                if p.0 == NONE && valid(i as usize) {
+                    *p = (chunk, i);
+                }
+            }
+        }
+        self.chunks.push(array);
+        Ok(())
+    }
+
+    fn state(&mut self) -> Result<Vec<ArrayRef>> {
+        Ok(vec![self.finish()?])
+    }
+
+    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
+        self.update(st, groups, n)
+    }
+
+    fn finish(&mut self) -> Result<ArrayRef> {
+        // One more chunk, a single null, for the groups without a value.
+        let null_chunk = self.chunks.len();
+        let null = new_null_array(&self.data_type, 1);
+        let mut arrays: Vec<&dyn Array> = self.chunks.iter().map(|c| c.as_ref()).collect();
+        arrays.push(null.as_ref());
+        let indices: Vec<(usize, usize)> = self
+            .pos
+            .iter()
+            .map(|&(c, r)| if c == NONE { (null_chunk, 0) } else { (c as usize, r as usize) })
+            .collect();
+        let out = interleave(&arrays, &indices)?;
+        self.chunks.clear();
+        self.pos.clear();
+        Ok(out)
+    }
+}

@@ -1,0 +1,238 @@
+//! The fast path for one primitive key (integers, floats, dates, times,
+//! timestamps, durations): the key's bits are the hash table entry, so a
+//! probe touches one cache line and compares one `u64`.
+
+use arrow::array::{Array, ArrayRef, ArrowPrimitiveType, AsArray, PrimitiveArray};
+use arrow::buffer::{NullBuffer, ScalarBuffer};
+use arrow::datatypes::*;
+use hashbrown::hash_table::{Entry, HashTable};
+
+use super::hash::hash_u64;
+use super::{next_id, single_null};
+use crate::error::{Error, Result};
+
+/// A native key type as 64 bits, and back. Floats are normalized so that
+/// `-0.0` and `0.0` are one group and every NaN is one group (the values
+/// compare equal, as in pandas' hash tables).
+pub(crate) trait KeyBits: Copy {
+    /// The bits the table stores.
+    fn to_key_bits(self) -> u64;
+    /// The value back from its bits.
+    fn from_key_bits(bits: u64) -> Self;
+}
+
+macro_rules! key_bits_int {
+    ($($t:ty),*) => {$(
+        impl KeyBits for $t {
+            #[inline(always)]
+            fn to_key_bits(self) -> u64 {
+                // Sign-extends signed types; the round trip truncates back.
+                self as i64 as u64
+            }
+            #[inline(always)]
+            fn from_key_bits(bits: u64) -> Self {
+                bits as $t
+            }
+        }
+    )*};
+}
+
+key_bits_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl KeyBits for f32 {
+    #[inline(always)]
+    fn to_key_bits(self) -> u64 {
+        let v = if self == 0.0 {
+            0.0
+        } else if self.is_nan() {
+            f32::NAN
+        } else {
+            self
+        };
+        u64::from(v.to_bits())
+    }
+    #[inline(always)]
+    fn from_key_bits(bits: u64) -> Self {
+        f32::from_bits(bits as u32)
+    }
+}
+
+impl KeyBits for f64 {
+    #[inline(always)]
+    fn to_key_bits(self) -> u64 {
+        let v = if self == 0.0 {
+            0.0
+        } else if self.is_nan() {
+            f64::NAN
+        } else {
+            self
+        };
+        v.to_bits()
+    }
+    #[inline(always)]
+    fn from_key_bits(bits: u64) -> Self {
+        f64::from_bits(bits)
+    }
+}
+
+/// Calls `$m!(ArrowType)` for the primitive types this path takes, or
+/// evaluates `$other` for any other type.
+macro_rules! dispatch_key_primitive {
+    ($dt:expr, $m:ident, $other:expr) => {{
+        use arrow::datatypes::{DataType as D, TimeUnit as U};
+        match $dt {
+            D::Int8 => $m!(Int8Type),
+            D::Int16 => $m!(Int16Type),
+            D::Int32 => $m!(Int32Type),
+            D::Int64 => $m!(Int64Type),
+            D::UInt8 => $m!(UInt8Type),
+            D::UInt16 => $m!(UInt16Type),
+            D::UInt32 => $m!(UInt32Type),
+            D::UInt64 => $m!(UInt64Type),
+            D::Float32 => $m!(Float32Type),
+            D::Float64 => $m!(Float64Type),
+            D::Date32 => $m!(Date32Type),
+            D::Date64 => $m!(Date64Type),
+            D::Time32(U::Second) => $m!(Time32SecondType),
+            D::Time32(U::Millisecond) => $m!(Time32MillisecondType),
+            D::Time64(U::Microsecond) => $m!(Time64MicrosecondType),
+            D::Time64(U::Nanosecond) => $m!(Time64NanosecondType),
+            D::Timestamp(U::Second, _) => $m!(TimestampSecondType),
+            D::Timestamp(U::Millisecond, _) => $m!(TimestampMillisecondType),
+            D::Timestamp(U::Microsecond, _) => $m!(TimestampMicrosecondType),
+            D::Timestamp(U::Nanosecond, _) => $m!(TimestampNanosecondType),
+            D::Duration(U::Second) => $m!(DurationSecondType),
+            D::Duration(U::Millisecond) => $m!(DurationMillisecondType),
+            D::Duration(U::Microsecond) => $m!(DurationMicrosecondType),
+            D::Duration(U::Nanosecond) => $m!(DurationNanosecondType),
+            _ => $other,
+        }
+    }};
+}
+
+/// Whether one key of type `dt` takes this path.
+pub(super) fn is_primitive_key(dt: &DataType) -> bool {
+    macro_rules! yes {
+        ($t:ty) => {
+            true
+        };
+    }
+    dispatch_key_primitive!(dt, yes, false)
+}
+
+/// Group ids for one primitive key.
+#[derive(Debug)]
+pub(super) struct PrimitiveTable {
+    /// The key's type (the output keeps it, time zone included).
+    data_type: DataType,
+    /// The key bits of each group, by group id (0 for the null group).
+    keys: Vec<u64>,
+    /// `(key bits, group id)`; the hash is recomputed from the bits on growth.
+    table: HashTable<(u64, u32)>,
+    /// The group of null keys, once seen.
+    null_group: Option<u32>,
+    /// Scratch: the hashes of the batch being interned.
+    hashes: Vec<u64>,
+}
+
+impl PrimitiveTable {
+    pub(super) fn new(data_type: DataType) -> Self {
+        PrimitiveTable { data_type, keys: Vec::new(), table: HashTable::new(), null_group: None, hashes: Vec::new() }
+    }
+
+    pub(super) fn num_groups(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub(super) fn data_type(&self) -> &DataType {
+        &self.data_type
+    }
+
+    /// Appends the group id of each row of `array` (of this table's type) to `out`.
+    pub(super) fn intern(&mut self, array: &dyn Array, out: &mut Vec<u32>) -> Result<()> {
+        macro_rules! go {
+            ($t:ty) => {
+                match array.as_primitive_opt::<$t>() {
+                    Some(a) => self.intern_typed::<$t>(a, out),
+                    None => Err(mismatch(&self.data_type, array.data_type())),
+                }
+            }
+        }
+        dispatch_key_primitive!(&self.data_type, go, Err(mismatch(&self.data_type, array.data_type())))
+    }
+
+    fn intern_typed<T>(&mut self, array: &PrimitiveArray<T>, out: &mut Vec<u32>) -> Result<()>
+    where
+        T: ArrowPrimitiveType,
+        T::Native: KeyBits,
+    {
+        let values = array.values();
+        // Hash the whole batch first, then probe in a second tight loop: the
+        // hashing loop has no dependency between rows and pipelines well.
+        let mut hashes = std::mem::take(&mut self.hashes);
+        hashes.clear();
+        hashes.extend(values.iter().map(|v| hash_u64(v.to_key_bits())));
+        out.reserve(values.len());
+        let nulls = array.nulls().filter(|n| n.null_count() > 0);
+        for (i, (&v, &h)) in values.iter().zip(&hashes).enumerate() {
+            if nulls.is_some_and(|n| n.is_null(i)) {
+                out.push(self.null_group()?);
+                continue;
+            }
+            let bits = v.to_key_bits();
+            let id = match self.table.entry(h, |e| e.0 == bits, |e| hash_u64(e.0)) {
+                Entry::Occupied(e) => e.get().1,
+                Entry::Vacant(e) => {
+                    let id = next_id(self.keys.len())?;
+                    e.insert((bits, id));
+                    self.keys.push(bits);
+                    id
+                }
+            };
+            out.push(id);
+        }
+        self.hashes = hashes;
+        Ok(())
+    }
+
+    fn null_group(&mut self) -> Result<u32> {
+        if let Some(g) = self.null_group {
+            return Ok(g);
+        }
+        let id = next_id(self.keys.len())?;
+        self.keys.push(0);
+        self.null_group = Some(id);
+        Ok(id)
+    }
+
+    /// The key of each group, in group id order.
+    pub(super) fn emit(&self) -> Result<ArrayRef> {
+        macro_rules! go {
+            ($t:ty) => {
+                self.emit_typed::<$t>()
+            };
+        }
+        dispatch_key_primitive!(
+            &self.data_type,
+            go,
+            Err(Error::Internal(format!("primitive group table of type {}", self.data_type)))
+        )
+    }
+
+    fn emit_typed<T>(&self) -> Result<ArrayRef>
+    where
+        T: ArrowPrimitiveType,
+        T::Native: KeyBits,
+    {
+        let values: ScalarBuffer<T::Native> = self.keys.iter().map(|&b| T::Native::from_key_bits(b)).collect();
+        let nulls: Option<NullBuffer> = single_null(self.keys.len(), self.null_group);
+        // `with_data_type` cannot fail: `data_type` is the type `T` was
+        // dispatched from (it only adds the unit or time zone back).
+        let array = PrimitiveArray::<T>::try_new(values, nulls)?.with_data_type(self.data_type.clone());
+        Ok(std::sync::Arc::new(array))
+    }
+}
+
+fn mismatch(want: &DataType, got: &DataType) -> Error {
+    Error::Internal(format!("group key of type {got} given to a table of type {want}"))
+}
