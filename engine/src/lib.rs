@@ -26,7 +26,7 @@ pub use api::{
 pub use config::{config, set_config, Config};
 pub use rusk_io::metrics::ScanCounts;
 pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
-pub use rusk_ops::expr::{col, lit, AggregateFunction, BinaryOp, Expr, ScalarValue};
+pub use rusk_ops::expr::{col, corr, lit, size, AggregateFunction, BinaryOp, Expr, ScalarValue};
 pub use rusk_ops::{Error, Location, Result};
 
 /// Arrow, re-exported so users build batches and types with the same version.

@@ -12,6 +12,7 @@
 
 mod append;
 mod bad_lines;
+mod fast;
 mod head;
 mod infer;
 mod locate;

@@ -134,8 +134,14 @@ impl NullValues {
         self.is_token(s.as_bytes())
     }
 
+    /// Whether a float that parsed to NaN is missing.
+    pub(super) fn nan_is_null(&self) -> bool {
+        self.nan
+    }
+
+    /// Whether the non-empty `s` is one of the tokens.
     #[inline]
-    fn is_token(&self, s: &[u8]) -> bool {
+    pub(super) fn is_token(&self, s: &[u8]) -> bool {
         match s.first() {
             Some(&b) if s.len() <= self.max_len && self.first_byte[usize::from(b)] => {
                 self.tokens.iter().any(|t| t.as_bytes() == s)

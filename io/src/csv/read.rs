@@ -28,6 +28,12 @@
 //! | rusk, 8 MiB partitions                                  | 320 |  |
 //! | rusk, NA regex forced (`na_values=["-999"]`)            | 470 |  |
 //! | rusk, columns `id1, v1` only                            | 150 |  |
+//!
+//! Plain partitions (no quotes; `Int64`, `Float64`, `Utf8` columns; default
+//! NA strings) first go through `fast.rs`, which gives up to the path above
+//! on anything unusual. 1e7 rows (8 files), one thread, user CPU per 1e6
+//! rows, machine loaded (load average ~5): all 9 columns 330–380 → 170–190
+//! ms; `id2, v3` only 170–190 → 103–114 ms.
 
 use std::sync::Arc;
 
@@ -42,7 +48,7 @@ use rusk_ops::{Error, Location, Result};
 use super::append::BatchAppender;
 use super::options::{CsvOptions, OnBadLines};
 use super::partition::{self, Lines, RangeReader};
-use super::{bad_lines, locate, CsvFile, CsvSource};
+use super::{bad_lines, fast, locate, CsvFile, CsvSource};
 use crate::metrics::ScanMetrics;
 
 /// Rows per arrow-csv batch, appended to the partition's output one by one.
@@ -74,7 +80,7 @@ impl From<ArrowError> for Failure {
 }
 
 /// A source of text chunks for the decoder; an empty chunk ends it.
-trait Chunks {
+pub(super) trait Chunks {
     fn next_chunk(&mut self) -> Result<&[u8]>;
 }
 
@@ -121,14 +127,28 @@ impl CsvSource {
             // A file without columns (empty, or blank lines): no rows either.
             RecordBatch::new_empty(Arc::new(Schema::empty()))
         } else {
-            let mut input = RangeReader::open(&file.path, start, end, file.data_start)?;
             let size_hint = end.saturating_sub(start);
-            match self.decode(file, &file_projection, self.nulls.decode_regex(), &mut input, size_hint) {
-                Ok(batch) => batch,
-                Err(Failure::Fatal(e)) => return Err(e),
-                Err(Failure::Decode(first_error)) => {
-                    let lines = partition::read_lines(&file.path, start, end, file.data_start)?;
-                    self.decode_carefully(file, &lines, &file_projection, metrics, first_error)?
+            let schema = &file.decode_schema;
+            let fast = if fast::applies(schema, &file_projection, &self.nulls) {
+                let mut input = RangeReader::open(&file.path, start, end, file.data_start)?;
+                fast::decode(schema, &self.opts, &file_projection, &self.nulls, &mut input, size_hint)?
+            } else {
+                None
+            };
+            match fast {
+                Some(batch) => batch,
+                // Not plain enough (or a value in error): arrow-csv reads it, and reports.
+                None => {
+                    let mut input = RangeReader::open(&file.path, start, end, file.data_start)?;
+                    let regex = self.nulls.decode_regex();
+                    match self.decode(file, &file_projection, regex, &mut input, size_hint) {
+                        Ok(batch) => batch,
+                        Err(Failure::Fatal(e)) => return Err(e),
+                        Err(Failure::Decode(first_error)) => {
+                            let lines = partition::read_lines(&file.path, start, end, file.data_start)?;
+                            self.decode_carefully(file, &lines, &file_projection, metrics, first_error)?
+                        }
+                    }
                 }
             }
         };

@@ -432,3 +432,88 @@ fn quoted_newlines_read_whole_with_one_partition_per_file() {
     assert_eq!(col(&batch, "note"), some(&["two\nlines", "plain"]));
     assert_eq!(col(&batch, "id"), some(&["1", "2"]));
 }
+
+/// Reads `dir` with the fast path and without, checks both agree (rows or
+/// error message) and returns the fast path's result and how many
+/// partitions it read.
+fn fast_and_slow(dir: &Path, opts: CsvOptions, projection: Option<&[usize]>) -> (Result<RecordBatch>, usize) {
+    let read = || {
+        let source = open(dir, opts.clone())?;
+        read_all(&source, projection, &ScanMetrics::default())
+    };
+    let (fast, used) = fast::test_hooks::counted(read);
+    let slow = fast::test_hooks::slow(read);
+    match (&fast, &slow) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+        _ => panic!("fast {fast:?} but slow {slow:?}"),
+    }
+    (fast, used)
+}
+
+#[test]
+fn the_fast_path_reads_as_arrow_csv_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"s,i,f,t\r\n".to_vec();
+    for r in 0..500 {
+        let s = ["a", "", "NA", "n/a", "long text here", "-nan", "null"][r % 7];
+        let i = if r % 11 == 0 { String::new() } else { format!("{}", (r as i64 - 250) * 1_000_003) };
+        let f = ["1.5", "-0.25", "1e3", "", "NaN", "-2.5E-3", "123456.789012", "0"][r % 8];
+        text.extend_from_slice(format!("{s},{i},{f},x{r}\r\n").as_bytes());
+    }
+    text.extend_from_slice(b"end,1,2.0,y");
+    write(dir.path(), "a.csv", &text);
+    for blocksize in [Some(100), Some(1 << 20)] {
+        let opts = CsvOptions::default().blocksize(blocksize);
+        for projection in [None, Some(&[2, 0][..]), Some(&[][..])] {
+            let (batch, used) = fast_and_slow(dir.path(), opts.clone(), projection);
+            assert_eq!(batch.unwrap().num_rows(), 501);
+            assert!(
+                used > 0,
+                "the fast path read nothing: {:?}",
+                open(dir.path(), opts.clone()).map(|s| types(&s))
+            );
+        }
+    }
+    let (batch, _) = fast_and_slow(dir.path(), CsvOptions::default(), None);
+    let batch = batch.unwrap();
+    assert_eq!(col(&batch, "s")[..3], some(&["a", "<null>", "<null>"]));
+    assert_eq!(col(&batch, "f")[..5], some(&["1.5", "-0.25", "1000.0", "<null>", "<null>"]));
+}
+
+#[test]
+fn the_fast_path_leaves_the_unusual_to_arrow_csv() {
+    // A quoted field, an NA word in an int column, a ragged line, a bad value.
+    let cases: [(&[u8], usize); 4] = [
+        (b"a,b\n1,x\n2,\"y,z\"\n", 0),
+        (b"a,b\n1,x\n2,y\nNA,z\n", 0),
+        (b"a,b\n1,x\n2,y\n3\n4,w\n", 0),
+        (b"a,b\n1,x\n2,y\n3,z\n", 1),
+    ];
+    for (text, fast_reads) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.csv", text);
+        let (batch, used) = fast_and_slow(dir.path(), CsvOptions::default().infer_rows(2), None);
+        assert_eq!(used, fast_reads, "{:?}", String::from_utf8_lossy(text));
+        if !text.ends_with(b"4,w\n") {
+            assert_eq!(batch.unwrap().num_rows(), text.iter().filter(|&&b| b == b'\n').count() - 1);
+        }
+    }
+    // The bad value (`3` rows, inferred from two) and the ragged line keep their places.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"a,b\n1,x\n2,y\nz,3\n");
+    let (err, used) = fast_and_slow(dir.path(), CsvOptions::default().infer_rows(2), None);
+    assert_eq!(used, 0);
+    match err {
+        Err(Error::Parse { value, location, .. }) => {
+            assert_eq!(value, "z");
+            assert_eq!((location.line, location.column.as_deref()), (Some(4), Some("a")));
+        }
+        other => panic!("{other:?}"),
+    }
+    write(dir.path(), "a.csv", b"a,b\n1,x\n2,y\n3\n4,w\n");
+    match fast_and_slow(dir.path(), CsvOptions::default(), None).0 {
+        Err(Error::MalformedRow { location, .. }) => assert_eq!(location.line, Some(4)),
+        other => panic!("{other:?}"),
+    }
+}

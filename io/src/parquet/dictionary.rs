@@ -106,8 +106,14 @@ fn remap_keys(
     for (i, dictionary) in dictionaries.iter().enumerate() {
         let own = dictionary.keys().values();
         match maps.as_ref().and_then(|m| m.get(i)) {
-            // The key under a null is arbitrary: any in-range one will do.
-            Some(map) => keys.extend(own.iter().map(|&k| map.get(k as usize).copied().unwrap_or(0))),
+            Some(map) => match map.len().checked_sub(1) {
+                // Keys are in range (arrow-rs checked them), but the key
+                // under a null is arbitrary: clamping keeps it in range
+                // without a branch, so the loop stays a plain gather.
+                Some(last) => keys.extend(own.iter().map(|&k| map[(k as u32 as usize).min(last)])),
+                // An empty dictionary: every row is null.
+                None => keys.resize(keys.len() + own.len(), 0),
+            },
             None => keys.extend_from_slice(own),
         }
     }

@@ -271,7 +271,8 @@ fn dictionary_columns_keep_their_dictionaries_across_row_groups() {
 
     let metrics = ScanMetrics::default();
     let read = source.read(&source.partitions()[0], &[2, 0, 1], &metrics).unwrap();
-    let names: Vec<&str> = read.schema().fields().iter().map(|f| f.name().as_str()).collect();
+    let schema = read.schema();
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     assert_eq!(names, ["low", "x", "city"]);
     assert_eq!(read.schema().as_ref(), &source.schema().project(&[2, 0, 1]).unwrap(), "no cast is needed");
     assert_eq!(read.column(1).as_primitive::<Int64Type>(), &x);
@@ -675,4 +676,63 @@ fn pruning_never_drops_a_matching_row() {
         }
     }
     assert!(pruned > 1000, "the random filters pruned only {pruned} row groups");
+}
+
+#[test]
+#[ignore]
+fn tmp_bench_dictionary_read() {
+    use arrow::array::RecordBatchReader;
+    use std::time::Instant;
+    let path = PathBuf::from(std::env::var("BENCH_FILE").unwrap());
+    let cols: Vec<String> = std::env::var("BENCH_COLS").unwrap().split(',').map(str::to_string).collect();
+    let source = open(std::slice::from_ref(&path), ParquetOptions::default());
+    let proj: Vec<usize> = cols.iter().map(|c| source.schema().index_of(c).unwrap()).collect();
+    let part = &source.partitions()[0];
+    let file = &source.files[0];
+    let fs = file.reader.schema();
+    let mut roots: Vec<usize> = cols.iter().map(|c| fs.index_of(c).unwrap()).collect();
+    roots.sort();
+    let mask = parquet::arrow::ProjectionMask::roots(file.reader.parquet_schema(), roots.iter().copied());
+    let decode = |bs: usize| {
+        let dec = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::new_with_metadata(
+            std::fs::File::open(&path).unwrap(),
+            file.reader.clone(),
+        )
+        .with_projection(mask.clone())
+        .with_batch_size(bs)
+        .build()
+        .unwrap();
+        let s = dec.schema();
+        (s, dec.collect::<Result<Vec<RecordBatch>, _>>().unwrap())
+    };
+    let mut best = [f64::MAX; 5];
+    for _ in 0..15 {
+        let t = Instant::now();
+        let b = source.read(part, &proj, &ScanMetrics::default()).unwrap();
+        best[0] = best[0].min(t.elapsed().as_secs_f64());
+        drop(b);
+        let t = Instant::now();
+        let (s, bs) = decode(1048576);
+        best[1] = best[1].min(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let c = concat_batches(&s, &bs).unwrap();
+        best[2] = best[2].min(t.elapsed().as_secs_f64());
+        drop((c, bs));
+        let t = Instant::now();
+        let (_, bs) = decode(1250000);
+        best[3] = best[3].min(t.elapsed().as_secs_f64());
+        drop(bs);
+        let t = Instant::now();
+        let (_, bs) = decode(8192);
+        best[4] = best[4].min(t.elapsed().as_secs_f64());
+        drop(bs);
+    }
+    eprintln!(
+        "{cols:?}: read_partition {:.2} ms | per-rg decode {:.2} + concat_batches {:.2} | one-batch decode {:.2} | 8192-batches decode {:.2}",
+        best[0] * 1e3,
+        best[1] * 1e3,
+        best[2] * 1e3,
+        best[3] * 1e3,
+        best[4] * 1e3,
+    );
 }

@@ -8,6 +8,7 @@ use arrow::compute::kernels::cast::cast;
 use arrow::datatypes::*;
 
 use super::any_all::AnyAll;
+use super::corr::Corr;
 use super::count::Count;
 use super::distinct::Nunique;
 use super::first_last::FirstLast;
@@ -17,7 +18,6 @@ use super::min_max::new_min_max;
 use super::quantile::Quantile;
 use super::sum::SumProd;
 use super::types::output_type;
-use super::corr::Corr;
 use super::var::Var;
 use crate::error::{Error, Result};
 use crate::expr::AggregateFunction;
@@ -292,6 +292,41 @@ pub(crate) fn for_each_valid<T: Copy>(
     }
 }
 
+/// Folds the non-null `values` with `op` over eight interleaved lanes, then
+/// the lanes together: the loop of a single group (a whole-frame
+/// reduction), where one accumulator would make every row wait for the
+/// previous one. `init` must be `op`'s identity (it also stands in for nulls).
+#[inline(always)]
+pub(crate) fn fold_lanes<T: Copy, A: Copy>(
+    values: &[T],
+    nulls: Option<&NullBuffer>,
+    init: A,
+    conv: impl Fn(T) -> A,
+    op: impl Fn(A, A) -> A,
+) -> A {
+    let mut lanes = [init; 8];
+    match nulls.filter(|n| n.null_count() > 0) {
+        None => {
+            let mut chunks = values.chunks_exact(8);
+            for c in &mut chunks {
+                for (l, &v) in lanes.iter_mut().zip(c) {
+                    *l = op(*l, conv(v));
+                }
+            }
+            for (l, &v) in lanes.iter_mut().zip(chunks.remainder()) {
+                *l = op(*l, conv(v));
+            }
+        }
+        Some(n) => {
+            for (i, (&v, valid)) in values.iter().zip(n.iter()).enumerate() {
+                let l = &mut lanes[i % 8];
+                *l = op(*l, if valid { conv(v) } else { init });
+            }
+        }
+    }
+    lanes.into_iter().fold(init, &op)
+}
+
 /// `array` as its dictionary's values (other arrays as they are).
 pub(crate) fn unpack_dictionary(array: &ArrayRef) -> Result<ArrayRef> {
     match array.data_type() {
@@ -312,7 +347,11 @@ pub(crate) fn cast_to(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
 /// `values` reordered by group, keeping row order within a group (a
 /// counting sort): `(offsets, sorted)` where group `g`'s values are
 /// `sorted[offsets[g]..offsets[g + 1]]`. `groups` are below `n`.
-pub(crate) fn sort_by_group<T: Copy + Default>(groups: &[u32], values: &[T], n: usize) -> (Vec<usize>, Vec<T>) {
+pub(crate) fn sort_by_group<T: Copy + Default>(
+    groups: &[u32],
+    values: &[T],
+    n: usize,
+) -> (Vec<usize>, Vec<T>) {
     let mut offsets = vec![0usize; n + 1];
     for &g in groups {
         offsets[g as usize + 1] += 1;

@@ -74,3 +74,59 @@ impl AnyAll {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+
+    use crate::aggregate::tests::{assert_column, batch, groupby};
+    use crate::expr::col;
+
+    #[test]
+    fn any_and_all_skip_nulls() {
+        let b = batch(vec![
+            ("k", Arc::new(Int64Array::from(vec![1, 1, 2, 2, 3, 4]))),
+            (
+                "b",
+                Arc::new(BooleanArray::from(vec![
+                    Some(true),
+                    Some(false),
+                    Some(true),
+                    None,
+                    None,
+                    Some(false),
+                ])),
+            ),
+            ("i", Arc::new(Int64Array::from(vec![Some(0), Some(3), Some(2), None, None, Some(0)]))),
+            (
+                "f",
+                Arc::new(Float64Array::from(vec![
+                    Some(0.0),
+                    Some(f64::NAN),
+                    Some(0.5),
+                    None,
+                    None,
+                    Some(-0.0),
+                ])),
+            ),
+        ]);
+        let aggs =
+            [col("b").any(), col("b").all(), col("i").any(), col("i").all(), col("f").any(), col("f").all()];
+        let out = groupby(&b, &["k"], &aggs);
+        assert_column(&out, "b.any()", BooleanArray::from(vec![true, true, false, false]));
+        assert_column(&out, "b.all()", BooleanArray::from(vec![false, true, true, false]));
+        assert_column(&out, "i.any()", BooleanArray::from(vec![true, true, false, false]));
+        assert_column(&out, "i.all()", BooleanArray::from(vec![false, true, true, false]));
+        // NaN is a value, and non-zero.
+        assert_column(&out, "f.any()", BooleanArray::from(vec![true, true, false, false]));
+        assert_column(&out, "f.all()", BooleanArray::from(vec![false, true, true, false]));
+        let out = groupby(&b.slice(2, 3), &[], &[col("b").any(), col("b").all()]);
+        assert_column(&out, "b.any()", BooleanArray::from(vec![true]));
+        assert_column(&out, "b.all()", BooleanArray::from(vec![true]));
+        let out = groupby(&b.slice(0, 0), &[], &[col("i").any(), col("i").all()]);
+        assert_column(&out, "i.any()", BooleanArray::from(vec![false]));
+        assert_column(&out, "i.all()", BooleanArray::from(vec![true]));
+    }
+}

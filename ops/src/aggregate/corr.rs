@@ -1,8 +1,8 @@
 //! `corr(a, b)`: Pearson's correlation over the rows where both are non-null.
 //!
 //! The state is `(n, mean_x, mean_y, m2_x, m2_y, c_xy)` (c_xy the sum of
-//! co-deviations), reduced per batch in two passes and combined with the
-//! co-moment form of Chan et al.'s formula (see `var.rs`):
+//! co-deviations), updated row by row with Welford's method and combined
+//! with the co-moment form of Chan et al.'s formula (see `var.rs`):
 //! `c_xy = c_a + c_b + δx·δy·na·nb/n`. The result is
 //! `c_xy / sqrt(m2_x·m2_y)`, null (pandas: NaN) with fewer than two rows or
 //! a constant column. Both arguments are read as float64 (cast by arrow).
@@ -63,44 +63,38 @@ impl GroupedAggregate for Corr {
         let [x, y] = columns::<2>(cols, groups)?;
         let (x, y) = (cast_to(x, &DataType::Float64)?, cast_to(y, &DataType::Float64)?);
         let bad = || Error::Internal("corr arguments did not cast to float64".into());
-        let (x, y) = (x.as_primitive_opt::<Float64Type>().ok_or_else(bad)?, y.as_primitive_opt::<Float64Type>().ok_or_else(bad)?);
+        let (x, y) = (
+            x.as_primitive_opt::<Float64Type>().ok_or_else(bad)?,
+            y.as_primitive_opt::<Float64Type>().ok_or_else(bad)?,
+        );
         let nulls = NullBuffer::union(x.logical_nulls().as_ref(), y.logical_nulls().as_ref());
         let (xs, ys) = (x.values(), y.values());
-        let rows = || {
-            (0..groups.len())
-                .filter(|&i| nulls.as_ref().is_none_or(|n| n.is_valid(i)))
-                .map(|i| (groups[i] as usize, xs[i], ys[i]))
-        };
-        // Pass 1: counts and means of the batch; pass 2: deviations.
-        let mut b = vec![Moments::default(); n];
-        for (g, x, y) in rows() {
-            let m = &mut b[g];
-            m.n += 1;
-            m.mx += x;
-            m.my += y;
-        }
-        for m in &mut b {
-            if m.n > 0 {
-                m.mx /= m.n as f64;
-                m.my /= m.n as f64;
+        let moments = &mut self.groups;
+        // Welford's update of the co-moments, row by row.
+        for (i, &g) in groups.iter().enumerate() {
+            if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
+                continue;
             }
-        }
-        for (g, x, y) in rows() {
-            let m = &mut b[g];
-            let (dx, dy) = (x - m.mx, y - m.my);
-            m.m2x += dx * dx;
-            m.m2y += dy * dy;
-            m.cxy += dx * dy;
-        }
-        for (acc, m) in self.groups.iter_mut().zip(&b) {
-            acc.combine(m);
+            let (x, y) = (xs[i], ys[i]);
+            let m = &mut moments[g as usize];
+            m.n += 1;
+            let w = 1.0 / m.n as f64;
+            let dx = x - m.mx;
+            m.mx += dx * w;
+            let dy = y - m.my;
+            m.my += dy * w;
+            m.m2x += dx * (x - m.mx);
+            m.m2y += dy * (y - m.my);
+            m.cxy += dx * (y - m.my);
         }
         Ok(())
     }
 
     fn state(&mut self) -> Result<Vec<ArrayRef>> {
         let g = std::mem::take(&mut self.groups);
-        let f = |get: fn(&Moments) -> f64| -> ArrayRef { Arc::new(Float64Array::from_iter_values(g.iter().map(get))) };
+        let f = |get: fn(&Moments) -> f64| -> ArrayRef {
+            Arc::new(Float64Array::from_iter_values(g.iter().map(get)))
+        };
         Ok(vec![
             Arc::new(Int64Array::from_iter_values(g.iter().map(|m| m.n))),
             f(|m| m.mx),
@@ -116,7 +110,8 @@ impl GroupedAggregate for Corr {
         let [c, mx, my, m2x, m2y, cxy] = columns::<6>(st, groups)?;
         let bad = || Error::Internal("corr state is not (int64, float64 × 5)".into());
         let c = c.as_primitive_opt::<Int64Type>().ok_or_else(bad)?.values();
-        let f = |a: &ArrayRef| a.as_primitive_opt::<Float64Type>().map(|a| a.values().clone()).ok_or_else(bad);
+        let f =
+            |a: &ArrayRef| a.as_primitive_opt::<Float64Type>().map(|a| a.values().clone()).ok_or_else(bad);
         let (mx, my, m2x, m2y, cxy) = (f(mx)?, f(my)?, f(m2x)?, f(m2y)?, f(cxy)?);
         for (i, &g) in groups.iter().enumerate() {
             let b = Moments { n: c[i], mx: mx[i], my: my[i], m2x: m2x[i], m2y: m2y[i], cxy: cxy[i] };
@@ -135,5 +130,67 @@ impl GroupedAggregate for Corr {
             })
             .collect();
         Ok(Arc::new(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+
+    use crate::aggregate::tests::{assert_floats, batch, groupby};
+    use crate::expr::{col, corr};
+
+    #[test]
+    fn pearson_over_rows_where_both_are_present() {
+        let b = batch(vec![
+            ("k", Arc::new(Int64Array::from(vec![1, 1, 1, 2, 2, 2, 3, 3, 4, 1]))),
+            (
+                "x",
+                Arc::new(Int32Array::from(vec![
+                    Some(1),
+                    Some(2),
+                    Some(3),
+                    Some(1),
+                    Some(2),
+                    Some(3),
+                    Some(5),
+                    Some(5),
+                    Some(1),
+                    None,
+                ])),
+            ),
+            (
+                "y",
+                Arc::new(Float64Array::from(vec![
+                    Some(2.0),
+                    Some(4.0),
+                    Some(6.0),
+                    Some(3.0),
+                    Some(2.0),
+                    Some(1.0),
+                    Some(1.0),
+                    Some(2.0),
+                    Some(9.0),
+                    Some(100.0),
+                ])),
+            ),
+        ]);
+        let out = groupby(&b, &["k"], &[corr(col("x"), col("y")).alias("r")]);
+        // 1: y = 2x (the null x pairs with nothing); 2: y = 4 − x;
+        // 3: x constant; 4: one row.
+        assert_floats(&out, "r", &[Some(1.0), Some(-1.0), None, None]);
+        let noisy = batch(vec![
+            ("x", Arc::new(Float64Array::from(vec![1.0, 2.0, 3.0, 4.0])) as ArrayRef),
+            ("y", Arc::new(Float64Array::from(vec![1.0, 3.0, 2.0, 5.0])) as ArrayRef),
+        ]);
+        let out = groupby(&noisy, &[], &[corr(col("x"), col("y")).alias("r")]);
+        // Σdx·dy = 5.5, Σdx² = 5, Σdy² = 8.75.
+        assert_floats(&out, "r", &[Some(5.5 / (5.0f64 * 8.75).sqrt())]);
+        let out = groupby(&noisy.slice(1, 2), &[], &[corr(col("x"), col("y")).alias("r")]);
+        assert_floats(&out, "r", &[Some(-1.0)]);
+        let out = groupby(&noisy.slice(0, 0), &[], &[corr(col("x"), col("y")).alias("r")]);
+        assert_floats(&out, "r", &[None]);
     }
 }

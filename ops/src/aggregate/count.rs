@@ -29,6 +29,11 @@ impl GroupedAggregate for Count {
         let counts = &mut self.counts;
         // A dictionary's null values and a null-typed column count as missing.
         let nulls = if self.size { None } else { one(cols, groups)?.logical_nulls() };
+        if let [count] = counts.as_mut_slice() {
+            // One group (no key): every row is group 0.
+            *count += (groups.len() - nulls.map_or(0, |n| n.null_count())) as i64;
+            return Ok(());
+        }
         match nulls.filter(|n| n.null_count() > 0) {
             None => groups.iter().for_each(|&g| counts[g as usize] += 1),
             Some(nulls) => {
@@ -57,5 +62,56 @@ impl GroupedAggregate for Count {
 
     fn finish(&mut self) -> Result<ArrayRef> {
         Ok(Arc::new(Int64Array::from(std::mem::take(&mut self.counts))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+    use arrow::datatypes::Int32Type;
+
+    use crate::aggregate::tests::{assert_column, batch, groupby};
+    use crate::expr::{col, size};
+
+    fn data() -> RecordBatch {
+        let dict: DictionaryArray<Int32Type> =
+            vec![Some("x"), None, Some("y"), Some("x"), None].into_iter().collect();
+        batch(vec![
+            ("k", Arc::new(Int64Array::from(vec![1, 2, 1, 3, 2]))),
+            ("v", Arc::new(Float64Array::from(vec![Some(1.0), None, None, Some(f64::NAN), None]))),
+            ("s", Arc::new(StringViewArray::from(vec![Some("a"), Some("b"), None, None, Some("c")]))),
+            ("d", Arc::new(dict)),
+        ])
+    }
+
+    #[test]
+    fn count_skips_nulls_and_size_does_not() {
+        let out = groupby(&data(), &["k"], &[col("v").count(), col("s").count(), col("d").count(), size()]);
+        assert_column(&out, "k", Int64Array::from(vec![1, 2, 3]));
+        // A NaN is a value, not a missing one.
+        assert_column(&out, "v.count()", Int64Array::from(vec![1, 0, 1]));
+        assert_column(&out, "s.count()", Int64Array::from(vec![1, 2, 0]));
+        assert_column(&out, "d.count()", Int64Array::from(vec![2, 0, 1]));
+        assert_column(&out, "size()", Int64Array::from(vec![2, 2, 1]));
+    }
+
+    #[test]
+    fn sliced_empty_one_row_and_whole_frame() {
+        let d = data();
+        let out = groupby(&d.slice(1, 3), &["k"], &[col("s").count(), size()]);
+        assert_column(&out, "k", Int64Array::from(vec![1, 2, 3]));
+        assert_column(&out, "s.count()", Int64Array::from(vec![0, 1, 0]));
+        assert_column(&out, "size()", Int64Array::from(vec![1, 1, 1]));
+        let out = groupby(&d.slice(4, 1), &[], &[col("s").count(), col("v").count(), size()]);
+        assert_column(&out, "s.count()", Int64Array::from(vec![1]));
+        assert_column(&out, "v.count()", Int64Array::from(vec![0]));
+        assert_column(&out, "size()", Int64Array::from(vec![1]));
+        let out = groupby(&d.slice(0, 0), &[], &[col("s").count(), size()]);
+        assert_column(&out, "size()", Int64Array::from(vec![0]));
+        let out = groupby(&d, &[], &[col("d").count(), size()]);
+        assert_column(&out, "d.count()", Int64Array::from(vec![3]));
+        assert_column(&out, "size()", Int64Array::from(vec![5]));
     }
 }

@@ -83,11 +83,16 @@ impl GroupedAggregate for Nunique {
     fn state(&mut self) -> Result<Vec<ArrayRef>> {
         let (groups, ids) = self.split_pairs();
         let (offsets, ids) = sort_by_group(&groups, &ids, self.n);
-        let distinct = self.values.emit()?.into_iter().next().ok_or_else(|| Error::Internal("no values".into()))?;
+        let distinct =
+            self.values.emit()?.into_iter().next().ok_or_else(|| Error::Internal("no values".into()))?;
         let values = take(distinct.as_ref(), &UInt32Array::from(ids), None)?;
         let offsets = offsets
             .into_iter()
-            .map(|o| i32::try_from(o).map_err(|_| Error::InvalidArgument("more than 2^31 distinct values in one nunique state".into())))
+            .map(|o| {
+                i32::try_from(o).map_err(|_| {
+                    Error::InvalidArgument("more than 2^31 distinct values in one nunique state".into())
+                })
+            })
             .collect::<Result<Vec<i32>>>()?;
         let field = Arc::new(Field::new_list_field(self.value_type.clone(), true));
         // Offsets start at 0 and never decrease (a prefix sum), as
@@ -119,5 +124,53 @@ impl GroupedAggregate for Nunique {
             counts[(p >> 32) as usize] += 1;
         }
         Ok(Arc::new(Int64Array::from(counts)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+    use arrow::datatypes::Int32Type;
+
+    use crate::aggregate::tests::{assert_column, batch, groupby};
+    use crate::expr::col;
+
+    #[test]
+    fn distinct_non_null_values() {
+        let strs =
+            vec![Some("a"), Some("a"), None, Some("a long string, not inline"), Some("b"), None, Some("b")];
+        let dict: DictionaryArray<Int32Type> = strs.iter().copied().collect();
+        let b = batch(vec![
+            ("k", Arc::new(Int64Array::from(vec![1, 1, 1, 1, 2, 3, 2]))),
+            ("i", Arc::new(Int64Array::from(vec![Some(1), Some(1), None, Some(2), Some(5), None, Some(5)]))),
+            (
+                "f",
+                Arc::new(Float64Array::from(vec![
+                    Some(0.0),
+                    Some(-0.0),
+                    Some(f64::NAN),
+                    Some(f64::NAN),
+                    None,
+                    None,
+                    Some(1.0),
+                ])),
+            ),
+            ("s", Arc::new(StringViewArray::from(strs))),
+            ("d", Arc::new(dict)),
+        ]);
+        let aggs = [col("i").nunique(), col("f").nunique(), col("s").nunique(), col("d").nunique()];
+        let out = groupby(&b, &["k"], &aggs);
+        assert_column(&out, "i.nunique()", Int64Array::from(vec![2, 1, 0]));
+        // 0.0 and -0.0 are one value, NaNs another.
+        assert_column(&out, "f.nunique()", Int64Array::from(vec![2, 1, 0]));
+        assert_column(&out, "s.nunique()", Int64Array::from(vec![2, 1, 0]));
+        assert_column(&out, "d.nunique()", Int64Array::from(vec![2, 1, 0]));
+        let out = groupby(&b.slice(1, 3), &[], &[col("s").nunique(), col("i").nunique()]);
+        assert_column(&out, "s.nunique()", Int64Array::from(vec![2]));
+        assert_column(&out, "i.nunique()", Int64Array::from(vec![2]));
+        let out = groupby(&b.slice(0, 0), &[], &[col("s").nunique()]);
+        assert_column(&out, "s.nunique()", Int64Array::from(vec![0]));
     }
 }

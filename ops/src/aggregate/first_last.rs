@@ -92,3 +92,63 @@ impl GroupedAggregate for FirstLast {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+    use arrow::datatypes::Int32Type;
+
+    use crate::aggregate::tests::{assert_column, batch, groupby, groupby_with};
+    use crate::aggregate::GroupOptions;
+    use crate::expr::col;
+
+    fn data() -> RecordBatch {
+        let strs = vec![None, Some("x"), Some("y"), None, Some("z"), None];
+        let dict: DictionaryArray<Int32Type> = strs.iter().copied().collect();
+        batch(vec![
+            ("k", Arc::new(Int64Array::from(vec![2, 1, 2, 3, 2, 1]))),
+            ("i", Arc::new(Int64Array::from(vec![Some(10), None, Some(30), None, Some(50), Some(60)]))),
+            ("s", Arc::new(StringViewArray::from(strs.clone()))),
+            ("d", Arc::new(dict)),
+            ("b", Arc::new(BooleanArray::from(vec![Some(false), None, Some(true), None, None, Some(true)]))),
+        ])
+    }
+
+    #[test]
+    fn first_and_last_non_null_in_row_order() {
+        let aggs = [
+            col("i").first(),
+            col("i").last(),
+            col("s").first(),
+            col("s").last(),
+            col("d").first(),
+            col("b").last(),
+        ];
+        let out = groupby(&data(), &["k"], &aggs);
+        assert_column(&out, "k", Int64Array::from(vec![1, 2, 3]));
+        assert_column(&out, "i.first()", Int64Array::from(vec![Some(60), Some(10), None]));
+        assert_column(&out, "i.last()", Int64Array::from(vec![Some(60), Some(50), None]));
+        assert_column(&out, "s.first()", StringViewArray::from(vec![Some("x"), Some("y"), None]));
+        assert_column(&out, "s.last()", StringViewArray::from(vec![Some("x"), Some("z"), None]));
+        assert_column(&out, "d.first()", StringArray::from(vec![Some("x"), Some("y"), None]));
+        assert_column(&out, "b.last()", BooleanArray::from(vec![Some(true), Some(true), None]));
+    }
+
+    #[test]
+    fn sliced_empty_and_whole_frame() {
+        let d = data();
+        let options = GroupOptions { sort: false, dropna: true };
+        let out = groupby_with(&d.slice(2, 4), &["k"], &[col("i").first(), col("s").last()], options);
+        assert_column(&out, "k", Int64Array::from(vec![2, 3, 1]));
+        assert_column(&out, "i.first()", Int64Array::from(vec![Some(30), None, Some(60)]));
+        assert_column(&out, "s.last()", StringViewArray::from(vec![Some("z"), None, None]));
+        let out = groupby(&d, &[], &[col("i").first(), col("i").last(), col("s").first()]);
+        assert_column(&out, "i.first()", Int64Array::from(vec![10]));
+        assert_column(&out, "i.last()", Int64Array::from(vec![60]));
+        assert_column(&out, "s.first()", StringViewArray::from(vec!["x"]));
+        let out = groupby(&d.slice(0, 0), &[], &[col("i").first()]);
+        assert_column(&out, "i.first()", Int64Array::from(vec![None]));
+    }
+}

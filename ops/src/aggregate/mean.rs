@@ -10,7 +10,9 @@ use arrow::array::{ArrayRef, AsArray, Float64Array, Int64Array};
 use arrow::buffer::NullBuffer;
 use arrow::datatypes::{Float64Type, Int64Type};
 
-use super::accumulator::{columns, for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor};
+use super::accumulator::{
+    columns, fold_lanes, for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor,
+};
 use crate::error::{Error, Result};
 
 /// Sums and counts per group.
@@ -29,6 +31,12 @@ impl Mean {
 
 impl NumericVisitor for Mean {
     fn visit<T: Num>(&mut self, values: &[T], nulls: Option<&NullBuffer>, groups: &[u32]) -> Result<()> {
+        if let ([sum], [count]) = (self.sums.as_mut_slice(), self.counts.as_mut_slice()) {
+            // One group (no key): every row is group 0.
+            *sum += fold_lanes(values, nulls, 0.0, T::to_f64, |x, y| x + y);
+            *count += (values.len() - nulls.map_or(0, |n| n.null_count())) as i64;
+            return Ok(());
+        }
         let (sums, counts) = (&mut self.sums, &mut self.counts);
         for_each_valid(values, nulls, groups, |g, v| {
             sums[g] += v.to_f64();
@@ -73,5 +81,60 @@ impl GroupedAggregate for Mean {
             .map(|(&s, &c)| if c > 0 { Some(s / c as f64) } else { None })
             .collect();
         Ok(Arc::new(Float64Array::from(means)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+
+    use crate::aggregate::tests::{assert_floats, batch, groupby};
+    use crate::expr::col;
+
+    fn data() -> RecordBatch {
+        batch(vec![
+            ("k", Arc::new(StringArray::from(vec!["a", "b", "a", "c", "a", "b"]))),
+            ("i", Arc::new(Int64Array::from(vec![Some(1), None, Some(2), Some(7), Some(6), None]))),
+            ("f", Arc::new(Float32Array::from(vec![Some(0.5), None, None, Some(-2.0), Some(1.0), None]))),
+            (
+                "b",
+                Arc::new(BooleanArray::from(vec![
+                    Some(true),
+                    None,
+                    Some(false),
+                    None,
+                    Some(true),
+                    Some(true),
+                ])),
+            ),
+        ])
+    }
+
+    #[test]
+    fn mean_skips_nulls_and_is_null_for_none() {
+        let out = groupby(&data(), &["k"], &[col("i").mean(), col("f").mean(), col("b").mean()]);
+        assert_floats(&out, "i.mean()", &[Some(3.0), None, Some(7.0)]);
+        assert_floats(&out, "f.mean()", &[Some(0.75), None, Some(-2.0)]);
+        assert_floats(&out, "b.mean()", &[Some(2.0 / 3.0), Some(1.0), None]);
+        assert!(out.schema().field(1).is_nullable());
+    }
+
+    #[test]
+    fn sliced_one_row_empty_and_whole_frame() {
+        let d = data();
+        let out = groupby(&d.slice(3, 3), &["k"], &[col("i").mean()]);
+        assert_floats(&out, "i.mean()", &[Some(6.0), None, Some(7.0)]);
+        let out = groupby(&d, &[], &[col("i").mean(), col("f").mean()]);
+        assert_floats(&out, "i.mean()", &[Some(4.0)]);
+        assert_floats(&out, "f.mean()", &[Some(-0.5 / 3.0)]);
+        let out = groupby(&d.slice(1, 1), &[], &[col("i").mean()]);
+        assert_floats(&out, "i.mean()", &[None]);
+        let out = groupby(&d.slice(0, 0), &[], &[col("i").mean()]);
+        assert_floats(&out, "i.mean()", &[None]);
+        let nan = batch(vec![("v", Arc::new(Float64Array::from(vec![1.0, f64::NAN])) as ArrayRef)]);
+        let out = groupby(&nan, &[], &[col("v").mean()]);
+        assert_floats(&out, "v.mean()", &[Some(f64::NAN)]);
     }
 }

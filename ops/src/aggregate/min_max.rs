@@ -21,7 +21,8 @@ use crate::error::{Error, Result};
 
 /// Checks that `min`/`max` take values of type `t` (a dictionary's value type).
 pub(crate) fn check_type(t: &DataType) -> Result<()> {
-    if t.is_primitive() || matches!(t, DataType::Boolean | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+    if t.is_primitive()
+        || matches!(t, DataType::Boolean | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
     {
         Ok(())
     } else {
@@ -68,9 +69,9 @@ impl<T: ArrowPrimitiveType> GroupedAggregate for MinMaxPrimitive<T> {
         self.values.resize(n, T::Native::default());
         self.seen.resize(n, false);
         let array = values_of(cols, groups, &self.data_type)?;
-        let a = array
-            .as_primitive_opt::<T>()
-            .ok_or_else(|| Error::Internal(format!("min/max of {} given {}", self.data_type, array.data_type())))?;
+        let a = array.as_primitive_opt::<T>().ok_or_else(|| {
+            Error::Internal(format!("min/max of {} given {}", self.data_type, array.data_type()))
+        })?;
         let (values, seen) = (&mut self.values, &mut self.seen);
         if self.max {
             for_each_valid(a.values(), a.nulls(), groups, |g, v| {
@@ -103,7 +104,8 @@ impl<T: ArrowPrimitiveType> GroupedAggregate for MinMaxPrimitive<T> {
         let nulls = NullBuffer::from(std::mem::take(&mut self.seen));
         // `with_data_type` cannot panic: `data_type` is the type `T` was
         // dispatched from.
-        let a = PrimitiveArray::<T>::try_new(values.into(), Some(nulls))?.with_data_type(self.data_type.clone());
+        let a =
+            PrimitiveArray::<T>::try_new(values.into(), Some(nulls))?.with_data_type(self.data_type.clone());
         Ok(Arc::new(a))
     }
 }
@@ -201,5 +203,99 @@ impl GroupedAggregate for MinMaxString {
             DataType::LargeUtf8 => Arc::new(values.into_iter().collect::<LargeStringArray>()),
             _ => Arc::new(values.into_iter().collect::<StringViewArray>()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+    use arrow::datatypes::Int32Type;
+
+    use crate::aggregate::tests::{assert_column, batch, column, groupby};
+    use crate::expr::col;
+
+    /// Groups: `a` (three rows, one null), `b` (all null), `c` (one row).
+    fn data() -> RecordBatch {
+        let strs = vec![Some("pear"), None, Some("apple"), Some("zoo"), None, None];
+        let dict: DictionaryArray<Int32Type> = strs.iter().copied().collect();
+        let tz = Some(Arc::from("UTC"));
+        batch(vec![
+            ("k", Arc::new(StringArray::from(vec!["a", "b", "a", "c", "a", "b"]))),
+            ("i", Arc::new(Int16Array::from(vec![Some(5), None, Some(-3), Some(9), None, None]))),
+            (
+                "f",
+                Arc::new(Float64Array::from(vec![
+                    Some(1.5),
+                    None,
+                    Some(f64::NAN),
+                    Some(-0.0),
+                    Some(-1.0),
+                    None,
+                ])),
+            ),
+            ("s", Arc::new(StringArray::from(strs.clone()))),
+            ("l", Arc::new(LargeStringArray::from(strs.clone()))),
+            ("v", Arc::new(StringViewArray::from(strs))),
+            ("d", Arc::new(dict)),
+            ("b", Arc::new(BooleanArray::from(vec![Some(true), None, Some(false), Some(true), None, None]))),
+            (
+                "t",
+                Arc::new(
+                    TimestampSecondArray::from(vec![Some(10), None, Some(5), Some(1), None, None])
+                        .with_timezone_opt(tz),
+                ),
+            ),
+        ])
+    }
+
+    #[test]
+    fn extremes_of_every_type() {
+        let d = data();
+        let cols = ["i", "f", "s", "l", "v", "d", "b", "t"];
+        let aggs: Vec<_> = cols.iter().flat_map(|c| [col(*c).min(), col(*c).max()]).collect();
+        let out = groupby(&d, &["k"], &aggs);
+        assert_column(&out, "i.min()", Int16Array::from(vec![Some(-3), None, Some(9)]));
+        assert_column(&out, "i.max()", Int16Array::from(vec![Some(5), None, Some(9)]));
+        // NaN is the largest value (IEEE total order, as arrow sorts).
+        assert_column(&out, "f.min()", Float64Array::from(vec![Some(-1.0), None, Some(-0.0)]));
+        let fmax = column(&out, "f.max()").as_primitive::<arrow::datatypes::Float64Type>();
+        assert!(fmax.value(0).is_nan() && fmax.is_null(1) && fmax.value(2) == 0.0);
+        assert_column(&out, "s.min()", StringArray::from(vec![Some("apple"), None, Some("zoo")]));
+        assert_column(&out, "s.max()", StringArray::from(vec![Some("pear"), None, Some("zoo")]));
+        assert_column(&out, "l.max()", LargeStringArray::from(vec![Some("pear"), None, Some("zoo")]));
+        assert_column(&out, "v.min()", StringViewArray::from(vec![Some("apple"), None, Some("zoo")]));
+        // A dictionary's extremes come out as its values.
+        assert_column(&out, "d.min()", StringArray::from(vec![Some("apple"), None, Some("zoo")]));
+        assert_column(&out, "b.min()", BooleanArray::from(vec![Some(false), None, Some(true)]));
+        assert_column(&out, "b.max()", BooleanArray::from(vec![Some(true), None, Some(true)]));
+        let t = |v: Vec<Option<i64>>| TimestampSecondArray::from(v).with_timezone("UTC");
+        assert_column(&out, "t.min()", t(vec![Some(5), None, Some(1)]));
+        assert_column(&out, "t.max()", t(vec![Some(10), None, Some(1)]));
+    }
+
+    #[test]
+    fn sliced_empty_and_whole_frame() {
+        let d = data();
+        let out = groupby(&d.slice(2, 4), &["k"], &[col("s").min(), col("i").max()]);
+        assert_column(&out, "k", StringArray::from(vec!["a", "b", "c"]));
+        assert_column(&out, "s.min()", StringArray::from(vec![Some("apple"), None, Some("zoo")]));
+        assert_column(&out, "i.max()", Int16Array::from(vec![Some(-3), None, Some(9)]));
+        let out = groupby(&d.slice(0, 0), &[], &[col("v").max(), col("b").min()]);
+        assert_column(&out, "v.max()", StringViewArray::from(vec![None::<&str>]));
+        assert_column(&out, "b.min()", BooleanArray::from(vec![None]));
+        let out = groupby(&d, &[], &[col("v").max(), col("i").min()]);
+        assert_column(&out, "v.max()", StringViewArray::from(vec!["zoo"]));
+        assert_column(&out, "i.min()", Int16Array::from(vec![-3]));
+    }
+
+    #[test]
+    fn other_types_are_errors() {
+        let list = ListArray::from_iter_primitive::<Int32Type, _, _>(vec![Some(vec![Some(1)])]);
+        let b = batch(vec![("x", Arc::new(list) as ArrayRef)]);
+        let (specs, _) = crate::aggregate::tests::specs(&[col("x").min()]);
+        let err = crate::aggregate::state_schema(&b.schema(), &[], &specs).unwrap_err();
+        assert!(matches!(err, crate::error::Error::Type { .. }), "{err}");
     }
 }

@@ -163,27 +163,49 @@ pub fn partial(
     }
     let key_types: Vec<DataType> = key_arrays.iter().map(|a| a.data_type().clone()).collect();
     let mut ids = GroupIds::new(&key_types)?;
-    let mut groups = Vec::new();
-    ids.intern(&key_arrays, num_rows, &mut groups)?;
-    let n = ids.num_groups();
-
     let mut fields: Vec<Field> =
         keys.iter().zip(&key_types).map(|(k, t)| key_field(k.output_name(), t)).collect();
-    let mut columns = ids.emit()?;
+    let mut accs = Vec::with_capacity(aggs.len());
     for (i, (agg, args)) in aggs.iter().zip(&arg_arrays).enumerate() {
         let types: Vec<DataType> = args.iter().map(|a| a.data_type().clone()).collect();
         let state = state_fields(&agg.func, &types)?;
         let state_types: Vec<DataType> = state.iter().map(|f| f.data_type().clone()).collect();
-        let mut acc = create(&agg.func, &state_types)?;
-        acc.update(args, &groups, n)?;
-        columns.extend(acc.state()?);
+        accs.push(create(&agg.func, &state_types)?);
         fields.extend(state.into_iter().map(|f| {
             let name = state_name(i, f.name());
             f.with_name(name)
         }));
     }
+    // The batch goes through in slices, so that each slice's group ids are
+    // still in cache when the aggregates read them.
+    let mut groups = Vec::with_capacity(num_rows.min(SLICE));
+    let mut start = 0;
+    // At least one (maybe empty) slice: the aggregates then know the number
+    // of groups, which is 1 without keys even for no rows.
+    loop {
+        let len = SLICE.min(num_rows - start);
+        let slice = |a: &ArrayRef| a.slice(start, len);
+        ids.intern(&key_arrays.iter().map(slice).collect::<Vec<_>>(), len, &mut groups)?;
+        let n = ids.num_groups();
+        for (acc, args) in accs.iter_mut().zip(&arg_arrays) {
+            acc.update(&args.iter().map(slice).collect::<Vec<_>>(), &groups, n)?;
+        }
+        start += len;
+        if start >= num_rows {
+            break;
+        }
+    }
+    let n = ids.num_groups();
+    let mut columns = ids.emit()?;
+    for acc in &mut accs {
+        columns.extend(acc.state()?);
+    }
     batch_of(fields, columns, n)
 }
+
+/// Rows per slice of a batch in [`partial`]: 256 KiB of group ids, which
+/// stay in L2 between the grouping and the aggregates.
+const SLICE: usize = 1 << 16;
 
 /// Merges state batches (of one schema, in partition order) into one.
 ///
@@ -203,8 +225,11 @@ pub fn merge(states: &[RecordBatch], num_keys: usize, aggs: &[AggregateSpec]) ->
     let layout = state_layout(&schema, num_keys, aggs)?;
     let types: Vec<DataType> = schema.fields().iter().map(|f| f.data_type().clone()).collect();
     let mut ids = GroupIds::new(&types[..num_keys])?;
-    let mut accs =
-        aggs.iter().zip(&layout).map(|(a, r)| create(&a.func, &types[r.clone()])).collect::<Result<Vec<_>>>()?;
+    let mut accs = aggs
+        .iter()
+        .zip(&layout)
+        .map(|(a, r)| create(&a.func, &types[r.clone()]))
+        .collect::<Result<Vec<_>>>()?;
     let mut groups = Vec::new();
     for s in states {
         ids.intern(&s.columns()[..num_keys], s.num_rows(), &mut groups)?;
@@ -249,7 +274,8 @@ pub fn finish(
         }
     }
     let n = state.num_rows();
-    let groups = (0..u32::try_from(n).map_err(|_| Error::InvalidArgument("more than 4294967295 groups".into()))?)
+    let groups = (0..u32::try_from(n)
+        .map_err(|_| Error::InvalidArgument("more than 4294967295 groups".into()))?)
         .collect::<Vec<u32>>();
     let mut fields: Vec<Field> = schema.fields()[..num_keys].iter().map(|f| f.as_ref().clone()).collect();
     let mut columns: Vec<ArrayRef> = state.columns()[..num_keys].to_vec();
@@ -263,8 +289,10 @@ pub fn finish(
     }
     if options.sort && num_keys > 0 && n > 1 {
         let sort = SortOptions { descending: false, nulls_first: false };
-        let keys: Vec<SortColumn> =
-            columns[..num_keys].iter().map(|c| SortColumn { values: Arc::clone(c), options: Some(sort) }).collect();
+        let keys: Vec<SortColumn> = columns[..num_keys]
+            .iter()
+            .map(|c| SortColumn { values: Arc::clone(c), options: Some(sort) })
+            .collect();
         let order = lexsort_to_indices(&keys, None)?;
         columns = columns.iter().map(|c| take(c.as_ref(), &order, None)).collect::<Result<_, _>>()?;
     }
@@ -294,7 +322,9 @@ fn state_layout(schema: &Schema, num_keys: usize, aggs: &[AggregateSpec]) -> Res
 
 /// The rows whose keys are all non-null, or `None` when that is every row.
 fn rows_without_null_keys(keys: &[ArrayRef]) -> Option<BooleanArray> {
-    let valid = keys.iter().fold(None::<NullBuffer>, |acc, k| NullBuffer::union(acc.as_ref(), k.logical_nulls().as_ref()));
+    let valid = keys
+        .iter()
+        .fold(None::<NullBuffer>, |acc, k| NullBuffer::union(acc.as_ref(), k.logical_nulls().as_ref()));
     valid.filter(|v| v.null_count() > 0).map(|v| BooleanArray::new(v.into_inner(), None))
 }
 

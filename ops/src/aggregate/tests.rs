@@ -14,7 +14,9 @@ use crate::expr::{col, corr, lit, size, Expr};
 pub(super) fn specs(aggs: &[Expr]) -> (Vec<AggregateSpec>, Vec<String>) {
     aggs.iter()
         .map(|e| match e.unalias() {
-            Expr::Aggregate { func, args } => (AggregateSpec { func: *func, args: args.clone() }, e.output_name()),
+            Expr::Aggregate { func, args } => {
+                (AggregateSpec { func: *func, args: args.clone() }, e.output_name())
+            }
             other => panic!("not an aggregate: {other}"),
         })
         .unzip()
@@ -27,7 +29,12 @@ pub(super) fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
 
 /// `groupby(keys, sort, dropna).agg(aggs)` in one partial, checked against
 /// every row as its own partition (after an empty one), merged as a tree.
-pub(super) fn groupby_with(b: &RecordBatch, keys: &[&str], aggs: &[Expr], options: GroupOptions) -> RecordBatch {
+pub(super) fn groupby_with(
+    b: &RecordBatch,
+    keys: &[&str],
+    aggs: &[Expr],
+    options: GroupOptions,
+) -> RecordBatch {
     let keys: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     let (specs, names) = specs(aggs);
     let state = partial(b, &keys, &specs, options).unwrap();
@@ -130,9 +137,7 @@ fn random_batch(rng: &mut Rng, n: usize) -> RecordBatch {
         (0..n).map(|_| opt(rng).then(|| strs[rng.below(6) as usize])).collect();
     let wide = rng.chance(30);
     let v_int: Int64Array = (0..n)
-        .map(|_| {
-            opt(rng).then(|| if wide { rng.next() as i64 } else { rng.below(2000) as i64 - 1000 })
-        })
+        .map(|_| opt(rng).then(|| if wide { rng.next() as i64 } else { rng.below(2000) as i64 - 1000 }))
         .collect();
     let v_f: Float64Array =
         (0..n).map(|_| opt(rng).then(|| 1e6 + (rng.below(1_000_000) as f64) / 1e3)).collect();
@@ -201,7 +206,12 @@ fn every_aggregate() -> Vec<Expr> {
 }
 
 /// Merges `states` (in order) as a random tree of random fan-in.
-fn random_tree(rng: &mut Rng, mut states: Vec<RecordBatch>, num_keys: usize, specs: &[AggregateSpec]) -> RecordBatch {
+fn random_tree(
+    rng: &mut Rng,
+    mut states: Vec<RecordBatch>,
+    num_keys: usize,
+    specs: &[AggregateSpec],
+) -> RecordBatch {
     loop {
         if states.len() == 1 && !rng.chance(30) {
             return states.remove(0);
@@ -211,7 +221,11 @@ fn random_tree(rng: &mut Rng, mut states: Vec<RecordBatch>, num_keys: usize, spe
         while !rest.is_empty() {
             let k = (1 + rng.below(4) as usize).min(rest.len());
             let (now, later) = rest.split_at(k);
-            next.push(if k == 1 && rng.chance(50) { now[0].clone() } else { merge(now, num_keys, specs).unwrap() });
+            next.push(if k == 1 && rng.chance(50) {
+                now[0].clone()
+            } else {
+                merge(now, num_keys, specs).unwrap()
+            });
             rest = later;
         }
         states = next;
@@ -307,9 +321,21 @@ fn results_match_a_row_by_row_oracle() {
         assert_column(&out, "sum", groups.values().map(|g| g.sum).collect::<Int64Array>());
         assert_column(&out, "count", groups.values().map(|g| g.count).collect::<Int64Array>());
         assert_column(&out, "size", groups.values().map(|g| g.size).collect::<Int64Array>());
-        assert_column(&out, "min", groups.values().map(|g| g.vals.iter().min().copied()).collect::<Int64Array>());
-        assert_column(&out, "max", groups.values().map(|g| g.vals.iter().max().copied()).collect::<Int64Array>());
-        assert_column(&out, "first", groups.values().map(|g| g.vals.first().copied()).collect::<Int64Array>());
+        assert_column(
+            &out,
+            "min",
+            groups.values().map(|g| g.vals.iter().min().copied()).collect::<Int64Array>(),
+        );
+        assert_column(
+            &out,
+            "max",
+            groups.values().map(|g| g.vals.iter().max().copied()).collect::<Int64Array>(),
+        );
+        assert_column(
+            &out,
+            "first",
+            groups.values().map(|g| g.vals.first().copied()).collect::<Int64Array>(),
+        );
         assert_column(&out, "last", groups.values().map(|g| g.vals.last().copied()).collect::<Int64Array>());
         let nunique = groups.values().map(|g| g.vals.iter().collect::<BTreeSet<_>>().len() as i64);
         assert_column(&out, "nunique", nunique.collect::<Int64Array>());
@@ -393,7 +419,8 @@ fn string_keys_of_every_kind_group_alike() {
         assert_eq!(column(&out, "k"), &want, "{}", key.data_type());
         assert_column(&out, "v.sum()", Int64Array::from(vec![6, 8, 3, 4, 7]));
         let sorted = groupby(&b, &["k"], &[col("v").sum()]);
-        let want = arrow::compute::cast(&StringArray::from(vec!["", long, "id001", "id002"]), &plain).unwrap();
+        let want =
+            arrow::compute::cast(&StringArray::from(vec!["", long, "id001", "id002"]), &plain).unwrap();
         assert_eq!(column(&sorted, "k"), &want);
         assert_column(&sorted, "v.sum()", Int64Array::from(vec![7, 8, 4, 6]));
     }
@@ -405,7 +432,8 @@ fn dictionary_keys_ignore_unused_values_and_map_null_values() {
     let values = StringArray::from(vec![Some("x"), Some("unused"), None, Some("y")]);
     let codes = Int8Array::from(vec![Some(0), Some(3), Some(0), None, Some(2), Some(3)]);
     let dict = DictionaryArray::<arrow::datatypes::Int8Type>::try_new(codes, Arc::new(values)).unwrap();
-    let b = batch(vec![("k", Arc::new(dict)), ("v", Arc::new(Int64Array::from(vec![100, 1, 2, 3, 4, 5])))]).slice(1, 5);
+    let b = batch(vec![("k", Arc::new(dict)), ("v", Arc::new(Int64Array::from(vec![100, 1, 2, 3, 4, 5])))])
+        .slice(1, 5);
     let out = groupby_with(&b, &["k"], &[col("v").sum()], GroupOptions { sort: false, dropna: false });
     assert_column(&out, "k", StringArray::from(vec![Some("y"), Some("x"), None]));
     assert_column(&out, "v.sum()", Int64Array::from(vec![6, 2, 7]));
@@ -555,11 +583,18 @@ fn bad_inputs_are_errors() {
     assert!(matches!(state_schema(&schema, &[col("nope")], &ok), Err(Error::ColumnNotFound { .. })));
     let state = partial(&b, &[col("k")], &ok, GroupOptions::default()).unwrap();
     assert!(matches!(merge(&[], 1, &ok), Err(Error::Internal(_))));
-    assert!(matches!(merge(&[state.clone()], 0, &ok), Err(Error::Internal(_))));
+    assert!(matches!(merge(std::slice::from_ref(&state), 0, &ok), Err(Error::Internal(_))));
     assert!(matches!(finish(&state, 1, &ok, &[], GroupOptions::default()), Err(Error::Internal(_))));
     let other = partial(&b, &[col("s")], &ok, GroupOptions::default()).unwrap();
     assert!(matches!(merge(&[state, other], 1, &ok), Err(Error::Internal(_))));
-    assert!(finish(&partial(&b, &[], &ok, GroupOptions::default()).unwrap(), 0, &ok, &names, GroupOptions::default()).is_ok());
+    assert!(finish(
+        &partial(&b, &[], &ok, GroupOptions::default()).unwrap(),
+        0,
+        &ok,
+        &names,
+        GroupOptions::default()
+    )
+    .is_ok());
 }
 
 /// This thread's CPU time in ms (`/proc/thread-self/schedstat`), so a
@@ -571,10 +606,11 @@ fn cpu_ms() -> f64 {
         .map_or(f64::NAN, |ns| ns / 1e6)
 }
 
-/// Runs `f` five times; the best wall and CPU times in ms.
+/// Runs `f` five times (or `RUSK_TIMING_REPS`); the best wall and CPU times in ms.
 fn best_of_5(mut f: impl FnMut()) -> (f64, f64) {
     let (mut wall, mut cpu) = (f64::MAX, f64::MAX);
-    for _ in 0..5 {
+    let reps = std::env::var("RUSK_TIMING_REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
+    for _ in 0..reps {
         let (t, c) = (std::time::Instant::now(), cpu_ms());
         f();
         wall = wall.min(t.elapsed().as_secs_f64() * 1e3);
@@ -641,7 +677,9 @@ fn timing() {
             let state = partial(&b, &keys, &specs, GroupOptions::default()).unwrap();
             n = finish(&state, keys.len(), &specs, &names, GroupOptions::default()).unwrap().num_rows();
         });
-        println!("{label:<48} {wall:7.1} ms wall {cpu:7.1} ms cpu (group ids {ids_cpu:6.1} ms cpu), {n} groups");
+        println!(
+            "{label:<48} {wall:7.1} ms wall {cpu:7.1} ms cpu (group ids {ids_cpu:6.1} ms cpu), {n} groups"
+        );
     };
     if filter.is_empty() {
         let v1 = b.column_by_name("v1").unwrap().as_primitive::<arrow::datatypes::Int64Type>().clone();
@@ -655,7 +693,11 @@ fn timing() {
     time("q1 Utf8 key, 100 groups, sum i64", &["id1_utf8"], &[col("v1").sum()]);
     time("q2 two Utf8View keys, 1e4 groups, sum i64", &["id1_view", "id2"], &[col("v1").sum()]);
     time("q3 Utf8View key (12 B), 1e5 groups, sum, mean", &["id3"], &[col("v1").sum(), col("v3").mean()]);
-    time("q4 int64 key, 100 groups, 3 means", &["id4"], &[col("v1").mean(), col("v3").mean(), col("id6").mean()]);
+    time(
+        "q4 int64 key, 100 groups, 3 means",
+        &["id4"],
+        &[col("v1").mean(), col("v3").mean(), col("id6").mean()],
+    );
     time("q5 int64 key, 1e5 groups, sum i64", &["id6"], &[col("v1").sum()]);
     time("q5 int64 key, 1e5 groups, 3 sums", &["id6"], &[col("v1").sum(), col("v3").sum(), col("id4").sum()]);
     time("q6 int64 key, 100 groups, median, std", &["id4"], &[col("v3").median(), col("v3").std()]);

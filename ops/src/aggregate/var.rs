@@ -1,10 +1,9 @@
 //! `var` and `std` with `ddof`, numerically stable under any split.
 //!
 //! The state of a group is `(count, mean, m2)`, m2 being the sum of squared
-//! deviations from the mean. A batch is reduced in two passes (sums and
-//! counts, then squared deviations from the batch's group means: the
-//! accurate textbook algorithm, with no division per row), and states are
-//! combined with Chan, Golub and LeVeque's parallel formula:
+//! deviations from the mean. Rows are added with Welford's update (as
+//! pandas' groupby does), and states are combined with Chan, Golub and
+//! LeVeque's parallel formula:
 //!
 //! ```text
 //! n = na + nb    δ = mean_b − mean_a
@@ -21,7 +20,9 @@ use arrow::array::{ArrayRef, AsArray, Float64Array, Int64Array};
 use arrow::buffer::NullBuffer;
 use arrow::datatypes::{Float64Type, Int64Type};
 
-use super::accumulator::{columns, for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor};
+use super::accumulator::{
+    columns, for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor,
+};
 use crate::error::{Error, Result};
 
 /// Count, mean and m2 per group.
@@ -36,7 +37,7 @@ pub(crate) struct Var {
 
 /// Folds `(nb, mb, m2b)` into `(na, ma, m2a)` (Chan et al.).
 #[inline]
-pub(crate) fn combine(na: &mut i64, ma: &mut f64, m2a: &mut f64, nb: i64, mb: f64, m2b: f64) {
+fn combine(na: &mut i64, ma: &mut f64, m2a: &mut f64, nb: i64, mb: f64, m2b: f64) {
     if nb == 0 {
         return;
     }
@@ -66,28 +67,22 @@ impl Var {
 
 impl NumericVisitor for Var {
     fn visit<T: Num>(&mut self, values: &[T], nulls: Option<&NullBuffer>, groups: &[u32]) -> Result<()> {
-        let n = self.count.len();
-        // Pass 1: the batch's counts and means per group.
-        let mut bn = vec![0i64; n];
-        let mut bmean = vec![0f64; n];
-        for_each_valid(values, nulls, groups, |g, v| {
-            bn[g] += 1;
-            bmean[g] += v.to_f64();
-        });
-        for (m, &c) in bmean.iter_mut().zip(&bn) {
-            if c > 0 {
-                *m /= c as f64;
-            }
-        }
-        // Pass 2: squared deviations from those means.
-        let mut bm2 = vec![0f64; n];
-        for_each_valid(values, nulls, groups, |g, v| {
-            let d = v.to_f64() - bmean[g];
-            bm2[g] += d * d;
-        });
-        for g in 0..n {
-            combine(&mut self.count[g], &mut self.mean[g], &mut self.m2[g], bn[g], bmean[g], bm2[g]);
-        }
+        let (count, mean, m2) = (&mut self.count, &mut self.mean, &mut self.m2);
+        // Welford's update, row by row: stable, and what pandas' groupby
+        // `var` does; rows of different groups do not depend on each other.
+        for_each_valid(
+            values,
+            nulls,
+            groups,
+            #[inline(always)]
+            |g, v| {
+                let x = v.to_f64();
+                count[g] += 1;
+                let d = x - mean[g];
+                mean[g] += d / count[g] as f64;
+                m2[g] += d * (x - mean[g]);
+            },
+        );
         Ok(())
     }
 }
@@ -138,5 +133,59 @@ impl GroupedAggregate for Var {
             })
             .collect();
         Ok(Arc::new(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+
+    use crate::aggregate::tests::{assert_floats, batch, groupby};
+    use crate::expr::col;
+
+    fn data() -> RecordBatch {
+        batch(vec![
+            ("k", Arc::new(StringArray::from(vec!["a", "b", "a", "c", "a", "b"]))),
+            ("i", Arc::new(Int64Array::from(vec![Some(1), None, Some(2), Some(7), Some(6), None]))),
+        ])
+    }
+
+    #[test]
+    fn var_and_std_with_ddof() {
+        let aggs = [
+            col("i").var(),
+            col("i").std(),
+            col("i").var_ddof(0),
+            col("i").std_ddof(0),
+            col("i").var_ddof(2),
+        ];
+        let out = groupby(&data(), &["k"], &aggs);
+        assert_floats(&out, "i.var()", &[Some(7.0), None, None]);
+        assert_floats(&out, "i.std()", &[Some(7f64.sqrt()), None, None]);
+        assert_floats(&out, "i.var(ddof=0)", &[Some(14.0 / 3.0), None, Some(0.0)]);
+        assert_floats(&out, "i.std(ddof=0)", &[Some((14.0f64 / 3.0).sqrt()), None, Some(0.0)]);
+        assert_floats(&out, "i.var(ddof=2)", &[Some(14.0), None, None]);
+    }
+
+    #[test]
+    fn var_is_stable_far_from_zero() {
+        // The textbook case where E[x²] − E[x]² loses every digit.
+        let v: Float64Array = [4.0, 7.0, 13.0, 16.0].iter().map(|x| Some(1e9 + x)).collect();
+        let b = batch(vec![("v", Arc::new(v) as ArrayRef)]);
+        let out = groupby(&b, &[], &[col("v").var(), col("v").mean()]);
+        assert_floats(&out, "v.var()", &[Some(30.0)]);
+        assert_floats(&out, "v.mean()", &[Some(1e9 + 10.0)]);
+    }
+
+    #[test]
+    fn sliced_one_row_and_empty() {
+        let d = data();
+        let out = groupby(&d.slice(2, 3), &["k"], &[col("i").var_ddof(0)]);
+        assert_floats(&out, "i.var(ddof=0)", &[Some(4.0), Some(0.0)]);
+        let out = groupby(&d.slice(0, 0), &[], &[col("i").var(), col("i").std()]);
+        assert_floats(&out, "i.var()", &[None]);
+        assert_floats(&out, "i.std()", &[None]);
     }
 }

@@ -321,9 +321,19 @@ mod tests {
         assert_eq!(size(), agg(F::Size, vec![]));
         assert_eq!(corr(col("a"), col("b")), agg(F::Corr, vec![col("a"), col("b")]));
         let all = [
-            col("v").mean(), col("v").count(), col("v").min(), col("v").max(), col("v").var(),
-            col("v").std_ddof(2), col("v").first(), col("v").last(), col("v").nunique(),
-            col("v").median(), col("v").prod(), col("v").any(), col("v").all(),
+            col("v").mean(),
+            col("v").count(),
+            col("v").min(),
+            col("v").max(),
+            col("v").var(),
+            col("v").std_ddof(2),
+            col("v").first(),
+            col("v").last(),
+            col("v").nunique(),
+            col("v").median(),
+            col("v").prod(),
+            col("v").any(),
+            col("v").all(),
         ];
         let names: Vec<&str> = all
             .iter()
@@ -334,7 +344,10 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["mean", "count", "min", "max", "var", "std", "first", "last", "nunique", "median", "prod", "any", "all"]
+            [
+                "mean", "count", "min", "max", "var", "std", "first", "last", "nunique", "median", "prod",
+                "any", "all"
+            ]
         );
     }
 }

@@ -15,9 +15,15 @@
 //! - one string key ([`strings`]): inline views hash and compare as `u128`;
 //! - a dictionary key: each dictionary value used by the batch is interned
 //!   once (in first-seen order), then codes map to ids by a lookup;
-//! - anything else ([`rows`]): `RowConverter` rows, hashed as bytes.
+//! - one key of another type ([`rows`]): `RowConverter` rows, hashed as bytes;
+//! - several keys: each column gets ids from its own table (any of the
+//!   above), then the ids are combined a column at a time, the pair
+//!   `(ids so far, next column's id)` packed in a `u64` and interned by a
+//!   primitive table. A group's key columns are read back through the
+//!   pairs. This beats encoding rows: every column takes its fast path and
+//!   a pair costs one integer probe.
 //!
-//! Every path hashes the whole batch first and probes in a second loop.
+//! Every path hashes a chunk of rows first and probes in a second loop.
 //! A null key is a group of its own (the caller drops null keys before
 //! interning when `dropna`). Dictionary keys come out as plain values of
 //! the dictionary's value type: a state's keys mix dictionaries of
@@ -27,6 +33,7 @@ mod hash;
 mod primitive;
 mod rows;
 mod strings;
+mod table;
 
 use arrow::array::{Array, ArrayRef, AsArray, DictionaryArray, UInt32Array};
 use arrow::buffer::{BooleanBuffer, NullBuffer};
@@ -52,7 +59,80 @@ enum Table {
     Unit,
     Primitive(PrimitiveTable),
     Strings(StringTable),
+    /// One key of a type without a fast path.
     Rows(RowTable),
+    Multi(Box<MultiTable>),
+}
+
+/// Several keys: one table per column, and one pair table per column after
+/// the first.
+#[derive(Debug)]
+struct MultiTable {
+    columns: Vec<GroupIds>,
+    /// `pairs[j - 1]` interns `(id over columns 0..j) << 32 | column j's id`.
+    pairs: Vec<PrimitiveTable>,
+    /// Scratch: a column's ids, the ids so far, the packed pairs.
+    column_ids: Vec<u32>,
+    so_far: Vec<u32>,
+    packed: Vec<u64>,
+}
+
+impl MultiTable {
+    fn intern(&mut self, keys: &[ArrayRef], num_rows: usize, out: &mut Vec<u32>) -> Result<()> {
+        let mut so_far = std::mem::take(&mut self.so_far);
+        let Some((first, rest)) = self.columns.split_first_mut() else {
+            return Err(Error::Internal("multi-key table without columns".into()));
+        };
+        first.intern(&keys[..1], num_rows, &mut so_far)?;
+        let last = rest.len();
+        for (j, (column, pairs)) in rest.iter_mut().zip(&mut self.pairs).enumerate() {
+            column.intern(&keys[j + 1..j + 2], num_rows, &mut self.column_ids)?;
+            self.packed.clear();
+            self.packed.extend(
+                so_far.iter().zip(&self.column_ids).map(|(&a, &b)| u64::from(a) << 32 | u64::from(b)),
+            );
+            let dest = if j + 1 == last { &mut *out } else { &mut so_far };
+            dest.clear();
+            pairs.intern_values(&self.packed, None, dest)?;
+        }
+        if last == 0 {
+            out.clear();
+            out.extend_from_slice(&so_far);
+        }
+        self.so_far = so_far;
+        Ok(())
+    }
+
+    fn num_groups(&self) -> usize {
+        match self.pairs.last() {
+            Some(p) => p.num_groups(),
+            None => self.columns.first().map_or(0, GroupIds::num_groups),
+        }
+    }
+
+    /// Each column's keys: the pairs, walked back from the last, give every
+    /// group's id in each column's table.
+    fn emit(&self) -> Result<Vec<ArrayRef>> {
+        let n = u32::try_from(self.num_groups()).map_err(|_| Error::Internal("group count".into()))?;
+        let mut ids: Vec<u32> = (0..n).collect();
+        let mut per_column = vec![Vec::new(); self.columns.len()];
+        for (j, pairs) in self.pairs.iter().enumerate().rev() {
+            let keys = pairs.keys();
+            let (before, column): (Vec<u32>, Vec<u32>) =
+                ids.iter().map(|&g| keys[g as usize]).map(|b| ((b >> 32) as u32, b as u32)).unzip();
+            per_column[j + 1] = column;
+            ids = before;
+        }
+        per_column[0] = ids;
+        self.columns
+            .iter()
+            .zip(per_column)
+            .map(|(column, ids)| {
+                let distinct = column.emit()?.pop().ok_or_else(|| Error::Internal("key column".into()))?;
+                Ok(arrow::compute::take(distinct.as_ref(), &UInt32Array::from(ids), None)?)
+            })
+            .collect()
+    }
 }
 
 /// The type a key of type `dt` comes out as: a dictionary's value type,
@@ -75,7 +155,17 @@ impl GroupIds {
             [] => Table::Unit,
             [t] if is_primitive_key(t) => Table::Primitive(PrimitiveTable::new(t.clone())),
             [t] if is_string_key(t) => Table::Strings(StringTable::new(t.clone())),
-            _ => Table::Rows(RowTable::new(types)?),
+            [_] => Table::Rows(RowTable::new(types)?),
+            several => Table::Multi(Box::new(MultiTable {
+                columns: several
+                    .iter()
+                    .map(|t| GroupIds::new(std::slice::from_ref(t)))
+                    .collect::<Result<_>>()?,
+                pairs: (1..several.len()).map(|_| PrimitiveTable::new(DataType::UInt64)).collect(),
+                column_ids: Vec::new(),
+                so_far: Vec::new(),
+                packed: Vec::new(),
+            })),
         };
         Ok(GroupIds { table })
     }
@@ -89,6 +179,7 @@ impl GroupIds {
             Table::Primitive(t) => t.num_groups(),
             Table::Strings(t) => t.num_groups(),
             Table::Rows(t) => t.num_groups(),
+            Table::Multi(t) => t.num_groups(),
         }
     }
 
@@ -108,6 +199,7 @@ impl GroupIds {
                 out.resize(num_rows, 0);
                 Ok(())
             }
+            (Table::Multi(t), keys) if keys.len() == t.columns.len() => t.intern(keys, num_rows, out),
             (Table::Rows(t), keys) => {
                 if same_types(keys, t.types()) {
                     t.intern(keys, out)
@@ -166,7 +258,9 @@ impl GroupIds {
                     t.intern(c.as_ref(), out)
                 }
             }
-            Table::Unit | Table::Rows(_) => Err(Error::Internal("single-key path on a multi-key table".into())),
+            Table::Unit | Table::Rows(_) | Table::Multi(_) => {
+                Err(Error::Internal("single-key path on a multi-key table".into()))
+            }
         }
     }
 
@@ -183,34 +277,39 @@ impl GroupIds {
         let nv = values.len();
         let codes = dict.keys().values();
         let code_nulls = dict.keys().nulls().filter(|n| n.null_count() > 0);
-        // Slot `nv` stands for a null code.
+        // The first use of each code, in row order; slot `nv` stands for a
+        // null code. The scan stops once every slot has been seen, which
+        // for a small dictionary is after a few hundred rows.
         let mut local = vec![UNSET; nv + 1];
         let mut order: Vec<Option<u32>> = Vec::new();
-        let slot = |i: usize| -> Result<usize> {
-            if code_nulls.is_some_and(|n| n.is_null(i)) {
-                return Ok(nv);
+        let slots = if code_nulls.is_some() { nv + 1 } else { nv };
+        for (i, c) in codes.iter().enumerate() {
+            if order.len() == slots {
+                break;
             }
-            let c = codes[i].as_usize();
-            if c >= nv {
-                return Err(Error::InvalidArgument(format!(
-                    "dictionary code {c} out of range for {nv} values"
-                )));
-            }
-            Ok(c)
-        };
-        for i in 0..codes.len() {
-            let s = slot(i)?;
-            if local[s] == UNSET {
-                local[s] = next_id(order.len())?;
+            let s = if code_nulls.is_some_and(|n| n.is_null(i)) { nv } else { c.as_usize() };
+            // A valid code is in range: `DictionaryArray` checks it.
+            let Some(slot) = local.get_mut(s) else { return Err(bad_code(s, nv)) };
+            if *slot == UNSET {
+                *slot = next_id(order.len())?;
                 order.push(if s == nv { None } else { Some(next_id(s)?) });
             }
         }
         let used = arrow::compute::take(values.as_ref(), &UInt32Array::from(order), None)?;
         let mut ids = Vec::with_capacity(used.len());
         self.intern_one(used.as_ref(), &mut ids)?;
-        out.reserve(codes.len());
-        for i in 0..codes.len() {
-            out.push(ids[local[slot(i)?] as usize]);
+        // Code → group id, then one lookup per row.
+        let map: Vec<u32> = local.iter().map(|&l| if l == UNSET { UNSET } else { ids[l as usize] }).collect();
+        let start = out.len();
+        match code_nulls {
+            None => out.extend(codes.iter().map(|c| map.get(c.as_usize()).copied().unwrap_or(UNSET))),
+            Some(n) => out.extend(codes.iter().zip(n.iter()).map(|(c, valid)| {
+                let s = if valid { c.as_usize() } else { nv };
+                map.get(s).copied().unwrap_or(UNSET)
+            })),
+        }
+        if out[start..].contains(&UNSET) {
+            return Err(bad_code(nv + 1, nv));
         }
         Ok(())
     }
@@ -225,13 +324,22 @@ impl GroupIds {
             Table::Primitive(t) => Ok(vec![t.emit()?]),
             Table::Strings(t) => Ok(vec![t.emit()?]),
             Table::Rows(t) => t.emit(),
+            Table::Multi(t) => t.emit(),
         }
     }
 }
 
+fn bad_code(code: usize, nv: usize) -> Error {
+    Error::InvalidArgument(format!("dictionary code {code} out of range for {nv} values"))
+}
+
 /// The next group id after `len` groups.
 fn next_id(len: usize) -> Result<u32> {
-    u32::try_from(len).map_err(|_| Error::InvalidArgument("more than 4294967295 groups".into()))
+    // u32::MAX itself stays free, as a marker for "no group".
+    u32::try_from(len)
+        .ok()
+        .filter(|&id| id != u32::MAX)
+        .ok_or_else(|| Error::InvalidArgument("more than 4294967294 groups".into()))
 }
 
 /// A validity buffer of `n` slots with only `null` (if any) null.
@@ -242,4 +350,182 @@ fn single_null(n: usize, null: Option<u32>) -> Option<NullBuffer> {
         *b = false;
     }
     Some(NullBuffer::new(BooleanBuffer::from(bits)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+    use arrow::datatypes::{DataType, Int16Type, Int32Type};
+
+    use super::*;
+
+    /// The ids of each batch in turn, and the keys emitted at the end.
+    fn run(types: &[DataType], batches: &[Vec<ArrayRef>]) -> (Vec<Vec<u32>>, Vec<ArrayRef>) {
+        let mut ids = GroupIds::new(types).unwrap();
+        let mut all = Vec::new();
+        for b in batches {
+            let mut out = vec![99];
+            let rows = b.first().map_or(3, |c| c.len());
+            ids.intern(b, rows, &mut out).unwrap();
+            all.push(out);
+        }
+        assert_eq!(ids.num_groups(), ids.emit().unwrap().first().map_or(1, |c| c.len()));
+        (all, ids.emit().unwrap())
+    }
+
+    #[test]
+    fn ids_are_dense_in_first_seen_order_across_batches() {
+        let a: ArrayRef = Arc::new(Int32Array::from(vec![Some(7), Some(3), None, Some(7)]));
+        let b: ArrayRef = Arc::new(Int32Array::from(vec![Some(5), None, Some(3)]));
+        let (ids, keys) = run(&[DataType::Int32], &[vec![a], vec![b]]);
+        assert_eq!(ids, vec![vec![0, 1, 2, 0], vec![3, 2, 1]]);
+        assert_eq!(keys[0].as_ref(), &Int32Array::from(vec![Some(7), Some(3), None, Some(5)]) as &dyn Array);
+    }
+
+    #[test]
+    fn no_key_is_one_group() {
+        let (ids, keys) = run(&[], &[vec![], vec![]]);
+        assert_eq!(ids, vec![vec![0, 0, 0], vec![0, 0, 0]]);
+        assert!(keys.is_empty());
+        assert_eq!(GroupIds::new(&[]).unwrap().num_groups(), 1);
+    }
+
+    #[test]
+    fn strings_of_equal_prefix_and_length_differ() {
+        // Long strings sharing length and 4-byte prefix, and short ones
+        // differing in their last byte.
+        let v = vec![
+            Some("prefix-aaaaaaaaaa"),
+            Some("prefix-aaaaaaaaab"),
+            Some("abcdefghijkl"),
+            Some("abcdefghijkm"),
+            Some("prefix-aaaaaaaaab"),
+            Some(""),
+            None,
+            Some("abcdefghijkl"),
+        ];
+        let want = vec![0, 1, 2, 3, 1, 4, 5, 2];
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(v.clone())),
+            Arc::new(LargeStringArray::from(v.clone())),
+            Arc::new(StringViewArray::from(v.clone())),
+        ];
+        for a in arrays {
+            let t = a.data_type().clone();
+            let (ids, keys) = run(std::slice::from_ref(&t), &[vec![Arc::clone(&a)]]);
+            assert_eq!(ids[0], want, "{t}");
+            let distinct = vec![
+                Some("prefix-aaaaaaaaaa"),
+                Some("prefix-aaaaaaaaab"),
+                Some("abcdefghijkl"),
+                Some("abcdefghijkm"),
+                Some(""),
+                None,
+            ];
+            let want_keys = arrow::compute::cast(&StringArray::from(distinct), &t).unwrap();
+            assert_eq!(&keys[0], &want_keys);
+        }
+        // A Utf8 table takes views, and the other way round: a string is a string.
+        let mut ids = GroupIds::new(&[DataType::Utf8]).unwrap();
+        let mut out = Vec::new();
+        ids.intern(&[Arc::new(StringViewArray::from(v.clone()))], 8, &mut out).unwrap();
+        ids.intern(&[Arc::new(StringArray::from(v.clone()))], 8, &mut out).unwrap();
+        assert_eq!(out, want);
+        assert_eq!(ids.num_groups(), 6);
+    }
+
+    #[test]
+    fn many_groups_grow_the_table_within_a_chunk() {
+        let n = 50_000;
+        let ints: ArrayRef =
+            Arc::new(Int64Array::from_iter_values((0..n).map(|i| (i * 7919) % 20_011 - 10_000)));
+        let strs: ArrayRef =
+            Arc::new(StringViewArray::from_iter_values((0..n).map(|i| format!("k{}", i % 20_011))));
+        for a in [ints, strs] {
+            let (ids, keys) =
+                run(&[a.data_type().clone()], &[vec![Arc::clone(&a)], vec![a.slice(100, 1000)]]);
+            assert_eq!(keys[0].len(), 20_011);
+            // Equal keys, equal ids; every id maps back to its key.
+            let taken =
+                arrow::compute::take(keys[0].as_ref(), &UInt32Array::from(ids[0].clone()), None).unwrap();
+            assert_eq!(&taken, &a);
+            assert_eq!(ids[1], ids[0][100..1100]);
+        }
+    }
+
+    #[test]
+    fn dictionaries_group_by_value_across_dictionaries() {
+        let a: DictionaryArray<Int16Type> = vec![Some("x"), None, Some("y"), Some("x")].into_iter().collect();
+        // Another dictionary, other codes, an unused value and a null value.
+        let values = StringArray::from(vec![Some("unused"), Some("y"), None, Some("z")]);
+        let b = DictionaryArray::<Int16Type>::try_new(Int16Array::from(vec![1, 3, 2, 1]), Arc::new(values))
+            .unwrap();
+        let t = a.data_type().clone();
+        let (ids, keys) = run(&[t], &[vec![Arc::new(a)], vec![Arc::new(b)]]);
+        assert_eq!(ids, vec![vec![0, 1, 2, 0], vec![2, 3, 1, 2]]);
+        assert_eq!(
+            keys[0].as_ref(),
+            &StringArray::from(vec![Some("x"), None, Some("y"), Some("z")]) as &dyn Array
+        );
+        // Dictionary keys of other types, and an integer dictionary.
+        let c: DictionaryArray<Int32Type> = vec!["p", "q", "p"].into_iter().collect();
+        let (ids, _) = run(&[c.data_type().clone()], &[vec![Arc::new(c)]]);
+        assert_eq!(ids[0], vec![0, 1, 0]);
+        let d = DictionaryArray::<Int32Type>::try_new(
+            Int32Array::from(vec![1, 0, 1]),
+            Arc::new(Int64Array::from(vec![10, 20])),
+        )
+        .unwrap();
+        let (ids, keys) = run(&[d.data_type().clone()], &[vec![Arc::new(d)]]);
+        assert_eq!(ids[0], vec![0, 1, 0]);
+        assert_eq!(keys[0].as_ref(), &Int64Array::from(vec![20, 10]) as &dyn Array);
+    }
+
+    #[test]
+    fn several_keys_combine_per_column_ids() {
+        let k1: ArrayRef =
+            Arc::new(StringViewArray::from(vec![Some("a"), Some("a"), None, Some("b"), None, Some("a")]));
+        let k2: ArrayRef =
+            Arc::new(Int64Array::from(vec![Some(1), Some(2), Some(1), Some(1), Some(1), Some(1)]));
+        let k3: ArrayRef = Arc::new(BooleanArray::from(vec![
+            Some(true),
+            Some(true),
+            Some(true),
+            None,
+            Some(true),
+            Some(false),
+        ]));
+        let types = [k1.data_type().clone(), k2.data_type().clone(), k3.data_type().clone()];
+        let (ids, keys) = run(
+            &types,
+            &[
+                vec![Arc::clone(&k1), Arc::clone(&k2), Arc::clone(&k3)],
+                vec![k1.slice(4, 2), k2.slice(4, 2), k3.slice(4, 2)],
+            ],
+        );
+        assert_eq!(ids, vec![vec![0, 1, 2, 3, 2, 4], vec![2, 4]]);
+        assert_eq!(
+            keys[0].as_ref(),
+            &StringViewArray::from(vec![Some("a"), Some("a"), None, Some("b"), Some("a")]) as &dyn Array
+        );
+        assert_eq!(keys[1].as_ref(), &Int64Array::from(vec![1, 2, 1, 1, 1]) as &dyn Array);
+        assert_eq!(
+            keys[2].as_ref(),
+            &BooleanArray::from(vec![Some(true), Some(true), Some(true), None, Some(false)]) as &dyn Array
+        );
+    }
+
+    #[test]
+    fn keys_without_a_fast_path_use_rows() {
+        let d: ArrayRef = Arc::new(
+            Decimal128Array::from(vec![Some(5), None, Some(5), Some(1)])
+                .with_precision_and_scale(10, 3)
+                .unwrap(),
+        );
+        let (ids, keys) = run(&[d.data_type().clone()], &[vec![Arc::clone(&d)]]);
+        assert_eq!(ids[0], vec![0, 1, 0, 2]);
+        assert_eq!(keys[0].data_type(), d.data_type());
+    }
 }

@@ -5,9 +5,9 @@
 use arrow::array::{Array, ArrayRef, ArrowPrimitiveType, AsArray, PrimitiveArray};
 use arrow::buffer::{NullBuffer, ScalarBuffer};
 use arrow::datatypes::*;
-use hashbrown::hash_table::{Entry, HashTable};
 
 use super::hash::hash_u64;
+use super::table::{Probe, Slot, Table};
 use super::{next_id, single_null};
 use crate::error::{Error, Result};
 
@@ -128,20 +128,45 @@ pub(super) struct PrimitiveTable {
     /// The key bits of each group, by group id (0 for the null group).
     keys: Vec<u64>,
     /// `(key bits, group id)`; the hash is recomputed from the bits on growth.
-    table: HashTable<(u64, u32)>,
+    table: Table<PrimitiveSlot>,
     /// The group of null keys, once seen.
     null_group: Option<u32>,
-    /// Scratch: the hashes of the batch being interned.
-    hashes: Vec<u64>,
+}
+
+/// Rows hashed and gathered ahead of resolving (28 KiB on the stack).
+const CHUNK: usize = 1024;
+
+/// A key's bits and its group.
+#[derive(Debug, Clone, Copy)]
+struct PrimitiveSlot {
+    bits: u64,
+    id: u32,
+}
+
+impl Slot for PrimitiveSlot {
+    const EMPTY: Self = PrimitiveSlot { bits: 0, id: u32::MAX };
+    #[inline(always)]
+    fn id(&self) -> u32 {
+        self.id
+    }
+    #[inline(always)]
+    fn hash(&self) -> u64 {
+        hash_u64(self.bits)
+    }
 }
 
 impl PrimitiveTable {
     pub(super) fn new(data_type: DataType) -> Self {
-        PrimitiveTable { data_type, keys: Vec::new(), table: HashTable::new(), null_group: None, hashes: Vec::new() }
+        PrimitiveTable { data_type, keys: Vec::new(), table: Table::new(), null_group: None }
     }
 
     pub(super) fn num_groups(&self) -> usize {
         self.keys.len()
+    }
+
+    /// The key bits of each group, by group id.
+    pub(super) fn keys(&self) -> &[u64] {
+        &self.keys
     }
 
     pub(super) fn data_type(&self) -> &DataType {
@@ -156,7 +181,7 @@ impl PrimitiveTable {
                     Some(a) => self.intern_typed::<$t>(a, out),
                     None => Err(mismatch(&self.data_type, array.data_type())),
                 }
-            }
+            };
         }
         dispatch_key_primitive!(&self.data_type, go, Err(mismatch(&self.data_type, array.data_type())))
     }
@@ -166,32 +191,54 @@ impl PrimitiveTable {
         T: ArrowPrimitiveType,
         T::Native: KeyBits,
     {
-        let values = array.values();
-        // Hash the whole batch first, then probe in a second tight loop: the
-        // hashing loop has no dependency between rows and pipelines well.
-        let mut hashes = std::mem::take(&mut self.hashes);
-        hashes.clear();
-        hashes.extend(values.iter().map(|v| hash_u64(v.to_key_bits())));
-        out.reserve(values.len());
-        let nulls = array.nulls().filter(|n| n.null_count() > 0);
-        for (i, (&v, &h)) in values.iter().zip(&hashes).enumerate() {
-            if nulls.is_some_and(|n| n.is_null(i)) {
-                out.push(self.null_group()?);
-                continue;
+        self.intern_values(array.values(), array.nulls(), out)
+    }
+
+    /// Appends the group id of each of `values` (null where `nulls` says) to `out`.
+    pub(super) fn intern_values<N: KeyBits>(
+        &mut self,
+        values: &[N],
+        nulls: Option<&NullBuffer>,
+        out: &mut Vec<u32>,
+    ) -> Result<()> {
+        let nulls = nulls.filter(|n| n.null_count() > 0);
+        // Per chunk: hash every row (no dependency between rows, so it
+        // pipelines), gather each row's home slot, then resolve (see `table`).
+        let mut hashes = [0u64; CHUNK];
+        let mut first = [PrimitiveSlot::EMPTY; CHUNK];
+        let mut ids = [0u32; CHUNK];
+        for (c, chunk) in values.chunks(CHUNK).enumerate() {
+            self.table.reserve(chunk.len());
+            for (h, v) in hashes.iter_mut().zip(chunk) {
+                *h = hash_u64(v.to_key_bits());
             }
-            let bits = v.to_key_bits();
-            let id = match self.table.entry(h, |e| e.0 == bits, |e| hash_u64(e.0)) {
-                Entry::Occupied(e) => e.get().1,
-                Entry::Vacant(e) => {
-                    let id = next_id(self.keys.len())?;
-                    e.insert((bits, id));
-                    self.keys.push(bits);
-                    id
+            let gather = !self.table.fits_l1();
+            if gather {
+                for (f, &h) in first.iter_mut().zip(&hashes) {
+                    *f = self.table.slot(self.table.home(h));
                 }
-            };
-            out.push(id);
+            }
+            for (k, ((&v, &h), id)) in chunk.iter().zip(&hashes).zip(&mut ids).enumerate() {
+                let bits = v.to_key_bits();
+                let f = if gather { first[k] } else { self.table.slot(self.table.home(h)) };
+                *id = if nulls.is_some_and(|n| n.is_null(c * CHUNK + k)) {
+                    self.null_group()?
+                } else if f.id != u32::MAX && f.bits == bits {
+                    f.id
+                } else {
+                    match self.table.probe(h, |s| s.bits == bits) {
+                        Probe::Found(slot) => slot.id,
+                        Probe::Vacant(at) => {
+                            let id = next_id(self.keys.len())?;
+                            self.keys.push(bits);
+                            self.table.insert_at(at, PrimitiveSlot { bits, id });
+                            id
+                        }
+                    }
+                };
+            }
+            out.extend_from_slice(&ids[..chunk.len()]);
         }
-        self.hashes = hashes;
         Ok(())
     }
 
@@ -224,7 +271,8 @@ impl PrimitiveTable {
         T: ArrowPrimitiveType,
         T::Native: KeyBits,
     {
-        let values: ScalarBuffer<T::Native> = self.keys.iter().map(|&b| T::Native::from_key_bits(b)).collect();
+        let values: ScalarBuffer<T::Native> =
+            self.keys.iter().map(|&b| T::Native::from_key_bits(b)).collect();
         let nulls: Option<NullBuffer> = single_null(self.keys.len(), self.null_group);
         // `with_data_type` cannot fail: `data_type` is the type `T` was
         // dispatched from (it only adds the unit or time zone back).

@@ -6,7 +6,7 @@
 use arrow::array::{Array, ArrayRef};
 use arrow::datatypes::DataType;
 use arrow::row::{RowConverter, SortField};
-use hashbrown::hash_table::{Entry, HashTable};
+use hashbrown::hash_table::HashTable;
 
 use super::hash::hash_bytes;
 use super::next_id;
@@ -24,9 +24,10 @@ pub(super) struct RowTable {
     offsets: Vec<usize>,
     /// `(hash, group id)`.
     table: HashTable<(u64, u32)>,
-    /// Scratch: the hashes of the batch being interned.
-    hashes: Vec<u64>,
 }
+
+/// Rows hashed ahead of probing.
+const CHUNK: usize = 1024;
 
 impl RowTable {
     /// A table for keys of `types`.
@@ -45,7 +46,6 @@ impl RowTable {
             bytes: Vec::new(),
             offsets: vec![0],
             table: HashTable::new(),
-            hashes: Vec::new(),
         })
     }
 
@@ -60,27 +60,39 @@ impl RowTable {
     /// Appends the group id of each row of `columns` (of this table's types) to `out`.
     pub(super) fn intern(&mut self, columns: &[ArrayRef], out: &mut Vec<u32>) -> Result<()> {
         let rows = self.converter.convert_columns(columns)?;
-        self.hashes.clear();
-        self.hashes.extend(rows.iter().map(|r| hash_bytes(r.as_ref())));
         out.reserve(rows.num_rows());
-        for (row, &h) in rows.iter().zip(&self.hashes) {
-            let row = row.as_ref();
-            let (bytes, offsets) = (&self.bytes, &self.offsets);
-            let eq = |e: &(u64, u32)| {
-                let g = e.1 as usize;
-                e.0 == h && bytes[offsets[g]..offsets[g + 1]] == *row
-            };
-            let id = match self.table.entry(h, eq, |e| e.0) {
-                Entry::Occupied(e) => e.get().1,
-                Entry::Vacant(e) => {
-                    let id = next_id(self.offsets.len() - 1)?;
-                    e.insert((h, id));
-                    self.bytes.extend_from_slice(row);
-                    self.offsets.push(self.bytes.len());
-                    id
-                }
-            };
-            out.push(id);
+        // Hash a chunk, then probe it (see the primitive table).
+        let mut hashes = [0u64; CHUNK];
+        let mut rows_left = rows.iter();
+        let mut chunk = Vec::with_capacity(CHUNK);
+        loop {
+            chunk.clear();
+            chunk.extend(rows_left.by_ref().take(CHUNK));
+            if chunk.is_empty() {
+                break;
+            }
+            for (h, row) in hashes.iter_mut().zip(&chunk) {
+                *h = hash_bytes(row.as_ref());
+            }
+            for (row, &h) in chunk.iter().zip(&hashes) {
+                let row = row.as_ref();
+                let (bytes, offsets) = (&self.bytes, &self.offsets);
+                let eq = |e: &(u64, u32)| {
+                    let g = e.1 as usize;
+                    e.0 == h && bytes[offsets[g]..offsets[g + 1]] == *row
+                };
+                let id = match self.table.find(h, eq) {
+                    Some(e) => e.1,
+                    None => {
+                        let id = next_id(self.offsets.len() - 1)?;
+                        self.table.insert_unique(h, (h, id), |e| e.0);
+                        self.bytes.extend_from_slice(row);
+                        self.offsets.push(self.bytes.len());
+                        id
+                    }
+                };
+                out.push(id);
+            }
         }
         Ok(())
     }

@@ -14,9 +14,9 @@ use arrow::array::{
 };
 use arrow::buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::DataType;
-use hashbrown::hash_table::{Entry, HashTable};
 
 use super::hash::{hash_bytes, hash_u128};
+use super::table::{Probe, Slot, Table};
 use super::{next_id, single_null};
 use crate::error::{Error, Result};
 
@@ -41,28 +41,48 @@ fn encode(bytes: &[u8]) -> u128 {
     u128::from_le_bytes(buf)
 }
 
-/// The encoding of a view: the view itself for an inline string (with the
-/// padding masked, which the format asks to be zero but a writer may not
-/// have zeroed), its length and prefix for a long one.
+/// The encoding of a view: the view itself for an inline string (arrow
+/// checks that an inline view is zero past its string, see arrow-data's
+/// `validate_string_view`), its length and prefix for a long one.
 #[inline(always)]
 fn encode_view(view: u128) -> u128 {
-    let len = view as u32;
-    if len <= INLINE {
-        let keep = 32 + 8 * len;
-        // keep <= 128; at 128 the mask is all ones.
-        let mask = if keep >= 128 { u128::MAX } else { (1u128 << keep) - 1 };
-        view & mask
+    if (view as u32) <= INLINE {
+        view
     } else {
         view & u128::from(u64::MAX)
     }
 }
 
+/// [`encode_view`] of a view-shaped value whose bytes past the string are
+/// not zero (16 bytes loaded from a string's start): masked to the string.
 #[inline(always)]
-fn hash_of(enc: u128, bytes: impl FnOnce() -> u64) -> u64 {
-    if (enc as u32) <= INLINE {
-        hash_u128(enc)
+fn encode_masked(raw: u128) -> u128 {
+    let len = raw as u32;
+    if len < INLINE {
+        raw & ((1u128 << (32 + 8 * len)) - 1)
     } else {
-        bytes()
+        encode_view(raw)
+    }
+}
+
+/// An entry of the table: the encoding is stored inline, so a probe for a
+/// short string reads one slot and nothing else.
+#[derive(Debug, Clone, Copy)]
+struct StringSlot {
+    enc: u128,
+    hash: u64,
+    id: u32,
+}
+
+impl Slot for StringSlot {
+    const EMPTY: Self = StringSlot { enc: 0, hash: 0, id: u32::MAX };
+    #[inline(always)]
+    fn id(&self) -> u32 {
+        self.id
+    }
+    #[inline(always)]
+    fn hash(&self) -> u64 {
+        self.hash
     }
 }
 
@@ -71,35 +91,22 @@ fn hash_of(enc: u128, bytes: impl FnOnce() -> u64) -> u64 {
 pub(super) struct StringTable {
     /// `Utf8`, `LargeUtf8` or `Utf8View`: the type the keys come out as.
     data_type: DataType,
-    /// The encoding of each group's key, by group id.
-    enc: Vec<u128>,
     /// The bytes of every group's key, back to back.
     bytes: Vec<u8>,
     /// Where group `g`'s bytes start (`offsets[g]..offsets[g + 1]`).
     offsets: Vec<usize>,
-    /// `(hash, group id)`.
-    table: HashTable<(u64, u32)>,
+    table: Table<StringSlot>,
     /// The group of null keys, once seen.
     null_group: Option<u32>,
-    /// Scratch: the hashes of the batch being interned.
-    hashes: Vec<u64>,
 }
 
 impl StringTable {
     pub(super) fn new(data_type: DataType) -> Self {
-        StringTable {
-            data_type,
-            enc: Vec::new(),
-            bytes: Vec::new(),
-            offsets: vec![0],
-            table: HashTable::new(),
-            null_group: None,
-            hashes: Vec::new(),
-        }
+        StringTable { data_type, bytes: Vec::new(), offsets: vec![0], table: Table::new(), null_group: None }
     }
 
     pub(super) fn num_groups(&self) -> usize {
-        self.enc.len()
+        self.offsets.len() - 1
     }
 
     pub(super) fn data_type(&self) -> &DataType {
@@ -128,56 +135,79 @@ impl StringTable {
         self.intern_source(&source, array.nulls(), out)
     }
 
-    fn intern_source<S: Source>(&mut self, s: &S, nulls: Option<&NullBuffer>, out: &mut Vec<u32>) -> Result<()> {
+    fn intern_source<S: Source>(
+        &mut self,
+        s: &S,
+        nulls: Option<&NullBuffer>,
+        out: &mut Vec<u32>,
+    ) -> Result<()> {
         let len = s.len();
         let nulls = nulls.filter(|n| n.null_count() > 0);
-        // Hash the whole batch first, then probe in a second loop. A null
-        // slot may hold any view, so it is not read.
-        self.hashes.clear();
-        match nulls {
-            None => self.hashes.extend((0..len).map(|i| hash_of(s.enc(i), || hash_bytes(s.bytes(i))))),
-            Some(n) => self.hashes.extend(
-                (0..len).map(|i| if n.is_valid(i) { hash_of(s.enc(i), || hash_bytes(s.bytes(i))) } else { 0 }),
-            ),
-        }
-        out.reserve(len);
-        for i in 0..len {
-            if nulls.is_some_and(|n| n.is_null(i)) {
-                out.push(self.null_group()?);
-                continue;
-            }
-            let h = self.hashes[i];
-            let enc = s.enc(i);
-            let short = (enc as u32) <= INLINE;
-            let cand: &[u8] = if short { &[] } else { s.bytes(i) };
-            let (encs, bytes, offsets) = (&self.enc, &self.bytes, &self.offsets);
-            let eq = |e: &(u64, u32)| {
-                let g = e.1 as usize;
-                e.0 == h && encs[g] == enc && (short || bytes[offsets[g]..offsets[g + 1]] == *cand)
-            };
-            let id = match self.table.entry(h, eq, |e| e.0) {
-                Entry::Occupied(e) => e.get().1,
-                Entry::Vacant(e) => {
-                    let id = next_id(self.enc.len())?;
-                    e.insert((h, id));
-                    self.enc.push(enc);
-                    self.bytes.extend_from_slice(if short { s.bytes(i) } else { cand });
-                    self.offsets.push(self.bytes.len());
-                    id
+        // Per chunk: encode and hash every row, gather each row's home
+        // slot, then resolve (see `table`). A null slot may hold any view:
+        // it is not read.
+        let mut hashes = [0u64; CHUNK];
+        let mut encs = [0u128; CHUNK];
+        let mut first = [StringSlot::EMPTY; CHUNK];
+        let mut ids = [0u32; CHUNK];
+        for start in (0..len).step_by(CHUNK) {
+            let end = (start + CHUNK).min(len);
+            self.table.reserve(end - start);
+            for ((h, e), i) in hashes.iter_mut().zip(encs.iter_mut()).zip(start..end) {
+                if nulls.is_some_and(|n| n.is_null(i)) {
+                    continue;
                 }
-            };
-            out.push(id);
+                *e = s.enc(i);
+                *h = if (*e as u32) <= INLINE { hash_u128(*e) } else { hash_bytes(s.bytes(i)) };
+            }
+            let gather = !self.table.fits_l1();
+            if gather {
+                for (f, &h) in first.iter_mut().zip(&hashes[..end - start]) {
+                    *f = self.table.slot(self.table.home(h));
+                }
+            }
+            for (k, (((&h, &enc), i), id)) in hashes.iter().zip(&encs).zip(start..end).zip(&mut ids).enumerate() {
+                let f = if gather { first[k] } else { self.table.slot(self.table.home(h)) };
+                *id = if nulls.is_some_and(|n| n.is_null(i)) {
+                    self.null_group()?
+                } else if f.id != u32::MAX && f.enc == enc && (enc as u32) <= INLINE {
+                    f.id
+                } else {
+                    self.find_or_insert(h, enc, s, i)?
+                };
+            }
+            out.extend_from_slice(&ids[..end - start]);
         }
         Ok(())
+    }
+
+    #[inline(always)]
+    fn find_or_insert<S: Source>(&mut self, h: u64, enc: u128, s: &S, i: usize) -> Result<u32> {
+        let short = (enc as u32) <= INLINE;
+        let (bytes, offsets) = (&self.bytes, &self.offsets);
+        let eq = |e: &StringSlot| {
+            e.enc == enc
+                && (short
+                    || (e.hash == h
+                        && bytes[offsets[e.id as usize]..offsets[e.id as usize + 1]] == *s.bytes(i)))
+        };
+        match self.table.probe(h, eq) {
+            Probe::Found(slot) => Ok(slot.id),
+            Probe::Vacant(at) => {
+                let id = next_id(self.num_groups())?;
+                self.bytes.extend_from_slice(s.bytes(i));
+                self.offsets.push(self.bytes.len());
+                self.table.insert_at(at, StringSlot { enc, hash: h, id });
+                Ok(id)
+            }
+        }
     }
 
     fn null_group(&mut self) -> Result<u32> {
         if let Some(g) = self.null_group {
             return Ok(g);
         }
-        let id = next_id(self.enc.len())?;
-        // An empty string's encoding; never compared, as no probe finds it.
-        self.enc.push(0);
+        let id = next_id(self.num_groups())?;
         self.offsets.push(self.bytes.len());
         self.null_group = Some(id);
         Ok(id)
@@ -185,10 +215,12 @@ impl StringTable {
 
     /// The key of each group, in group id order, as this table's type.
     pub(super) fn emit(&self) -> Result<ArrayRef> {
-        let n = self.enc.len();
+        let n = self.num_groups();
         let nulls = single_null(n, self.null_group);
         Ok(match &self.data_type {
-            DataType::Utf8 => std::sync::Arc::new(StringArray::try_new(self.offsets::<i32>()?, self.data(), nulls)?),
+            DataType::Utf8 => {
+                std::sync::Arc::new(StringArray::try_new(self.offsets::<i32>()?, self.data(), nulls)?)
+            }
             DataType::LargeUtf8 => {
                 std::sync::Arc::new(LargeStringArray::try_new(self.offsets::<i64>()?, self.data(), nulls)?)
             }
@@ -223,6 +255,9 @@ impl StringTable {
         Ok(OffsetBuffer::new(ScalarBuffer::from(offsets)))
     }
 }
+
+/// Rows hashed and gathered ahead of resolving (30 KiB on the stack).
+const CHUNK: usize = 512;
 
 fn too_long(dt: &DataType) -> String {
     format!("the group keys hold more than 2 GiB of text, too much for {dt}; use LargeUtf8 or Utf8View")
@@ -267,7 +302,17 @@ impl<O: OffsetSizeTrait> Source for OffsetSource<'_, O> {
     }
     #[inline(always)]
     fn enc(&self, i: usize) -> u128 {
-        encode(self.bytes(i))
+        let start = self.offsets[i].as_usize();
+        let len = self.offsets[i + 1].as_usize() - start;
+        // Most strings have 16 bytes of data after their start: one
+        // fixed-size load, shifted past the length and masked to it.
+        match self.data.get(start..start + 16) {
+            Some(raw) => {
+                let raw = raw.try_into().map_or(0, u128::from_le_bytes);
+                encode_masked((raw << 32) | len as u128)
+            }
+            None => encode(&self.data[start..start + len]),
+        }
     }
     #[inline(always)]
     fn bytes(&self, i: usize) -> &[u8] {

@@ -1,0 +1,563 @@
+"""Time the ten h2o db-benchmark groupby questions on the G1 Parquet files: rusk against its peers.
+
+What: q1..q10 of the h2o groupby task over benches/data/g1_parquet (made by
+benches/compare/generate.py), each run by the rusk CLI, Polars (lazy), pandas,
+DuckDB and Dask, end to end: read the Parquet directory, group, aggregate, the
+full result in memory. Prints the median wall seconds of --repeat runs after
+one warm-up, the ratios rusk/peer (< 1: rusk is faster), the peak RSS of each,
+the result row counts, and the machine. A second table times the Python peers
+"in memory": the Parquet read is done before the clock starts (the h2o
+setting, and PEERS.md's q1..q10 rows); rusk has no such mode, so that table
+is for reading the peers' own read-vs-compute split, not for ratios.
+
+Why: a claim about rusk's speed is a ratio against a peer measured in the same
+run on the same files (../../../shared/PEERS.md), never a figure from elsewhere.
+
+How: from the repository root, after generating the data once,
+
+    cargo build --release
+    .venv/bin/python benches/compare/groupby.py
+    .venv/bin/python benches/compare/groupby.py --peers rusk,polars --repeat 1 --modes e2e
+    .venv/bin/python benches/compare/groupby.py --queries q1,q3,q10 --threads 2 --json groupby.json
+
+The peers run the h2o solutions (duckdblabs/db-benchmark, groupby-*.py) with
+plain string keys and the files' int64/float64 columns. rusk runs
+`rusk query DIR --groupby KEYS --agg col:func,... --analyze`; q7 (max v1 - min
+v2, arithmetic on aggregates), q8 (top 2 per group) and q9 (corr) are not
+expressible with its CLI yet, so its cells read n/a, and an extra row "q7
+(max, min only)" times max v1, min v2 by id3 (q7 without the subtraction) for
+every peer.
+
+Each run is a fresh child process, so its peak RSS (ru_maxrss from wait4) is
+its own and no cache of an earlier run survives in it (the OS page cache
+does: the warm-up run fills it). rusk is timed as the whole `rusk query ...
+--analyze` process; a Python peer is timed inside its child around the query
+alone, so interpreter start and imports are not counted against it (its RSS
+does include them, ~100 MB for pandas and Dask, and in the in-memory mode
+the whole table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
+PYTHON_PEERS = PEERS[1:]
+MODES = {
+    "e2e": "end to end: Parquet dir → groupby → result in memory",
+    "mem": "in memory: the Parquet read is done before the clock starts (Python peers only)",
+}
+ID1_6 = ["id1", "id2", "id3", "id4", "id5", "id6"]
+
+
+@dataclass(frozen=True)
+class Query:
+    id: str  # what --queries takes
+    label: str  # what the tables show
+    keys: tuple[str, ...]
+    rusk_agg: str | None  # the CLI's --agg, or None: not expressible with it yet
+    sql: str  # DuckDB, as in the h2o solution; {x} is the source
+
+
+QUERIES = [
+    Query("q1", "q1 sum v1 by id1", ("id1",), "v1:sum",
+          "SELECT id1, sum(v1) AS v1 FROM {x} GROUP BY id1"),
+    Query("q2", "q2 sum v1 by id1, id2", ("id1", "id2"), "v1:sum",
+          "SELECT id1, id2, sum(v1) AS v1 FROM {x} GROUP BY id1, id2"),
+    Query("q3", "q3 sum v1, mean v3 by id3", ("id3",), "v1:sum,v3:mean",
+          "SELECT id3, sum(v1) AS v1, avg(v3) AS v3 FROM {x} GROUP BY id3"),
+    Query("q4", "q4 mean v1, v2, v3 by id4", ("id4",), "v1:mean,v2:mean,v3:mean",
+          "SELECT id4, avg(v1) AS v1, avg(v2) AS v2, avg(v3) AS v3 FROM {x} GROUP BY id4"),
+    Query("q5", "q5 sum v1, v2, v3 by id6", ("id6",), "v1:sum,v2:sum,v3:sum",
+          "SELECT id6, sum(v1) AS v1, sum(v2) AS v2, sum(v3) AS v3 FROM {x} GROUP BY id6"),
+    Query("q6", "q6 median v3, std v3 by id4, id5", ("id4", "id5"), "v3:median,v3:std",
+          "SELECT id4, id5, quantile_cont(v3, 0.5) AS median_v3, stddev(v3) AS sd_v3 FROM {x} GROUP BY id4, id5"),
+    Query("q7", "q7 max v1 − min v2 by id3", ("id3",), None,
+          "SELECT id3, max(v1) - min(v2) AS range_v1_v2 FROM {x} GROUP BY id3"),
+    # Not an h2o question: q7 less the subtraction, the part rusk's CLI can say.
+    Query("q7mm", "q7 (max, min only)", ("id3",), "v1:max,v2:min",
+          "SELECT id3, max(v1) AS v1, min(v2) AS v2 FROM {x} GROUP BY id3"),
+    Query("q8", "q8 two largest v3 by id6", ("id6",), None,
+          "SELECT id6, unnest(max(v3, 2)) AS largest2_v3 FROM {x} WHERE v3 IS NOT NULL GROUP BY id6"),
+    Query("q9", "q9 corr(v1, v2)² by id2, id4", ("id2", "id4"), None,
+          "SELECT id2, id4, pow(corr(v1, v2), 2) AS r2 FROM {x} GROUP BY id2, id4"),
+    Query("q10", "q10 sum v3, count v1 by id1..id6", tuple(ID1_6), "v3:sum,v1:count",
+          "SELECT id1, id2, id3, id4, id5, id6, sum(v3) AS v3, count(*) AS count FROM {x} "
+          "GROUP BY id1, id2, id3, id4, id5, id6"),
+]
+NOT_IN_CLI = "not expressible with the rusk CLI yet (q7: arithmetic on aggregates; q8: top-k per group; q9: corr)"
+
+
+# --------------------------------------------------------------------------
+# Children: one query by one Python peer, in its own process
+# --------------------------------------------------------------------------
+
+
+def polars_query(pl, x, qid: str):
+    c = pl.col
+    match qid:
+        case "q1":
+            return x.group_by("id1").agg(c("v1").sum().alias("v1_sum"))
+        case "q2":
+            return x.group_by(["id1", "id2"]).agg(c("v1").sum().alias("v1_sum"))
+        case "q3":
+            return x.group_by("id3").agg(c("v1").sum().alias("v1_sum"), c("v3").mean().alias("v3_mean"))
+        case "q4":
+            return x.group_by("id4").agg(c("v1").mean().alias("v1_mean"), c("v2").mean().alias("v2_mean"),
+                                         c("v3").mean().alias("v3_mean"))
+        case "q5":
+            return x.group_by("id6").agg(c("v1").sum().alias("v1_sum"), c("v2").sum().alias("v2_sum"),
+                                         c("v3").sum().alias("v3_sum"))
+        case "q6":
+            return x.group_by(["id4", "id5"]).agg(c("v3").median().alias("v3_median"), c("v3").std().alias("v3_std"))
+        case "q7":
+            return x.group_by("id3").agg((c("v1").max() - c("v2").min()).alias("range_v1_v2"))
+        case "q7mm":
+            return x.group_by("id3").agg(c("v1").max().alias("v1_max"), c("v2").min().alias("v2_min"))
+        case "q8":
+            return (x.drop_nulls("v3").group_by("id6").agg(c("v3").top_k(2).alias("largest2_v3"))
+                    .explode("largest2_v3"))
+        case "q9":
+            return x.group_by(["id2", "id4"]).agg((pl.corr("v1", "v2", method="pearson") ** 2).alias("r2"))
+        case "q10":
+            return x.group_by(ID1_6).agg(c("v3").sum().alias("v3"), c("v1").count().alias("count"))
+    raise ValueError(qid)
+
+
+def pandas_query(pd, x, qid: str):
+    def by(keys):
+        return x.groupby(keys, as_index=False, sort=False, observed=True, dropna=False)
+
+    match qid:
+        case "q1":
+            return by("id1").agg({"v1": "sum"})
+        case "q2":
+            return by(["id1", "id2"]).agg({"v1": "sum"})
+        case "q3":
+            return by("id3").agg({"v1": "sum", "v3": "mean"})
+        case "q4":
+            return by("id4").agg({"v1": "mean", "v2": "mean", "v3": "mean"})
+        case "q5":
+            return by("id6").agg({"v1": "sum", "v2": "sum", "v3": "sum"})
+        case "q6":
+            return by(["id4", "id5"]).agg({"v3": ["median", "std"]})
+        case "q7":
+            return (by("id3").agg({"v1": "max", "v2": "min"})
+                    .assign(range_v1_v2=lambda a: a["v1"] - a["v2"])[["id3", "range_v1_v2"]])
+        case "q7mm":
+            return by("id3").agg({"v1": "max", "v2": "min"})
+        case "q8":
+            return (x[~x["v3"].isna()][["id6", "v3"]].sort_values("v3", ascending=False)
+                    .groupby("id6", as_index=False, sort=False, observed=True, dropna=False).head(2)
+                    .reset_index(drop=True))
+        case "q9":
+            return (x[["id2", "id4", "v1", "v2"]]
+                    .groupby(["id2", "id4"], as_index=False, sort=False, observed=True, dropna=False)
+                    .apply(lambda g: g["v1"].corr(g["v2"]) ** 2).rename(columns={None: "r2"}))
+        case "q10":
+            return by(ID1_6).agg({"v3": "sum", "v1": "size"})
+    raise ValueError(qid)
+
+
+def dask_query(pd, x, qid: str):
+    """A dask DataFrame expression, computed by the caller."""
+
+    def by(keys):
+        return x.groupby(keys, dropna=False, observed=True)
+
+    match qid:
+        case "q1":
+            return by("id1").agg({"v1": "sum"})
+        case "q2":
+            return by(["id1", "id2"]).agg({"v1": "sum"})
+        case "q3":
+            return by("id3").agg({"v1": "sum", "v3": "mean"})
+        case "q4":
+            return by("id4").agg({"v1": "mean", "v2": "mean", "v3": "mean"})
+        case "q5":
+            return by("id6").agg({"v1": "sum", "v2": "sum", "v3": "sum"})
+        case "q6":
+            return by(["id4", "id5"]).agg({"v3": ["median", "std"]}, shuffle_method="tasks")
+        case "q7":
+            return (by("id3").agg({"v1": "max", "v2": "min"})
+                    .assign(range_v1_v2=lambda a: a["v1"] - a["v2"])[["range_v1_v2"]])
+        case "q7mm":
+            return by("id3").agg({"v1": "max", "v2": "min"})
+        case "q8":
+            return (x[~x["v3"].isna()][["id6", "v3"]].groupby("id6", dropna=False, observed=True)
+                    .apply(lambda g: g.nlargest(2, columns="v3"), meta={"v3": "float64"}, include_groups=False)
+                    [["v3"]])
+        case "q9":
+            return (x[["id2", "id4", "v1", "v2"]].groupby(["id2", "id4"], dropna=False, observed=True)
+                    .apply(lambda g: pd.Series({"r2": g.corr()["v1"]["v2"] ** 2}), meta={"r2": "float64"},
+                           include_groups=False))
+        case "q10":
+            return by(ID1_6).agg({"v3": "sum", "v1": "size"}, split_out=x.npartitions)
+    raise ValueError(qid)
+
+
+def run_polars(q: Query, directory: Path, mode: str, threads: int | None):
+    import polars as pl  # POLARS_MAX_THREADS is set by the parent: read at import
+
+    glob = f"{directory}/*.parquet"
+    x = pl.read_parquet(glob).lazy() if mode == "mem" else None
+    started = time.perf_counter()
+    if x is None:
+        x = pl.scan_parquet(glob)
+    result = polars_query(pl, x, q.id).collect()
+    return time.perf_counter() - started, result.shape
+
+
+def run_pandas(q: Query, directory: Path, mode: str, threads: int | None):
+    import pandas as pd
+    import pyarrow as pa
+
+    if threads:
+        pa.set_cpu_count(threads)  # pandas itself is single-threaded; its Parquet reader is pyarrow
+    x = pd.read_parquet(directory) if mode == "mem" else None
+    started = time.perf_counter()
+    if x is None:
+        x = pd.read_parquet(directory)
+    result = pandas_query(pd, x, q.id)
+    return time.perf_counter() - started, result.shape
+
+
+def run_duckdb(q: Query, directory: Path, mode: str, threads: int | None):
+    import duckdb
+    import pyarrow  # noqa: F401 -- else the first Arrow fetch imports it inside the timing
+
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    if threads:
+        con.execute(f"SET threads = {threads}")
+    source = f"read_parquet('{directory}/*.parquet')"
+    if mode == "mem":
+        con.execute(f"CREATE TABLE x AS SELECT * FROM {source}")
+        source = "x"
+    started = time.perf_counter()
+    table = con.sql(q.sql.format(x=source)).to_arrow_table()
+    return time.perf_counter() - started, table.shape
+
+
+def run_dask(q: Query, directory: Path, mode: str, threads: int | None):
+    import dask
+    import dask.dataframe as dd
+    import pandas as pd
+
+    dask.config.set(scheduler="threads", **({"num_workers": threads} if threads else {}))
+    if threads:
+        import pyarrow as pa
+
+        pa.set_cpu_count(threads)
+    x = dd.read_parquet(str(directory)).persist() if mode == "mem" else None
+    started = time.perf_counter()
+    if x is None:
+        x = dd.read_parquet(str(directory))
+    result = dask_query(pd, x, q.id).compute()
+    return time.perf_counter() - started, (len(result), len(result.columns) + result.index.nlevels)
+
+
+CHILDREN = {"polars": run_polars, "pandas": run_pandas, "duckdb": run_duckdb, "dask": run_dask}
+
+
+def child_main(peer: str, query_id: str, mode: str, data: Path, threads: int | None) -> None:
+    query = next(q for q in QUERIES if q.id == query_id)
+    seconds, shape = CHILDREN[peer](query, data / "g1_parquet", mode, threads)
+    print(json.dumps({"seconds": seconds, "rows": shape[0], "columns": shape[1]}))
+
+
+# --------------------------------------------------------------------------
+# Parent: spawn, time, measure
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float | None = None
+    peak_rss_mb: float | None = None
+    rows: int | None = None
+    error: str | None = None
+    output: str | None = None  # rusk's --analyze text: rows, bytes, time per stage
+
+
+RUSK_RESULT = re.compile(r"^result: (\d+) rows in \d+ partitions", re.MULTILINE)
+
+
+def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[list[str], dict[str, str]] | None:
+    """The child's command line and environment; None where the peer cannot run the query."""
+    env = dict(os.environ)
+    if peer == "rusk":
+        if q.rusk_agg is None or mode != "e2e":
+            return None
+        cmd = [str(args.rusk), "query", str(args.data / "g1_parquet"),
+               "--groupby", ",".join(q.keys), "--agg", q.rusk_agg]
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
+        return cmd + ["--analyze"], env
+    if args.threads and peer == "polars":
+        env["POLARS_MAX_THREADS"] = str(args.threads)
+    cmd = [sys.executable, __file__, "--child", peer, q.id, mode, "--data", str(args.data)]
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
+    return cmd, env
+
+
+def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
+    cmd, env = command(peer, q, mode, args)
+    started = time.perf_counter()
+    try:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as err:
+        return Run(error=f"{cmd[0]}: {err.strerror}")
+    timed_out = threading.Event()
+    timer = threading.Timer(args.timeout, lambda: (timed_out.set(), proc.kill()))
+    with proc:
+        timer.start()
+        # Read both pipes to EOF, then reap with wait4 for this child's own
+        # rusage (RUSAGE_CHILDREN would be the maximum over all children).
+        out, err = _drain(proc)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+    run = Run(peak_rss_mb=usage.ru_maxrss / 1024)  # Linux reports KiB
+    if timed_out.is_set():
+        run.error = f"killed after {args.timeout:g} s"
+    elif proc.returncode != 0:
+        last = (err.strip().splitlines() or out.strip().splitlines() or [""])[-1]
+        run.error = f"exit {proc.returncode}: {last}"[:300]
+    elif peer == "rusk":
+        run.seconds, run.output = wall, out
+        found = RUSK_RESULT.search(out)
+        run.rows = int(found.group(1)) if found else None
+    else:
+        report = json.loads(out.strip().splitlines()[-1])
+        run.seconds, run.rows = report["seconds"], report["rows"]
+    return run
+
+
+def _drain(proc: subprocess.Popen) -> tuple[str, str]:
+    """Both pipes read to EOF concurrently, without reaping the process."""
+    chunks: dict[str, str] = {}
+    reader = threading.Thread(target=lambda: chunks.__setitem__("err", proc.stderr.read()))
+    reader.start()
+    chunks["out"] = proc.stdout.read()
+    reader.join()
+    return chunks["out"], chunks["err"]
+
+
+def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
+    cmd = command(peer, q, mode, args)
+    result = {"query": q.id, "label": q.label, "peer": peer, "mode": mode,
+              "command": shlex.join(cmd[0]) if cmd else None, "seconds": [], "median_s": None,
+              "peak_rss_mb": None, "rows": None, "error": None, "na": cmd is None}
+    if cmd is None:
+        return result
+    warmup = run_once(peer, q, mode, args)
+    runs = [warmup] if warmup.error else [run_once(peer, q, mode, args) for _ in range(args.repeat)]
+    errors = [r.error for r in runs if r.error]
+    seconds = [r.seconds for r in runs if r.seconds is not None]
+    result.update({
+        "seconds": seconds, "median_s": statistics.median(seconds) if seconds and not errors else None,
+        "peak_rss_mb": None if errors else max(r.peak_rss_mb for r in runs),
+        "rows": runs[-1].rows, "error": errors[0] if errors else None,
+    })
+    if runs[-1].output:
+        result["analyze"] = runs[-1].output
+    shown = f"{result['median_s']:.3f} s" if result["median_s"] is not None else f"error: {result['error']}"
+    print(f"  {mode:3} {q.id:5} {peer:7} {shown}", file=sys.stderr)
+    return result
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+
+def built(binary: Path) -> str | None:
+    """When the rusk binary was last written (a rebuild during a run mixes two binaries)."""
+    try:
+        stamp = binary.stat().st_mtime
+    except OSError:
+        return None
+    return datetime.datetime.fromtimestamp(stamp, datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def machine(args: argparse.Namespace) -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {"python": platform.python_version()}
+    for package in ["pandas", "polars", "duckdb", "dask", "pyarrow", "numpy"]:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "absent"
+    try:
+        out = subprocess.run([str(args.rusk), "--version"], capture_output=True, text=True, timeout=10)
+        versions["rusk"] = out.stdout.strip() or f"exit {out.returncode}"
+    except (OSError, subprocess.TimeoutExpired) as err:
+        versions["rusk"] = f"unavailable ({err})"
+    meta = args.data / "g1.json"
+    return {
+        "load_average": "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg()),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "platform": platform.platform(),
+        "threads": args.threads or "default", "repeat": args.repeat, "versions": versions,
+        "rusk_built": built(args.rusk),
+        "data": json.loads(meta.read_text()) if meta.exists() else str(args.data),
+    }
+
+
+def row_counts(results: list[dict]) -> dict[str, set[int]]:
+    """Every result row count reported for each query, over all peers and modes."""
+    rows: dict[str, set[int]] = {}
+    for r in results:
+        if r["rows"] is not None:
+            rows.setdefault(r["query"], set()).add(r["rows"])
+    return rows
+
+
+def table(results: list[dict], mode: str, peers: list[str], value: str, fmt, ratios: bool) -> str:
+    by = {(r["query"], r["peer"]): r for r in results if r["mode"] == mode}
+    queries = [q for q in QUERIES if any(r["query"] == q.id and r["mode"] == mode for r in results)]
+    counts = row_counts(results)
+    unit = "s" if value == "median_s" else "MB"
+    header = ["query", "rows"] + [f"{p} {unit}" for p in peers]
+    others = [p for p in ("polars", "duckdb", "pandas") if ratios and "rusk" in peers and p in peers]
+    header += [f"rusk/{p}" for p in others]
+    lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
+    for q in queries:
+        n = counts.get(q.id, set())
+        cells = [q.label, f"{next(iter(n)):,}" if len(n) == 1 else ("disagree" if n else "–")]
+        for p in peers:
+            r = by[(q.id, p)]
+            v = r[value]
+            cells.append("n/a¹" if r["na"] else fmt(v) if v is not None else "error")
+        for p in others:
+            a, b = by[(q.id, "rusk")]["median_s"], by[(q.id, p)]["median_s"]
+            cells.append(f"{a / b:.2f}" if a and b else "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report(results: list[dict], peers: list[str], modes: list[str], info: dict) -> str:
+    data = info["data"]
+    described = (f"{data['table']}: {data['rows']:,} rows, 8 Parquet files "
+                 f"({data['parquet_bytes'] / 2**20:.0f} MiB)") if isinstance(data, dict) else data
+    parts = []
+    for mode in modes:
+        shown = peers if mode == "e2e" else [p for p in peers if p != "rusk"]
+        if not shown:
+            continue
+        title = ("groupby end to end (Parquet dir → groupby → result in memory)" if mode == "e2e" else
+                 "groupby in memory (Python peers only: the Parquet read is NOT timed; not comparable "
+                 "with rusk's end-to-end times above)")
+        parts += [f"## {title}: median of {info['repeat']} runs after a warm-up, wall seconds", "",
+                  table(results, mode, shown, "median_s", lambda v: f"{v:.3f}", ratios=mode == "e2e"), ""]
+        if mode == "e2e" and "rusk" in shown:
+            parts += ["rusk/peer < 1: rusk is faster. Differences under ~30% between runs are noise on a "
+                      "shared machine.", ""]
+    parts += ["¹ " + NOT_IN_CLI + ". \"q7 (max, min only)\" is max v1, min v2 by id3 for every peer "
+              "(rusk: `--agg v1:max,v2:min`), not an h2o question.",
+              "rows: the result's row count, the same for every peer and mode that reported one "
+              "(rusk's from its `--analyze` line `result: N rows`).", ""]
+    for mode in modes:
+        shown = peers if mode == "e2e" else [p for p in peers if p != "rusk"]
+        if shown:
+            parts += [f"## peak RSS (MB), {'end to end' if mode == 'e2e' else 'in memory (the loaded table included)'}",
+                      "", table(results, mode, shown, "peak_rss_mb", lambda v: f"{v:.0f}", ratios=False), ""]
+    parts += [
+        "## machine", "",
+        f"- {info['date']}; {info['nproc']} CPUs ({info['cpu']}); {info['platform']}",
+        f"- threads: {info['threads']}; load average at the end: {info['load_average']} (1, 5, 15 min)",
+        f"- data: {described}",
+        "- " + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+        + f" (binary written {info['rusk_built']})",
+    ]
+    if info.get("rusk_rebuilt"):
+        parts += ["", f"**The rusk binary was rewritten during this run** (it was written {info['rusk_rebuilt']} "
+                      "at the start): rusk's cells may mix two builds."]
+    disagree = []
+    for q, n in row_counts(results).items():
+        if len(n) > 1:
+            got = ", ".join(f"{r['peer']}/{r['mode']} {r['rows']}" for r in results
+                            if r["query"] == q and r["rows"] is not None)
+            disagree.append(f"- {q}: {got}")
+    if disagree:
+        parts += ["", "**Result row counts disagree between peers:**", "", *disagree]
+    errors = [f"- {r['mode']} {r['query']} / {r['peer']}: {r['error']}" for r in results if r["error"]]
+    if errors:
+        parts += ["", "## errors", "", *errors]
+    return "\n".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=REPO / "benches" / "data", help="default benches/data")
+    parser.add_argument("--rusk", type=Path, default=REPO / "target" / "release" / "rusk",
+                        help="the rusk binary (default target/release/rusk)")
+    parser.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated subset of {','.join(PEERS)}")
+    parser.add_argument("--queries", help="comma-separated subset of: " + ",".join(q.id for q in QUERIES))
+    parser.add_argument("--modes", default="e2e,mem",
+                        help="e2e (end to end), mem (Python peers, read not timed), or both (default e2e,mem)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per query and peer (default 3)")
+    parser.add_argument("--threads", type=int, help="threads for every peer (default: each peer's own default)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds before a run is killed (default 600)")
+    parser.add_argument("--json", type=Path, help="also save the raw numbers here")
+    parser.add_argument("--child", nargs=3, metavar=("PEER", "QUERY", "MODE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        child_main(*args.child, args.data, args.threads)
+        return
+
+    peers = [p.strip() for p in args.peers.split(",") if p.strip()]
+    unknown = sorted(set(peers) - set(PEERS))
+    if unknown:
+        parser.error(f"unknown peers {unknown}; peers are {', '.join(PEERS)}")
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if not modes or set(modes) - set(MODES):
+        parser.error(f"modes are: {', '.join(MODES)}")
+    queries = QUERIES
+    if args.queries:
+        wanted = [w.strip() for w in args.queries.split(",")]
+        queries = [q for q in QUERIES if q.id in wanted]
+        if len(queries) != len(wanted):
+            parser.error(f"queries are: {', '.join(q.id for q in QUERIES)}")
+    if not any((args.data / "g1_parquet").glob("*.parquet")):
+        sys.exit(f"groupby.py: no parquet files in {args.data / 'g1_parquet'}; run benches/compare/generate.py first")
+
+    started_build = built(args.rusk)
+    results = [measure(peer, q, mode, args) for mode in modes for q in queries for peer in peers
+               if mode == "e2e" or peer != "rusk"]
+    info = machine(args)
+    if started_build != info["rusk_built"]:
+        info["rusk_rebuilt"] = started_build
+    print(report(results, peers, modes, info))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "results": results}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
