@@ -41,6 +41,13 @@ pub(super) fn groupby_with(
     let want_schema = state_schema(b.schema().as_ref(), &keys, &specs).unwrap();
     assert_eq!(state.schema().fields(), want_schema.fields());
     let one = finish(&state, keys.len(), &specs, &names, options).unwrap();
+    // Each result has the type and nullability the plan promises.
+    for (i, spec) in specs.iter().enumerate() {
+        let types: Vec<DataType> = spec.args.iter().map(|a| a.data_type(&b.schema()).unwrap()).collect();
+        let field = one.schema().field(keys.len() + i).clone();
+        assert_eq!(field.data_type(), &output_type(&spec.func, &types).unwrap(), "{}", field.name());
+        assert_eq!(field.is_nullable(), output_nullable(&spec.func), "{}", field.name());
+    }
 
     let mut states = vec![partial(&b.slice(0, 0), &keys, &specs, options).unwrap()];
     states.extend((0..b.num_rows()).map(|i| partial(&b.slice(i, 1), &keys, &specs, options).unwrap()));

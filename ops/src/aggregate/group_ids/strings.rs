@@ -166,7 +166,9 @@ impl StringTable {
                     *f = self.table.slot(self.table.home(h));
                 }
             }
-            for (k, (((&h, &enc), i), id)) in hashes.iter().zip(&encs).zip(start..end).zip(&mut ids).enumerate() {
+            for (k, (((&h, &enc), i), id)) in
+                hashes.iter().zip(&encs).zip(start..end).zip(&mut ids).enumerate()
+            {
                 let f = if gather { first[k] } else { self.table.slot(self.table.home(h)) };
                 *id = if nulls.is_some_and(|n| n.is_null(i)) {
                     self.null_group()?
