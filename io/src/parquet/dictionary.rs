@@ -2,29 +2,27 @@
 //!
 //! Each row group of a Parquet file has its own dictionary, so arrow-rs
 //! decodes one row group at a time to keep the keys (see `read.rs`). The
-//! pieces are joined here by merging their dictionaries, which are small,
-//! and remapping the keys through a table: one pass over the rows, no hash
-//! per row. arrow's `concat` would keep every piece's values side by side
-//! (the same string once per row group) through its generic
-//! `MutableArrayData` path, or hash the values again when it merges.
+//! pieces are joined here: their dictionaries, which are small, are merged
+//! (each string once), a piece whose dictionary is a prefix of the merged
+//! one keeps its keys (the first piece always does, so most rows do), the
+//! others' keys go through a table, and arrow's `concat` copies the keys of
+//! pieces that now share one dictionary. No row is hashed. arrow's `concat`
+//! alone would keep every piece's dictionary side by side (each string once
+//! per row group, so a group-by scans far into the keys before it has seen
+//! every code), or hash the values again when it merges.
 //!
 //! ```text
-//!   row group 0: values [b, a]  keys [0, 1, 0]      values [b, a, c]
-//!   row group 1: values [c, b]  keys [1, 0]     →   keys   [0, 1, 0, 0, 2]
-//!                               map [2, 0]
+//!   row group 0: values [b, a]  keys [0, 1, 0]              values [b, a, c]
+//!   row group 1: values [c, b]  keys [1, 0]  → map [2, 0] → keys  [0, 1, 0, 0, 2]
 //! ```
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{
-    Array, ArrayRef, AsArray, BooleanBufferBuilder, DictionaryArray, PrimitiveArray, StringArray,
-    StringBuilder,
-};
-use arrow::buffer::NullBuffer;
+use arrow::array::{Array, ArrayRef, AsArray, DictionaryArray, PrimitiveArray, StringArray, StringBuilder};
 use arrow::compute::concat;
 use arrow::datatypes::{DataType, Int32Type};
-use rusk_ops::Result;
+use rusk_ops::{Error, Result};
 
 /// `parts` (dictionary arrays of one type) as one array, in order.
 ///
@@ -33,8 +31,8 @@ use rusk_ops::Result;
 /// appearance); other dictionary types go through arrow's `concat`.
 ///
 /// # Errors
-/// [`rusk_ops::Error::Arrow`] when the pieces differ in type or the result
-/// does not validate.
+/// [`Error::Arrow`] when the pieces differ in type or the result does not
+/// validate.
 pub(crate) fn concat_dictionaries(parts: &[ArrayRef]) -> Result<ArrayRef> {
     if let [one] = parts {
         return Ok(Arc::clone(one));
@@ -43,37 +41,40 @@ pub(crate) fn concat_dictionaries(parts: &[ArrayRef]) -> Result<ArrayRef> {
         DataType::Dictionary(k, v) => **k == DataType::Int32 && **v == DataType::Utf8,
         _ => false,
     };
-    if parts.is_empty() || !parts.iter().all(string_keys) {
-        let arrays: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
-        return Ok(concat(&arrays)?);
-    }
-    let dictionaries: Vec<&DictionaryArray<Int32Type>> = parts.iter().map(|a| a.as_dictionary()).collect();
-    match merge_values(&dictionaries) {
-        Some((values, maps)) => Ok(Arc::new(remap_keys(&dictionaries, values, &maps)?)),
-        None => {
-            let arrays: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
-            Ok(concat(&arrays)?)
+    let dictionaries: Vec<&DictionaryArray<Int32Type>> = if !parts.is_empty() && parts.iter().all(string_keys)
+    {
+        parts.iter().map(|a| a.as_dictionary()).collect()
+    } else {
+        vec![]
+    };
+    let pieces = match merge_values(&dictionaries) {
+        Some((values, maps)) => {
+            let values: ArrayRef = Arc::new(values);
+            dictionaries
+                .iter()
+                .zip(maps)
+                .map(|(d, map)| with_values(d, &values, map.as_deref()))
+                .collect::<Result<Vec<ArrayRef>>>()?
         }
-    }
+        None => parts.to_vec(),
+    };
+    let arrays: Vec<&dyn Array> = pieces.iter().map(|a| a.as_ref()).collect();
+    Ok(concat(&arrays)?)
 }
 
-/// Where each piece's keys go: `None` when every piece has the very same
-/// dictionary (a writer that saw every value in its first row group), so
-/// keys are copied as they are.
-type KeyMaps = Option<Vec<Vec<i32>>>;
+/// Where each piece's keys go in the merged dictionary; `None` where they
+/// stay as they are, for a piece whose dictionary is a prefix of the merged
+/// one.
+type KeyMaps = Vec<Option<Vec<i32>>>;
 
 /// The merged dictionary and each piece's map from its keys to the merged
-/// ones; `None` when a dictionary holds a null or the merged one would not
-/// fit `i32` keys (both impossible for a dictionary arrow-rs decodes from
-/// Parquet, which the caller then hands to arrow's `concat`).
+/// ones; `None` for no pieces, when a dictionary holds a null or the merged
+/// one would not fit `i32` keys (impossible for dictionaries arrow-rs
+/// decodes from Parquet; the caller then concatenates them as they are).
 fn merge_values(dictionaries: &[&DictionaryArray<Int32Type>]) -> Option<(StringArray, KeyMaps)> {
-    let first = dictionaries.first()?.values().as_string::<i32>();
     let pieces: Vec<&StringArray> = dictionaries.iter().map(|d| d.values().as_string::<i32>()).collect();
-    if pieces.iter().any(|v| v.null_count() > 0) {
+    if pieces.is_empty() || pieces.iter().any(|v| v.null_count() > 0) {
         return None;
-    }
-    if pieces.iter().all(|v| *v == first) {
-        return Some((first.clone(), None));
     }
     let capacity = pieces.iter().map(|v| v.len()).max().unwrap_or(0);
     let bytes = pieces.iter().map(|v| v.value_data().len()).max().unwrap_or(0);
@@ -90,45 +91,39 @@ fn merge_values(dictionaries: &[&DictionaryArray<Int32Type>]) -> Option<(StringA
             });
             map.push(key);
         }
-        maps.push(map);
+        let identity = map.iter().enumerate().all(|(i, &k)| usize::try_from(k) == Ok(i));
+        maps.push((!identity).then_some(map));
     }
-    Some((merged.finish(), Some(maps)))
+    Some((merged.finish(), maps))
 }
 
-/// The pieces' keys, mapped through `maps`, over `values`.
-fn remap_keys(
-    dictionaries: &[&DictionaryArray<Int32Type>],
-    values: StringArray,
-    maps: &KeyMaps,
-) -> Result<DictionaryArray<Int32Type>> {
-    let len: usize = dictionaries.iter().map(|d| d.len()).sum();
-    let mut keys: Vec<i32> = Vec::with_capacity(len);
-    for (i, dictionary) in dictionaries.iter().enumerate() {
-        let own = dictionary.keys().values();
-        match maps.as_ref().and_then(|m| m.get(i)) {
-            Some(map) => match map.len().checked_sub(1) {
-                // Keys are in range (arrow-rs checked them), but the key
-                // under a null is arbitrary: clamping keeps it in range
-                // without a branch, so the loop stays a plain gather.
-                Some(last) => keys.extend(own.iter().map(|&k| map[(k as u32 as usize).min(last)])),
-                // An empty dictionary: every row is null.
-                None => keys.resize(keys.len() + own.len(), 0),
-            },
-            None => keys.extend_from_slice(own),
+/// `piece` over the merged `values`: its keys as they are (`map` `None`),
+/// or mapped through `map`.
+fn with_values(
+    piece: &DictionaryArray<Int32Type>,
+    values: &ArrayRef,
+    map: Option<&[i32]>,
+) -> Result<ArrayRef> {
+    let Some(map) = map else {
+        // `with_values` checks only that the new dictionary is no shorter,
+        // which the keys being a prefix implies; say so rather than panic.
+        if values.len() < piece.values().len() {
+            return Err(Error::Internal("a merged dictionary lost values (a bug in rusk)".into()));
         }
-    }
-    let nulls = dictionaries.iter().any(|d| d.null_count() > 0).then(|| {
-        let mut nulls = BooleanBufferBuilder::new(len);
-        for dictionary in dictionaries {
-            match dictionary.nulls() {
-                Some(n) => nulls.append_buffer(n.inner()),
-                None => nulls.append_n(dictionary.len(), true),
-            }
-        }
-        NullBuffer::new(nulls.finish())
-    });
-    let keys = PrimitiveArray::<Int32Type>::try_new(keys.into(), nulls)?;
-    Ok(DictionaryArray::try_new(keys, Arc::new(values))?)
+        return Ok(Arc::new(piece.with_values(Arc::clone(values))));
+    };
+    // Keys are in range (the piece checked them), but the key under a null
+    // is arbitrary: clamping keeps it in range without a branch, so the
+    // loop stays a plain gather. An empty map is the identity, never here.
+    let last = map.len().saturating_sub(1);
+    let keys: Vec<i32> = piece
+        .keys()
+        .values()
+        .iter()
+        .map(|&k| map.get((k as u32 as usize).min(last)).copied().unwrap_or(0))
+        .collect();
+    let keys = PrimitiveArray::<Int32Type>::try_new(keys.into(), piece.nulls().cloned())?;
+    Ok(Arc::new(DictionaryArray::try_new(keys, Arc::clone(values))?))
 }
 
 #[cfg(test)]
@@ -166,6 +161,7 @@ mod tests {
 
     #[test]
     fn equal_dictionaries_are_kept_and_keys_copied() {
+        // (The second piece's map is the identity: its keys are kept.)
         let a = dict(&[Some("x"), Some("y")]);
         let b = dict(&[Some("x"), Some("y"), Some("y")]);
         let out = concat_dictionaries(&[a, b]).unwrap();

@@ -9,7 +9,8 @@
 //! - `prune.rs`: drops the row groups a filter rules out;
 //! - `read.rs`: decodes one partition's projected columns into one batch;
 //! - `dictionary.rs`: joins a dictionary column's row groups, merging
-//!   their dictionaries.
+//!   their dictionaries;
+//! - `views.rs`: drops the pages a string view column no longer needs.
 
 mod dictionary;
 mod open;
@@ -17,6 +18,7 @@ mod options;
 mod prune;
 mod read;
 mod stats;
+mod views;
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;

@@ -35,6 +35,7 @@ use rusk_ops::{Error, Result};
 
 use super::dictionary::concat_dictionaries;
 use super::open::{ParquetFile, ParquetSource};
+use super::views::without_unused_buffers;
 use crate::dataset::{PartitionRange, ScanPartition};
 use crate::metrics::ScanMetrics;
 
@@ -123,9 +124,12 @@ pub(crate) fn read_partition(
         let mut decoded = Vec::with_capacity(roots.len());
         if !other.is_empty() {
             let batch = decode(file, &other, non_empty.clone(), rows)?;
-            decoded.extend(
-                batch.schema().fields().iter().map(|f| f.name().clone()).zip(batch.columns().iter().cloned()),
-            );
+            for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+                let column = without_unused_buffers(column)
+                    .map_err(|e| e.with_file(path).with_column(field.name()))?
+                    .unwrap_or_else(|| Arc::clone(column));
+                decoded.push((field.name().clone(), column));
+            }
         }
         if !dictionary.is_empty() {
             let mut pieces: Vec<Vec<ArrayRef>> = vec![Vec::with_capacity(non_empty.len()); dictionary.len()];

@@ -42,6 +42,7 @@ impl GroupedAggregate for AnyAll {
         let array = one(cols, groups)?;
         if array.data_type() == &DataType::Boolean {
             // Booleans directly, without a cast to numbers.
+            // Cannot panic: the type was just checked.
             let b = array.as_boolean();
             let bits: Vec<bool> = b.values().iter().collect();
             let nulls = b.logical_nulls();

@@ -180,6 +180,7 @@ impl GroupedAggregate for MinMaxString {
         self.values.resize(n, None);
         let array = unpack_dictionary(one(cols, groups)?)?;
         match array.data_type() {
+            // The `as_*` downcasts cannot panic: each arm matched its type.
             DataType::Utf8 => self.update_iter(array.as_string::<i32>().iter(), groups),
             DataType::LargeUtf8 => self.update_iter(array.as_string::<i64>().iter(), groups),
             DataType::Utf8View => self.update_iter(array.as_string_view().iter(), groups),

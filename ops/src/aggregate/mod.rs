@@ -18,12 +18,20 @@
 //!
 //! The keys are evaluated once and turned into dense `u32` group ids by a
 //! hash table (`group_ids`: fast paths for one integer, string or
-//! dictionary key, `RowConverter` rows otherwise; the whole batch is hashed
-//! first, then probed). Each aggregate then updates all its groups in one
-//! loop over the typed values of its argument (see `accumulator`'s
-//! `GroupedAggregate`). `merge` re-groups the states' key columns the same
-//! way and folds state columns by group id; `finish` turns states into
-//! pandas' results, then drops null keys and sorts as asked.
+//! dictionary key, per-column ids combined pairwise for several keys,
+//! `RowConverter` rows for other types; a chunk of rows is hashed first,
+//! then probed). Each aggregate then updates all its groups in one loop
+//! over the typed values of its argument (see `accumulator`'s
+//! `GroupedAggregate`). A batch goes through in slices of 64Ki rows so the
+//! group ids are still in cache when the aggregates read them. `merge`
+//! re-groups the states' key columns the same way and folds state columns
+//! by group id; `finish` turns states into pandas' results, then drops null
+//! keys and sorts as asked.
+//!
+//! One thread, 1e7 rows in one batch (h2o's G1 columns, release build, CPU
+//! time on a loaded 2-core machine, so ±30%): sum of int64 by a 100-group
+//! `Utf8View` key ≈ 80 ms, by a dictionary key ≈ 16 ms; by an int64 key of
+//! 1e5 groups ≈ 90 ms (`aggregate::tests::timing` measures these).
 //!
 //! # Semantics (pandas with nullable dtypes is the reference)
 //!

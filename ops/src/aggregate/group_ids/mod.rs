@@ -21,7 +21,8 @@
 //!   `(ids so far, next column's id)` packed in a `u64` and interned by a
 //!   primitive table. A group's key columns are read back through the
 //!   pairs. This beats encoding rows: every column takes its fast path and
-//!   a pair costs one integer probe.
+//!   a pair costs one integer probe (two `Utf8View` keys of 100 values,
+//!   1e7 rows: 780 ms through `RowConverter`, 280 ms so).
 //!
 //! Every path hashes a chunk of rows first and probes in a second loop.
 //! A null key is a group of its own (the caller drops null keys before

@@ -133,7 +133,7 @@ pub(super) struct PrimitiveTable {
     null_group: Option<u32>,
 }
 
-/// Rows hashed and gathered ahead of resolving (28 KiB on the stack).
+/// Rows hashed and gathered ahead of resolving (44 KiB on the stack).
 const CHUNK: usize = 1024;
 
 /// A key's bits and its group.
@@ -205,7 +205,7 @@ impl PrimitiveTable {
         // Per chunk: hash every row (no dependency between rows, so it
         // pipelines), gather each row's home slot, then resolve (see `table`).
         let mut hashes = [0u64; CHUNK];
-        let mut first = [PrimitiveSlot::EMPTY; CHUNK];
+        let mut first = [[PrimitiveSlot::EMPTY; 2]; CHUNK];
         let mut ids = [0u32; CHUNK];
         for (c, chunk) in values.chunks(CHUNK).enumerate() {
             self.table.reserve(chunk.len());
@@ -215,16 +215,18 @@ impl PrimitiveTable {
             let gather = !self.table.fits_l1();
             if gather {
                 for (f, &h) in first.iter_mut().zip(&hashes) {
-                    *f = self.table.slot(self.table.home(h));
+                    *f = self.table.pair(self.table.home(h));
                 }
             }
             for (k, ((&v, &h), id)) in chunk.iter().zip(&hashes).zip(&mut ids).enumerate() {
                 let bits = v.to_key_bits();
-                let f = if gather { first[k] } else { self.table.slot(self.table.home(h)) };
+                let [f, g] = if gather { first[k] } else { self.table.pair(self.table.home(h)) };
                 *id = if nulls.is_some_and(|n| n.is_null(c * CHUNK + k)) {
                     self.null_group()?
                 } else if f.id != u32::MAX && f.bits == bits {
                     f.id
+                } else if f.id != u32::MAX && g.id != u32::MAX && g.bits == bits {
+                    g.id
                 } else {
                     match self.table.probe(h, |s| s.bits == bits) {
                         Probe::Found(slot) => slot.id,
