@@ -34,6 +34,10 @@ const NPARTITIONS: [usize; 5] = [1, 2, 3, 7, 16];
 /// Merge-tree fan-ins each case is run under (2: the deepest tree).
 const SPLIT_EVERY: [usize; 3] = [2, 3, 8];
 
+/// Result partition counts each case is also run under (a shuffle of the
+/// partial states: by key range when sorted, by key hash otherwise).
+const SPLIT_OUT: [usize; 3] = [2, 3, 5];
+
 /// Thread counts each case is run under.
 const THREADS: [usize; 2] = [1, 4];
 
@@ -52,6 +56,23 @@ fn check(case: &GroupCase, how: &str, run: impl FnOnce() -> rusk::Result<DataFra
     compare(&format!("{} [{how}]", case.name), &case.expected(), &table_of(&df))
 }
 
+/// As [`check`], ignoring the order of groups when the case is unsorted: a
+/// hash shuffle keeps first-seen order only within each output partition.
+fn check_shuffled(
+    case: &GroupCase,
+    how: &str,
+    run: impl FnOnce() -> rusk::Result<DataFrame>,
+) -> Result<(), String> {
+    let df = run().map_err(|e| format!("case {} [{how}]: error: {e}", case.name))?;
+    let (mut expected, mut got) = (case.expected(), table_of(&df));
+    if !case.sort {
+        let k = case.keys.len();
+        expected.rows.sort_by(|a, b| a[..k].cmp(&b[..k]));
+        got.rows.sort_by(|a, b| a[..k].cmp(&b[..k]));
+    }
+    compare(&format!("{} [{how}]", case.name), &expected, &got)
+}
+
 /// Every way `case` is run, each compared with pandas; the failures.
 fn run_case(case: &GroupCase) -> Vec<String> {
     let mut failures = Vec::new();
@@ -68,6 +89,18 @@ fn run_case(case: &GroupCase) -> Vec<String> {
                 record(check(case, &how, || {
                     let df = case.input()?.repartition(n)?;
                     case.aggregate(&df, Some(split_every))?
+                        .compute_with(&Config::default().with_threads(threads))
+                }));
+            }
+        }
+    }
+    for n in [1, 3, 7] {
+        for split_out in SPLIT_OUT {
+            for threads in THREADS {
+                let how = format!("repartition({n}) split_out={split_out} threads={threads}");
+                record(check_shuffled(case, &how, || {
+                    let df = case.input()?.repartition(n)?;
+                    case.aggregate_split(&df, None, Some(split_out))?
                         .compute_with(&Config::default().with_threads(threads))
                 }));
             }
@@ -438,12 +471,27 @@ fn same(a: &V, b: &V) -> bool {
 
 /// A computed result against the reference; `Err` says where they differ.
 fn check_rows(got: &DataFrame, want: &[Vec<V>], how: &str) -> Result<(), TestCaseError> {
+    check_values(&rows_of(got), &got.columns(), want, how)
+}
+
+/// The cells of a computed frame, row by row.
+fn rows_of(got: &DataFrame) -> Vec<Vec<V>> {
     let mut rows = Vec::new();
     for batch in got.batches() {
         for r in 0..batch.num_rows() {
             rows.push(batch.columns().iter().map(|a| cell(a.as_ref(), r)).collect::<Vec<V>>());
         }
     }
+    rows
+}
+
+/// Rows against the reference's; `Err` says where they differ.
+fn check_values(
+    rows: &[Vec<V>],
+    columns: &[String],
+    want: &[Vec<V>],
+    how: &str,
+) -> Result<(), TestCaseError> {
     if rows.len() != want.len() {
         return Err(TestCaseError::fail(format!(
             "{how}: {} groups, expected {}\n got: {rows:?}\nwant: {want:?}",
@@ -451,7 +499,6 @@ fn check_rows(got: &DataFrame, want: &[Vec<V>], how: &str) -> Result<(), TestCas
             want.len()
         )));
     }
-    let columns = got.columns();
     for (r, (g, w)) in rows.iter().zip(want).enumerate() {
         for (c, (gv, wv)) in g.iter().zip(w).enumerate() {
             if !same(gv, wv) {
@@ -539,6 +586,28 @@ proptest! {
                     .and_then(|d| d.compute_with(&Config::default().with_threads(threads)))
                     .map_err(|e| fail(&how, e))?;
                 check_rows(&got, &want, &how)?;
+            }
+        }
+        if !keys.is_empty() {
+            for split_out in [2, 5] {
+                let how = format!("{} partitions, split_out={split_out}", parts.len());
+                let got = df.groupby(keys.iter().copied())
+                    .map(|g| g.sort(sort).dropna(dropna).split_out(split_out))
+                    .and_then(|g| g.agg(agg_exprs()))
+                    .and_then(|d| d.compute_with(&Config::default().with_threads(4)))
+                    .map_err(|e| fail(&how, e))?;
+                if sort {
+                    check_rows(&got, &want, &how)?;
+                } else {
+                    // A hash shuffle keeps first-seen order only within each
+                    // partition: compare the groups in key order.
+                    let mut want = want.clone();
+                    let by_key = |a: &Vec<V>, b: &Vec<V>| format!("{:?}", &a[..keys.len()]).cmp(&format!("{:?}", &b[..keys.len()]));
+                    want.sort_by(by_key);
+                    let mut rows = rows_of(&got);
+                    rows.sort_by(by_key);
+                    check_values(&rows, &got.columns(), &want, &how)?;
+                }
             }
         }
         for n in NPARTITIONS {

@@ -1,40 +1,49 @@
 """Time the ten h2o db-benchmark groupby questions on the G1 Parquet files: rusk against its peers.
 
 What: q1..q10 of the h2o groupby task over benches/data/g1_parquet (made by
-benches/compare/generate.py), each run by the rusk CLI, Polars (lazy), pandas,
-DuckDB and Dask, end to end: read the Parquet directory, group, aggregate, the
-full result in memory. Prints the median wall seconds of --repeat runs after
-one warm-up, the ratios rusk/peer (< 1: rusk is faster), the peak RSS of each,
-the result row counts, and the machine. A second table times the Python peers
-"in memory": the Parquet read is done before the clock starts (the h2o
-setting, and PEERS.md's q1..q10 rows); rusk has no such mode, so that table
-is for reading the peers' own read-vs-compute split, not for ratios.
+benches/compare/generate.py), each run by rusk (through its Rust API, the
+bench target benches/h2o_groupby.rs), Polars (lazy), pandas, DuckDB and Dask,
+in two modes, one table each:
+
+- e2e: end to end: read the Parquet directory, group, aggregate, the full
+  result in memory;
+- mem: in memory (the h2o setting, and PEERS.md's q1..q10 rows): the table
+  is read into memory before the clock starts; only the groupby is timed.
+
+Prints the median seconds of --repeat runs after one warm-up, the ratios
+rusk/peer (< 1: rusk is faster), the peak RSS of each, the result row
+counts, and the machine.
 
 Why: a claim about rusk's speed is a ratio against a peer measured in the same
 run on the same files (../../../shared/PEERS.md), never a figure from elsewhere.
 
 How: from the repository root, after generating the data once,
 
-    cargo build --release
     .venv/bin/python benches/compare/groupby.py
     .venv/bin/python benches/compare/groupby.py --peers rusk,polars --repeat 1 --modes e2e
     .venv/bin/python benches/compare/groupby.py --queries q1,q3,q10 --threads 2 --json groupby.json
 
+The script first runs `cargo build --release --bench h2o_groupby` (a second
+when up to date) and uses the executable cargo names
+(target/release/deps/h2o_groupby-HASH); `--rusk PATH` uses a given one
+instead and builds nothing.
+
 The peers run the h2o solutions (duckdblabs/db-benchmark, groupby-*.py) with
-plain string keys and the files' int64/float64 columns. rusk runs
-`rusk query DIR --groupby KEYS --agg col:func,... --analyze`; q7 (max v1 - min
-v2, arithmetic on aggregates), q8 (top 2 per group) and q9 (corr) are not
-expressible with its CLI yet, so its cells read n/a, and an extra row "q7
-(max, min only)" times max v1, min v2 by id3 (q7 without the subtraction) for
-every peer.
+plain string keys and the files' int64/float64 columns. rusk runs the same
+questions as the Polars solution writes them (`polars_query` below), e.g.
+q7 `groupby(["id3"]).agg([("range_v1_v2", col("v1").max() - col("v2").min())])`
+and q9 `corr(col("v1"), col("v2"))` squared by a projection over the result.
+rusk groups with `sort(false)` and `dropna(false)`: no peer here sorts its
+groups (pandas is called with sort=False, as in the h2o solution), and all
+keep null keys. A question rusk cannot express yet (q8: top 2 per group needs
+a per-group nlargest) makes the bench binary exit 3; its cells read n/a.
 
 Each run is a fresh child process, so its peak RSS (ru_maxrss from wait4) is
 its own and no cache of an earlier run survives in it (the OS page cache
-does: the warm-up run fills it). rusk is timed as the whole `rusk query ...
---analyze` process; a Python peer is timed inside its child around the query
-alone, so interpreter start and imports are not counted against it (its RSS
-does include them, ~100 MB for pandas and Dask, and in the in-memory mode
-the whole table).
+does: the warm-up run fills it). Every child, rusk's included, is timed
+inside itself around the query alone, so process start, interpreter start
+and imports are not counted (the RSS does include them, ~100 MB for pandas
+and Dask, and in the in-memory mode the whole table).
 """
 
 from __future__ import annotations
@@ -44,7 +53,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import shlex
 import statistics
 import subprocess
@@ -60,7 +68,7 @@ PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
 PYTHON_PEERS = PEERS[1:]
 MODES = {
     "e2e": "end to end: Parquet dir → groupby → result in memory",
-    "mem": "in memory: the Parquet read is done before the clock starts (Python peers only)",
+    "mem": "in memory: the Parquet read is done before the clock starts",
 }
 ID1_6 = ["id1", "id2", "id3", "id4", "id5", "id6"]
 
@@ -69,38 +77,34 @@ ID1_6 = ["id1", "id2", "id3", "id4", "id5", "id6"]
 class Query:
     id: str  # what --queries takes
     label: str  # what the tables show
-    keys: tuple[str, ...]
-    rusk_agg: str | None  # the CLI's --agg, or None: not expressible with it yet
     sql: str  # DuckDB, as in the h2o solution; {x} is the source
 
 
 QUERIES = [
-    Query("q1", "q1 sum v1 by id1", ("id1",), "v1:sum",
+    Query("q1", "q1 sum v1 by id1",
           "SELECT id1, sum(v1) AS v1 FROM {x} GROUP BY id1"),
-    Query("q2", "q2 sum v1 by id1, id2", ("id1", "id2"), "v1:sum",
+    Query("q2", "q2 sum v1 by id1, id2",
           "SELECT id1, id2, sum(v1) AS v1 FROM {x} GROUP BY id1, id2"),
-    Query("q3", "q3 sum v1, mean v3 by id3", ("id3",), "v1:sum,v3:mean",
+    Query("q3", "q3 sum v1, mean v3 by id3",
           "SELECT id3, sum(v1) AS v1, avg(v3) AS v3 FROM {x} GROUP BY id3"),
-    Query("q4", "q4 mean v1, v2, v3 by id4", ("id4",), "v1:mean,v2:mean,v3:mean",
+    Query("q4", "q4 mean v1, v2, v3 by id4",
           "SELECT id4, avg(v1) AS v1, avg(v2) AS v2, avg(v3) AS v3 FROM {x} GROUP BY id4"),
-    Query("q5", "q5 sum v1, v2, v3 by id6", ("id6",), "v1:sum,v2:sum,v3:sum",
+    Query("q5", "q5 sum v1, v2, v3 by id6",
           "SELECT id6, sum(v1) AS v1, sum(v2) AS v2, sum(v3) AS v3 FROM {x} GROUP BY id6"),
-    Query("q6", "q6 median v3, std v3 by id4, id5", ("id4", "id5"), "v3:median,v3:std",
+    Query("q6", "q6 median v3, std v3 by id4, id5",
           "SELECT id4, id5, quantile_cont(v3, 0.5) AS median_v3, stddev(v3) AS sd_v3 FROM {x} GROUP BY id4, id5"),
-    Query("q7", "q7 max v1 − min v2 by id3", ("id3",), None,
+    Query("q7", "q7 max v1 − min v2 by id3",
           "SELECT id3, max(v1) - min(v2) AS range_v1_v2 FROM {x} GROUP BY id3"),
-    # Not an h2o question: q7 less the subtraction, the part rusk's CLI can say.
-    Query("q7mm", "q7 (max, min only)", ("id3",), "v1:max,v2:min",
-          "SELECT id3, max(v1) AS v1, min(v2) AS v2 FROM {x} GROUP BY id3"),
-    Query("q8", "q8 two largest v3 by id6", ("id6",), None,
+    Query("q8", "q8 two largest v3 by id6",
           "SELECT id6, unnest(max(v3, 2)) AS largest2_v3 FROM {x} WHERE v3 IS NOT NULL GROUP BY id6"),
-    Query("q9", "q9 corr(v1, v2)² by id2, id4", ("id2", "id4"), None,
+    Query("q9", "q9 corr(v1, v2)² by id2, id4",
           "SELECT id2, id4, pow(corr(v1, v2), 2) AS r2 FROM {x} GROUP BY id2, id4"),
-    Query("q10", "q10 sum v3, count v1 by id1..id6", tuple(ID1_6), "v3:sum,v1:count",
+    Query("q10", "q10 sum v3, count v1 by id1..id6",
           "SELECT id1, id2, id3, id4, id5, id6, sum(v3) AS v3, count(*) AS count FROM {x} "
           "GROUP BY id1, id2, id3, id4, id5, id6"),
 ]
-NOT_IN_CLI = "not expressible with the rusk CLI yet (q7: arithmetic on aggregates; q8: top-k per group; q9: corr)"
+# The bench binary's exit status for a question rusk cannot answer yet: its cell reads n/a.
+RUSK_UNSUPPORTED = 3
 
 
 # --------------------------------------------------------------------------
@@ -127,8 +131,6 @@ def polars_query(pl, x, qid: str):
             return x.group_by(["id4", "id5"]).agg(c("v3").median().alias("v3_median"), c("v3").std().alias("v3_std"))
         case "q7":
             return x.group_by("id3").agg((c("v1").max() - c("v2").min()).alias("range_v1_v2"))
-        case "q7mm":
-            return x.group_by("id3").agg(c("v1").max().alias("v1_max"), c("v2").min().alias("v2_min"))
         case "q8":
             return (x.drop_nulls("v3").group_by("id6").agg(c("v3").top_k(2).alias("largest2_v3"))
                     .explode("largest2_v3"))
@@ -159,8 +161,6 @@ def pandas_query(pd, x, qid: str):
         case "q7":
             return (by("id3").agg({"v1": "max", "v2": "min"})
                     .assign(range_v1_v2=lambda a: a["v1"] - a["v2"])[["id3", "range_v1_v2"]])
-        case "q7mm":
-            return by("id3").agg({"v1": "max", "v2": "min"})
         case "q8":
             return (x[~x["v3"].isna()][["id6", "v3"]].sort_values("v3", ascending=False)
                     .groupby("id6", as_index=False, sort=False, observed=True, dropna=False).head(2)
@@ -196,8 +196,6 @@ def dask_query(pd, x, qid: str):
         case "q7":
             return (by("id3").agg({"v1": "max", "v2": "min"})
                     .assign(range_v1_v2=lambda a: a["v1"] - a["v2"])[["range_v1_v2"]])
-        case "q7mm":
-            return by("id3").agg({"v1": "max", "v2": "min"})
         case "q8":
             return (x[~x["v3"].isna()][["id6", "v3"]].groupby("id6", dropna=False, observed=True)
                     .apply(lambda g: g.nlargest(2, columns="v3"), meta={"v3": "float64"}, include_groups=False)
@@ -292,32 +290,51 @@ class Run:
     peak_rss_mb: float | None = None
     rows: int | None = None
     error: str | None = None
-    output: str | None = None  # rusk's --analyze text: rows, bytes, time per stage
+    unsupported: bool = False  # rusk exited RUSK_UNSUPPORTED: the question is not expressible yet
 
 
-RUSK_RESULT = re.compile(r"^result: (\d+) rows in \d+ partitions", re.MULTILINE)
+def build_rusk_bench() -> tuple[Path | None, str | None]:
+    """Builds the h2o_groupby bench target (release) and returns its executable, or None and why not.
+
+    Cargo prints the executable's path (target/release/deps/h2o_groupby-HASH)
+    in its JSON messages; an up-to-date build takes a second.
+    """
+    cmd = ["cargo", "build", "--release", "--bench", "h2o_groupby", "--message-format=json-render-diagnostics"]
+    print("groupby.py: " + shlex.join(cmd), file=sys.stderr)
+    try:
+        proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    except OSError as err:
+        return None, f"cargo: {err.strerror}"
+    if proc.returncode != 0:
+        return None, f"cargo build --bench h2o_groupby failed (exit {proc.returncode}; its errors are above)"
+    for line in proc.stdout.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if (message.get("reason") == "compiler-artifact" and message["target"]["name"] == "h2o_groupby"
+                and message.get("executable")):
+            return Path(message["executable"]), None
+    return None, "cargo built no h2o_groupby executable"
 
 
-def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[list[str], dict[str, str]] | None:
-    """The child's command line and environment; None where the peer cannot run the query."""
+def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
+    """The child's command line and environment."""
     env = dict(os.environ)
     if peer == "rusk":
-        if q.rusk_agg is None or mode != "e2e":
-            return None
-        cmd = [str(args.rusk), "query", str(args.data / "g1_parquet"),
-               "--groupby", ",".join(q.keys), "--agg", q.rusk_agg]
-        if args.threads:
-            cmd += ["--threads", str(args.threads)]
-        return cmd + ["--analyze"], env
-    if args.threads and peer == "polars":
-        env["POLARS_MAX_THREADS"] = str(args.threads)
-    cmd = [sys.executable, __file__, "--child", peer, q.id, mode, "--data", str(args.data)]
+        cmd = [str(args.rusk), "--query", q.id, "--mode", mode, "--data", str(args.data)]
+    else:
+        if args.threads and peer == "polars":
+            env["POLARS_MAX_THREADS"] = str(args.threads)
+        cmd = [sys.executable, __file__, "--child", peer, q.id, mode, "--data", str(args.data)]
     if args.threads:
         cmd += ["--threads", str(args.threads)]
     return cmd, env
 
 
 def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
+    if peer == "rusk" and args.rusk is None:
+        return Run(error=args.rusk_missing)
     cmd, env = command(peer, q, mode, args)
     started = time.perf_counter()
     try:
@@ -332,7 +349,6 @@ def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
         # rusage (RUSAGE_CHILDREN would be the maximum over all children).
         out, err = _drain(proc)
         _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
     run = Run(peak_rss_mb=usage.ru_maxrss / 1024)  # Linux reports KiB
@@ -341,11 +357,12 @@ def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
     elif proc.returncode != 0:
         last = (err.strip().splitlines() or out.strip().splitlines() or [""])[-1]
         run.error = f"exit {proc.returncode}: {last}"[:300]
-    elif peer == "rusk":
-        run.seconds, run.output = wall, out
-        found = RUSK_RESULT.search(out)
-        run.rows = int(found.group(1)) if found else None
+        run.unsupported = peer == "rusk" and proc.returncode == RUSK_UNSUPPORTED
+        if run.unsupported:
+            run.error = last.removeprefix("h2o_groupby: ")
     else:
+        # Every child, rusk's bench binary included, times the query inside
+        # itself and prints {"seconds", "rows", "columns"} last.
         report = json.loads(out.strip().splitlines()[-1])
         run.seconds, run.rows = report["seconds"], report["rows"]
     return run
@@ -362,13 +379,15 @@ def _drain(proc: subprocess.Popen) -> tuple[str, str]:
 
 
 def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
-    cmd = command(peer, q, mode, args)
+    missing = peer == "rusk" and args.rusk is None
     result = {"query": q.id, "label": q.label, "peer": peer, "mode": mode,
-              "command": shlex.join(cmd[0]) if cmd else None, "seconds": [], "median_s": None,
-              "peak_rss_mb": None, "rows": None, "error": None, "na": cmd is None}
-    if cmd is None:
-        return result
+              "command": None if missing else shlex.join(command(peer, q, mode, args)[0]), "seconds": [],
+              "median_s": None, "peak_rss_mb": None, "rows": None, "error": None, "na": None}
     warmup = run_once(peer, q, mode, args)
+    if warmup.unsupported:
+        result["na"] = warmup.error
+        print(f"  {mode:3} {q.id:5} {peer:7} n/a: {warmup.error}", file=sys.stderr)
+        return result
     runs = [warmup] if warmup.error else [run_once(peer, q, mode, args) for _ in range(args.repeat)]
     errors = [r.error for r in runs if r.error]
     seconds = [r.seconds for r in runs if r.seconds is not None]
@@ -377,8 +396,6 @@ def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
         "peak_rss_mb": None if errors else max(r.peak_rss_mb for r in runs),
         "rows": runs[-1].rows, "error": errors[0] if errors else None,
     })
-    if runs[-1].output:
-        result["analyze"] = runs[-1].output
     shown = f"{result['median_s']:.3f} s" if result["median_s"] is not None else f"error: {result['error']}"
     print(f"  {mode:3} {q.id:5} {peer:7} {shown}", file=sys.stderr)
     return result
@@ -389,8 +406,10 @@ def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
 # --------------------------------------------------------------------------
 
 
-def built(binary: Path) -> str | None:
-    """When the rusk binary was last written (a rebuild during a run mixes two binaries)."""
+def built(binary: Path | None) -> str | None:
+    """When the rusk bench binary was last written (a rebuild during a run mixes two binaries)."""
+    if binary is None:
+        return None
     try:
         stamp = binary.stat().st_mtime
     except OSError:
@@ -414,8 +433,10 @@ def machine(args: argparse.Namespace) -> dict:
         except metadata.PackageNotFoundError:
             versions[package] = "absent"
     try:
+        if args.rusk is None:
+            raise OSError(args.rusk_missing)
         out = subprocess.run([str(args.rusk), "--version"], capture_output=True, text=True, timeout=10)
-        versions["rusk"] = out.stdout.strip() or f"exit {out.returncode}"
+        versions["rusk"] = out.stdout.strip().removeprefix("rusk ") or f"exit {out.returncode}"
     except (OSError, subprocess.TimeoutExpired) as err:
         versions["rusk"] = f"unavailable ({err})"
     meta = args.data / "g1.json"
@@ -463,41 +484,35 @@ def table(results: list[dict], mode: str, peers: list[str], value: str, fmt, rat
 
 def report(results: list[dict], peers: list[str], modes: list[str], info: dict) -> str:
     data = info["data"]
-    described = (f"{data['table']}: {data['rows']:,} rows, 8 Parquet files "
+    described = (f"{data['table']}: {data['rows']:,} rows, {data.get('files', 8)} Parquet files "
                  f"({data['parquet_bytes'] / 2**20:.0f} MiB)") if isinstance(data, dict) else data
+    titles = {"e2e": "groupby end to end (Parquet dir → groupby → result in memory)",
+              "mem": "groupby in memory (the table is loaded before the clock starts: the h2o setting)"}
     parts = []
     for mode in modes:
-        shown = peers if mode == "e2e" else [p for p in peers if p != "rusk"]
-        if not shown:
-            continue
-        title = ("groupby end to end (Parquet dir → groupby → result in memory)" if mode == "e2e" else
-                 "groupby in memory (Python peers only: the Parquet read is NOT timed; not comparable "
-                 "with rusk's end-to-end times above)")
-        parts += [f"## {title}: median of {info['repeat']} runs after a warm-up, wall seconds", "",
-                  table(results, mode, shown, "median_s", lambda v: f"{v:.3f}", ratios=mode == "e2e"), ""]
-        if mode == "e2e" and "rusk" in shown:
-            parts += ["rusk/peer < 1: rusk is faster. Differences under ~30% between runs are noise on a "
-                      "shared machine.", ""]
-    parts += ["¹ " + NOT_IN_CLI + ". \"q7 (max, min only)\" is max v1, min v2 by id3 for every peer "
-              "(rusk: `--agg v1:max,v2:min`), not an h2o question.",
-              "rows: the result's row count, the same for every peer and mode that reported one "
-              "(rusk's from its `--analyze` line `result: N rows`).", ""]
+        parts += [f"## {titles[mode]}: median of {info['repeat']} runs after a warm-up, seconds", "",
+                  table(results, mode, peers, "median_s", lambda v: f"{v:.3f}", ratios=True), ""]
+    if "rusk" in peers:
+        parts += ["rusk/peer < 1: rusk is faster. Differences under ~30% between runs are noise on a "
+                  "shared machine.", ""]
+    missing = list(dict.fromkeys(r["na"] for r in results if r["na"]))  # the bench binary's reasons
+    if missing:
+        parts += ["¹ rusk: " + "; ".join(missing) + "."]
+    parts += ["rows: the result's row count, the same for every peer and mode that reported one.", ""]
     for mode in modes:
-        shown = peers if mode == "e2e" else [p for p in peers if p != "rusk"]
-        if shown:
-            parts += [f"## peak RSS (MB), {'end to end' if mode == 'e2e' else 'in memory (the loaded table included)'}",
-                      "", table(results, mode, shown, "peak_rss_mb", lambda v: f"{v:.0f}", ratios=False), ""]
+        parts += [f"## peak RSS (MB), {'end to end' if mode == 'e2e' else 'in memory (the loaded table included)'}",
+                  "", table(results, mode, peers, "peak_rss_mb", lambda v: f"{v:.0f}", ratios=False), ""]
     parts += [
         "## machine", "",
         f"- {info['date']}; {info['nproc']} CPUs ({info['cpu']}); {info['platform']}",
         f"- threads: {info['threads']}; load average at the end: {info['load_average']} (1, 5, 15 min)",
         f"- data: {described}",
         "- " + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
-        + f" (binary written {info['rusk_built']})",
+        + f" (h2o_groupby bench binary written {info['rusk_built']})",
     ]
     if info.get("rusk_rebuilt"):
-        parts += ["", f"**The rusk binary was rewritten during this run** (it was written {info['rusk_rebuilt']} "
-                      "at the start): rusk's cells may mix two builds."]
+        parts += ["", f"**The rusk bench binary was rewritten during this run** (it was written "
+                      f"{info['rusk_rebuilt']} at the start): rusk's cells may mix two builds."]
     disagree = []
     for q, n in row_counts(results).items():
         if len(n) > 1:
@@ -515,12 +530,13 @@ def report(results: list[dict], peers: list[str], modes: list[str], info: dict) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=REPO / "benches" / "data", help="default benches/data")
-    parser.add_argument("--rusk", type=Path, default=REPO / "target" / "release" / "rusk",
-                        help="the rusk binary (default target/release/rusk)")
+    parser.add_argument("--rusk", type=Path,
+                        help="rusk's h2o_groupby bench binary (default: build it with "
+                             "`cargo build --release --bench h2o_groupby` and use what cargo names)")
     parser.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated subset of {','.join(PEERS)}")
     parser.add_argument("--queries", help="comma-separated subset of: " + ",".join(q.id for q in QUERIES))
     parser.add_argument("--modes", default="e2e,mem",
-                        help="e2e (end to end), mem (Python peers, read not timed), or both (default e2e,mem)")
+                        help="e2e (end to end), mem (table loaded before the clock), or both (default e2e,mem)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per query and peer (default 3)")
     parser.add_argument("--threads", type=int, help="threads for every peer (default: each peer's own default)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a run is killed (default 600)")
@@ -548,9 +564,13 @@ def main() -> None:
     if not any((args.data / "g1_parquet").glob("*.parquet")):
         sys.exit(f"groupby.py: no parquet files in {args.data / 'g1_parquet'}; run benches/compare/generate.py first")
 
+    args.rusk_missing = None
+    if "rusk" in peers and args.rusk is None:
+        args.rusk, args.rusk_missing = build_rusk_bench()
+    elif args.rusk is None:
+        args.rusk_missing = "rusk not among --peers"
     started_build = built(args.rusk)
-    results = [measure(peer, q, mode, args) for mode in modes for q in queries for peer in peers
-               if mode == "e2e" or peer != "rusk"]
+    results = [measure(peer, q, mode, args) for mode in modes for q in queries for peer in peers]
     info = machine(args)
     if started_build != info["rusk_built"]:
         info["rusk_rebuilt"] = started_build

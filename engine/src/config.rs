@@ -11,11 +11,15 @@ pub struct Config {
     pub threads: Option<usize>,
     /// Fan-in of the merge tree of reductions (Dask's `split_every`).
     pub split_every: usize,
+    /// Groups per result partition: a groupby without `split_out` whose
+    /// estimated number of groups is above this shuffles its result into
+    /// `⌈groups / split_out_groups⌉` partitions (at least one per thread).
+    pub split_out_groups: u64,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { threads: None, split_every: 8 }
+        Config { threads: None, split_every: 8, split_out_groups: 1_000_000 }
     }
 }
 

@@ -23,6 +23,7 @@ pub use api::{
     from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, Analysis,
     DataFrame, GroupBy,
 };
+pub use api::{parse_sort, NaPosition, SortOptions};
 pub use config::{config, set_config, Config};
 pub use rusk_io::metrics::ScanCounts;
 pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};

@@ -10,5 +10,9 @@
 pub mod aggregate;
 pub mod error;
 pub mod expr;
+pub mod lookup;
+pub mod partition;
+pub mod sort;
+pub mod top_n;
 
 pub use error::{Error, Location, Result};

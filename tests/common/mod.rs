@@ -555,14 +555,27 @@ impl GroupCase {
     /// The case's groupby (or whole-frame reduction) over `df`, with the merge
     /// tree's fan-in when given.
     pub fn aggregate(&self, df: &DataFrame, split_every: Option<usize>) -> rusk::Result<DataFrame> {
+        self.aggregate_split(df, split_every, None)
+    }
+
+    /// As [`GroupCase::aggregate`], with the result in `split_out` partitions.
+    pub fn aggregate_split(
+        &self,
+        df: &DataFrame,
+        split_every: Option<usize>,
+        split_out: Option<usize>,
+    ) -> rusk::Result<DataFrame> {
         let aggs = self.parsed_aggs()?;
-        if self.keys.is_empty() && split_every.is_none() {
+        if self.keys.is_empty() && split_every.is_none() && split_out.is_none() {
             return df.agg(aggs);
         }
         // No keys: a groupby by nothing is `df.agg`, and takes `split_every`.
         let mut g = df.groupby(self.keys.iter().map(String::as_str))?.sort(self.sort).dropna(self.dropna);
         if let Some(n) = split_every {
             g = g.split_every(n);
+        }
+        if let Some(n) = split_out {
+            g = g.split_out(n);
         }
         g.agg(aggs)
     }

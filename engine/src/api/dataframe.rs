@@ -19,7 +19,7 @@ use crate::execute::execute;
 use crate::explain::{analyze_report, node_label, plan_tree, stage_summary, to_dot};
 use crate::graph::WriteFormat;
 use crate::lower::{lower, lower_write};
-use crate::optimizer::optimize;
+use crate::optimizer::optimize_for_run;
 use crate::plan::{Filter, InMemory, Limit, LogicalPlan, MapPartitions, PartitionFn, Project, Repartition};
 use crate::query::parse_query;
 use crate::scheduler;
@@ -216,7 +216,14 @@ impl DataFrame {
         I: IntoIterator<Item = (S, Expr)>,
         S: Into<String>,
     {
-        super::groupby::aggregate(self, vec![], aggs, rusk_ops::aggregate::GroupOptions::default(), None)
+        super::groupby::aggregate(
+            self,
+            vec![],
+            aggs,
+            rusk_ops::aggregate::GroupOptions::default(),
+            None,
+            crate::plan::SplitOut::Auto,
+        )
     }
 
     /// The first `n` rows as a lazy frame of one partition.
@@ -361,7 +368,7 @@ impl DataFrame {
             prepare_output_dir(path)?;
             Arc::clone(&self.plan)
         };
-        let result = optimize(plan).and_then(|o| {
+        let result = optimize_for_run(plan, &config()).and_then(|o| {
             let graph = lower_write(&o.plan, path, format, single_file)?;
             scheduler::run(&graph, &graph.outputs, config().worker_threads())
         });
@@ -387,7 +394,7 @@ impl DataFrame {
     /// # Errors
     /// Errors of optimizing or lowering (pruning reads statistics).
     pub fn explain(&self) -> Result<String> {
-        let optimized = optimize(Arc::clone(&self.plan))?;
+        let optimized = optimize_for_run(Arc::clone(&self.plan), &config())?;
         let graph = lower(&optimized.plan)?;
         let rules =
             if optimized.applied.is_empty() { "none".to_string() } else { optimized.applied.join(", ") };
@@ -446,7 +453,7 @@ impl DataFrame {
             })
             .collect();
         Ok(Analysis {
-            optimized_plan: plan_tree(&optimize(Arc::clone(&self.plan))?.plan),
+            optimized_plan: plan_tree(&executed.plan),
             stages: analyze_report(&executed.graph, &executed.stats),
             scans,
             rows: executed.batches.iter().map(RecordBatch::num_rows).sum(),
@@ -460,7 +467,7 @@ impl DataFrame {
     /// Errors of lowering, or of writing the file.
     pub fn visualize(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        let graph = lower(&optimize(Arc::clone(&self.plan))?.plan)?;
+        let graph = lower(&optimize_for_run(Arc::clone(&self.plan), &config())?.plan)?;
         std::fs::write(path, to_dot(&graph)).map_err(|e| Error::io(e, path))
     }
 

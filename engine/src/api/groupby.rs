@@ -7,7 +7,7 @@ use rusk_ops::expr::Expr;
 use rusk_ops::{Error, Result};
 
 use super::DataFrame;
-use crate::plan::{Aggregate, LogicalPlan, Project};
+use crate::plan::{Aggregate, LogicalPlan, Project, SplitOut};
 
 /// A frame grouped by keys, waiting for its aggregations (pandas' `DataFrameGroupBy`).
 ///
@@ -22,6 +22,7 @@ pub struct GroupBy {
     keys: Vec<Expr>,
     options: GroupOptions,
     split_every: Option<usize>,
+    split_out: SplitOut,
 }
 
 impl GroupBy {
@@ -30,7 +31,13 @@ impl GroupBy {
         for k in &keys {
             k.data_type(&schema)?;
         }
-        Ok(GroupBy { df, keys, options: GroupOptions::default(), split_every: None })
+        Ok(GroupBy {
+            df,
+            keys,
+            options: GroupOptions::default(),
+            split_every: None,
+            split_out: SplitOut::Auto,
+        })
     }
 
     /// Sort the result by the keys (default true, as pandas), nulls last;
@@ -52,6 +59,18 @@ impl GroupBy {
         self
     }
 
+    /// The number of partitions of the result (Dask's `split_out`). More
+    /// than one shuffles the partial states by key, so no task holds every
+    /// group. Unset, rusk estimates the number of groups from a sample of
+    /// the first partition and chooses (see `explain()`); a value given here
+    /// always wins. With `sort` (the default) the partitions are key ranges
+    /// and the result is sorted across them; with `sort(false)`, they are
+    /// hash buckets and groups keep their first-seen order only within each.
+    pub fn split_out(mut self, split_out: usize) -> Self {
+        self.split_out = SplitOut::Given(split_out);
+        self
+    }
+
     /// Named aggregations, as pandas' `agg(name=("col", "func"))`: each
     /// `(name, expr)` where `expr` holds aggregates, e.g.
     /// `("v1_sum", col("v1").sum())` or `("range", col("v1").max() - col("v2").min())`.
@@ -65,7 +84,52 @@ impl GroupBy {
         I: IntoIterator<Item = (S, Expr)>,
         S: Into<String>,
     {
-        aggregate(&self.df, self.keys.clone(), aggs, self.options, self.split_every)
+        aggregate(&self.df, self.keys.clone(), aggs, self.options, self.split_every, self.split_out.clone())
+    }
+
+    /// pandas' `groupby(keys).apply(f)`: `f` gets each group's rows (every
+    /// column, in row order) and returns a batch; the results are
+    /// concatenated, groups in key order (or first-seen order within each
+    /// output partition with `sort(false)`), each result row after its
+    /// group's key columns unless `f` returns them itself. The output
+    /// schema is `f`'s on an empty batch, so `f` must accept one.
+    ///
+    /// The escape hatch: every row is shuffled by key so that each group is
+    /// whole in one task, then `f` runs once per group. Far slower than
+    /// [`GroupBy::agg`], which reduces each partition before moving
+    /// anything; use it for what aggregates cannot say. The keys must be
+    /// plain columns. The result has `split_out` partitions (default: the
+    /// input's).
+    ///
+    /// # Errors
+    /// Keys that are not plain columns, `f`'s error on the empty batch.
+    pub fn apply<F>(&self, name: impl Into<String>, f: F) -> Result<DataFrame>
+    where
+        F: Fn(arrow::record_batch::RecordBatch) -> Result<arrow::record_batch::RecordBatch>
+            + Send
+            + Sync
+            + 'static,
+    {
+        let keys = self
+            .keys
+            .iter()
+            .map(|k| match k {
+                Expr::Column(c) => Ok(c.clone()),
+                other => Err(Error::InvalidArgument(format!(
+                    "apply groups by columns; assign `{other}` to a column first"
+                ))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let partitions = self.split_out.partitions().unwrap_or_else(|| self.df.plan().npartitions().max(1));
+        let func = crate::plan::PartitionFn { name: name.into(), func: Arc::new(f) };
+        let node = crate::plan::GroupApply::try_new(
+            Arc::clone(self.df.plan()),
+            keys,
+            func,
+            self.options,
+            partitions,
+        )?;
+        Ok(DataFrame::from_plan(LogicalPlan::GroupApply(node)))
     }
 
     /// One aggregation of every non-key column by its pandas name (`"sum"`,
@@ -91,6 +155,93 @@ impl GroupBy {
             .collect();
         self.agg(aggs)
     }
+
+    /// The rows with the `n` largest values of `column` in each group, as
+    /// pandas' `df.groupby(k)[column].nlargest(n)` (with every column of
+    /// the row, not just `column`): groups sorted by key (first-seen order
+    /// with `sort(false)`), each group's rows largest first; on ties the
+    /// earlier row wins (`keep="first"`). Null and NaN rank below every
+    /// value, so a group with fewer than `n` values is filled with its
+    /// first missing ones, as pandas does. The columns are the frame's, in
+    /// order, after any computed key; one partition.
+    ///
+    /// Runs without a shuffle: each partition keeps at most `n` candidate
+    /// rows a group and a tree of merges (fan-in `split_every`) re-selects,
+    /// so memory grows with `n × groups`. Select columns after it
+    /// (`.nlargest(2, "v3")?.select(["id6", "v3"])`) and only those are read.
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`]; [`Error::Type`] when `column` is not a
+    /// number, date, time or timestamp (pandas refuses strings too).
+    pub fn nlargest(&self, n: usize, column: &str) -> Result<DataFrame> {
+        self.top_n(n, rusk_ops::top_n::TopNOrder::Largest, Some(column))
+    }
+
+    /// The rows with the `n` smallest values of `column` in each group
+    /// (pandas' `nsmallest`); as [`GroupBy::nlargest`], smallest first.
+    ///
+    /// # Errors
+    /// As [`GroupBy::nlargest`].
+    pub fn nsmallest(&self, n: usize, column: &str) -> Result<DataFrame> {
+        self.top_n(n, rusk_ops::top_n::TopNOrder::Smallest, Some(column))
+    }
+
+    /// The first `n` rows of each group, in the frame's row order (pandas'
+    /// `GroupBy.head`, which does not reorder; `sort` has no effect). Rows
+    /// whose key is null are dropped unless `dropna(false)`. The h2o
+    /// benchmark's `sort_values(v).groupby(k).head(2)` is
+    /// [`GroupBy::nlargest`] here, which needs no sort. One partition,
+    /// computed as a tree reduce like [`GroupBy::nlargest`].
+    ///
+    /// # Errors
+    /// As [`DataFrame::groupby`] (none once the groupby is built).
+    pub fn head(&self, n: usize) -> Result<DataFrame> {
+        self.top_n(n, rusk_ops::top_n::TopNOrder::First, None)
+    }
+
+    fn top_n(&self, n: usize, order: rusk_ops::top_n::TopNOrder, column: Option<&str>) -> Result<DataFrame> {
+        let node = crate::plan::TopN::try_new(
+            Arc::clone(self.df.plan()),
+            self.keys.clone(),
+            column.map(String::from),
+            n,
+            order,
+            self.options,
+            self.split_every,
+        )?;
+        Ok(DataFrame::from_plan(LogicalPlan::TopN(node)))
+    }
+
+    /// The frame with new columns holding each row's group aggregates, as
+    /// pandas' `df.assign(v3_mean=df.groupby(k)["v3"].transform("mean"))`:
+    /// `transform([("v3_mean", col("v3").mean())])`. Each `(name, expr)` is
+    /// as in [`GroupBy::agg`]; a name that is already a column replaces it
+    /// in place, others are appended. The rows keep their order and
+    /// partitions, so the new columns are usable at once:
+    /// `.assign([("dev", col("v3") - col("v3_mean"))])`. A row whose key is
+    /// null gets nulls (pandas' NaN), unless `dropna(false)`, where the
+    /// null key is a group.
+    ///
+    /// The frame is read twice: once for the groupby (partial, merge tree,
+    /// finish), once for the rows, each partition looking its keys up in
+    /// the groupby's result (as Dask's `transform` does).
+    ///
+    /// # Errors
+    /// As [`GroupBy::agg`].
+    pub fn transform<I, S>(&self, aggs: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = (S, Expr)>,
+        S: Into<String>,
+    {
+        // The groups' order does not matter to a lookup: skip the sort.
+        let groups = self.clone().sort(false).agg(aggs)?;
+        let node = crate::plan::Transform::try_new(
+            Arc::clone(self.df.plan()),
+            Arc::clone(groups.plan()),
+            self.keys.clone(),
+        )?;
+        Ok(DataFrame::from_plan(LogicalPlan::Transform(node)))
+    }
 }
 
 /// Builds `Aggregate` (+ a `Project` when an output is an expression over aggregates).
@@ -100,6 +251,7 @@ pub(crate) fn aggregate<I, S>(
     outputs: I,
     options: GroupOptions,
     split_every: Option<usize>,
+    split_out: SplitOut,
 ) -> Result<DataFrame>
 where
     I: IntoIterator<Item = (S, Expr)>,
@@ -137,7 +289,8 @@ where
         });
         final_exprs.push(Expr::Alias { expr: Box::new(rewritten), name: name.clone() });
     }
-    let node = Aggregate::try_new(Arc::clone(df.plan()), keys.clone(), specs, names, options, split_every)?;
+    let node = Aggregate::try_new(Arc::clone(df.plan()), keys.clone(), specs, names, options, split_every)?
+        .with_split_out(split_out)?;
     let mut plan = LogicalPlan::Aggregate(node);
     if needs_project {
         let mut exprs: Vec<Expr> = keys.iter().map(|k| Expr::Column(k.output_name())).collect();
@@ -167,17 +320,17 @@ pub fn parse_agg(spec: &str) -> Result<(String, Expr)> {
         None => (func, None),
     };
     let mut f = AggregateFunction::from_name(func_name).ok_or_else(|| {
-        bad("unknown function; one of sum, mean, count, size, min, max, var, std, first, last, nunique, median, quantile, prod, any, all")
+        bad("unknown function; one of sum, mean, count, size, min, max, var, std, first, last, nunique, median, quantile, prod, any, all, nunique_approx, median_approx, quantile_approx")
     })?;
     match (&mut f, arg) {
-        (AggregateFunction::Quantile(q), Some(a)) => {
+        (AggregateFunction::Quantile(q) | AggregateFunction::QuantileApprox(q), Some(a)) => {
             *q = a
                 .parse()
                 .ok()
                 .filter(|q: &f64| (0.0..=1.0).contains(q))
                 .ok_or_else(|| bad("quantile needs q in [0, 1]"))?;
         }
-        (_, Some(_)) => return Err(bad("only quantile takes '=q'")),
+        (_, Some(_)) => return Err(bad("only quantile and quantile_approx take '=q'")),
         _ => {}
     }
     if f == AggregateFunction::Corr {

@@ -18,6 +18,8 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// One value, parsed once per run: the size of the `query` variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Print the columns, dtypes, files and partitions of a dataset.
     Schema {
@@ -36,7 +38,7 @@ enum Command {
         csv: bool,
     },
     /// Run a query. Steps apply in this order whatever the order of the
-    /// flags: scan, where, groupby + agg, limit, select (the optimizer still
+    /// flags: scan, where, groupby + agg, sort, limit, select (the optimizer still
     /// pushes columns and filters into the scan).
     Query(QueryArgs),
 }
@@ -60,6 +62,16 @@ struct QueryArgs {
     /// Fan-in of the groupby merge tree (default 8).
     #[arg(long, value_name = "N")]
     split_every: Option<usize>,
+    /// Partitions of the groupby result (a shuffle when > 1; default: chosen
+    /// from an estimate of the number of groups, see --explain)
+    #[arg(long, value_name = "N")]
+    split_out: Option<usize>,
+    /// Sort the result by these columns, comma-separated, each `column`,
+    /// `column:asc` or `column:desc`; nulls (and NaN) last, ties in input
+    /// order. Sorts after --groupby/--agg and before --limit (so with it:
+    /// the top N) and --select (so it may use a column not selected).
+    #[arg(long, value_delimiter = ',', value_name = "COLS")]
+    sort: Option<Vec<String>>,
     /// Keep these columns, comma-separated, in this order.
     #[arg(long, value_delimiter = ',', value_name = "COLS")]
     select: Option<Vec<String>>,
@@ -138,6 +150,9 @@ fn query(args: QueryArgs) -> Result<()> {
         (Some(keys), Some(specs)) => {
             let aggs = specs.iter().map(|s| rusk::parse_agg(s)).collect::<Result<Vec<_>>>()?;
             let mut g = df.groupby(keys.iter().map(|k| k.trim()))?;
+            if let Some(n) = args.split_out {
+                g = g.split_out(n);
+            }
             if let Some(n) = args.split_every {
                 g = g.split_every(n);
             }
@@ -149,6 +164,12 @@ fn query(args: QueryArgs) -> Result<()> {
         }
         (Some(_), None) => return Err(Error::InvalidArgument("--groupby needs --agg".into())),
         (None, None) => {}
+    }
+    if let Some(specs) = &args.sort {
+        let keys = specs.iter().map(|s| rusk::parse_sort(s)).collect::<Result<Vec<_>>>()?;
+        let by: Vec<&str> = keys.iter().map(|(c, _)| c.as_str()).collect();
+        let ascending: Vec<bool> = keys.iter().map(|(_, a)| *a).collect();
+        df = df.sort_values(&by, &ascending)?;
     }
     if let Some(n) = args.limit {
         df = df.limit(n);

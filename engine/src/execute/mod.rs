@@ -9,7 +9,7 @@ use rusk_ops::Result;
 use crate::config::Config;
 use crate::graph::{ElementOp, TaskGraph};
 use crate::lower::lower;
-use crate::optimizer::optimize;
+use crate::optimizer::optimize_for_run;
 use crate::plan::LogicalPlan;
 use crate::scheduler::{self, TaskStats};
 
@@ -21,25 +21,32 @@ pub(crate) struct Executed {
     pub graph: TaskGraph,
     /// Per-task stats of that graph.
     pub stats: Vec<Option<TaskStats>>,
+    /// The plan that ran (optimized, with its choices made).
+    pub plan: Arc<LogicalPlan>,
 }
 
 /// Optimizes and runs `plan`.
 pub(crate) fn execute(plan: &Arc<LogicalPlan>, config: &Config) -> Result<Executed> {
-    let optimized = optimize(Arc::clone(plan))?.plan;
+    let optimized = optimize_for_run(Arc::clone(plan), config)?.plan;
     if let LogicalPlan::Limit(limit) = optimized.as_ref() {
         if limit.input.is_partition_local() {
-            return run_limit(&limit.input, limit.n, config);
+            return run_limit(&optimized, &limit.input, limit.n, config);
         }
     }
     let graph = lower(&optimized)?;
     let out = scheduler::run(&graph, &graph.outputs, config.worker_threads())?;
-    Ok(Executed { batches: out.batches, graph, stats: out.stats })
+    Ok(Executed { batches: out.batches, graph, stats: out.stats, plan: optimized })
 }
 
 /// `head(n)` over partitions that can be computed one at a time: runs them in
 /// waves of `threads` partitions, in order, and stops as soon as n rows are
 /// in hand, so a head of a large directory reads only its first files.
-fn run_limit(input: &Arc<LogicalPlan>, n: usize, config: &Config) -> Result<Executed> {
+fn run_limit(
+    plan: &Arc<LogicalPlan>,
+    input: &Arc<LogicalPlan>,
+    n: usize,
+    config: &Config,
+) -> Result<Executed> {
     let mut graph = lower(input)?;
     for &id in &graph.outputs {
         graph.tasks[id].pipeline.push(ElementOp::Head(n));
@@ -67,5 +74,5 @@ fn run_limit(input: &Arc<LogicalPlan>, n: usize, config: &Config) -> Result<Exec
     let schema = input.schema();
     let all = concat_batches(&schema, &batches)?;
     let head = all.slice(0, n.min(all.num_rows()));
-    Ok(Executed { batches: vec![head], graph, stats })
+    Ok(Executed { batches: vec![head], graph, stats, plan: Arc::clone(plan) })
 }

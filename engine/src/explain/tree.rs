@@ -79,6 +79,23 @@ pub fn node_label(plan: &LogicalPlan) -> String {
             if let Some(n) = a.split_every {
                 s.push_str(&format!(", split_every={n}"));
             }
+            if a.split_out != crate::plan::SplitOut::Auto {
+                s.push_str(&format!(", split_out={}", a.split_out));
+            }
+            s
+        }
+        LogicalPlan::TopN(t) => t.label(),
+        LogicalPlan::Transform(t) => t.label(),
+        LogicalPlan::Sort(s) => s.label(),
+        LogicalPlan::GroupApply(a) => {
+            let mut s = format!("GroupApply: keys=[{}], func={}", a.keys.join(", "), a.func.name);
+            if !a.options.sort {
+                s.push_str(", sort=False");
+            }
+            if !a.options.dropna {
+                s.push_str(", dropna=False");
+            }
+            s.push_str(&format!(", partitions={}", a.partitions));
             s
         }
     }

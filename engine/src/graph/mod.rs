@@ -14,6 +14,8 @@ use arrow::record_batch::RecordBatch;
 use rusk_io::{Dataset, ScanPartition};
 use rusk_ops::aggregate::{AggregateSpec, GroupOptions};
 use rusk_ops::expr::Expr;
+use rusk_ops::sort::SortKey;
+use rusk_ops::top_n::TopNSpec;
 
 use crate::plan::PartitionFn;
 
@@ -59,6 +61,20 @@ pub enum ElementOp {
         /// `sort`/`dropna`.
         options: GroupOptions,
     },
+    /// Call a user function on each group of the batch (whole groups:
+    /// the batch is one bucket of a shuffle by key).
+    GroupApply {
+        /// The key columns.
+        keys: Vec<String>,
+        /// The function.
+        func: PartitionFn,
+        /// `sort`/`dropna`.
+        options: GroupOptions,
+        /// Keys put in front of the function's output.
+        prepended: Vec<String>,
+        /// The output schema (of an empty result).
+        schema: SchemaRef,
+    },
     /// Turn a merged state into the result (the last phase).
     AggregateFinish {
         /// How many leading state columns are keys.
@@ -70,6 +86,12 @@ pub enum ElementOp {
         /// `sort`/`dropna`.
         options: GroupOptions,
     },
+    /// Keep at most `n` candidate rows per group (a top-n's first phase).
+    TopNCandidates(TopNSpec),
+    /// Order the merged candidates into the result (a top-n's last phase).
+    TopNFinish(TopNSpec),
+    /// Sort the whole batch by these keys, ties in row order (`sort_values`).
+    Sort(Vec<SortKey>),
 }
 
 impl ElementOp {
@@ -82,6 +104,10 @@ impl ElementOp {
             ElementOp::Map(_) => "map_partitions",
             ElementOp::AggregatePartial { .. } => "partial_agg",
             ElementOp::AggregateFinish { .. } => "finish_agg",
+            ElementOp::GroupApply { .. } => "group_apply",
+            ElementOp::TopNCandidates(_) => "top_n",
+            ElementOp::TopNFinish(_) => "finish_top_n",
+            ElementOp::Sort(_) => "sort",
         }
     }
 }
@@ -118,6 +144,45 @@ pub enum TaskOp {
         num_keys: usize,
         /// Aggregates.
         aggs: Vec<AggregateSpec>,
+    },
+    /// Splits its one input into `n` buckets by the hash of `keys` (the
+    /// sending half of a hash shuffle; outputs buckets).
+    HashSplit {
+        /// The key columns.
+        keys: Vec<String>,
+        /// How many buckets.
+        n: usize,
+    },
+    /// Draws at most `n - 1` bucket boundaries from a sample of the keys of
+    /// all its inputs (for a range shuffle).
+    RangeBoundaries {
+        /// The key columns and their order.
+        keys: Vec<SortKey>,
+        /// How many buckets.
+        n: usize,
+    },
+    /// Splits its first input into `n` buckets by the boundaries its second
+    /// input holds (the sending half of a range shuffle; outputs buckets).
+    RangeSplit {
+        /// The key columns and their order.
+        keys: Vec<SortKey>,
+        /// How many buckets.
+        n: usize,
+    },
+    /// Re-selects the top-n candidates of its inputs' concatenation (a
+    /// node of a top-n's tree reduce).
+    TopNMerge {
+        /// The candidates' schema (needed to concatenate).
+        schema: SchemaRef,
+        /// The top-n.
+        spec: TopNSpec,
+    },
+    /// Gives each row of its first input (a partition) the values of its
+    /// group's row in its second (a groupby's result, keys first): a
+    /// transform's broadcast.
+    Broadcast {
+        /// The group keys, over the partition.
+        keys: Vec<Expr>,
     },
     /// Writes its one input to a file and outputs an empty batch.
     Write {
@@ -163,6 +228,9 @@ pub struct Task {
     pub pipeline: Vec<ElementOp>,
     /// The tasks whose outputs `op` consumes, in order.
     pub inputs: Vec<TaskId>,
+    /// For the receiving half of a shuffle: the bucket this task reads from
+    /// each of its inputs (which output buckets); `None` for whole outputs.
+    pub bucket: Option<usize>,
     /// The stage the task belongs to.
     pub stage: StageId,
     /// The partition the task computes within its stage.
@@ -198,8 +266,22 @@ impl TaskGraph {
 
     /// Adds a task and returns its id.
     pub fn add_task(&mut self, stage: StageId, partition: usize, op: TaskOp, inputs: Vec<TaskId>) -> TaskId {
-        self.tasks.push(Task { op, pipeline: vec![], inputs, stage, partition });
+        self.tasks.push(Task { op, pipeline: vec![], inputs, bucket: None, stage, partition });
         self.tasks.len() - 1
+    }
+
+    /// Adds a task reading bucket `bucket` of each of `inputs` (a shuffle's
+    /// receiving half) and returns its id.
+    pub fn add_bucket_task(
+        &mut self,
+        stage: StageId,
+        bucket: usize,
+        op: TaskOp,
+        inputs: Vec<TaskId>,
+    ) -> TaskId {
+        let id = self.add_task(stage, bucket, op, inputs);
+        self.tasks[id].bucket = Some(bucket);
+        id
     }
 
     /// The ids of the tasks of `stage`.

@@ -7,10 +7,15 @@
 //! partition that never materializes the intermediate batches.
 
 mod aggregate;
+mod apply;
 mod elementwise;
 mod limit;
 mod repartition;
+mod shuffle;
+mod sort;
 mod source;
+mod top_n;
+mod transform;
 mod write;
 
 pub use write::lower_write;
@@ -61,5 +66,11 @@ pub(crate) fn lower_node(plan: &LogicalPlan, graph: &mut TaskGraph) -> Result<Lo
         LogicalPlan::Aggregate(a) => {
             aggregate::lower_aggregate(a, a.split_every.unwrap_or(crate::config::config().split_every), graph)
         }
+        LogicalPlan::TopN(t) => {
+            top_n::lower_top_n(t, t.split_every.unwrap_or(crate::config::config().split_every), graph)
+        }
+        LogicalPlan::Transform(t) => transform::lower_transform(t, graph),
+        LogicalPlan::Sort(s) => sort::lower_sort(s, graph),
+        LogicalPlan::GroupApply(a) => apply::lower_group_apply(a, graph),
     }
 }

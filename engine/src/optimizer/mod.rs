@@ -10,12 +10,14 @@ mod fuse_filters;
 mod push_down_limit;
 mod push_down_predicate;
 mod push_down_projection;
+mod split_out;
 
 pub use fold_constants::FoldConstants;
 pub use fuse_filters::FuseFilters;
 pub use push_down_limit::PushDownLimit;
 pub use push_down_predicate::PushDownPredicate;
 pub use push_down_projection::PushDownProjection;
+pub use split_out::choose_split_out;
 
 use std::sync::Arc;
 
@@ -84,6 +86,21 @@ pub struct Optimized {
     pub plan: Arc<LogicalPlan>,
     /// The rules that changed something, in the order they did.
     pub applied: Vec<&'static str>,
+}
+
+/// [`optimize`], then the choice that reads data ([`choose_split_out`]):
+/// what a plan goes through before it is lowered to run or explained.
+///
+/// # Errors
+/// As [`optimize`] and [`choose_split_out`].
+pub fn optimize_for_run(plan: Arc<LogicalPlan>, config: &crate::config::Config) -> Result<Optimized> {
+    let mut optimized = optimize(plan)?;
+    let chosen = choose_split_out(Arc::clone(&optimized.plan), config)?;
+    if chosen.changed {
+        optimized.applied.push("choose_split_out");
+        optimized.plan = chosen.plan;
+    }
+    Ok(optimized)
 }
 
 /// Runs every rule to a fixed point.

@@ -1,5 +1,7 @@
 //! `push_down_limit`: nested limits keep the smaller, and a repartition under
 //! a limit is moot (it keeps row order, and the limit's output is one partition).
+//! A limit never moves below a sort: the head of a sort is the top n rows,
+//! the sort of a head is not.
 //!
 //! ```text
 //! Limit: 5                  Limit: 5
@@ -61,5 +63,13 @@ mod tests {
             plan = t.plan;
         }
         assert_eq!(plan_tree(&plan), "Limit: 5\n  InMemory: 2 partitions, 6 rows\n");
+    }
+
+    /// A head after a sort is the top n: the limit must stay above the sort.
+    #[test]
+    fn a_limit_stays_above_a_sort() {
+        let sort = crate::plan::Sort::try_new(memory(), vec![rusk_ops::sort::SortKey::new("a")]).unwrap();
+        let plan = Arc::new(LogicalPlan::Limit(Limit { input: Arc::new(LogicalPlan::Sort(sort)), n: 2 }));
+        assert!(!PushDownLimit.rewrite(plan).unwrap().changed);
     }
 }

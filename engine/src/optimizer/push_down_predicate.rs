@@ -12,6 +12,8 @@
 //! that compute them (expressions are pure, so this only moves work earlier).
 //! Filters stop at limits (the first n rows of a filtered frame are not the
 //! filtered first n rows) and at user functions (which may change anything).
+//! They sink through sorts: a stable sort of the kept rows is the kept rows
+//! of the stable sort.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,7 +22,7 @@ use rusk_ops::expr::Expr;
 use rusk_ops::Result;
 
 use super::{rewrite_bottom_up, OptimizerRule, Transformed};
-use crate::plan::{Filter, LogicalPlan, Project, Repartition};
+use crate::plan::{Filter, LogicalPlan, Project, Repartition, Transform};
 
 /// See the module docs.
 #[derive(Debug, Default, Clone, Copy)]
@@ -54,6 +56,12 @@ fn push_filter(filter: &Filter) -> Result<Option<LogicalPlan>> {
                 npartitions: r.npartitions,
             })))
         }
+        // A stable sort of the rows a filter keeps is the filtered stable
+        // sort, and sorting fewer rows is cheaper.
+        LogicalPlan::Sort(sort) => {
+            let below = Filter::try_new(Arc::clone(&sort.input), filter.predicate.clone())?;
+            Ok(Some(LogicalPlan::Sort(sort.with_input(Arc::new(LogicalPlan::Filter(below)))?)))
+        }
         LogicalPlan::Project(project) => {
             let definitions: HashMap<String, Expr> =
                 project.exprs.iter().map(|e| (e.output_name(), e.unalias().clone())).collect();
@@ -71,8 +79,61 @@ fn push_filter(filter: &Filter) -> Result<Option<LogicalPlan>> {
             let project = Project::try_new(Arc::new(LogicalPlan::Filter(below)), project.exprs.clone())?;
             Ok(Some(LogicalPlan::Project(project)))
         }
+        // A filter on plain key columns keeps or drops whole groups, which
+        // does not change the top rows of the groups it keeps.
+        LogicalPlan::TopN(t) => {
+            let keys: Vec<String> = t
+                .keys
+                .iter()
+                .filter_map(|k| if let Expr::Column(c) = k { Some(c.clone()) } else { None })
+                .collect();
+            push_some(
+                &conjuncts,
+                |c| keys.contains(c),
+                |below| Ok(LogicalPlan::TopN(t.with_input(Arc::new(LogicalPlan::Filter(below)))?)),
+                &t.input,
+            )
+        }
+        // A filter on the frame's own columns picks rows, not groups: the
+        // rows' side runs it first, the groupby still sees every row.
+        LogicalPlan::Transform(t) => {
+            let (names, schema) = (t.names(), t.input.schema());
+            let own = |c: &String| !names.contains(c) && schema.field_with_name(c).is_ok();
+            push_some(
+                &conjuncts,
+                own,
+                |below| {
+                    let rows = Arc::new(LogicalPlan::Filter(below));
+                    Ok(LogicalPlan::Transform(Transform::try_new(
+                        rows,
+                        Arc::clone(&t.aggregated),
+                        t.keys.clone(),
+                    )?))
+                },
+                &t.input,
+            )
+        }
         _ => Ok(None),
     }
+}
+
+/// Pushes the conjuncts whose columns all pass `movable` below a node (as
+/// a filter over `input`, rebuilt into the node by `rebuild`); the others
+/// stay above it. `None` when none moves.
+fn push_some(
+    conjuncts: &[Expr],
+    movable: impl Fn(&String) -> bool,
+    rebuild: impl FnOnce(Filter) -> Result<LogicalPlan>,
+    input: &Arc<LogicalPlan>,
+) -> Result<Option<LogicalPlan>> {
+    let (pushed, kept): (Vec<Expr>, Vec<Expr>) =
+        conjuncts.iter().cloned().partition(|c| c.columns().iter().all(&movable));
+    let Some(predicate) = Expr::conjunction(pushed) else { return Ok(None) };
+    let node = Arc::new(rebuild(Filter::try_new(Arc::clone(input), predicate)?)?);
+    Ok(Some(match Expr::conjunction(kept) {
+        Some(rest) => LogicalPlan::Filter(Filter::try_new(node, rest)?),
+        None => Arc::unwrap_or_clone(node),
+    }))
 }
 
 #[cfg(test)]
@@ -86,6 +147,19 @@ mod tests {
 
     fn filter(input: Arc<LogicalPlan>, p: Expr) -> Arc<LogicalPlan> {
         Arc::new(LogicalPlan::Filter(Filter::try_new(input, p).unwrap()))
+    }
+
+    #[test]
+    fn sinks_through_a_sort() {
+        let keys = vec![rusk_ops::sort::SortKey::new("b").ascending(false)];
+        let sort = Arc::new(LogicalPlan::Sort(crate::plan::Sort::try_new(memory(), keys).unwrap()));
+        let plan = filter(sort, col("a").gt(lit(1)));
+        let t = PushDownPredicate.rewrite(Arc::clone(&plan)).unwrap();
+        assert_eq!(
+            plan_tree(&t.plan),
+            "Sort: by=[b], ascending=False\n  Filter: a > 1\n    InMemory: 2 partitions, 6 rows\n"
+        );
+        assert_eq!(t.plan.schema(), plan.schema());
     }
 
     #[test]

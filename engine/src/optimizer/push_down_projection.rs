@@ -17,7 +17,7 @@ use std::sync::Arc;
 use rusk_ops::Result;
 
 use super::{OptimizerRule, Transformed};
-use crate::plan::{Filter, Limit, LogicalPlan, MapPartitions, Project, Repartition};
+use crate::plan::{Filter, Limit, LogicalPlan, MapPartitions, Project, Repartition, Transform};
 
 /// See the module docs.
 #[derive(Debug, Default, Clone, Copy)]
@@ -109,6 +109,57 @@ fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result
             }
             Ok(Transformed::yes(LogicalPlan::Aggregate(a.with_input(t.plan)?)))
         }
+        LogicalPlan::TopN(n) => {
+            // The columns asked for, and those that pick the rows.
+            let below = required.map(|r| {
+                let mut r = r.clone();
+                r.extend(n.used_columns());
+                r
+            });
+            let t = prune(&n.input, below.as_ref())?;
+            if !t.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::TopN(n.with_input(t.plan)?)))
+        }
+        LogicalPlan::Transform(n) => {
+            // The rows' side needs the columns asked for (but the new ones)
+            // and the keys; the groupby's side, what its aggregates read.
+            let names = n.names();
+            let below = required.map(|r| {
+                let mut r: BTreeSet<String> = r.iter().filter(|c| !names.contains(c)).cloned().collect();
+                r.extend(n.keys.iter().flat_map(|k| k.columns()));
+                r
+            });
+            let rows = prune(&n.input, below.as_ref())?;
+            let groups = prune(&n.aggregated, None)?;
+            if !rows.changed && !groups.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            let node = Transform::try_new(rows.plan, groups.plan, n.keys.clone())?;
+            Ok(Transformed::yes(LogicalPlan::Transform(node)))
+        }
+        LogicalPlan::Sort(n) => {
+            // The columns asked for, and the keys that order the rows.
+            let below = required.map(|r| {
+                let mut r = r.clone();
+                r.extend(n.columns().map(str::to_string));
+                r
+            });
+            let t = prune(&n.input, below.as_ref())?;
+            if !t.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Sort(n.with_input(t.plan)?)))
+        }
+        LogicalPlan::GroupApply(a) => {
+            // The user function sees every column.
+            let t = prune(&a.input, None)?;
+            if !t.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::GroupApply(a.with_input(t.plan)?)))
+        }
         LogicalPlan::MapPartitions(m) => {
             let t = prune(&m.input, None)?;
             if !t.changed {
@@ -130,6 +181,23 @@ mod tests {
     use super::*;
     use crate::explain::plan_tree;
     use crate::optimizer::test_util::memory;
+
+    /// Above a sort only `c` is used; below it, `c` and the key `a`.
+    #[test]
+    fn a_sort_keeps_its_keys_below_it() {
+        let inner = Project::try_new(memory(), vec![col("a"), col("b"), col("c")]).unwrap();
+        let keys = vec![rusk_ops::sort::SortKey::new("a").nulls_first(true)];
+        let sort = crate::plan::Sort::try_new(Arc::new(LogicalPlan::Project(inner)), keys).unwrap();
+        let plan = Arc::new(LogicalPlan::Project(
+            Project::try_new(Arc::new(LogicalPlan::Sort(sort)), vec![col("c")]).unwrap(),
+        ));
+        let t = PushDownProjection.rewrite(Arc::clone(&plan)).unwrap();
+        assert_eq!(
+            plan_tree(&t.plan),
+            "Project: c\n  Sort: by=[a], na_position=first\n    Project: a, c\n      InMemory: 2 partitions, 6 rows\n"
+        );
+        assert_eq!(t.plan.schema(), plan.schema());
+    }
 
     #[test]
     fn drops_unused_expressions_and_identity_projections() {

@@ -25,6 +25,8 @@ pub struct Aggregate {
     pub options: GroupOptions,
     /// Fan-in of the merge tree; `None` takes the config's.
     pub split_every: Option<usize>,
+    /// How many partitions the result has (more than one: a shuffle).
+    pub split_out: SplitOut,
     /// The output schema.
     pub schema: SchemaRef,
 }
@@ -90,8 +92,21 @@ impl Aggregate {
             names,
             options,
             split_every,
+            split_out: SplitOut::Auto,
             schema: Arc::new(Schema::new(fields)),
         })
+    }
+
+    /// The same node with `split_out`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for zero partitions.
+    pub fn with_split_out(mut self, split_out: SplitOut) -> Result<Self> {
+        if split_out.partitions() == Some(0) {
+            return Err(Error::InvalidArgument("split_out must be at least 1".into()));
+        }
+        self.split_out = split_out;
+        Ok(self)
     }
 
     /// The same node over a new input.
@@ -106,6 +121,74 @@ impl Aggregate {
             self.names.clone(),
             self.options,
             self.split_every,
+        )?
+        .with_split_out(self.split_out.clone())
+    }
+}
+
+/// The number of partitions of a groupby's result, and who chose it.
+///
+/// One partition: partial states merge in a tree into one task. More: the
+/// partial states are shuffled by key into that many buckets, each merged
+/// and finished by its own task, so no task ever holds every group (by key
+/// range when the result is sorted, so the partitions in order are sorted;
+/// by key hash otherwise).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SplitOut {
+    /// Not given: the planner estimates the number of groups from a sample
+    /// and chooses (one partition when it has not, e.g. before planning).
+    Auto,
+    /// Given by the user (`GroupBy::split_out`): always wins.
+    Given(usize),
+    /// Chosen by the planner.
+    Chosen {
+        /// The partitions.
+        partitions: usize,
+        /// What the choice rests on.
+        estimate: GroupEstimate,
+    },
+}
+
+impl SplitOut {
+    /// The number of partitions, once known.
+    pub fn partitions(&self) -> Option<usize> {
+        match self {
+            SplitOut::Auto => None,
+            SplitOut::Given(n) => Some(*n),
+            SplitOut::Chosen { partitions, .. } => Some(*partitions),
+        }
+    }
+}
+
+impl std::fmt::Display for SplitOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SplitOut::Auto => write!(f, "auto"),
+            SplitOut::Given(n) => write!(f, "{n} (given)"),
+            SplitOut::Chosen { partitions, estimate } => write!(f, "{partitions} (chosen: {estimate})"),
+        }
+    }
+}
+
+/// An estimate of a groupby's number of groups, from the groups of a sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GroupEstimate {
+    /// The estimated number of groups of the whole input.
+    pub groups: u64,
+    /// Rows in the sample.
+    pub sample_rows: u64,
+    /// Groups in the sample.
+    pub sample_groups: u64,
+    /// Input partitions (the sample is the first one's).
+    pub partitions: usize,
+}
+
+impl std::fmt::Display for GroupEstimate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "~{} groups estimated from {} groups in {} sampled rows of partition 1 of {}",
+            self.groups, self.sample_groups, self.sample_rows, self.partitions
         )
     }
 }

@@ -5,10 +5,18 @@
 //! behind `Arc`; rules rewrite a plan by building new nodes.
 
 mod aggregate;
+mod apply;
 mod nodes;
+mod sort;
+mod top_n;
+mod transform;
 
-pub use aggregate::Aggregate;
+pub use aggregate::{Aggregate, GroupEstimate, SplitOut};
+pub use apply::GroupApply;
 pub use nodes::{Filter, InMemory, Limit, MapPartitions, PartitionFn, Project, Repartition, Scan};
+pub use sort::Sort;
+pub use top_n::TopN;
+pub use transform::Transform;
 
 use std::sync::Arc;
 
@@ -34,6 +42,14 @@ pub enum LogicalPlan {
     MapPartitions(MapPartitions),
     /// Groupby + aggregation, or a whole-frame reduction.
     Aggregate(Aggregate),
+    /// Per-group `nlargest` / `nsmallest` / `head`.
+    TopN(TopN),
+    /// A groupby's aggregates broadcast back to the rows.
+    Transform(Transform),
+    /// The rows in the order of key columns (`sort_values`).
+    Sort(Sort),
+    /// A user function over each group (`groupby(..).apply`).
+    GroupApply(GroupApply),
 }
 
 impl LogicalPlan {
@@ -48,6 +64,10 @@ impl LogicalPlan {
             LogicalPlan::Repartition(n) => n.input.schema(),
             LogicalPlan::MapPartitions(n) => Arc::clone(&n.schema),
             LogicalPlan::Aggregate(n) => Arc::clone(&n.schema),
+            LogicalPlan::TopN(n) => Arc::clone(&n.schema),
+            LogicalPlan::Transform(n) => Arc::clone(&n.schema),
+            LogicalPlan::Sort(n) => n.input.schema(),
+            LogicalPlan::GroupApply(n) => Arc::clone(&n.schema),
         }
     }
 
@@ -61,6 +81,10 @@ impl LogicalPlan {
             LogicalPlan::Repartition(n) => vec![&n.input],
             LogicalPlan::MapPartitions(n) => vec![&n.input],
             LogicalPlan::Aggregate(n) => vec![&n.input],
+            LogicalPlan::TopN(n) => vec![&n.input],
+            LogicalPlan::Transform(n) => vec![&n.input, &n.aggregated],
+            LogicalPlan::Sort(n) => vec![&n.input],
+            LogicalPlan::GroupApply(n) => vec![&n.input],
         }
     }
 
@@ -87,6 +111,12 @@ impl LogicalPlan {
                 schema: Arc::clone(&n.schema),
             }),
             LogicalPlan::Aggregate(n) => LogicalPlan::Aggregate(n.with_input(next()?)?),
+            LogicalPlan::TopN(n) => LogicalPlan::TopN(n.with_input(next()?)?),
+            LogicalPlan::Transform(n) => {
+                LogicalPlan::Transform(Transform::try_new(next()?, next()?, n.keys.clone())?)
+            }
+            LogicalPlan::Sort(n) => LogicalPlan::Sort(n.with_input(next()?)?),
+            LogicalPlan::GroupApply(n) => LogicalPlan::GroupApply(n.with_input(next()?)?),
         })
     }
 
@@ -100,7 +130,12 @@ impl LogicalPlan {
             LogicalPlan::Limit(_) => 1,
             LogicalPlan::Repartition(n) => n.npartitions,
             LogicalPlan::MapPartitions(n) => n.input.npartitions(),
-            LogicalPlan::Aggregate(_) => 1,
+            LogicalPlan::Aggregate(n) => n.split_out.partitions().unwrap_or(1),
+            LogicalPlan::TopN(_) => 1,
+            LogicalPlan::Transform(n) => n.input.npartitions(),
+            // One range of keys per input partition (see `lower::sort`).
+            LogicalPlan::Sort(n) => n.input.npartitions().max(1),
+            LogicalPlan::GroupApply(n) => n.partitions,
         }
     }
 
@@ -114,6 +149,11 @@ impl LogicalPlan {
                 self.inputs().iter().all(|i| i.is_partition_local())
             }
             LogicalPlan::Limit(_) | LogicalPlan::Repartition(_) | LogicalPlan::Aggregate(_) => false,
+            // A row's group aggregate depends on every partition.
+            LogicalPlan::TopN(_) | LogicalPlan::Transform(_) => false,
+            // Every output row may come from any partition.
+            LogicalPlan::Sort(_) => false,
+            LogicalPlan::GroupApply(_) => false,
         }
     }
 }

@@ -25,6 +25,7 @@ use arrow::record_batch::RecordBatch;
 use rusk_ops::{Error, Result};
 
 use crate::graph::{TaskGraph, TaskId};
+use task::TaskOutput;
 
 /// What one task produced, for `explain(analyze)`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -91,9 +92,9 @@ pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunO
     // Deepest first, then lowest id (partition order within a stage).
     let mut ready: BinaryHeap<(usize, Reverse<TaskId>)> =
         (0..n).filter(|&i| needed[i] && inputs_left[i] == 0).map(|i| (depth[i], Reverse(i))).collect();
-    let mut results: Vec<Option<RecordBatch>> = vec![None; n];
+    let mut results: Vec<Option<TaskOutput>> = vec![None; n];
     let mut stats: Vec<Option<TaskStats>> = vec![None; n];
-    let (tx, rx) = mpsc::channel::<(TaskId, Result<RecordBatch>, Duration)>();
+    let (tx, rx) = mpsc::channel::<(TaskId, Result<TaskOutput>, Duration)>();
     let mut in_flight = 0usize;
     let mut first_error: Option<Error> = None;
 
@@ -103,7 +104,9 @@ pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunO
             let task = graph.tasks[id].clone();
             let mut inputs = Vec::with_capacity(task.inputs.len());
             for &i in &task.inputs {
-                inputs.push(results[i].clone().ok_or_else(|| Error::Internal(format!("input {i} missing")))?);
+                let output =
+                    results[i].as_ref().ok_or_else(|| Error::Internal(format!("input {i} missing")))?;
+                inputs.push(output.read(task.bucket)?);
             }
             let tx = tx.clone();
             pool.spawn(move || {
@@ -125,10 +128,10 @@ pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunO
             rx.recv().map_err(|_| Error::Internal("scheduler channel closed".into()))?;
         in_flight -= 1;
         match result {
-            Ok(batch) => {
-                stats[id] =
-                    Some(TaskStats { rows: batch.num_rows(), bytes: batch.get_array_memory_size(), elapsed });
-                results[id] = Some(batch);
+            Ok(output) => {
+                let (rows, bytes) = output.size();
+                stats[id] = Some(TaskStats { rows, bytes, elapsed });
+                results[id] = Some(output);
                 for &input in &graph.tasks[id].inputs {
                     consumers_left[input] -= 1;
                     if consumers_left[input] == 0 {
@@ -155,7 +158,10 @@ pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunO
     }
     let batches = targets
         .iter()
-        .map(|&t| results[t].clone().ok_or_else(|| Error::Internal(format!("target {t} did not run"))))
+        .map(|&t| match &results[t] {
+            Some(output) => output.read(None),
+            None => Err(Error::Internal(format!("target {t} did not run"))),
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(RunOutput { batches, stats })
 }

@@ -9,21 +9,78 @@ use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use rusk_io::write::{write_csv_file, write_parquet_file};
 use rusk_ops::aggregate;
 use rusk_ops::expr::{evaluate, filter_batch, Expr};
+use rusk_ops::partition::{hash_split, range_boundaries, range_split};
 use rusk_ops::{Error, Result};
 
 use crate::graph::{ElementOp, Task, TaskOp, WriteFormat};
 
-/// Runs `task` over its inputs' outputs.
-pub(super) fn execute(task: &Task, inputs: Vec<RecordBatch>) -> Result<RecordBatch> {
-    let mut batch = run_op(&task.op, inputs)?;
-    for op in &task.pipeline {
-        batch = apply(op, batch)?;
+/// What a task produced: one batch, or the buckets of a shuffle's sending
+/// half (each read by one task of the receiving half).
+#[derive(Debug, Clone)]
+pub(super) enum TaskOutput {
+    /// One batch.
+    Batch(RecordBatch),
+    /// One batch per bucket.
+    Buckets(Arc<[RecordBatch]>),
+}
+
+impl TaskOutput {
+    /// The rows and Arrow bytes held, for `explain(analyze)`.
+    pub(super) fn size(&self) -> (usize, usize) {
+        match self {
+            TaskOutput::Batch(b) => (b.num_rows(), b.get_array_memory_size()),
+            TaskOutput::Buckets(bs) => {
+                bs.iter().fold((0, 0), |(r, m), b| (r + b.num_rows(), m + b.get_array_memory_size()))
+            }
+        }
     }
-    Ok(batch)
+
+    /// What a consumer reads: the batch, or bucket `bucket` of the buckets.
+    pub(super) fn read(&self, bucket: Option<usize>) -> Result<RecordBatch> {
+        match (self, bucket) {
+            (TaskOutput::Batch(b), None) => Ok(b.clone()),
+            (TaskOutput::Buckets(bs), Some(j)) => {
+                bs.get(j).cloned().ok_or_else(|| Error::Internal(format!("no bucket {j}")))
+            }
+            (TaskOutput::Batch(_), Some(_)) => Err(Error::Internal("a bucket read of a batch".into())),
+            (TaskOutput::Buckets(_), None) => Err(Error::Internal("a batch read of buckets".into())),
+        }
+    }
+}
+
+/// Runs `task` over its inputs' outputs.
+pub(super) fn execute(task: &Task, inputs: Vec<RecordBatch>) -> Result<TaskOutput> {
+    let buckets = match &task.op {
+        TaskOp::HashSplit { keys, n } => {
+            let batch = one(inputs)?;
+            let schema = batch.schema();
+            let columns = keys.iter().map(|k| schema.index_of(k)).collect::<Result<Vec<_>, _>>()?;
+            hash_split(&batch, &columns, *n)?
+        }
+        TaskOp::RangeSplit { keys, n } => match <[RecordBatch; 2]>::try_from(inputs) {
+            Ok([batch, boundaries]) => range_split(&batch, keys, &boundaries, *n)?,
+            Err(_) => return Err(Error::Internal("a range split takes a batch and its boundaries".into())),
+        },
+        op => {
+            let mut batch = run_op(op, inputs)?;
+            for step in &task.pipeline {
+                batch = apply(step, batch)?;
+            }
+            return Ok(TaskOutput::Batch(batch));
+        }
+    };
+    if !task.pipeline.is_empty() {
+        return Err(Error::Internal("a shuffle split cannot have a pipeline".into()));
+    }
+    Ok(TaskOutput::Buckets(buckets.into()))
 }
 
 fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>) -> Result<RecordBatch> {
     match op {
+        TaskOp::HashSplit { .. } | TaskOp::RangeSplit { .. } => {
+            Err(Error::Internal("a shuffle split outputs buckets".into()))
+        }
+        TaskOp::RangeBoundaries { keys, n } => range_boundaries(&inputs, keys, *n),
         TaskOp::Scan { dataset, partition, columns } => dataset.0.read(partition, Some(columns)),
         TaskOp::Memory(batch) => Ok(batch.0.clone()),
         TaskOp::Concat { schema } => {
@@ -44,6 +101,11 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>) -> Result<RecordBatch> {
             }
             aggregate::merge(&inputs, *num_keys, aggs)
         }
+        TaskOp::TopNMerge { schema, spec } => rusk_ops::top_n::merge(schema, &inputs, spec),
+        TaskOp::Broadcast { keys } => match <[RecordBatch; 2]>::try_from(inputs) {
+            Ok([batch, groups]) => rusk_ops::lookup::broadcast(&batch, keys, &groups, keys.len()),
+            Err(_) => Err(Error::Internal("a broadcast takes a partition and a groupby result".into())),
+        },
         TaskOp::Write { path, format } => {
             let batch = one(inputs)?;
             match format {
@@ -76,6 +138,12 @@ pub(crate) fn apply(op: &ElementOp, batch: RecordBatch) -> Result<RecordBatch> {
         ElementOp::AggregateFinish { num_keys, aggs, names, options } => {
             aggregate::finish(&batch, *num_keys, aggs, names, *options)
         }
+        ElementOp::TopNCandidates(spec) => rusk_ops::top_n::candidates(&batch, spec),
+        ElementOp::TopNFinish(spec) => rusk_ops::top_n::finish(&batch, spec),
+        ElementOp::Sort(keys) => rusk_ops::sort::sort_batch(&batch, keys),
+        ElementOp::GroupApply { keys, func, options, prepended, schema } => {
+            apply_groups(&batch, keys, func, *options, prepended, schema)
+        }
         ElementOp::Map(f) => (f.func)(batch).map_err(|e| match e {
             e @ Error::User { .. } => e,
             other => {
@@ -102,4 +170,45 @@ pub(crate) fn project(batch: &RecordBatch, exprs: &[Expr]) -> Result<RecordBatch
     }
     let options = RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
     Ok(RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &options)?)
+}
+
+/// Calls `func` on each group of `batch` (see `plan::GroupApply`): results
+/// in group order, each after the `prepended` keys of its group.
+fn apply_groups(
+    batch: &RecordBatch,
+    keys: &[String],
+    func: &crate::plan::PartitionFn,
+    options: aggregate::GroupOptions,
+    prepended: &[String],
+    schema: &arrow::datatypes::SchemaRef,
+) -> Result<RecordBatch> {
+    let groups = rusk_ops::partition::split_groups(batch, keys, options.sort, options.dropna)?;
+    let mut results = Vec::with_capacity(groups.len());
+    for group in groups {
+        let out = (func.func)(group.clone()).map_err(|e| match e {
+            e @ Error::User { .. } => e,
+            other => {
+                Error::User { name: func.name.clone(), message: other.to_string(), location: Box::default() }
+            }
+        })?;
+        // The group's key, once per output row.
+        let first = arrow::array::UInt32Array::from(vec![0u32; out.num_rows()]);
+        let mut columns = Vec::with_capacity(schema.fields().len());
+        for k in prepended {
+            let key = group.column_by_name(k).ok_or_else(|| Error::Internal(format!("key {k} missing")))?;
+            columns.push(arrow::compute::take(key.as_ref(), &first, None)?);
+        }
+        columns.extend(out.columns().iter().cloned());
+        let options = RecordBatchOptions::new().with_row_count(Some(out.num_rows()));
+        let result =
+            RecordBatch::try_new_with_options(Arc::clone(schema), columns, &options).map_err(|e| {
+                Error::User {
+                    name: func.name.clone(),
+                    message: format!("returned a batch unlike the one it returns for no rows: {e}"),
+                    location: Box::default(),
+                }
+            })?;
+        results.push(result);
+    }
+    Ok(concat_batches(schema, &results)?)
 }

@@ -13,10 +13,12 @@ use super::count::Count;
 use super::distinct::Nunique;
 use super::first_last::FirstLast;
 use super::group_ids::key_output_type;
+use super::hll::NuniqueApprox;
 use super::mean::Mean;
 use super::min_max::new_min_max;
 use super::quantile::Quantile;
 use super::sum::SumProd;
+use super::tdigest::QuantileApprox;
 use super::types::output_type;
 use super::var::Var;
 use crate::error::{Error, Result};
@@ -96,6 +98,14 @@ pub(crate) fn state_fields(func: &AggregateFunction, args: &[DataType]) -> Resul
             }
             vec![f("values", item(DataType::Float64), false)]
         }
+        // Sketches: one opaque `LargeBinary` a group (see `hll`, `tdigest`).
+        F::NuniqueApprox => vec![f("hll", DataType::LargeBinary, false)],
+        F::MedianApprox | F::QuantileApprox(_) => {
+            if let F::QuantileApprox(q) = func {
+                check_quantile(*q)?;
+            }
+            vec![f("tdigest", DataType::LargeBinary, false)]
+        }
         F::Any | F::All => {
             let t = args.first().map(key_output_type).unwrap_or(DataType::Null);
             if !(t.is_numeric() || t == DataType::Boolean || t == DataType::Null) {
@@ -157,6 +167,12 @@ pub(crate) fn create(func: &AggregateFunction, state: &[DataType]) -> Result<Box
         }
         F::Any => Box::new(AnyAll::new(false)),
         F::All => Box::new(AnyAll::new(true)),
+        F::NuniqueApprox => Box::new(NuniqueApprox::default()),
+        F::MedianApprox => Box::new(QuantileApprox::new(None)),
+        F::QuantileApprox(q) => {
+            check_quantile(*q)?;
+            Box::new(QuantileApprox::new(Some(*q)))
+        }
     })
 }
 

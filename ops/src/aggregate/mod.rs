@@ -18,7 +18,7 @@
 //!
 //! The keys are evaluated once and turned into dense `u32` group ids by a
 //! hash table (`group_ids`: fast paths for one integer, string or
-//! dictionary key, per-column ids combined pairwise for several keys,
+//! dictionary key, per-column ids packed into one tuple for several keys,
 //! `RowConverter` rows for other types; a chunk of rows is hashed first,
 //! then probed). Each aggregate then updates all its groups in one loop
 //! over the typed values of its argument (see `accumulator`'s
@@ -44,7 +44,10 @@
 //! `min`/`max`/`median`, one distinct value for `nunique`, and true for
 //! `any`/`all`. `var`/`std` merge `(count, mean, m2)` with Chan et al.'s
 //! formula; `nunique` keeps the distinct values per group and `median` /
-//! `quantile` all the values (exact, so their states grow with the data).
+//! `quantile` all the values (exact, so their states grow with the data);
+//! `nunique_approx` (HyperLogLog, `hll`), `median_approx` and
+//! `quantile_approx` (t-digest, `tdigest`) estimate them from states of at
+//! most 4 KiB (HLL) and 8 KiB (t-digest) a group.
 //! Keys: a null key is its own group unless `dropna` (pandas' default);
 //! `-0.0` and `0.0` are one key, as are all NaNs; dictionary keys come out
 //! as plain values of the dictionary's value type (states of different
@@ -58,14 +61,18 @@ mod corr;
 mod count;
 mod distinct;
 mod first_last;
-mod group_ids;
+pub(crate) mod group_ids;
+mod hll;
 mod mean;
 mod min_max;
 mod quantile;
 mod sum;
+mod tdigest;
 mod types;
 mod var;
 
+#[cfg(test)]
+mod sketch_tests;
 #[cfg(test)]
 mod tests;
 
@@ -76,7 +83,7 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, BooleanArray};
 use arrow::buffer::NullBuffer;
-use arrow::compute::{filter, lexsort_to_indices, take, SortColumn, SortOptions};
+use arrow::compute::{filter, take};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
@@ -85,6 +92,7 @@ use group_ids::{key_output_type, GroupIds};
 
 use crate::error::{Error, Result};
 use crate::expr::{evaluate, AggregateFunction, Expr};
+use crate::sort::{sort_to_indices, SortKey};
 
 /// One aggregate of a groupby: a function over argument expressions, which
 /// are evaluated on the input batch.
@@ -296,12 +304,16 @@ pub fn finish(
         columns.push(out);
     }
     if options.sort && num_keys > 0 && n > 1 {
-        let sort = SortOptions { descending: false, nulls_first: false };
-        let keys: Vec<SortColumn> = columns[..num_keys]
-            .iter()
-            .map(|c| SortColumn { values: Arc::clone(c), options: Some(sort) })
-            .collect();
-        let order = lexsort_to_indices(&keys, None)?;
+        // Row-format keys sort far faster than a column-by-column comparator
+        // over many string keys (h2o q10: 10⁷ groups of six keys).
+        let keys = batch_of(fields[..num_keys].to_vec(), columns[..num_keys].to_vec(), n)?;
+        let by: Vec<SortKey> = fields[..num_keys].iter().map(|f| SortKey::new(f.name())).collect();
+        // Several keys: sorted by packed per-column ranks where they fit.
+        let ranked = if num_keys > 1 { group_ids::sort_keys_to_indices(&columns[..num_keys])? } else { None };
+        let order = match ranked {
+            Some(order) => arrow::array::UInt32Array::from(order),
+            None => sort_to_indices(&keys, &by)?,
+        };
         columns = columns.iter().map(|c| take(c.as_ref(), &order, None)).collect::<Result<_, _>>()?;
     }
     batch_of(fields, columns, n)

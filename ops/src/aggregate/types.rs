@@ -29,7 +29,7 @@ pub fn output_type(func: &AggregateFunction, args: &[DataType]) -> Result<DataTy
         }
     };
     Ok(match (func, args) {
-        (F::Size, _) | (F::Count, _) | (F::Nunique, _) => DataType::Int64,
+        (F::Size, _) | (F::Count, _) | (F::Nunique, _) | (F::NuniqueApprox, _) => DataType::Int64,
         (F::Sum | F::Prod, [t]) => {
             need_numeric(t)?;
             match t {
@@ -38,7 +38,16 @@ pub fn output_type(func: &AggregateFunction, args: &[DataType]) -> Result<DataTy
                 _ => DataType::Float64,
             }
         }
-        (F::Mean | F::Var { .. } | F::Std { .. } | F::Median | F::Quantile(_), [t]) => {
+        (
+            F::Mean
+            | F::Var { .. }
+            | F::Std { .. }
+            | F::Median
+            | F::Quantile(_)
+            | F::MedianApprox
+            | F::QuantileApprox(_),
+            [t],
+        ) => {
             need_numeric(t)?;
             DataType::Float64
         }
@@ -60,7 +69,7 @@ pub fn output_type(func: &AggregateFunction, args: &[DataType]) -> Result<DataTy
 /// is 0 (or 1), never null, as in pandas.
 pub fn output_nullable(func: &AggregateFunction) -> bool {
     use AggregateFunction as F;
-    !matches!(func, F::Sum | F::Prod | F::Count | F::Size | F::Nunique | F::Any | F::All)
+    !matches!(func, F::Sum | F::Prod | F::Count | F::Size | F::Nunique | F::NuniqueApprox | F::Any | F::All)
 }
 
 #[cfg(test)]

@@ -215,6 +215,26 @@ impl Expr {
     pub fn all(self) -> Expr {
         self.aggregate(AggregateFunction::All)
     }
+
+    /// Number of distinct non-null values, estimated (HyperLogLog, ~1.6 %
+    /// standard error, near exact below 1024): bounded state where
+    /// [`Expr::nunique`] keeps every distinct value. Not in pandas.
+    pub fn nunique_approx(self) -> Expr {
+        self.aggregate(AggregateFunction::NuniqueApprox)
+    }
+
+    /// Median of the non-null values, estimated (t-digest; exact for groups
+    /// of at most 500 distinct values): bounded state where
+    /// [`Expr::median`] keeps every value. Not in pandas.
+    pub fn median_approx(self) -> Expr {
+        self.aggregate(AggregateFunction::MedianApprox)
+    }
+
+    /// Quantile `q` (in `[0, 1]`) of the non-null values, estimated as
+    /// [`Expr::median_approx`]. Not in pandas.
+    pub fn quantile_approx(self, q: f64) -> Expr {
+        self.aggregate(AggregateFunction::QuantileApprox(q))
+    }
 }
 
 /// The number of rows of each group, nulls included (pandas' `size()`).
@@ -318,6 +338,11 @@ mod tests {
         assert_eq!(col("v").std(), agg(F::Std { ddof: 1 }, vec![col("v")]));
         assert_eq!(col("v").var_ddof(0), agg(F::Var { ddof: 0 }, vec![col("v")]));
         assert_eq!(col("v").quantile(0.9), agg(F::Quantile(0.9), vec![col("v")]));
+        assert_eq!(col("v").nunique_approx(), agg(F::NuniqueApprox, vec![col("v")]));
+        assert_eq!(col("v").median_approx(), agg(F::MedianApprox, vec![col("v")]));
+        assert_eq!(col("v").quantile_approx(0.9), agg(F::QuantileApprox(0.9), vec![col("v")]));
+        assert_eq!(col("v").quantile_approx(0.9).to_string(), "v.quantile_approx(0.9)");
+        assert_eq!(col("v").nunique_approx().to_string(), "v.nunique_approx()");
         assert_eq!(size(), agg(F::Size, vec![]));
         assert_eq!(corr(col("a"), col("b")), agg(F::Corr, vec![col("a"), col("b")]));
         let all = [

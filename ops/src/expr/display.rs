@@ -90,6 +90,7 @@ impl fmt::Display for Expr {
                     operand(f, arg, 9)?;
                     match func {
                         super::AggregateFunction::Quantile(q) => write!(f, ".quantile({q})"),
+                        super::AggregateFunction::QuantileApprox(q) => write!(f, ".quantile_approx({q})"),
                         super::AggregateFunction::Var { ddof } | super::AggregateFunction::Std { ddof }
                             if *ddof != 1 =>
                         {

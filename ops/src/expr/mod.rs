@@ -172,6 +172,16 @@ pub enum AggregateFunction {
     All,
     /// Pearson correlation of two columns over rows where both are non-null.
     Corr,
+    /// Number of distinct non-null values, estimated by HyperLogLog:
+    /// ~1.6 % standard error, exact or nearly below 1024 distinct values,
+    /// at most 4 KiB of state a group.
+    NuniqueApprox,
+    /// Median of non-null values, estimated by a t-digest: exact for groups
+    /// of at most 500 distinct values, at most 8 KiB of state a group.
+    MedianApprox,
+    /// Quantile `q` in [0, 1] of non-null values, estimated by a t-digest
+    /// (as [`AggregateFunction::MedianApprox`]).
+    QuantileApprox(f64),
 }
 
 impl AggregateFunction {
@@ -195,10 +205,14 @@ impl AggregateFunction {
             Self::Any => "any",
             Self::All => "all",
             Self::Corr => "corr",
+            Self::NuniqueApprox => "nunique_approx",
+            Self::MedianApprox => "median_approx",
+            Self::QuantileApprox(_) => "quantile_approx",
         }
     }
 
-    /// The function with pandas name `name` (`quantile` as the median; `var`/`std` with ddof 1).
+    /// The function with pandas name `name` (`quantile` and `quantile_approx`
+    /// as the median; `var`/`std` with ddof 1).
     pub fn from_name(name: &str) -> Option<Self> {
         Some(match name {
             "sum" => Self::Sum,
@@ -218,6 +232,9 @@ impl AggregateFunction {
             "any" => Self::Any,
             "all" => Self::All,
             "corr" => Self::Corr,
+            "nunique_approx" => Self::NuniqueApprox,
+            "median_approx" => Self::MedianApprox,
+            "quantile_approx" => Self::QuantileApprox(0.5),
             _ => return None,
         })
     }

@@ -164,11 +164,6 @@ impl PrimitiveTable {
         self.keys.len()
     }
 
-    /// The key bits of each group, by group id.
-    pub(super) fn keys(&self) -> &[u64] {
-        &self.keys
-    }
-
     pub(super) fn data_type(&self) -> &DataType {
         &self.data_type
     }

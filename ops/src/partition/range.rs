@@ -1,0 +1,174 @@
+//! Range partitioning: bucket boundaries drawn from a sample of the keys,
+//! so that bucket `j` holds keys between boundaries `j - 1` and `j` and the
+//! buckets, in order, are in key order.
+//!
+//! Keys are compared through [`SortEncoder`]: bytes that compare as the
+//! keys do in the order a sort of the buckets uses (direction, nulls and NaN
+//! placement), whatever the number and types of the key columns. Equal keys
+//! always go to the same bucket.
+
+use arrow::array::{ArrayRef, RecordBatch, UInt32Array};
+use arrow::compute::{concat, take};
+use arrow::datatypes::{Field, Schema};
+use std::sync::Arc;
+
+use super::split::split_by_bucket;
+use crate::error::{Error, Result};
+use crate::sort::{SortEncoder, SortKey};
+
+/// Rows sampled from each input per output bucket: enough that the
+/// boundaries cut the keys into buckets of roughly equal size.
+const SAMPLE_PER_BUCKET: usize = 64;
+
+/// The at most `n - 1` boundaries that cut the keys of `inputs` into `n`
+/// buckets of about equal size, as a batch of the key columns (fewer rows
+/// when keys repeat: a key never straddles two buckets). The sample is
+/// evenly spaced rows of each input, so the result depends only on the
+/// inputs.
+///
+/// # Errors
+/// Unknown key columns, or key types that cannot be ordered.
+pub fn range_boundaries(inputs: &[RecordBatch], keys: &[SortKey], n: usize) -> Result<RecordBatch> {
+    let first = inputs.first().ok_or_else(|| Error::Internal("range boundaries of no inputs".into()))?;
+    let schema = key_schema(first, keys)?;
+    let mut sampled: Vec<Vec<ArrayRef>> = vec![Vec::with_capacity(inputs.len()); keys.len()];
+    for input in inputs {
+        let len = input.num_rows();
+        let m = len.min(SAMPLE_PER_BUCKET * n.max(1));
+        let picks = UInt32Array::from_iter_values((0..m).map(|i| (i * len / m.max(1)) as u32));
+        for (key, column) in keys.iter().zip(sampled.iter_mut()) {
+            column.push(take(column_of(input, &key.column)?.as_ref(), &picks, None)?);
+        }
+    }
+    let columns = sampled
+        .iter()
+        .map(|parts| Ok(concat(&parts.iter().map(|a| a.as_ref()).collect::<Vec<_>>())?))
+        .collect::<Result<Vec<ArrayRef>>>()?;
+    let sample = RecordBatch::try_new(Arc::clone(&schema), columns)?;
+    let rows = SortEncoder::try_new(&schema, keys)?.encode(&sample)?;
+    let mut order: Vec<usize> = (0..rows.num_rows()).collect();
+    order.sort_by(|&a, &b| rows.row(a).cmp(&rows.row(b)));
+    let mut cuts: Vec<u32> = Vec::with_capacity(n.saturating_sub(1));
+    for j in 1..n {
+        let Some(&at) = order.get(j * order.len() / n) else { continue };
+        if cuts.last().is_none_or(|&last| rows.row(last as usize) != rows.row(at)) {
+            cuts.push(at as u32);
+        }
+    }
+    let cuts = UInt32Array::from(cuts);
+    let columns =
+        sample.columns().iter().map(|c| take(c.as_ref(), &cuts, None)).collect::<Result<Vec<_>, _>>()?;
+    Ok(RecordBatch::try_new(schema, columns)?)
+}
+
+/// `batch` split into `n` buckets by `boundaries` (from
+/// [`range_boundaries`], at most `n - 1` rows): a row goes to the number of
+/// boundaries at or below its key. Rows keep their order within a bucket.
+///
+/// # Errors
+/// Unknown key columns, boundaries of other types, too many boundaries.
+pub fn range_split(
+    batch: &RecordBatch,
+    keys: &[SortKey],
+    boundaries: &RecordBatch,
+    n: usize,
+) -> Result<Vec<RecordBatch>> {
+    if boundaries.num_rows() >= n.max(1) {
+        return Err(Error::Internal(format!("{} boundaries for {n} buckets", boundaries.num_rows())));
+    }
+    let rows = SortEncoder::try_new(&batch.schema(), keys)?.encode(batch)?;
+    let cuts = SortEncoder::try_new(&boundaries.schema(), keys)?.encode(boundaries)?;
+    let cuts: Vec<_> = cuts.iter().collect();
+    let buckets: Vec<u32> = rows.iter().map(|row| cuts.partition_point(|cut| *cut <= row) as u32).collect();
+    split_by_bucket(batch, &buckets, n)
+}
+
+fn column_of(batch: &RecordBatch, name: &str) -> Result<ArrayRef> {
+    batch.column_by_name(name).cloned().ok_or_else(|| Error::ColumnNotFound {
+        name: name.to_string(),
+        available: batch.schema().fields().iter().map(|f| f.name().clone()).collect(),
+    })
+}
+
+/// The schema of the key columns of `batch`.
+fn key_schema(batch: &RecordBatch, keys: &[SortKey]) -> Result<Arc<Schema>> {
+    let fields = keys
+        .iter()
+        .map(|k| Ok(Field::new(k.column.clone(), column_of(batch, &k.column)?.data_type().clone(), true)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Arc::new(Schema::new(fields)))
+}
+
+#[cfg(test)]
+mod tests {
+    use arrow::array::{AsArray, Float64Array, Int64Array};
+    use arrow::datatypes::{DataType, Int64Type};
+
+    use super::*;
+
+    fn batch(values: Vec<Option<i64>>) -> RecordBatch {
+        let schema = Schema::new(vec![Field::new("k", DataType::Int64, true)]);
+        RecordBatch::try_new(Arc::new(schema), vec![Arc::new(Int64Array::from(values))]).unwrap()
+    }
+
+    fn keys_of(b: &RecordBatch) -> Vec<Option<i64>> {
+        b.column(0).as_primitive::<Int64Type>().iter().collect()
+    }
+
+    #[test]
+    fn buckets_in_order_cover_every_row() {
+        let inputs: Vec<RecordBatch> = (0..3)
+            .map(|p| {
+                batch((0..1000).map(|i| if i % 97 == 0 { None } else { Some((i * 7 + p) % 500) }).collect())
+            })
+            .collect();
+        let keys = [SortKey::new("k")];
+        let bounds = range_boundaries(&inputs, &keys, 4).unwrap();
+        assert!(bounds.num_rows() <= 3 && bounds.num_rows() >= 2);
+        let mut all: Vec<Vec<Option<i64>>> = vec![vec![]; 4];
+        for input in &inputs {
+            for (j, b) in range_split(input, &keys, &bounds, 4).unwrap().iter().enumerate() {
+                all[j].extend(keys_of(b));
+            }
+        }
+        // Every key of bucket j is below every key of bucket j + 1; nulls last.
+        let flat: Vec<Option<i64>> = all
+            .iter()
+            .flat_map(|b| {
+                let mut b = b.clone();
+                b.sort_by_key(|k| (k.is_none(), *k));
+                b
+            })
+            .collect();
+        let mut expected = flat.clone();
+        expected.sort_by_key(|k| (k.is_none(), *k));
+        assert_eq!(flat, expected);
+        assert_eq!(flat.len(), 3000);
+        assert!(
+            all.iter().filter(|b| !b.is_empty()).count() >= 3,
+            "poorly balanced: {:?}",
+            all.iter().map(Vec::len).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn repeated_keys_never_straddle_and_descending_works() {
+        let input = batch(vec![Some(5); 100]);
+        let keys = [SortKey::new("k").ascending(false)];
+        let bounds = range_boundaries(std::slice::from_ref(&input), &keys, 8).unwrap();
+        assert_eq!(bounds.num_rows(), 1);
+        let out = range_split(&input, &keys, &bounds, 8).unwrap();
+        assert_eq!(out.iter().filter(|b| b.num_rows() > 0).count(), 1);
+        let desc = batch((0..100).map(Some).collect());
+        let bounds = range_boundaries(std::slice::from_ref(&desc), &keys, 2).unwrap();
+        let out = range_split(&desc, &keys, &bounds, 2).unwrap();
+        assert!(keys_of(&out[0]).iter().all(|k| k.unwrap() >= 50), "{:?}", keys_of(&out[0]));
+        let f = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new("k", DataType::Float64, true)])),
+            vec![Arc::new(Float64Array::from(vec![1.0, f64::NAN, -0.0]))],
+        )
+        .unwrap();
+        assert!(range_boundaries(&[f], &[SortKey::new("k")], 2).is_ok());
+        assert!(range_boundaries(&[input], &[SortKey::new("nope")], 2).is_err());
+    }
+}
