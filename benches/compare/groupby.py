@@ -35,8 +35,8 @@ q7 `groupby(["id3"]).agg([("range_v1_v2", col("v1").max() - col("v2").min())])`
 and q9 `corr(col("v1"), col("v2"))` squared by a projection over the result.
 rusk groups with `sort(false)` and `dropna(false)`: no peer here sorts its
 groups (pandas is called with sort=False, as in the h2o solution), and all
-keep null keys. A question rusk cannot express yet (q8: top 2 per group needs
-a per-group nlargest) makes the bench binary exit 3; its cells read n/a.
+keep null keys. q8 is `filter(v3 notnull).groupby(id6).nlargest(2, "v3")`. A
+question a peer cannot run shows n/a (exit status 3 of the bench binary).
 
 Each run is a fresh child process, so its peak RSS (ru_maxrss from wait4) is
 its own and no cache of an earlier run survives in it (the OS page cache
