@@ -53,13 +53,13 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, Int64Array, LargeBinaryArray};
-use arrow::buffer::{Buffer, OffsetBuffer, ScalarBuffer};
+use arrow::array::{Array, ArrayRef, AsArray, Int64Array};
 use arrow::compute::kernels::cast::cast;
 use arrow::datatypes::*;
 use arrow::row::{RowConverter, SortField};
 
 use super::accumulator::{for_each_valid, one, GroupedAggregate};
+use super::sketch_state::{merge_states, states_array, BinaryState};
 use crate::error::{Error, Result};
 
 /// Dense precision: 2¹² registers, 1.04/√4096 ≈ 1.6 % standard error in
@@ -396,7 +396,9 @@ impl Sketch {
             Sketch::Dense(_) => 2 + M,
         }
     }
+}
 
+impl BinaryState for Sketch {
     /// Appends the state bytes of a compacted sketch.
     fn write_state(&self, out: &mut Vec<u8>) {
         match self {
@@ -557,38 +559,13 @@ impl GroupedAggregate for NuniqueApprox {
 
     fn state(&mut self) -> Result<Vec<ArrayRef>> {
         self.sketches.iter_mut().for_each(Sketch::compact);
-        let mut bytes = Vec::with_capacity(self.sketches.iter().map(Sketch::state_len).sum());
-        let mut offsets = Vec::with_capacity(self.sketches.len() + 1);
-        offsets.push(0i64);
-        for s in &self.sketches {
-            s.write_state(&mut bytes);
-            offsets.push(bytes.len() as i64);
-        }
-        // Offsets are a prefix sum from 0, as `OffsetBuffer::new` asserts.
-        let array = LargeBinaryArray::try_new(
-            OffsetBuffer::new(ScalarBuffer::from(offsets)),
-            Buffer::from_vec(bytes),
-            None,
-        )?;
-        Ok(vec![Arc::new(array)])
+        let capacity = self.sketches.iter().map(Sketch::state_len).sum();
+        Ok(vec![states_array(&self.sketches, capacity)?])
     }
 
     fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
         self.grow(n);
-        let states = one(st, groups)?;
-        let states = states.as_binary_opt::<i64>().ok_or_else(|| {
-            Error::Internal(format!("a nunique_approx state of type {}", states.data_type()))
-        })?;
-        for (i, &g) in groups.iter().enumerate() {
-            let sketch = self
-                .sketches
-                .get_mut(g as usize)
-                .ok_or_else(|| Error::Internal(format!("group id {g} past {n} groups")))?;
-            if states.is_valid(i) {
-                sketch.merge_state(states.value(i))?;
-            }
-        }
-        Ok(())
+        merge_states(&mut self.sketches, st, groups, "nunique_approx")
     }
 
     fn finish(&mut self) -> Result<ArrayRef> {

@@ -66,6 +66,7 @@ mod hll;
 mod mean;
 mod min_max;
 mod quantile;
+mod sketch_state;
 mod sum;
 mod tdigest;
 mod types;

@@ -57,10 +57,11 @@
 use std::f64::consts::PI;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, Float64Array, LargeBinaryArray};
-use arrow::buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow::array::{ArrayRef, Float64Array};
+use arrow::buffer::NullBuffer;
 
 use super::accumulator::{for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor};
+use super::sketch_state::{merge_states, states_array, BinaryState};
 use crate::error::{Error, Result};
 
 /// δ: a compressed digest keeps at most about δ centroids (measured: ~55
@@ -337,7 +338,9 @@ impl Digest {
         }
         Some(between(prev, (numbers - 1.0, self.max)).clamp(self.min, self.max))
     }
+}
 
+impl BinaryState for Digest {
     /// Appends the state bytes of a flushed digest.
     fn write_state(&self, out: &mut Vec<u8>) {
         if self.centroids.is_empty() && self.nans == 0 {
@@ -426,38 +429,13 @@ impl GroupedAggregate for QuantileApprox {
 
     fn state(&mut self) -> Result<Vec<ArrayRef>> {
         self.digests.iter_mut().for_each(Digest::flush);
-        let mut bytes = Vec::with_capacity(self.digests.iter().map(|d| 25 + 16 * d.centroids.len()).sum());
-        let mut offsets = Vec::with_capacity(self.digests.len() + 1);
-        offsets.push(0i64);
-        for d in &self.digests {
-            d.write_state(&mut bytes);
-            offsets.push(bytes.len() as i64);
-        }
-        // Offsets are a prefix sum from 0, as `OffsetBuffer::new` asserts.
-        let array = LargeBinaryArray::try_new(
-            OffsetBuffer::new(ScalarBuffer::from(offsets)),
-            Buffer::from_vec(bytes),
-            None,
-        )?;
-        Ok(vec![Arc::new(array)])
+        let capacity = self.digests.iter().map(|d| 25 + 16 * d.centroids.len()).sum();
+        Ok(vec![states_array(&self.digests, capacity)?])
     }
 
     fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
         self.grow(n);
-        let states = one(st, groups)?;
-        let states = states.as_binary_opt::<i64>().ok_or_else(|| {
-            Error::Internal(format!("a quantile_approx state of type {}", states.data_type()))
-        })?;
-        for (i, &g) in groups.iter().enumerate() {
-            let digest = self
-                .digests
-                .get_mut(g as usize)
-                .ok_or_else(|| Error::Internal(format!("group id {g} past {n} groups")))?;
-            if states.is_valid(i) {
-                digest.merge_state(states.value(i))?;
-            }
-        }
-        Ok(())
+        merge_states(&mut self.digests, st, groups, "quantile_approx")
     }
 
     fn finish(&mut self) -> Result<ArrayRef> {
