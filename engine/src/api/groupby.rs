@@ -233,8 +233,14 @@ impl GroupBy {
         I: IntoIterator<Item = (S, Expr)>,
         S: Into<String>,
     {
-        // The groups' order does not matter to a lookup: skip the sort.
-        let groups = self.clone().sort(false).agg(aggs)?;
+        // The groups' order does not matter to a lookup: skip the sort. The
+        // lookup reads the groups as one batch, so unless asked otherwise
+        // they are merged into one partition, not shuffled and gathered again.
+        let mut grouped = self.clone().sort(false);
+        if grouped.split_out == SplitOut::Auto {
+            grouped.split_out = SplitOut::Given(1);
+        }
+        let groups = grouped.agg(aggs)?;
         let node = crate::plan::Transform::try_new(
             Arc::clone(self.df.plan()),
             Arc::clone(groups.plan()),
