@@ -10,6 +10,7 @@
 pub mod aggregate;
 pub mod error;
 pub mod expr;
+pub mod join;
 pub mod lookup;
 pub mod partition;
 pub mod sort;

@@ -1,0 +1,19 @@
+//! Joins of two batches: pandas' `merge` on equal keys (`hash.rs`), and
+//! `merge_asof` on the nearest key (`asof.rs`).
+//!
+//! A join kernel sees two whole batches: the engine has already brought the
+//! rows that can match into the same task (by broadcasting the small side,
+//! or by hash-shuffling both sides on their keys), so nothing here knows of
+//! partitions.
+//!
+//! - `types.rs`: how (`JoinType`), the join's description (`JoinSpec`);
+//! - `schema.rs`: the output columns, as pandas names and orders them;
+//! - `keys.rs`: the common type of a pair of key columns.
+
+mod keys;
+mod schema;
+mod types;
+
+pub use keys::{cast_keys, common_key_type};
+pub use schema::{indicator_type, join_schema};
+pub use types::{JoinSpec, JoinType, INDICATOR_BOTH, INDICATOR_LEFT_ONLY, INDICATOR_RIGHT_ONLY};
