@@ -15,11 +15,14 @@ pub struct Config {
     /// estimated number of groups is above this shuffles its result into
     /// `⌈groups / split_out_groups⌉` partitions (at least one per thread).
     pub split_out_groups: u64,
+    /// A join side estimated at most this many bytes is broadcast to every
+    /// partition of the other side instead of shuffling both (default 64 MiB).
+    pub broadcast_threshold: u64,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { threads: None, split_every: 8, split_out_groups: 1_000_000 }
+        Config { threads: None, split_every: 8, split_out_groups: 1_000_000, broadcast_threshold: 64 << 20 }
     }
 }
 
@@ -27,6 +30,12 @@ impl Config {
     /// The same settings with `threads` workers.
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = Some(threads.max(1));
+        self
+    }
+
+    /// The same settings with joins broadcasting sides of at most `bytes`.
+    pub fn with_broadcast_threshold(mut self, bytes: u64) -> Self {
+        self.broadcast_threshold = bytes;
         self
     }
 

@@ -19,15 +19,18 @@ pub mod plan;
 pub mod query;
 pub mod scheduler;
 
+pub use api::{concat, AsofOptions, MergeOptions};
 pub use api::{
     from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, Analysis,
     DataFrame, GroupBy,
 };
 pub use api::{parse_sort, NaPosition, SortOptions};
 pub use config::{config, set_config, Config};
+pub use plan::JoinStrategy;
 pub use rusk_io::metrics::ScanCounts;
 pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
 pub use rusk_ops::expr::{col, corr, lit, size, AggregateFunction, BinaryOp, Expr, ScalarValue};
+pub use rusk_ops::join::{AsofDirection, JoinType};
 pub use rusk_ops::{Error, Location, Result};
 
 /// Arrow, re-exported so users build batches and types with the same version.

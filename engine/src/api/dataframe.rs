@@ -475,7 +475,7 @@ impl DataFrame {
         Ok(self.with_plan(LogicalPlan::Project(Project::try_new(Arc::clone(&self.plan), exprs)?)))
     }
 
-    fn with_plan(&self, plan: LogicalPlan) -> DataFrame {
+    pub(crate) fn with_plan(&self, plan: LogicalPlan) -> DataFrame {
         DataFrame { plan: Arc::new(plan) }
     }
 }

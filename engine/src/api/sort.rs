@@ -108,6 +108,31 @@ impl DataFrame {
         self.sort_by_keys(options.keys(by)?)
     }
 
+    /// The `n` rows with the largest values of `column`, largest first, as
+    /// pandas' `df.nlargest(n, column)` (`keep="first"`: ties go to the
+    /// earlier row; nulls and NaN rank below every value, so fewer than `n`
+    /// values are filled with the first missing rows, as pandas does).
+    ///
+    /// Not a sort: each partition keeps its best `n` rows and a tree of
+    /// merges (fan-in `split_every`) re-selects, so memory is `n` rows per
+    /// task whatever the frame's size. One partition.
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`]; [`Error::Type`] for a column that cannot
+    /// be ranked (strings, booleans; pandas refuses them too).
+    pub fn nlargest(&self, n: usize, column: &str) -> Result<DataFrame> {
+        self.groupby(Vec::<String>::new())?.nlargest(n, column)
+    }
+
+    /// The `n` rows with the smallest values of `column`, smallest first
+    /// (pandas' `df.nsmallest`); as [`DataFrame::nlargest`].
+    ///
+    /// # Errors
+    /// As [`DataFrame::nlargest`].
+    pub fn nsmallest(&self, n: usize, column: &str) -> Result<DataFrame> {
+        self.groupby(Vec::<String>::new())?.nsmallest(n, column)
+    }
+
     /// Sorts by kernel-level keys (each with its own direction and null placement).
     pub(crate) fn sort_by_keys(&self, keys: Vec<SortKey>) -> Result<DataFrame> {
         Ok(DataFrame::from_plan(LogicalPlan::Sort(Sort::try_new(Arc::clone(self.plan()), keys)?)))

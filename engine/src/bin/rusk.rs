@@ -38,8 +38,8 @@ enum Command {
         csv: bool,
     },
     /// Run a query. Steps apply in this order whatever the order of the
-    /// flags: scan, where, groupby + agg, sort, limit, select (the optimizer still
-    /// pushes columns and filters into the scan).
+    /// flags: scan, join, where, groupby + agg, sort, limit, select (the
+    /// optimizer still pushes columns and filters into the scans).
     Query(QueryArgs),
 }
 
@@ -47,6 +47,18 @@ enum Command {
 struct QueryArgs {
     /// A file, glob or directory of CSV or Parquet files.
     path: PathBuf,
+    /// Join with this file, glob or directory (CSV or Parquet) before the other steps.
+    #[arg(long, value_name = "OTHER")]
+    join: Option<PathBuf>,
+    /// The join's key columns, comma-separated, which both sides have (with --join).
+    #[arg(long, value_delimiter = ',', value_name = "KEYS")]
+    on: Option<Vec<String>>,
+    /// The join type: inner, left, right, outer, semi, anti or cross (default inner).
+    #[arg(long, value_name = "HOW", default_value = "inner")]
+    how: String,
+    /// How the join runs: auto (broadcast a small side, else shuffle), broadcast or shuffle.
+    #[arg(long, value_name = "STRATEGY", default_value = "auto")]
+    join_strategy: String,
     /// Keep rows matching a pandas query expression, e.g. "v1 > 2 and id4 <= 50".
     #[arg(long = "where", value_name = "EXPR", allow_hyphen_values = true)]
     filter: Option<String>,
@@ -143,6 +155,19 @@ fn query(args: QueryArgs) -> Result<()> {
         rusk::set_config(Config::default().with_threads(threads));
     }
     let mut df = rusk::read(&args.path)?;
+    match (&args.join, &args.on) {
+        (Some(other), on) => {
+            let how: rusk::JoinType = args.how.parse()?;
+            let options = match (how, on) {
+                (rusk::JoinType::Cross, None) => rusk::MergeOptions::cross(),
+                (_, Some(keys)) => rusk::MergeOptions::on(keys.iter().map(|k| k.trim())).how(how),
+                (_, None) => return Err(Error::InvalidArgument("--join needs --on (or --how cross)".into())),
+            };
+            df = df.merge(&rusk::read(other)?, options.strategy(args.join_strategy.parse()?))?;
+        }
+        (None, Some(_)) => return Err(Error::InvalidArgument("--on needs --join".into())),
+        (None, None) => {}
+    }
     if let Some(q) = &args.filter {
         df = df.query(q)?;
     }

@@ -87,6 +87,9 @@ pub fn node_label(plan: &LogicalPlan) -> String {
         LogicalPlan::TopN(t) => t.label(),
         LogicalPlan::Transform(t) => t.label(),
         LogicalPlan::Sort(s) => s.label(),
+        LogicalPlan::Join(j) => j.label(),
+        LogicalPlan::AsofJoin(j) => j.label(),
+        LogicalPlan::Concat(c) => format!("Concat: {} frames", c.inputs.len()),
         LogicalPlan::GroupApply(a) => {
             let mut s = format!("GroupApply: keys=[{}], func={}", a.keys.join(", "), a.func.name);
             if !a.options.sort {

@@ -14,6 +14,7 @@ use arrow::record_batch::RecordBatch;
 use rusk_io::{Dataset, ScanPartition};
 use rusk_ops::aggregate::{AggregateSpec, GroupOptions};
 use rusk_ops::expr::Expr;
+use rusk_ops::join::{AsofSpec, JoinSpec};
 use rusk_ops::sort::SortKey;
 use rusk_ops::top_n::TopNSpec;
 
@@ -183,6 +184,26 @@ pub enum TaskOp {
     Broadcast {
         /// The group keys, over the partition.
         keys: Vec<Expr>,
+    },
+    /// Joins its inputs: the first `left_inputs` are pieces of the left side
+    /// (concatenated), the rest pieces of the right side (a broadcast join
+    /// has one of each; a shuffle join's bucket task reads bucket `j` of
+    /// every split of both sides).
+    HashJoin {
+        /// Keys, join type, suffixes, indicator.
+        spec: JoinSpec,
+        /// How many leading inputs are the left side's.
+        left_inputs: usize,
+        /// The left side's schema (needed when it has no piece).
+        left_schema: SchemaRef,
+        /// The right side's schema.
+        right_schema: SchemaRef,
+    },
+    /// Matches each row of its first input (a left partition) with the
+    /// nearest row of its second (the whole right side, sorted): `merge_asof`.
+    AsofJoin {
+        /// Keys, direction, tolerance, suffixes.
+        spec: AsofSpec,
     },
     /// Writes its one input to a file and outputs an empty batch.
     Write {

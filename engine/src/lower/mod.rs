@@ -8,7 +8,9 @@
 
 mod aggregate;
 mod apply;
+mod concat;
 mod elementwise;
+mod join;
 mod limit;
 mod repartition;
 mod shuffle;
@@ -72,5 +74,8 @@ pub(crate) fn lower_node(plan: &LogicalPlan, graph: &mut TaskGraph) -> Result<Lo
         LogicalPlan::Transform(t) => transform::lower_transform(t, graph),
         LogicalPlan::Sort(s) => sort::lower_sort(s, graph),
         LogicalPlan::GroupApply(a) => apply::lower_group_apply(a, graph),
+        LogicalPlan::Join(j) => join::lower_join(j, graph),
+        LogicalPlan::AsofJoin(j) => join::lower_asof_join(j, graph),
+        LogicalPlan::Concat(c) => concat::lower_concat(c, graph),
     }
 }

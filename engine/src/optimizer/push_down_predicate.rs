@@ -113,8 +113,76 @@ fn push_filter(filter: &Filter) -> Result<Option<LogicalPlan>> {
                 &t.input,
             )
         }
+        // Each frame's part of the filter runs on it before the concat.
+        LogicalPlan::Concat(c) => {
+            let inputs = c
+                .inputs
+                .iter()
+                .map(|i| {
+                    Ok(Arc::new(LogicalPlan::Filter(Filter::try_new(
+                        Arc::clone(i),
+                        filter.predicate.clone(),
+                    )?)))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Some(LogicalPlan::Concat(c.with_inputs(inputs)?)))
+        }
+        LogicalPlan::Join(j) => push_into_join(&conjuncts, j),
         _ => Ok(None),
     }
+}
+
+/// A join's conjuncts that read one side's columns (under their own
+/// names) move into that side, when the join keeps no unmatched row of
+/// the other side that the filter would then wrongly keep: into the left
+/// for inner, left, semi, anti and cross joins, into the right for inner,
+/// right and cross. A conjunct on a key both sides share goes to the side
+/// whose value the output key holds (both sides, for an inner join).
+fn push_into_join(conjuncts: &[Expr], join: &crate::plan::Join) -> Result<Option<LogicalPlan>> {
+    use rusk_ops::join::JoinType::*;
+    let how = join.spec.how;
+    let (ls, rs) = (join.left.schema(), join.right.schema());
+    let shared: Vec<&String> = (0..join.spec.left_on.len())
+        .filter(|&i| join.spec.is_shared_key(i))
+        .map(|i| &join.spec.left_on[i])
+        .collect();
+    // A name only one side has comes through unchanged.
+    let only_left = |c: &String| ls.field_with_name(c).is_ok() && rs.field_with_name(c).is_err();
+    let only_right = |c: &String| rs.field_with_name(c).is_ok() && ls.field_with_name(c).is_err();
+    let left_ok = matches!(how, Inner | Left | Semi | Anti | Cross);
+    let right_ok = matches!(how, Inner | Right | Cross);
+    let to_left = |c: &String| left_ok && (only_left(c) || (shared.contains(&c) && how != Right));
+    let to_right =
+        |c: &String| right_ok && (only_right(c) || (shared.contains(&c) && matches!(how, Inner | Right)));
+    let (mut left, mut right, mut kept) = (vec![], vec![], vec![]);
+    for c in conjuncts {
+        let cols = c.columns();
+        let l = cols.iter().all(to_left);
+        let r = cols.iter().all(to_right);
+        if l {
+            left.push(c.clone());
+        }
+        if r {
+            right.push(c.clone());
+        }
+        if !l && !r {
+            kept.push(c.clone());
+        }
+    }
+    if left.is_empty() && right.is_empty() {
+        return Ok(None);
+    }
+    let side = |input: &Arc<LogicalPlan>, pushed: Vec<Expr>| -> Result<Arc<LogicalPlan>> {
+        Ok(match Expr::conjunction(pushed) {
+            Some(p) => Arc::new(LogicalPlan::Filter(Filter::try_new(Arc::clone(input), p)?)),
+            None => Arc::clone(input),
+        })
+    };
+    let node = LogicalPlan::Join(join.with_inputs(side(&join.left, left)?, side(&join.right, right)?)?);
+    Ok(Some(match Expr::conjunction(kept) {
+        Some(rest) => LogicalPlan::Filter(Filter::try_new(Arc::new(node), rest)?),
+        None => node,
+    }))
 }
 
 /// Pushes the conjuncts whose columns all pass `movable` below a node (as

@@ -171,6 +171,39 @@ fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result
                 schema: Arc::clone(&m.schema),
             })))
         }
+        LogicalPlan::Join(j) => {
+            // Each side keeps the keys and what the output columns asked
+            // for come from (both sides of a name they share, so the
+            // suffixes stay as they were).
+            let (left, right) = match required {
+                Some(r) => {
+                    let (l, r) = j.required_inputs(r);
+                    (prune(&j.left, Some(&l))?, prune(&j.right, Some(&r))?)
+                }
+                None => (prune(&j.left, None)?, prune(&j.right, None)?),
+            };
+            if !left.changed && !right.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Join(j.with_inputs(left.plan, right.plan)?)))
+        }
+        LogicalPlan::AsofJoin(j) => {
+            let (left, right) = (prune(&j.left, None)?, prune(&j.right, None)?);
+            if !left.changed && !right.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::AsofJoin(j.with_inputs(left.plan, right.plan)?)))
+        }
+        LogicalPlan::Concat(c) => {
+            // Every input is of the concat's schema, so each keeps the same
+            // columns in the same order.
+            let pruned = c.inputs.iter().map(|i| prune(i, required)).collect::<Result<Vec<_>>>()?;
+            if pruned.iter().all(|t| !t.changed) {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            let inputs = pruned.into_iter().map(|t| t.plan).collect();
+            Ok(Transformed::yes(LogicalPlan::Concat(crate::plan::Concat::try_new(inputs)?)))
+        }
     }
 }
 

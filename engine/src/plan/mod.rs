@@ -6,6 +6,10 @@
 
 mod aggregate;
 mod apply;
+mod asof;
+mod concat;
+pub mod estimate;
+mod join;
 mod nodes;
 mod sort;
 mod top_n;
@@ -13,6 +17,9 @@ mod transform;
 
 pub use aggregate::{Aggregate, GroupEstimate, SplitOut};
 pub use apply::GroupApply;
+pub use asof::AsofJoin;
+pub use concat::Concat;
+pub use join::{Chosen, Join, JoinStrategy, Side};
 pub use nodes::{Filter, InMemory, Limit, MapPartitions, PartitionFn, Project, Repartition, Scan};
 pub use sort::Sort;
 pub use top_n::TopN;
@@ -50,6 +57,12 @@ pub enum LogicalPlan {
     Sort(Sort),
     /// A user function over each group (`groupby(..).apply`).
     GroupApply(GroupApply),
+    /// Two frames' rows paired by equal keys (`merge`).
+    Join(Join),
+    /// Each left row with its nearest right row (`merge_asof`).
+    AsofJoin(AsofJoin),
+    /// Frames stacked vertically (`rusk::concat`).
+    Concat(Concat),
 }
 
 impl LogicalPlan {
@@ -68,6 +81,9 @@ impl LogicalPlan {
             LogicalPlan::Transform(n) => Arc::clone(&n.schema),
             LogicalPlan::Sort(n) => n.input.schema(),
             LogicalPlan::GroupApply(n) => Arc::clone(&n.schema),
+            LogicalPlan::Join(n) => Arc::clone(&n.schema),
+            LogicalPlan::AsofJoin(n) => Arc::clone(&n.schema),
+            LogicalPlan::Concat(n) => Arc::clone(&n.schema),
         }
     }
 
@@ -85,6 +101,9 @@ impl LogicalPlan {
             LogicalPlan::Transform(n) => vec![&n.input, &n.aggregated],
             LogicalPlan::Sort(n) => vec![&n.input],
             LogicalPlan::GroupApply(n) => vec![&n.input],
+            LogicalPlan::Join(n) => vec![&n.left, &n.right],
+            LogicalPlan::AsofJoin(n) => vec![&n.left, &n.right],
+            LogicalPlan::Concat(n) => n.inputs.iter().collect(),
         }
     }
 
@@ -117,6 +136,11 @@ impl LogicalPlan {
             }
             LogicalPlan::Sort(n) => LogicalPlan::Sort(n.with_input(next()?)?),
             LogicalPlan::GroupApply(n) => LogicalPlan::GroupApply(n.with_input(next()?)?),
+            LogicalPlan::Join(n) => LogicalPlan::Join(n.with_inputs(next()?, next()?)?),
+            LogicalPlan::AsofJoin(n) => LogicalPlan::AsofJoin(n.with_inputs(next()?, next()?)?),
+            LogicalPlan::Concat(n) => LogicalPlan::Concat(
+                n.with_inputs((0..n.inputs.len()).map(|_| next()).collect::<Result<_>>()?)?,
+            ),
         })
     }
 
@@ -136,6 +160,9 @@ impl LogicalPlan {
             // One range of keys per input partition (see `lower::sort`).
             LogicalPlan::Sort(n) => n.input.npartitions().max(1),
             LogicalPlan::GroupApply(n) => n.partitions,
+            LogicalPlan::Join(n) => n.npartitions(),
+            LogicalPlan::AsofJoin(n) => n.left.npartitions(),
+            LogicalPlan::Concat(n) => n.inputs.iter().map(|i| i.npartitions()).sum(),
         }
     }
 
@@ -154,6 +181,10 @@ impl LogicalPlan {
             // Every output row may come from any partition.
             LogicalPlan::Sort(_) => false,
             LogicalPlan::GroupApply(_) => false,
+            // Every row needs the whole other side.
+            LogicalPlan::Join(_) | LogicalPlan::AsofJoin(_) => false,
+            // Output partition i is some input's partition, not input i.
+            LogicalPlan::Concat(_) => false,
         }
     }
 }

@@ -106,6 +106,19 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>) -> Result<RecordBatch> {
             Ok([batch, groups]) => rusk_ops::lookup::broadcast(&batch, keys, &groups, keys.len()),
             Err(_) => Err(Error::Internal("a broadcast takes a partition and a groupby result".into())),
         },
+        TaskOp::HashJoin { spec, left_inputs, left_schema, right_schema } => {
+            if *left_inputs > inputs.len() {
+                return Err(Error::Internal("a join with fewer inputs than its left pieces".into()));
+            }
+            let right_pieces = inputs.split_off(*left_inputs);
+            let left = concat_pieces(left_schema, inputs)?;
+            let right = concat_pieces(right_schema, right_pieces)?;
+            rusk_ops::join::hash_join(&left, &right, spec)
+        }
+        TaskOp::AsofJoin { spec } => match <[RecordBatch; 2]>::try_from(inputs) {
+            Ok([left, right]) => rusk_ops::join::asof_join(&left, &right, spec),
+            Err(_) => Err(Error::Internal("an as-of join takes a partition and the right side".into())),
+        },
         TaskOp::Write { path, format } => {
             let batch = one(inputs)?;
             match format {
@@ -116,6 +129,14 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>) -> Result<RecordBatch> {
             Ok(RecordBatch::try_new_with_options(Arc::new(Schema::empty()), vec![], &options)?)
         }
     }
+}
+
+/// The pieces as one batch of `schema` (no copy for one piece).
+fn concat_pieces(schema: &arrow::datatypes::SchemaRef, pieces: Vec<RecordBatch>) -> Result<RecordBatch> {
+    if pieces.len() == 1 {
+        return one(pieces);
+    }
+    Ok(concat_batches(schema, &pieces)?)
 }
 
 fn one(inputs: Vec<RecordBatch>) -> Result<RecordBatch> {

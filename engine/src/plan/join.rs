@@ -1,0 +1,258 @@
+//! The join node: `df.merge(other, how, on, ...)`, and how it will run.
+//!
+//! The node is what the user asked for; [`Join::strategy`] is how it runs,
+//! chosen from the two sides' estimated sizes each time it is asked (the
+//! same plan always gives the same answer), so `explain()` prints the
+//! choice and its reason on the node's line and lowering follows it.
+
+use std::sync::Arc;
+
+use arrow::datatypes::SchemaRef;
+use rusk_ops::join::{join_schema, JoinSpec, JoinType};
+use rusk_ops::Result;
+
+use super::estimate::{estimate_bytes, format_bytes};
+use super::LogicalPlan;
+use crate::config::Config;
+
+/// How the user wants a join run (`MergeOptions::strategy`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum JoinStrategy {
+    /// Broadcast a side estimated below `Config::broadcast_threshold`,
+    /// else shuffle both.
+    #[default]
+    Auto,
+    /// Broadcast the side the join type allows (the right one when both do).
+    Broadcast,
+    /// Hash-shuffle both sides into buckets and join bucket by bucket.
+    Shuffle,
+}
+
+/// Which side is broadcast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The left frame (`self` of `merge`).
+    Left,
+    /// The right frame (the argument of `merge`).
+    Right,
+}
+
+/// How a join runs, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chosen {
+    /// One side is gathered into one batch; every partition of the other
+    /// joins with it. The output has the other side's partitions.
+    Broadcast {
+        /// The gathered side.
+        side: Side,
+        /// Why.
+        reason: String,
+    },
+    /// Both sides are hash-split on their keys into `partitions` buckets;
+    /// bucket `j` of the left joins bucket `j` of the right.
+    Shuffle {
+        /// Buckets (the output's partitions).
+        partitions: usize,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Chosen {
+    /// `broadcast right (est. 3.1 MB ≤ 64.0 MB)`, as explain prints it.
+    pub fn describe(&self) -> String {
+        match self {
+            Chosen::Broadcast { side: Side::Left, reason } => format!("broadcast left ({reason})"),
+            Chosen::Broadcast { side: Side::Right, reason } => format!("broadcast right ({reason})"),
+            Chosen::Shuffle { partitions, reason } => format!("shuffle into {partitions} ({reason})"),
+        }
+    }
+}
+
+/// The rows of `left` and `right` paired by equal keys (pandas' `merge`).
+#[derive(Debug, Clone)]
+pub struct Join {
+    /// The left frame.
+    pub left: Arc<LogicalPlan>,
+    /// The right frame.
+    pub right: Arc<LogicalPlan>,
+    /// Keys, join type, suffixes, indicator.
+    pub spec: JoinSpec,
+    /// How the user asked it to run.
+    pub strategy: JoinStrategy,
+    /// Buckets of a shuffle, when the user gave them.
+    pub npartitions: Option<usize>,
+    /// The output schema.
+    pub schema: SchemaRef,
+}
+
+impl Join {
+    /// Checks the keys against both sides and computes the output schema.
+    ///
+    /// # Errors
+    /// As `rusk_ops::join::join_schema`; zero `npartitions`.
+    pub fn try_new(
+        left: Arc<LogicalPlan>,
+        right: Arc<LogicalPlan>,
+        spec: JoinSpec,
+        strategy: JoinStrategy,
+        npartitions: Option<usize>,
+    ) -> Result<Self> {
+        if npartitions == Some(0) {
+            return Err(rusk_ops::Error::InvalidArgument("merge: npartitions must be at least 1".into()));
+        }
+        let schema = join_schema(&left.schema(), &right.schema(), &spec)?;
+        Ok(Join { left, right, spec, strategy, npartitions, schema })
+    }
+
+    /// The same join over new inputs.
+    ///
+    /// # Errors
+    /// As [`Join::try_new`].
+    pub fn with_inputs(&self, left: Arc<LogicalPlan>, right: Arc<LogicalPlan>) -> Result<Self> {
+        Join::try_new(left, right, self.spec.clone(), self.strategy, self.npartitions)
+    }
+
+    /// How this join runs under `config`: a pure function of the plan.
+    ///
+    /// A side can be broadcast only if the join keeps none of its unmatched
+    /// rows (each partition of the other side sees all of it, so no task
+    /// can know a row of it matched nowhere): the right side for inner,
+    /// left, semi, anti and cross; the left for inner, right and cross.
+    /// An outer join always shuffles.
+    pub fn strategy(&self, config: &Config) -> Chosen {
+        let how = self.spec.how;
+        let can_right = !how.keeps_unmatched_right();
+        let can_left = !how.keeps_unmatched_left() && how.keeps_right_columns();
+        let (left_est, right_est) = (estimate_bytes(&self.left), estimate_bytes(&self.right));
+        let shuffle = |reason: String| Chosen::Shuffle {
+            partitions: self
+                .npartitions
+                .unwrap_or_else(|| self.left.npartitions().max(self.right.npartitions()).max(1)),
+            reason,
+        };
+        let est = |e: Option<u64>| {
+            e.map_or_else(|| "size unknown".to_string(), |b| format!("est. {}", format_bytes(b)))
+        };
+        match self.strategy {
+            JoinStrategy::Shuffle => return shuffle("asked".into()),
+            JoinStrategy::Broadcast if can_right => {
+                return Chosen::Broadcast { side: Side::Right, reason: "asked".into() }
+            }
+            JoinStrategy::Broadcast if can_left => {
+                return Chosen::Broadcast { side: Side::Left, reason: "asked".into() }
+            }
+            JoinStrategy::Broadcast => return shuffle(format!("a {how} join cannot broadcast")),
+            JoinStrategy::Auto => {}
+        }
+        if self.npartitions.is_some() {
+            return shuffle("npartitions given".into());
+        }
+        let threshold = config.broadcast_threshold;
+        let small = |e: Option<u64>| e.is_some_and(|b| b <= threshold);
+        let limit = format_bytes(threshold);
+        // The smaller side goes, when both could.
+        let right_first = match (left_est, right_est) {
+            (Some(l), Some(r)) => r <= l,
+            _ => true,
+        };
+        let sides = if right_first { [Side::Right, Side::Left] } else { [Side::Left, Side::Right] };
+        for side in sides {
+            let (allowed, e) = match side {
+                Side::Right => (can_right, right_est),
+                Side::Left => (can_left, left_est),
+            };
+            if allowed && small(e) {
+                return Chosen::Broadcast { side, reason: format!("{} ≤ {limit}", est(e)) };
+            }
+        }
+        // One partition on a side that may go is as cheap as a broadcast.
+        if can_right && self.right.npartitions() <= 1 {
+            return Chosen::Broadcast { side: Side::Right, reason: "one partition".into() };
+        }
+        if can_left && self.left.npartitions() <= 1 {
+            return Chosen::Broadcast { side: Side::Left, reason: "one partition".into() };
+        }
+        let why = if how == JoinType::Outer {
+            "an outer join cannot broadcast".to_string()
+        } else {
+            format!("left {}, right {} > {limit}", est(left_est), est(right_est))
+        };
+        shuffle(why)
+    }
+
+    /// The number of output partitions.
+    pub fn npartitions(&self) -> usize {
+        match self.strategy(&crate::config::config()) {
+            Chosen::Broadcast { side: Side::Right, .. } => self.left.npartitions(),
+            Chosen::Broadcast { side: Side::Left, .. } => self.right.npartitions(),
+            Chosen::Shuffle { partitions, .. } => partitions,
+        }
+    }
+
+    /// The line `explain` prints: `Join: how=left, on=[k], strategy=...`.
+    pub fn label(&self) -> String {
+        let spec = &self.spec;
+        let mut s = format!("Join: how={}", spec.how);
+        let shared = (0..spec.left_on.len()).all(|i| spec.is_shared_key(i));
+        if spec.how == JoinType::Cross {
+            // No keys.
+        } else if shared {
+            s.push_str(&format!(", on=[{}]", spec.left_on.join(", ")));
+        } else {
+            s.push_str(&format!(
+                ", left_on=[{}], right_on=[{}]",
+                spec.left_on.join(", "),
+                spec.right_on.join(", ")
+            ));
+        }
+        if spec.suffixes != ("_x".to_string(), "_y".to_string()) {
+            s.push_str(&format!(", suffixes=({:?}, {:?})", spec.suffixes.0, spec.suffixes.1));
+        }
+        if let Some(name) = &spec.indicator {
+            s.push_str(&format!(", indicator={name:?}"));
+        }
+        s.push_str(&format!(", strategy={}", self.strategy(&crate::config::config()).describe()));
+        s
+    }
+
+    /// The columns each side must provide for the output columns in
+    /// `required` (the keys always): (left's, right's).
+    ///
+    /// A column whose name both sides have is kept on both sides when
+    /// either is needed, so pruning never changes which names get suffixes.
+    pub fn required_inputs(
+        &self,
+        required: &std::collections::BTreeSet<String>,
+    ) -> (std::collections::BTreeSet<String>, std::collections::BTreeSet<String>) {
+        let (ls, rs) = (self.left.schema(), self.right.schema());
+        let spec = &self.spec;
+        let mut left: std::collections::BTreeSet<String> = spec.left_on.iter().cloned().collect();
+        let mut right: std::collections::BTreeSet<String> = spec.right_on.iter().cloned().collect();
+        let wanted = |name: &str, suffix: &str| {
+            required.contains(name) || required.contains(&format!("{name}{suffix}"))
+        };
+        for f in ls.fields() {
+            let n = f.name();
+            if wanted(n, &spec.suffixes.0) || (rs.field_with_name(n).is_ok() && wanted(n, &spec.suffixes.1)) {
+                left.insert(n.clone());
+            }
+        }
+        for f in rs.fields() {
+            let n = f.name();
+            if wanted(n, &spec.suffixes.1) || (ls.field_with_name(n).is_ok() && wanted(n, &spec.suffixes.0)) {
+                right.insert(n.clone());
+            }
+        }
+        if spec.how.keeps_right_columns() {
+            // Keep the overlap both ways: a name on both sides stays on both.
+            let both: Vec<String> = left.iter().filter(|n| rs.field_with_name(n).is_ok()).cloned().collect();
+            right.extend(both);
+            let both: Vec<String> = right.iter().filter(|n| ls.field_with_name(n).is_ok()).cloned().collect();
+            left.extend(both);
+        } else {
+            right = spec.right_on.iter().cloned().collect();
+        }
+        (left, right)
+    }
+}
