@@ -115,6 +115,12 @@ impl Case {
     }
 
     fn top_n(&self, df: &DataFrame, split_every: Option<usize>) -> rusk::Result<DataFrame> {
+        // Without keys, the frame's own `nlargest` (pandas' `df.nlargest`).
+        match (self.keys.is_empty(), split_every, self.op.as_str()) {
+            (true, None, "nlargest") => return df.nlargest(self.n, &self.column),
+            (true, None, "nsmallest") => return df.nsmallest(self.n, &self.column),
+            _ => {}
+        }
         let mut g = df.groupby(self.keys.iter().map(String::as_str))?.sort(self.sort).dropna(self.dropna);
         if let Some(s) = split_every {
             g = g.split_every(s);
