@@ -27,6 +27,7 @@ pub use api::{parse_sort, NaPosition, SortOptions};
 pub use config::{config, set_config, Config};
 pub use rusk_io::metrics::ScanCounts;
 pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
+pub use rusk_ops::dedup::Keep;
 pub use rusk_ops::expr::{col, corr, lit, size, AggregateFunction, BinaryOp, Expr, ScalarValue};
 pub use rusk_ops::{Error, Location, Result};
 

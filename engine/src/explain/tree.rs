@@ -87,6 +87,7 @@ pub fn node_label(plan: &LogicalPlan) -> String {
         LogicalPlan::TopN(t) => t.label(),
         LogicalPlan::Transform(t) => t.label(),
         LogicalPlan::Sort(s) => s.label(),
+        LogicalPlan::Dedup(d) => d.label(),
         LogicalPlan::GroupApply(a) => {
             let mut s = format!("GroupApply: keys=[{}], func={}", a.keys.join(", "), a.func.name);
             if !a.options.sort {

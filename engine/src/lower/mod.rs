@@ -8,6 +8,7 @@
 
 mod aggregate;
 mod apply;
+mod dedup;
 mod elementwise;
 mod limit;
 mod repartition;
@@ -72,5 +73,6 @@ pub(crate) fn lower_node(plan: &LogicalPlan, graph: &mut TaskGraph) -> Result<Lo
         LogicalPlan::Transform(t) => transform::lower_transform(t, graph),
         LogicalPlan::Sort(s) => sort::lower_sort(s, graph),
         LogicalPlan::GroupApply(a) => apply::lower_group_apply(a, graph),
+        LogicalPlan::Dedup(d) => dedup::lower_dedup(d, graph),
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use rusk_ops::Result;
 
 use super::{OptimizerRule, Transformed};
-use crate::plan::{Filter, Limit, LogicalPlan, MapPartitions, Project, Repartition, Transform};
+use crate::plan::{DedupMode, Filter, Limit, LogicalPlan, MapPartitions, Project, Repartition, Transform};
 
 /// See the module docs.
 #[derive(Debug, Default, Clone, Copy)]
@@ -159,6 +159,19 @@ fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result
                 return Ok(Transformed::no(Arc::clone(plan)));
             }
             Ok(Transformed::yes(LogicalPlan::GroupApply(a.with_input(t.plan)?)))
+        }
+        LogicalPlan::Dedup(n) => {
+            // The rows' side needs what is asked for (`duplicated` outputs
+            // none of its columns); the keys' side keeps the subset.
+            let rows = match n.mode {
+                DedupMode::DropDuplicates => prune(&n.input, required)?,
+                DedupMode::Duplicated => prune(&n.input, Some(&BTreeSet::new()))?,
+            };
+            let keys = prune(&n.keys, Some(&n.subset.iter().cloned().collect()))?;
+            if !rows.changed && !keys.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Dedup(n.with_new_inputs(rows.plan, keys.plan)?)))
         }
         LogicalPlan::MapPartitions(m) => {
             let t = prune(&m.input, None)?;

@@ -6,6 +6,7 @@
 
 mod aggregate;
 mod apply;
+mod dedup;
 mod nodes;
 mod sort;
 mod top_n;
@@ -13,6 +14,7 @@ mod transform;
 
 pub use aggregate::{Aggregate, GroupEstimate, SplitOut};
 pub use apply::GroupApply;
+pub use dedup::{Dedup, DedupMode};
 pub use nodes::{Filter, InMemory, Limit, MapPartitions, PartitionFn, Project, Repartition, Scan};
 pub use sort::Sort;
 pub use top_n::TopN;
@@ -50,6 +52,8 @@ pub enum LogicalPlan {
     Sort(Sort),
     /// A user function over each group (`groupby(..).apply`).
     GroupApply(GroupApply),
+    /// `drop_duplicates` / `duplicated` (reads its input twice).
+    Dedup(Dedup),
 }
 
 impl LogicalPlan {
@@ -68,6 +72,7 @@ impl LogicalPlan {
             LogicalPlan::Transform(n) => Arc::clone(&n.schema),
             LogicalPlan::Sort(n) => n.input.schema(),
             LogicalPlan::GroupApply(n) => Arc::clone(&n.schema),
+            LogicalPlan::Dedup(n) => Arc::clone(&n.schema),
         }
     }
 
@@ -85,6 +90,7 @@ impl LogicalPlan {
             LogicalPlan::Transform(n) => vec![&n.input, &n.aggregated],
             LogicalPlan::Sort(n) => vec![&n.input],
             LogicalPlan::GroupApply(n) => vec![&n.input],
+            LogicalPlan::Dedup(n) => vec![&n.input, &n.keys],
         }
     }
 
@@ -117,6 +123,7 @@ impl LogicalPlan {
             }
             LogicalPlan::Sort(n) => LogicalPlan::Sort(n.with_input(next()?)?),
             LogicalPlan::GroupApply(n) => LogicalPlan::GroupApply(n.with_input(next()?)?),
+            LogicalPlan::Dedup(n) => LogicalPlan::Dedup(n.with_new_inputs(next()?, next()?)?),
         })
     }
 
@@ -136,6 +143,7 @@ impl LogicalPlan {
             // One range of keys per input partition (see `lower::sort`).
             LogicalPlan::Sort(n) => n.input.npartitions().max(1),
             LogicalPlan::GroupApply(n) => n.partitions,
+            LogicalPlan::Dedup(n) => n.input.npartitions(),
         }
     }
 
@@ -154,6 +162,8 @@ impl LogicalPlan {
             // Every output row may come from any partition.
             LogicalPlan::Sort(_) => false,
             LogicalPlan::GroupApply(_) => false,
+            // A row's flag depends on the rows of every partition.
+            LogicalPlan::Dedup(_) => false,
         }
     }
 }
