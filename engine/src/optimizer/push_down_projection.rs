@@ -212,6 +212,36 @@ mod tests {
         assert_eq!(t.plan.schema(), plan.schema());
     }
 
+    /// `duplicated` outputs none of its input's columns: its rows' side
+    /// keeps none, its keys' side the subset.
+    #[test]
+    fn a_dedup_keeps_its_subset_on_the_keys_side() {
+        use crate::plan::{Dedup, DedupMode};
+        use rusk_ops::dedup::Keep;
+        let subset = Some(vec!["c".to_string(), "a".to_string()]);
+        let node = Dedup::try_new(memory(), subset.clone(), Keep::Last, DedupMode::Duplicated).unwrap();
+        let plan = Arc::new(LogicalPlan::Dedup(node));
+        let t = PushDownProjection.rewrite(Arc::clone(&plan)).unwrap();
+        assert_eq!(
+            plan_tree(&t.plan),
+            "Duplicated: subset=[c, a], keep=last (reads its input twice)\n  InMemory: 2 partitions, 6 rows\n  Project: c, a\n    InMemory: 2 partitions, 6 rows\n"
+        );
+        assert_eq!(t.plan.schema(), plan.schema());
+        // drop_duplicates under a selection: the rows' side keeps what is
+        // selected (in memory, nothing to prune; scans: tests/dedup.rs).
+        let node = Dedup::try_new(memory(), subset, Keep::First, DedupMode::DropDuplicates).unwrap();
+        let selected =
+            Project::try_new(Arc::new(LogicalPlan::Dedup(node)), vec![(col("b") + lit(1)).alias("x")])
+                .unwrap();
+        let plan = Arc::new(LogicalPlan::Project(selected));
+        let t = PushDownProjection.rewrite(Arc::clone(&plan)).unwrap();
+        assert_eq!(
+            plan_tree(&t.plan),
+            "Project: b + 1 AS x\n  DropDuplicates: subset=[c, a] (reads its input twice)\n    InMemory: 2 partitions, 6 rows\n    Project: c, a\n      InMemory: 2 partitions, 6 rows\n"
+        );
+        assert_eq!(t.plan.schema(), plan.schema());
+    }
+
     #[test]
     fn drops_unused_expressions_and_identity_projections() {
         let inner =
