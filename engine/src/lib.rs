@@ -29,6 +29,7 @@ pub use config::{config, set_config, Config};
 pub use plan::JoinStrategy;
 pub use rusk_io::metrics::ScanCounts;
 pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
+pub use rusk_ops::dedup::Keep;
 pub use rusk_ops::expr::{col, corr, lit, size, AggregateFunction, BinaryOp, Expr, ScalarValue};
 pub use rusk_ops::join::{AsofDirection, JoinType};
 pub use rusk_ops::{Error, Location, Result};

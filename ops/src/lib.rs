@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod aggregate;
+pub mod dedup;
 pub mod error;
 pub mod expr;
 pub mod join;

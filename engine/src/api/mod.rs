@@ -1,6 +1,7 @@
 //! The user-facing API: pandas names over the lazy plan.
 
 mod dataframe;
+mod dedup;
 mod groupby;
 mod merge;
 mod read;

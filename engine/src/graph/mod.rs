@@ -20,6 +20,10 @@ use rusk_ops::top_n::TopNSpec;
 
 use crate::plan::PartitionFn;
 
+mod dedup;
+
+pub use dedup::{DedupStep, DedupTask};
+
 /// Index of a task in [`TaskGraph::tasks`].
 pub type TaskId = usize;
 
@@ -93,6 +97,8 @@ pub enum ElementOp {
     TopNFinish(TopNSpec),
     /// Sort the whole batch by these keys, ties in row order (`sort_values`).
     Sort(Vec<SortKey>),
+    /// A step of `drop_duplicates` / `duplicated`.
+    Dedup(DedupStep),
 }
 
 impl ElementOp {
@@ -109,6 +115,7 @@ impl ElementOp {
             ElementOp::TopNCandidates(_) => "top_n",
             ElementOp::TopNFinish(_) => "finish_top_n",
             ElementOp::Sort(_) => "sort",
+            ElementOp::Dedup(step) => step.name(),
         }
     }
 }
@@ -205,6 +212,8 @@ pub enum TaskOp {
         /// Keys, direction, tolerance, suffixes.
         spec: AsofSpec,
     },
+    /// A task of `drop_duplicates` / `duplicated` (its route outputs buckets).
+    Dedup(DedupTask),
     /// Writes its one input to a file and outputs an empty batch.
     Write {
         /// The file.

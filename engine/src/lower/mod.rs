@@ -9,6 +9,7 @@
 mod aggregate;
 mod apply;
 mod concat;
+mod dedup;
 mod elementwise;
 mod join;
 mod limit;
@@ -77,5 +78,6 @@ pub(crate) fn lower_node(plan: &LogicalPlan, graph: &mut TaskGraph) -> Result<Lo
         LogicalPlan::Join(j) => join::lower_join(j, graph),
         LogicalPlan::AsofJoin(j) => join::lower_asof_join(j, graph),
         LogicalPlan::Concat(c) => concat::lower_concat(c, graph),
+        LogicalPlan::Dedup(d) => dedup::lower_dedup(d, graph),
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use rusk_ops::Result;
 
 use super::{OptimizerRule, Transformed};
-use crate::plan::{Filter, Limit, LogicalPlan, MapPartitions, Project, Repartition, Transform};
+use crate::plan::{DedupMode, Filter, Limit, LogicalPlan, MapPartitions, Project, Repartition, Transform};
 
 /// See the module docs.
 #[derive(Debug, Default, Clone, Copy)]
@@ -160,6 +160,19 @@ fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result
             }
             Ok(Transformed::yes(LogicalPlan::GroupApply(a.with_input(t.plan)?)))
         }
+        LogicalPlan::Dedup(n) => {
+            // The rows' side needs what is asked for (`duplicated` outputs
+            // none of its columns); the keys' side keeps the subset.
+            let rows = match n.mode {
+                DedupMode::DropDuplicates => prune(&n.input, required)?,
+                DedupMode::Duplicated => prune(&n.input, Some(&BTreeSet::new()))?,
+            };
+            let keys = prune(&n.keys, Some(&n.subset.iter().cloned().collect()))?;
+            if !rows.changed && !keys.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Dedup(n.with_new_inputs(rows.plan, keys.plan)?)))
+        }
         LogicalPlan::MapPartitions(m) => {
             let t = prune(&m.input, None)?;
             if !t.changed {
@@ -228,6 +241,36 @@ mod tests {
         assert_eq!(
             plan_tree(&t.plan),
             "Project: c\n  Sort: by=[a], na_position=first\n    Project: a, c\n      InMemory: 2 partitions, 6 rows\n"
+        );
+        assert_eq!(t.plan.schema(), plan.schema());
+    }
+
+    /// `duplicated` outputs none of its input's columns: its rows' side
+    /// keeps none, its keys' side the subset.
+    #[test]
+    fn a_dedup_keeps_its_subset_on_the_keys_side() {
+        use crate::plan::{Dedup, DedupMode};
+        use rusk_ops::dedup::Keep;
+        let subset = Some(vec!["c".to_string(), "a".to_string()]);
+        let node = Dedup::try_new(memory(), subset.clone(), Keep::Last, DedupMode::Duplicated).unwrap();
+        let plan = Arc::new(LogicalPlan::Dedup(node));
+        let t = PushDownProjection.rewrite(Arc::clone(&plan)).unwrap();
+        assert_eq!(
+            plan_tree(&t.plan),
+            "Duplicated: subset=[c, a], keep=last (reads its input twice)\n  InMemory: 2 partitions, 6 rows\n  Project: c, a\n    InMemory: 2 partitions, 6 rows\n"
+        );
+        assert_eq!(t.plan.schema(), plan.schema());
+        // drop_duplicates under a selection: the rows' side keeps what is
+        // selected (in memory, nothing to prune; scans: tests/dedup.rs).
+        let node = Dedup::try_new(memory(), subset, Keep::First, DedupMode::DropDuplicates).unwrap();
+        let selected =
+            Project::try_new(Arc::new(LogicalPlan::Dedup(node)), vec![(col("b") + lit(1)).alias("x")])
+                .unwrap();
+        let plan = Arc::new(LogicalPlan::Project(selected));
+        let t = PushDownProjection.rewrite(Arc::clone(&plan)).unwrap();
+        assert_eq!(
+            plan_tree(&t.plan),
+            "Project: b + 1 AS x\n  DropDuplicates: subset=[c, a] (reads its input twice)\n    InMemory: 2 partitions, 6 rows\n    Project: c, a\n      InMemory: 2 partitions, 6 rows\n"
         );
         assert_eq!(t.plan.schema(), plan.schema());
     }

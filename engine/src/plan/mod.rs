@@ -8,6 +8,7 @@ mod aggregate;
 mod apply;
 mod asof;
 mod concat;
+mod dedup;
 pub mod estimate;
 mod join;
 mod nodes;
@@ -19,6 +20,7 @@ pub use aggregate::{Aggregate, GroupEstimate, SplitOut};
 pub use apply::GroupApply;
 pub use asof::AsofJoin;
 pub use concat::Concat;
+pub use dedup::{Dedup, DedupMode};
 pub use join::{Chosen, Join, JoinStrategy, Side};
 pub use nodes::{Filter, InMemory, Limit, MapPartitions, PartitionFn, Project, Repartition, Scan};
 pub use sort::Sort;
@@ -63,6 +65,8 @@ pub enum LogicalPlan {
     AsofJoin(AsofJoin),
     /// Frames stacked vertically (`rusk::concat`).
     Concat(Concat),
+    /// `drop_duplicates` / `duplicated` (reads its input twice).
+    Dedup(Dedup),
 }
 
 impl LogicalPlan {
@@ -84,6 +88,7 @@ impl LogicalPlan {
             LogicalPlan::Join(n) => Arc::clone(&n.schema),
             LogicalPlan::AsofJoin(n) => Arc::clone(&n.schema),
             LogicalPlan::Concat(n) => Arc::clone(&n.schema),
+            LogicalPlan::Dedup(n) => Arc::clone(&n.schema),
         }
     }
 
@@ -104,6 +109,7 @@ impl LogicalPlan {
             LogicalPlan::Join(n) => vec![&n.left, &n.right],
             LogicalPlan::AsofJoin(n) => vec![&n.left, &n.right],
             LogicalPlan::Concat(n) => n.inputs.iter().collect(),
+            LogicalPlan::Dedup(n) => vec![&n.input, &n.keys],
         }
     }
 
@@ -141,6 +147,7 @@ impl LogicalPlan {
             LogicalPlan::Concat(n) => LogicalPlan::Concat(
                 n.with_inputs((0..n.inputs.len()).map(|_| next()).collect::<Result<_>>()?)?,
             ),
+            LogicalPlan::Dedup(n) => LogicalPlan::Dedup(n.with_new_inputs(next()?, next()?)?),
         })
     }
 
@@ -163,6 +170,7 @@ impl LogicalPlan {
             LogicalPlan::Join(n) => n.npartitions(),
             LogicalPlan::AsofJoin(n) => n.left.npartitions(),
             LogicalPlan::Concat(n) => n.inputs.iter().map(|i| i.npartitions()).sum(),
+            LogicalPlan::Dedup(n) => n.input.npartitions(),
         }
     }
 
@@ -185,6 +193,8 @@ impl LogicalPlan {
             LogicalPlan::Join(_) | LogicalPlan::AsofJoin(_) => false,
             // Output partition i is some input's partition, not input i.
             LogicalPlan::Concat(_) => false,
+            // A row's flag depends on the rows of every partition.
+            LogicalPlan::Dedup(_) => false,
         }
     }
 }

@@ -12,6 +12,7 @@
 //! The first error stops the scheduling of new tasks; the ones in flight are
 //! awaited and the error returns, naming the task and partition.
 
+mod dedup;
 mod pool;
 mod task;
 

@@ -61,6 +61,7 @@ pub(super) fn execute(task: &Task, inputs: Vec<RecordBatch>) -> Result<TaskOutpu
             Ok([batch, boundaries]) => range_split(&batch, keys, &boundaries, *n)?,
             Err(_) => return Err(Error::Internal("a range split takes a batch and its boundaries".into())),
         },
+        TaskOp::Dedup(op @ crate::graph::DedupTask::Route { .. }) => super::dedup::split(op, &one(inputs)?)?,
         op => {
             let mut batch = run_op(op, inputs)?;
             for step in &task.pipeline {
@@ -101,6 +102,7 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>) -> Result<RecordBatch> {
             }
             aggregate::merge(&inputs, *num_keys, aggs)
         }
+        TaskOp::Dedup(op) => super::dedup::run(op, inputs),
         TaskOp::TopNMerge { schema, spec } => rusk_ops::top_n::merge(schema, &inputs, spec),
         TaskOp::Broadcast { keys } => match <[RecordBatch; 2]>::try_from(inputs) {
             Ok([batch, groups]) => rusk_ops::lookup::broadcast(&batch, keys, &groups, keys.len()),
@@ -162,6 +164,7 @@ pub(crate) fn apply(op: &ElementOp, batch: RecordBatch) -> Result<RecordBatch> {
         ElementOp::TopNCandidates(spec) => rusk_ops::top_n::candidates(&batch, spec),
         ElementOp::TopNFinish(spec) => rusk_ops::top_n::finish(&batch, spec),
         ElementOp::Sort(keys) => rusk_ops::sort::sort_batch(&batch, keys),
+        ElementOp::Dedup(step) => super::dedup::apply(step, batch),
         ElementOp::GroupApply { keys, func, options, prepended, schema } => {
             apply_groups(&batch, keys, func, *options, prepended, schema)
         }
