@@ -2,6 +2,7 @@
 
 mod dataframe;
 mod groupby;
+mod index;
 mod merge;
 mod read;
 mod reductions;

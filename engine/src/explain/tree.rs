@@ -90,6 +90,7 @@ pub fn node_label(plan: &LogicalPlan) -> String {
         LogicalPlan::Join(j) => j.label(),
         LogicalPlan::AsofJoin(j) => j.label(),
         LogicalPlan::Concat(c) => format!("Concat: {} frames", c.inputs.len()),
+        LogicalPlan::SetIndex(n) => n.label(),
         LogicalPlan::GroupApply(a) => {
             let mut s = format!("GroupApply: keys=[{}], func={}", a.keys.join(", "), a.func.name);
             if !a.options.sort {

@@ -5,10 +5,12 @@
 //! behind `Arc`; rules rewrite a plan by building new nodes.
 
 mod aggregate;
+pub mod align;
 mod apply;
 mod asof;
 mod concat;
 pub mod estimate;
+mod index;
 mod join;
 mod nodes;
 mod sort;
@@ -19,6 +21,7 @@ pub use aggregate::{Aggregate, GroupEstimate, SplitOut};
 pub use apply::GroupApply;
 pub use asof::AsofJoin;
 pub use concat::Concat;
+pub use index::{may_match, Divisions, IndexInfo, SetIndex};
 pub use join::{Chosen, Join, JoinStrategy, Side};
 pub use nodes::{Filter, InMemory, Limit, MapPartitions, PartitionFn, Project, Repartition, Scan};
 pub use sort::Sort;
@@ -63,6 +66,8 @@ pub enum LogicalPlan {
     AsofJoin(AsofJoin),
     /// Frames stacked vertically (`rusk::concat`).
     Concat(Concat),
+    /// A column marked as the index, with its divisions (`set_index`).
+    SetIndex(SetIndex),
 }
 
 impl LogicalPlan {
@@ -84,6 +89,7 @@ impl LogicalPlan {
             LogicalPlan::Join(n) => Arc::clone(&n.schema),
             LogicalPlan::AsofJoin(n) => Arc::clone(&n.schema),
             LogicalPlan::Concat(n) => Arc::clone(&n.schema),
+            LogicalPlan::SetIndex(n) => n.schema(),
         }
     }
 
@@ -104,6 +110,7 @@ impl LogicalPlan {
             LogicalPlan::Join(n) => vec![&n.left, &n.right],
             LogicalPlan::AsofJoin(n) => vec![&n.left, &n.right],
             LogicalPlan::Concat(n) => n.inputs.iter().collect(),
+            LogicalPlan::SetIndex(n) => vec![&n.input],
         }
     }
 
@@ -141,6 +148,7 @@ impl LogicalPlan {
             LogicalPlan::Concat(n) => LogicalPlan::Concat(
                 n.with_inputs((0..n.inputs.len()).map(|_| next()).collect::<Result<_>>()?)?,
             ),
+            LogicalPlan::SetIndex(n) => LogicalPlan::SetIndex(n.with_input(next()?)?),
         })
     }
 
@@ -163,6 +171,7 @@ impl LogicalPlan {
             LogicalPlan::Join(n) => n.npartitions(),
             LogicalPlan::AsofJoin(n) => n.left.npartitions(),
             LogicalPlan::Concat(n) => n.inputs.iter().map(|i| i.npartitions()).sum(),
+            LogicalPlan::SetIndex(n) => n.npartitions(),
         }
     }
 
@@ -185,6 +194,8 @@ impl LogicalPlan {
             LogicalPlan::Join(_) | LogicalPlan::AsofJoin(_) => false,
             // Output partition i is some input's partition, not input i.
             LogicalPlan::Concat(_) => false,
+            // Sorted and unpruned, it keeps its input's partitions.
+            LogicalPlan::SetIndex(n) => n.sorted && n.kept.is_none() && n.input.is_partition_local(),
         }
     }
 }
