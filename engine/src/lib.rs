@@ -26,7 +26,7 @@ pub use api::{
 };
 pub use api::{parse_sort, NaPosition, SortOptions};
 pub use config::{config, set_config, Config};
-pub use plan::JoinStrategy;
+pub use plan::{Divisions, JoinStrategy};
 pub use rusk_io::metrics::ScanCounts;
 pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
 pub use rusk_ops::dedup::Keep;

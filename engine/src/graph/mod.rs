@@ -319,6 +319,40 @@ impl TaskGraph {
         self.tasks.iter().enumerate().filter(move |(_, t)| t.stage == stage).map(|(i, _)| i)
     }
 
+    /// Drops the tasks no output needs (the reads of partitions pruned by
+    /// an index's divisions), renumbering the others in order; stages stay.
+    pub fn retain_needed(&mut self) {
+        let n = self.tasks.len();
+        let mut needed = vec![false; n];
+        let mut stack = self.outputs.clone();
+        while let Some(id) = stack.pop() {
+            if id < n && !needed[id] {
+                needed[id] = true;
+                stack.extend(&self.tasks[id].inputs);
+            }
+        }
+        if needed.iter().all(|&b| b) {
+            return;
+        }
+        let mut new_id = vec![0; n];
+        let mut next = 0;
+        for (id, &keep) in needed.iter().enumerate() {
+            new_id[id] = next;
+            next += usize::from(keep);
+        }
+        let tasks = std::mem::take(&mut self.tasks);
+        self.tasks = tasks
+            .into_iter()
+            .zip(&needed)
+            .filter(|(_, &keep)| keep)
+            .map(|(mut t, _)| {
+                t.inputs.iter_mut().for_each(|i| *i = new_id[*i]);
+                t
+            })
+            .collect();
+        self.outputs.iter_mut().for_each(|o| *o = new_id[*o]);
+    }
+
     /// The label of a task, as shown in errors and DOT: `stage[partition]`.
     pub fn task_label(&self, id: TaskId) -> String {
         let task = &self.tasks[id];

@@ -58,6 +58,7 @@ pub(crate) fn lower_join(join: &Join, graph: &mut TaskGraph) -> Result<Lowered> 
                 .collect();
             Ok(Lowered { tasks, stage })
         }
+        Chosen::Aligned { .. } => super::align::lower_aligned_join(join, graph),
         Chosen::Shuffle { partitions, .. } => {
             let n = *partitions;
             let left = lower_node(&join.left, graph)?;

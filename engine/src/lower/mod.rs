@@ -7,10 +7,12 @@
 //! partition that never materializes the intermediate batches.
 
 mod aggregate;
+mod align;
 mod apply;
 mod concat;
 mod dedup;
 mod elementwise;
+mod index;
 mod join;
 mod limit;
 mod repartition;
@@ -44,6 +46,8 @@ pub fn lower(plan: &LogicalPlan) -> Result<TaskGraph> {
     let mut graph = TaskGraph::default();
     let out = lower_node(plan, &mut graph)?;
     graph.outputs = out.tasks;
+    // Partitions pruned by the index's divisions leave tasks no output needs.
+    graph.retain_needed();
     Ok(graph)
 }
 
@@ -79,5 +83,6 @@ pub(crate) fn lower_node(plan: &LogicalPlan, graph: &mut TaskGraph) -> Result<Lo
         LogicalPlan::AsofJoin(j) => join::lower_asof_join(j, graph),
         LogicalPlan::Concat(c) => concat::lower_concat(c, graph),
         LogicalPlan::Dedup(d) => dedup::lower_dedup(d, graph),
+        LogicalPlan::SetIndex(s) => index::lower_set_index(s, graph),
     }
 }

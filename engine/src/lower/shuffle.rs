@@ -26,6 +26,19 @@ pub(crate) fn split_by_range(
     graph.stages[stage].detail = Some(format!("sampled keys → ≤{} boundaries", n.saturating_sub(1)));
     let boundaries =
         graph.add_task(stage, 0, TaskOp::RangeBoundaries { keys: keys.clone(), n }, inputs.to_vec());
+    split_by_boundaries(graph, inputs, keys, n, boundaries)
+}
+
+/// Splits every input task's batch into `n` buckets by the boundaries the
+/// task `boundaries` outputs (at most `n - 1` rows of the key columns);
+/// the split tasks, in input order.
+pub(crate) fn split_by_boundaries(
+    graph: &mut TaskGraph,
+    inputs: &[TaskId],
+    keys: Vec<SortKey>,
+    n: usize,
+    boundaries: TaskId,
+) -> Vec<TaskId> {
     let stage = graph.add_stage("range_split");
     graph.stages[stage].detail = Some(format!("by key range into {n}"));
     inputs

@@ -7,6 +7,7 @@
 
 mod fold_constants;
 mod fuse_filters;
+mod prune_by_divisions;
 mod push_down_limit;
 mod push_down_predicate;
 mod push_down_projection;
@@ -14,6 +15,7 @@ mod split_out;
 
 pub use fold_constants::FoldConstants;
 pub use fuse_filters::FuseFilters;
+pub use prune_by_divisions::PruneByDivisions;
 pub use push_down_limit::PushDownLimit;
 pub use push_down_predicate::PushDownPredicate;
 pub use push_down_projection::PushDownProjection;
@@ -72,6 +74,8 @@ pub fn rules() -> Vec<Box<dyn OptimizerRule>> {
         Box::new(FuseFilters),
         // Filters sink to the scan, where they prune files and row groups.
         Box::new(PushDownPredicate),
+        // Filters have sunk onto the index they test (they stop there).
+        Box::new(PruneByDivisions),
         // After predicates have moved: the columns filters need are known.
         Box::new(PushDownProjection),
         // Last: limits only merge and skip order-keeping repartitions.

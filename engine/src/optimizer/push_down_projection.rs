@@ -207,6 +207,19 @@ fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result
             }
             Ok(Transformed::yes(LogicalPlan::AsofJoin(j.with_inputs(left.plan, right.plan)?)))
         }
+        LogicalPlan::SetIndex(n) => {
+            // The columns asked for, and the index.
+            let below = required.map(|r| {
+                let mut r = r.clone();
+                r.insert(n.column.clone());
+                r
+            });
+            let t = prune(&n.input, below.as_ref())?;
+            if !t.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::SetIndex(n.with_input(t.plan)?)))
+        }
         LogicalPlan::Concat(c) => {
             // Every input is of the concat's schema, so each keeps the same
             // columns in the same order.

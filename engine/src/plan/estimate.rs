@@ -53,6 +53,7 @@ pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
         | LogicalPlan::Limit(_)
         | LogicalPlan::Repartition(_)
         | LogicalPlan::Sort(_)
+        | LogicalPlan::SetIndex(_)
         | LogicalPlan::MapPartitions(_) => plan.inputs().first().and_then(|i| estimate_bytes(i)),
         LogicalPlan::Concat(c) => c.inputs.iter().map(|i| estimate_bytes(i)).sum(),
         // A whole-frame reduction is one row.

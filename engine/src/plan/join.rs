@@ -56,6 +56,15 @@ pub enum Chosen {
         /// Why.
         reason: String,
     },
+    /// Both sides are joined on their indexes, whose divisions are known:
+    /// output partition `j` joins the rows of each side in key range `j`
+    /// (see `plan::align`).
+    Aligned {
+        /// Key ranges (the output's partitions).
+        partitions: usize,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl Chosen {
@@ -65,6 +74,7 @@ impl Chosen {
             Chosen::Broadcast { side: Side::Left, reason } => format!("broadcast left ({reason})"),
             Chosen::Broadcast { side: Side::Right, reason } => format!("broadcast right ({reason})"),
             Chosen::Shuffle { partitions, reason } => format!("shuffle into {partitions} ({reason})"),
+            Chosen::Aligned { reason, .. } => format!("aligned on the index ({reason})"),
         }
     }
 }
@@ -148,6 +158,10 @@ impl Join {
         if self.npartitions.is_some() {
             return shuffle("npartitions given".into());
         }
+        if let Some(layout) = self.aligned_layout() {
+            let reason = "divisions known on both sides".into();
+            return Chosen::Aligned { partitions: layout.outputs.len(), reason };
+        }
         let threshold = config.broadcast_threshold;
         let small = |e: Option<u64>| e.is_some_and(|b| b <= threshold);
         let limit = format_bytes(threshold);
@@ -186,7 +200,7 @@ impl Join {
         match self.strategy(&crate::config::config()) {
             Chosen::Broadcast { side: Side::Right, .. } => self.left.npartitions(),
             Chosen::Broadcast { side: Side::Left, .. } => self.right.npartitions(),
-            Chosen::Shuffle { partitions, .. } => partitions,
+            Chosen::Shuffle { partitions, .. } | Chosen::Aligned { partitions, .. } => partitions,
         }
     }
 

@@ -5,11 +5,13 @@
 //! behind `Arc`; rules rewrite a plan by building new nodes.
 
 mod aggregate;
+pub mod align;
 mod apply;
 mod asof;
 mod concat;
 mod dedup;
 pub mod estimate;
+mod index;
 mod join;
 mod nodes;
 mod sort;
@@ -21,6 +23,7 @@ pub use apply::GroupApply;
 pub use asof::AsofJoin;
 pub use concat::Concat;
 pub use dedup::{Dedup, DedupMode};
+pub use index::{may_match, Divisions, IndexInfo, SetIndex};
 pub use join::{Chosen, Join, JoinStrategy, Side};
 pub use nodes::{Filter, InMemory, Limit, MapPartitions, PartitionFn, Project, Repartition, Scan};
 pub use sort::Sort;
@@ -67,6 +70,8 @@ pub enum LogicalPlan {
     Concat(Concat),
     /// `drop_duplicates` / `duplicated` (reads its input twice).
     Dedup(Dedup),
+    /// A column marked as the index, with its divisions (`set_index`).
+    SetIndex(SetIndex),
 }
 
 impl LogicalPlan {
@@ -89,6 +94,7 @@ impl LogicalPlan {
             LogicalPlan::AsofJoin(n) => Arc::clone(&n.schema),
             LogicalPlan::Concat(n) => Arc::clone(&n.schema),
             LogicalPlan::Dedup(n) => Arc::clone(&n.schema),
+            LogicalPlan::SetIndex(n) => n.schema(),
         }
     }
 
@@ -110,6 +116,7 @@ impl LogicalPlan {
             LogicalPlan::AsofJoin(n) => vec![&n.left, &n.right],
             LogicalPlan::Concat(n) => n.inputs.iter().collect(),
             LogicalPlan::Dedup(n) => vec![&n.input, &n.keys],
+            LogicalPlan::SetIndex(n) => vec![&n.input],
         }
     }
 
@@ -148,6 +155,7 @@ impl LogicalPlan {
                 n.with_inputs((0..n.inputs.len()).map(|_| next()).collect::<Result<_>>()?)?,
             ),
             LogicalPlan::Dedup(n) => LogicalPlan::Dedup(n.with_new_inputs(next()?, next()?)?),
+            LogicalPlan::SetIndex(n) => LogicalPlan::SetIndex(n.with_input(next()?)?),
         })
     }
 
@@ -171,6 +179,7 @@ impl LogicalPlan {
             LogicalPlan::AsofJoin(n) => n.left.npartitions(),
             LogicalPlan::Concat(n) => n.inputs.iter().map(|i| i.npartitions()).sum(),
             LogicalPlan::Dedup(n) => n.input.npartitions(),
+            LogicalPlan::SetIndex(n) => n.npartitions(),
         }
     }
 
@@ -195,6 +204,8 @@ impl LogicalPlan {
             LogicalPlan::Concat(_) => false,
             // A row's flag depends on the rows of every partition.
             LogicalPlan::Dedup(_) => false,
+            // Sorted and unpruned, it keeps its input's partitions.
+            LogicalPlan::SetIndex(n) => n.sorted && n.kept.is_none() && n.input.is_partition_local(),
         }
     }
 }

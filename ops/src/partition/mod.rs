@@ -11,16 +11,19 @@
 //!   two boundaries drawn from a sample, so the buckets, in order, are in key
 //!   order: a sorted groupby and `sort_values` use it.
 //!
+//! `bounds.rs` finds a column's smallest and largest keys (a division).
 //! `groups.rs` cuts a batch into its groups (for `groupby(..).apply`).
 //!
 //! All reorder the batch once (a stable counting sort of row indices and
 //! one `take`), then hand out zero-copy slices.
 
+mod bounds;
 mod groups;
 mod hash;
 mod range;
 mod split;
 
+pub use bounds::{key_bounds, missing_mask, KeyBounds};
 pub use groups::split_groups;
 pub use hash::hash_rows;
 pub use range::{range_boundaries, range_split};
