@@ -397,3 +397,236 @@ fn indicator(left_rows: &UInt32Array, right_rows: Option<&UInt32Array>, how: Joi
     let values = StringArray::from(vec![INDICATOR_LEFT_ONLY, INDICATOR_RIGHT_ONLY, INDICATOR_BOTH]);
     Ok(Arc::new(DictionaryArray::<Int8Type>::try_new(codes, Arc::new(values))?))
 }
+
+#[cfg(test)]
+mod tests {
+    use arrow::array::{
+        AsArray, DictionaryArray, Float64Array, Int32Array, Int64Array, StringArray, StringViewArray,
+    };
+    use arrow::datatypes::Int32Type;
+    use arrow::util::display::{ArrayFormatter, FormatOptions};
+
+    use super::*;
+
+    /// Each row as its values joined by spaces, `-` for null.
+    pub(crate) fn rows(batch: &RecordBatch) -> Vec<String> {
+        let options = FormatOptions::default().with_null("-");
+        let formatters: Vec<_> =
+            batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options).unwrap()).collect();
+        (0..batch.num_rows())
+            .map(|i| formatters.iter().map(|f| f.value(i).to_string()).collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    fn names(batch: &RecordBatch) -> Vec<String> {
+        batch.schema().fields().iter().map(|f| f.name().clone()).collect()
+    }
+
+    fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+        RecordBatch::try_from_iter(columns).unwrap()
+    }
+
+    /// Left `k a`: 1 a, 2 b, 2 c, 3 d, null e. Right `k b`: 2 10, 2 20, 4 30, 1 40, null 50.
+    fn sides() -> (RecordBatch, RecordBatch) {
+        let left = batch(vec![
+            ("k", Arc::new(Int64Array::from(vec![Some(1), Some(2), Some(2), Some(3), None]))),
+            ("a", Arc::new(StringArray::from(vec!["a", "b", "c", "d", "e"]))),
+        ]);
+        let right = batch(vec![
+            ("k", Arc::new(Int64Array::from(vec![Some(2), Some(2), Some(4), Some(1), None]))),
+            ("b", Arc::new(Int64Array::from(vec![10, 20, 30, 40, 50]))),
+        ]);
+        (left, right)
+    }
+
+    fn join(left: &RecordBatch, right: &RecordBatch, how: JoinType) -> RecordBatch {
+        hash_join(left, right, &JoinSpec::new(how, vec!["k".into()], vec!["k".into()])).unwrap()
+    }
+
+    #[test]
+    fn every_join_type_in_pandas_order_and_null_keys_never_match() {
+        let (left, right) = sides();
+        let inner = join(&left, &right, JoinType::Inner);
+        assert_eq!(names(&inner), ["k", "a", "b"]);
+        assert_eq!(rows(&inner), ["1 a 40", "2 b 10", "2 b 20", "2 c 10", "2 c 20"]);
+        assert_eq!(
+            rows(&join(&left, &right, JoinType::Left)),
+            ["1 a 40", "2 b 10", "2 b 20", "2 c 10", "2 c 20", "3 d -", "- e -"]
+        );
+        // Right rows in order, each with its left matches in left order; the
+        // shared key comes from the right where the left is missing.
+        assert_eq!(
+            rows(&join(&left, &right, JoinType::Right)),
+            ["2 b 10", "2 c 10", "2 b 20", "2 c 20", "4 - 30", "1 a 40", "- - 50"]
+        );
+        assert_eq!(
+            rows(&join(&left, &right, JoinType::Outer)),
+            ["1 a 40", "2 b 10", "2 b 20", "2 c 10", "2 c 20", "3 d -", "- e -", "4 - 30", "- - 50"]
+        );
+        let semi = join(&left, &right, JoinType::Semi);
+        assert_eq!(names(&semi), ["k", "a"]);
+        assert_eq!(rows(&semi), ["1 a", "2 b", "2 c"]);
+        assert_eq!(rows(&join(&left, &right, JoinType::Anti)), ["3 d", "- e"]);
+        let cross =
+            hash_join(&left.slice(0, 2), &right.slice(2, 2), &JoinSpec::new(JoinType::Cross, vec![], vec![]))
+                .unwrap();
+        assert_eq!(names(&cross), ["k_x", "a", "k_y", "b"]);
+        assert_eq!(rows(&cross), ["1 a 4 30", "1 a 1 40", "2 b 4 30", "2 b 1 40"]);
+    }
+
+    #[test]
+    fn no_matches_and_empty_sides() {
+        let (left, right) = sides();
+        let none = right.slice(2, 1); // key 4 only
+        assert!(rows(&join(&left, &none, JoinType::Inner)).is_empty());
+        assert_eq!(rows(&join(&left, &none, JoinType::Anti)).len(), 5);
+        let empty_right = right.slice(0, 0);
+        assert_eq!(
+            rows(&join(&left, &empty_right, JoinType::Left)),
+            ["1 a -", "2 b -", "2 c -", "3 d -", "- e -"]
+        );
+        assert!(rows(&join(&left, &empty_right, JoinType::Right)).is_empty());
+        let empty_left = left.slice(0, 0);
+        assert_eq!(
+            rows(&join(&empty_left, &right, JoinType::Outer)),
+            ["2 - 10", "2 - 20", "4 - 30", "1 - 40", "- - 50"]
+        );
+        assert!(rows(&join(&empty_left, &right, JoinType::Semi)).is_empty());
+        for how in [JoinType::Inner, JoinType::Left, JoinType::Right, JoinType::Outer, JoinType::Anti] {
+            let out = join(&empty_left, &empty_right, how);
+            assert_eq!(out.num_rows(), 0);
+            assert_eq!(
+                out.schema(),
+                join_schema(
+                    &left.schema(),
+                    &right.schema(),
+                    &JoinSpec::new(how, vec!["k".into()], vec!["k".into()])
+                )
+                .unwrap()
+            );
+        }
+        let cross = hash_join(&left, &empty_right, &JoinSpec::new(JoinType::Cross, vec![], vec![])).unwrap();
+        assert_eq!(cross.num_rows(), 0);
+    }
+
+    #[test]
+    fn sliced_inputs() {
+        let (left, right) = sides();
+        // Left 2 b, 2 c, 3 d; right 2 20, 4 30, 1 40.
+        let (left, right) = (left.slice(1, 3), right.slice(1, 3));
+        assert_eq!(
+            rows(&join(&left, &right, JoinType::Outer)),
+            ["2 b 20", "2 c 20", "3 d -", "4 - 30", "1 - 40"]
+        );
+        assert_eq!(rows(&join(&left, &right, JoinType::Right)), ["2 b 20", "2 c 20", "4 - 30", "1 - 40"]);
+    }
+
+    #[test]
+    fn several_keys_with_a_null_part() {
+        let left = batch(vec![
+            ("k1", Arc::new(StringArray::from(vec![Some("x"), Some("x"), Some("y"), None]))),
+            ("k2", Arc::new(Int32Array::from(vec![Some(1), Some(2), Some(1), Some(1)]))),
+            ("v", Arc::new(Int32Array::from(vec![1, 2, 3, 4]))),
+        ]);
+        let right = batch(vec![
+            ("k2", Arc::new(Int64Array::from(vec![Some(1), None, Some(2), Some(1)]))),
+            ("k1", Arc::new(StringViewArray::from(vec![Some("y"), Some("x"), Some("x"), None]))),
+            ("v", Arc::new(Int32Array::from(vec![10, 20, 30, 40]))),
+        ]);
+        let spec =
+            JoinSpec::new(JoinType::Outer, vec!["k1".into(), "k2".into()], vec!["k1".into(), "k2".into()]);
+        let out = hash_join(&left, &right, &spec).unwrap();
+        assert_eq!(names(&out), ["k1", "k2", "v_x", "v_y"]);
+        assert_eq!(out.column(0).data_type(), &DataType::Utf8);
+        assert_eq!(out.column(1).data_type(), &DataType::Int64);
+        assert_eq!(rows(&out), ["x 1 1 -", "x 2 2 30", "y 1 3 10", "- 1 4 -", "x - - 20", "- 1 - 40"]);
+    }
+
+    #[test]
+    fn keys_of_other_types_compare_by_value() {
+        // Int32 with Int64, and a dictionary with string views.
+        let left = batch(vec![
+            ("k", Arc::new(Int32Array::from(vec![3, 1, 2]))),
+            (
+                "s",
+                Arc::new(
+                    vec![Some("p"), None, Some("q")].into_iter().collect::<DictionaryArray<Int32Type>>(),
+                ),
+            ),
+        ]);
+        let right = batch(vec![
+            ("k", Arc::new(Int64Array::from(vec![1, 3, 5]))),
+            ("t", Arc::new(StringViewArray::from(vec![Some("q"), None, Some("p")]))),
+        ]);
+        let out = join(&left, &right, JoinType::Right);
+        assert_eq!(out.schema().field(0).data_type(), &DataType::Int64);
+        assert_eq!(rows(&out), ["1 - q", "3 p -", "5 - p"]);
+        let spec = JoinSpec::new(JoinType::Inner, vec!["s".into()], vec!["t".into()]);
+        let out = hash_join(&left, &right, &spec).unwrap();
+        assert_eq!(names(&out), ["k_x", "s", "k_y", "t"]);
+        assert_eq!(rows(&out), ["3 p 5 p", "2 q 1 q"]);
+        // A shared dictionary key against Utf8 comes out as Utf8.
+        let right = batch(vec![
+            ("s", Arc::new(StringArray::from(vec!["q", "r"]))),
+            ("n", Arc::new(Int32Array::from(vec![7, 8]))),
+        ]);
+        let spec = JoinSpec::new(JoinType::Outer, vec!["s".into()], vec!["s".into()]);
+        let out = hash_join(&left, &right, &spec).unwrap();
+        assert_eq!(out.column(1).data_type(), &DataType::Utf8);
+        assert_eq!(rows(&out), ["3 p -", "1 - -", "2 q 7", "- r 8"]);
+        // -0.0 is 0.0.
+        let left = batch(vec![("k", Arc::new(Float64Array::from(vec![0.0, 1.5])))]);
+        let right = batch(vec![("k", Arc::new(Float64Array::from(vec![-0.0])))]);
+        assert_eq!(rows(&join(&left, &right, JoinType::Inner)), ["0.0"]);
+    }
+
+    #[test]
+    fn suffixes_and_indicator() {
+        let (left, right) = sides();
+        let right = batch(vec![("k", Arc::clone(right.column(0))), ("a", Arc::clone(right.column(1)))]);
+        let spec = JoinSpec {
+            suffixes: ("_l".into(), "_r".into()),
+            indicator: Some("_merge".into()),
+            ..JoinSpec::new(JoinType::Outer, vec!["k".into()], vec!["k".into()])
+        };
+        let out = hash_join(&left, &right, &spec).unwrap();
+        assert_eq!(names(&out), ["k", "a_l", "a_r", "_merge"]);
+        assert_eq!(
+            rows(&out),
+            [
+                "1 a 40 both",
+                "2 b 10 both",
+                "2 b 20 both",
+                "2 c 10 both",
+                "2 c 20 both",
+                "3 d - left_only",
+                "- e - left_only",
+                "4 - 30 right_only",
+                "- - 50 right_only"
+            ]
+        );
+        let merge = out.column(3).as_dictionary::<Int8Type>();
+        assert_eq!(merge.data_type(), &indicator_type_for_test());
+        let values = merge.values().as_string::<i32>();
+        assert_eq!(values.iter().flatten().collect::<Vec<_>>(), ["left_only", "right_only", "both"]);
+        assert_eq!(merge.keys().values().to_vec(), [2, 2, 2, 2, 2, 0, 0, 1, 1]);
+        // Semi rows are all "both", anti rows "left_only".
+        for (how, want) in [(JoinType::Semi, "both"), (JoinType::Anti, "left_only")] {
+            let out = hash_join(&left, &right, &JoinSpec { how, ..spec.clone() }).unwrap();
+            assert!(rows(&out).iter().all(|r| r.ends_with(want)), "{how}");
+        }
+    }
+
+    fn indicator_type_for_test() -> DataType {
+        super::super::schema::indicator_type()
+    }
+
+    #[test]
+    fn bad_keys_are_errors() {
+        let (left, right) = sides();
+        let spec = JoinSpec::new(JoinType::Inner, vec!["nope".into()], vec!["k".into()]);
+        assert!(matches!(hash_join(&left, &right, &spec), Err(Error::ColumnNotFound { .. })));
+        let spec = JoinSpec::new(JoinType::Inner, vec!["a".into()], vec!["k".into()]);
+        assert!(matches!(hash_join(&left, &right, &spec), Err(Error::Type { .. })));
+    }
+}
