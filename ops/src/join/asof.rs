@@ -509,3 +509,198 @@ impl Walk<'_> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use arrow::array::{
+        Date32Array, Float64Array, Int32Array, Int64Array, StringArray, TimestampMillisecondArray,
+    };
+
+    use super::*;
+    use crate::join::hash::tests::rows;
+
+    fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+        RecordBatch::try_from_iter(columns).unwrap()
+    }
+
+    fn names(batch: &RecordBatch) -> Vec<String> {
+        batch.schema().fields().iter().map(|f| f.name().clone()).collect()
+    }
+
+    /// Right `t v`: 1 10, 3 20, 3 30, 7 40; left `t`: 0 2 3 5 9.
+    fn sides() -> (RecordBatch, RecordBatch) {
+        let right = batch(vec![
+            ("t", Arc::new(Int64Array::from(vec![1, 3, 3, 7]))),
+            ("v", Arc::new(Int64Array::from(vec![10, 20, 30, 40]))),
+        ]);
+        let left = batch(vec![("t", Arc::new(Int64Array::from(vec![0, 2, 3, 5, 9])))]);
+        (left, right)
+    }
+
+    /// The `v` each left row takes.
+    fn taken(left: &RecordBatch, right: &RecordBatch, spec: &AsofSpec) -> Vec<String> {
+        let out = asof_join(left, right, spec).unwrap();
+        assert_eq!(out.num_rows(), left.num_rows());
+        rows(&out.project(&[out.num_columns() - 1]).unwrap())
+    }
+
+    /// Expected values, checked with pandas 2 `merge_asof`.
+    #[test]
+    fn each_direction_with_and_without_exact_matches() {
+        let (left, right) = sides();
+        let cases = [
+            (AsofDirection::Backward, true, ["-", "10", "30", "30", "40"]),
+            (AsofDirection::Backward, false, ["-", "10", "10", "30", "40"]),
+            (AsofDirection::Forward, true, ["10", "20", "20", "40", "-"]),
+            (AsofDirection::Forward, false, ["10", "20", "40", "40", "-"]),
+            (AsofDirection::Nearest, true, ["10", "10", "30", "30", "40"]),
+            (AsofDirection::Nearest, false, ["10", "10", "10", "30", "40"]),
+        ];
+        for (direction, allow_exact_matches, want) in cases {
+            let spec = AsofSpec { direction, allow_exact_matches, ..AsofSpec::new("t", "t") };
+            assert_eq!(taken(&left, &right, &spec), want, "{direction} exact={allow_exact_matches}");
+        }
+        let out = asof_join(&left, &right, &AsofSpec::new("t", "t")).unwrap();
+        assert_eq!(names(&out), ["t", "v"]);
+        assert!(out.schema().field(1).is_nullable());
+    }
+
+    #[test]
+    fn tolerance_bounds_the_distance() {
+        let (left, right) = sides();
+        let cases = [
+            (AsofDirection::Backward, ["-", "10", "30", "-", "-"]),
+            (AsofDirection::Forward, ["10", "20", "20", "-", "-"]),
+            (AsofDirection::Nearest, ["10", "10", "30", "-", "-"]),
+        ];
+        for (direction, want) in cases {
+            let spec = AsofSpec { direction, tolerance: Some(1.0), ..AsofSpec::new("t", "t") };
+            assert_eq!(taken(&left, &right, &spec), want, "{direction}");
+        }
+        let spec = AsofSpec { tolerance: Some(-1.0), ..AsofSpec::new("t", "t") };
+        assert!(matches!(asof_join(&left, &right, &spec), Err(Error::InvalidArgument(_))));
+    }
+
+    #[test]
+    fn by_groups_match_within_their_group() {
+        let right = batch(vec![
+            ("t", Arc::new(Int64Array::from(vec![1, 2, 3, 4]))),
+            ("g", Arc::new(StringArray::from(vec!["a", "b", "a", "b"]))),
+            ("v", Arc::new(Int64Array::from(vec![10, 20, 30, 40]))),
+        ]);
+        let left = batch(vec![
+            ("t", Arc::new(Int32Array::from(vec![2, 3, 4, 5, 6]))),
+            ("g", Arc::new(StringArray::from(vec![Some("a"), Some("a"), Some("b"), Some("c"), None]))),
+        ]);
+        let spec =
+            AsofSpec { by_left: vec!["g".into()], by_right: vec!["g".into()], ..AsofSpec::new("t", "t") };
+        let out = asof_join(&left, &right, &spec).unwrap();
+        assert_eq!(names(&out), ["t", "g", "v"]);
+        assert_eq!(rows(&out), ["2 a 10", "3 a 30", "4 b 40", "5 c -", "6 - -"]);
+        let spec = AsofSpec { direction: AsofDirection::Forward, ..spec };
+        assert_eq!(
+            rows(&asof_join(&left, &right, &spec).unwrap()),
+            ["2 a 30", "3 a 30", "4 b 40", "5 c -", "6 - -"]
+        );
+        // Sliced sides: right 2 b, 3 a, 4 b; left 3 a, 4 b.
+        let spec = AsofSpec { direction: AsofDirection::Backward, ..spec };
+        let out = asof_join(&left.slice(1, 2), &right.slice(1, 3), &spec).unwrap();
+        assert_eq!(rows(&out), ["3 a 30", "4 b 40"]);
+        // Different `on` and `by` names keep both; overlaps get suffixes.
+        let right = batch(vec![
+            ("time", Arc::clone(right.column(0))),
+            ("grp", Arc::clone(right.column(1))),
+            ("g", Arc::clone(right.column(2))),
+        ]);
+        let spec = AsofSpec {
+            by_left: vec!["g".into()],
+            by_right: vec!["grp".into()],
+            suffixes: ("_l".into(), "_r".into()),
+            ..AsofSpec::new("t", "time")
+        };
+        let out = asof_join(&left, &right, &spec).unwrap();
+        assert_eq!(names(&out), ["t", "g_l", "time", "grp", "g_r"]);
+        assert_eq!(rows(&out)[..3], ["2 a 1 a 10", "3 a 3 a 30", "4 b 4 b 40"]);
+    }
+
+    #[test]
+    fn empty_sides() {
+        let (left, right) = sides();
+        assert_eq!(taken(&left, &right.slice(0, 0), &AsofSpec::new("t", "t")), ["-"; 5]);
+        assert!(taken(&left.slice(0, 0), &right, &AsofSpec::new("t", "t")).is_empty());
+        assert!(taken(&left.slice(0, 0), &right.slice(0, 0), &AsofSpec::new("t", "t")).is_empty());
+    }
+
+    #[test]
+    fn dates_timestamps_and_floats() {
+        // Timestamps in ms: tolerance in ms.
+        let right = batch(vec![
+            ("t", Arc::new(TimestampMillisecondArray::from(vec![1_000, 5_000]))),
+            ("v", Arc::new(Int64Array::from(vec![1, 2]))),
+        ]);
+        let left = batch(vec![("t", Arc::new(TimestampMillisecondArray::from(vec![1_500, 4_000, 6_000])))]);
+        let spec = AsofSpec {
+            tolerance: Some(1_000.0),
+            direction: AsofDirection::Nearest,
+            ..AsofSpec::new("t", "t")
+        };
+        assert_eq!(taken(&left, &right, &spec), ["1", "2", "2"]);
+        // Dates: tolerance in days.
+        let right = batch(vec![
+            ("d", Arc::new(Date32Array::from(vec![10, 20]))),
+            ("v", Arc::new(Int64Array::from(vec![1, 2]))),
+        ]);
+        let left = batch(vec![("d", Arc::new(Date32Array::from(vec![12, 25])))]);
+        let spec = AsofSpec { tolerance: Some(3.0), ..AsofSpec::new("d", "d") };
+        assert_eq!(taken(&left, &right, &spec), ["1", "-"]);
+        // An integer key against a float one.
+        let right = batch(vec![
+            ("t", Arc::new(Float64Array::from(vec![0.5, 2.5]))),
+            ("v", Arc::new(Int64Array::from(vec![1, 2]))),
+        ]);
+        let left = batch(vec![("t", Arc::new(Int64Array::from(vec![1, 2, 3])))]);
+        let spec = AsofSpec { direction: AsofDirection::Nearest, ..AsofSpec::new("t", "t") };
+        assert_eq!(taken(&left, &right, &spec), ["1", "2", "2"]);
+        let strings = batch(vec![("t", Arc::new(StringArray::from(vec!["a"])))]);
+        assert!(matches!(asof_join(&strings, &strings, &AsofSpec::new("t", "t")), Err(Error::Type { .. })));
+    }
+
+    #[test]
+    fn unsorted_or_null_keys_are_errors_naming_the_side() {
+        let (left, right) = sides();
+        let unsorted = batch(vec![("t", Arc::new(Int64Array::from(vec![1, 3, 2])))]);
+        let err = asof_join(&unsorted, &right, &AsofSpec::new("t", "t")).unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument(_)));
+        assert!(
+            err.to_string().contains("left keys must be sorted: column \"t\" decreases at row 2"),
+            "{err}"
+        );
+        let err = asof_join(
+            &left,
+            &unsorted.with_schema(right.schema().project(&[0]).unwrap().into()).unwrap(),
+            &AsofSpec::new("t", "t"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("right keys must be sorted"), "{err}");
+        let nulls = batch(vec![("t", Arc::new(Int64Array::from(vec![Some(1), None])))]);
+        let err = asof_join(
+            &left,
+            &batch(vec![("t", Arc::clone(nulls.column(0))), ("v", Arc::new(Int64Array::from(vec![1, 2])))]),
+            &AsofSpec::new("t", "t"),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument(_)));
+        assert!(err.to_string().contains("null values on right side (column \"t\")"), "{err}");
+        let nan = batch(vec![("t", Arc::new(Float64Array::from(vec![1.0, f64::NAN])))]);
+        let err = asof_join(&nan, &right, &AsofSpec::new("t", "t")).unwrap_err();
+        assert!(err.to_string().contains("null values on left side"), "{err}");
+        assert!(matches!(
+            asof_join(&left, &right, &AsofSpec::new("nope", "t")),
+            Err(Error::ColumnNotFound { .. })
+        ));
+        let spec = AsofSpec { by_left: vec!["t".into()], ..AsofSpec::new("t", "t") };
+        assert!(matches!(asof_join(&left, &right, &spec), Err(Error::InvalidArgument(_))));
+        assert_eq!("nearest".parse::<AsofDirection>().unwrap(), AsofDirection::Nearest);
+        assert!(matches!("closest".parse::<AsofDirection>(), Err(Error::InvalidArgument(_))));
+    }
+}

@@ -399,7 +399,7 @@ fn indicator(left_rows: &UInt32Array, right_rows: Option<&UInt32Array>, how: Joi
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use arrow::array::{
         AsArray, DictionaryArray, Float64Array, Int32Array, Int64Array, StringArray, StringViewArray,
     };
