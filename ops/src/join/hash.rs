@@ -122,7 +122,7 @@ fn cross_pairs(n_left: usize, n_right: usize) -> Result<(Vec<u32>, Option<Vec<u3
 
 /// The (left row, right row) pairs of a keyed join, `NONE` for a missing
 /// side; no right rows for semi and anti, whose output is left rows only.
-fn key_pairs(
+pub(super) fn key_pairs(
     left_keys: &[ArrayRef],
     right_keys: &[ArrayRef],
     how: JoinType,
@@ -319,13 +319,17 @@ fn assemble(
     right_rows: Option<Vec<u32>>,
 ) -> Result<RecordBatch> {
     let num_rows = left_rows.len();
+    // Every left row once, in order (a left join on unique right keys, or
+    // a semi join that kept all): the left columns are reused as they are.
+    let left_identity =
+        num_rows == left.num_rows() && left_rows.iter().enumerate().all(|(i, &r)| r as usize == i);
     let left_rows = indices(left_rows);
     let right_rows = right_rows.map(indices);
     let shared: Vec<usize> = (0..spec.left_on.len()).filter(|&i| spec.is_shared_key(i)).collect();
     let mut columns = Vec::with_capacity(schema.fields().len());
     let left_schema = left.schema();
     for (field, column) in left_schema.fields().iter().zip(left.columns()) {
-        let taken = take_rows(column, &left_rows)?;
+        let taken = if left_identity { Arc::clone(column) } else { take_rows(column, &left_rows)? };
         let key = shared.iter().find(|&&i| &spec.left_on[i] == field.name());
         let Some(&key) = key else {
             columns.push(taken);

@@ -16,6 +16,8 @@ mod asof;
 mod hash;
 mod keys;
 mod schema;
+#[cfg(test)]
+mod timing;
 mod types;
 
 pub use asof::{asof_join, asof_schema, AsofDirection, AsofSpec};
