@@ -8,12 +8,18 @@
 //!
 //! - `types.rs`: how (`JoinType`), the join's description (`JoinSpec`);
 //! - `schema.rs`: the output columns, as pandas names and orders them;
-//! - `keys.rs`: the common type of a pair of key columns.
+//! - `keys.rs`: the common type of a pair of key columns;
+//! - `hash.rs`: `merge` on equal keys ([`hash_join`]);
+//! - `asof.rs`: `merge_asof` ([`asof_join`], [`AsofSpec`]).
 
+mod asof;
+mod hash;
 mod keys;
 mod schema;
 mod types;
 
+pub use asof::{asof_join, asof_schema, AsofDirection, AsofSpec};
+pub use hash::hash_join;
 pub use keys::{cast_keys, common_key_type};
 pub use schema::{indicator_type, join_schema};
 pub use types::{JoinSpec, JoinType, INDICATOR_BOTH, INDICATOR_LEFT_ONLY, INDICATOR_RIGHT_ONLY};

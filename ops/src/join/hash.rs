@@ -1,0 +1,399 @@
+//! pandas' `merge` of two batches on equal keys: a hash join.
+//!
+//! The join first finds which rows pair up, as two index arrays (a left row
+//! and a right row per output row, null for a missing side), then builds
+//! every output column with one `take`. Finding the pairs:
+//!
+//! ```text
+//! build (right) keys   "a" "b" "a" null         probe (left) keys  "b" "z" "a"
+//! group ids             0   1   0   (null)  ─▶   ids                1   3   0
+//! rows by group (CSR)   0:[0 2]  1:[1]           pairs (left,right) (0,1) (2,0) (2,2)
+//! ```
+//!
+//! The build side's keys are interned into the groupby's dense group-id
+//! table ([`GroupIds`]: keys compare as they group, dictionaries by value,
+//! `-0.0 == 0.0`, NaN equal to NaN), and its rows are bucketed per group
+//! (offsets and row lists), so a key repeated on both sides costs one
+//! probe per probe row, not one per pair. The probe side's keys are then
+//! interned into the same table: an id at or past the build's group count
+//! is a key the build side does not hold.
+//!
+//! Nulls: a row with a null in any key matches nothing (as SQL and Polars;
+//! pandas matches NaN with NaN). Such build rows are left out of the
+//! buckets, so the null key's group, which a probe row may find, is empty.
+//!
+//! The right side is the build side, so that output rows come in left row
+//! order with a left row's matches in right row order, as pandas orders
+//! them; a right join builds on the left for the same reason.
+
+use std::sync::Arc;
+
+use arrow::array::{
+    new_null_array, Array, ArrayRef, BooleanArray, DictionaryArray, Int8Array, StringArray, UInt32Array,
+};
+use arrow::buffer::{BooleanBuffer, NullBuffer, ScalarBuffer};
+use arrow::compute::kernels::cast::cast;
+use arrow::compute::kernels::zip::zip;
+use arrow::compute::take;
+use arrow::datatypes::{DataType, Int8Type, SchemaRef};
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+
+use super::keys::common_key_type;
+use super::schema::join_schema;
+use super::types::{JoinSpec, JoinType, INDICATOR_BOTH, INDICATOR_LEFT_ONLY, INDICATOR_RIGHT_ONLY};
+use crate::aggregate::group_ids::GroupIds;
+use crate::error::{Error, Result};
+
+/// A missing side in a pair of row indices (a row has at most `u32::MAX - 1`
+/// rows before it, see [`check_rows`]).
+pub(super) const NONE: u32 = u32::MAX;
+
+/// `left` joined with `right` as pandas' `merge(left, right, how, left_on,
+/// right_on, suffixes, indicator)`, with the schema of [`join_schema`].
+///
+/// Rows come in pandas' order: for inner, left, semi and anti joins the left
+/// rows in order, each followed by its matches in right row order (semi and
+/// anti keep each left row once); for a right join the right rows in order,
+/// each with its left matches in left order; an outer join is the left
+/// join followed by the right rows that matched nothing, in right order; a
+/// cross join pairs each left row with every right row in turn.
+///
+/// A key with the same name on both sides is one column of the keys'
+/// common type, holding the left value, or the right one where the row has
+/// no left side. A null in any key matches nothing (pandas would match NaN
+/// with NaN): the row is kept, unmatched, by the joins that keep unmatched
+/// rows of its side, and by anti.
+///
+/// # Errors
+/// Those of [`join_schema`] (unknown or incomparable keys, colliding
+/// names); [`Error::InvalidArgument`] for a side of `u32::MAX` rows or more;
+/// Arrow's errors casting keys to their common type.
+pub fn hash_join(left: &RecordBatch, right: &RecordBatch, spec: &JoinSpec) -> Result<RecordBatch> {
+    let schema = join_schema(&left.schema(), &right.schema(), spec)?;
+    check_rows(left.num_rows(), "left")?;
+    check_rows(right.num_rows(), "right")?;
+    let (left_rows, right_rows) = if spec.how == JoinType::Cross {
+        cross_pairs(left.num_rows(), right.num_rows())?
+    } else {
+        let left_keys = key_columns(left, &spec.left_on)?;
+        let right_keys = key_columns(right, &spec.right_on)?;
+        key_pairs(&left_keys, &right_keys, spec.how)?
+    };
+    assemble(left, right, spec, schema, left_rows, right_rows)
+}
+
+/// Row indices are `u32`, with `u32::MAX` kept for a missing side.
+fn check_rows(n: usize, side: &str) -> Result<()> {
+    if n >= NONE as usize {
+        return Err(Error::InvalidArgument(format!(
+            "merge: the {side} side has {n} rows; a join takes at most {} per side (split it into partitions)",
+            NONE - 1
+        )));
+    }
+    Ok(())
+}
+
+fn key_columns(batch: &RecordBatch, names: &[String]) -> Result<Vec<ArrayRef>> {
+    names
+        .iter()
+        .map(|n| {
+            batch.column_by_name(n).cloned().ok_or_else(|| Error::ColumnNotFound {
+                name: n.clone(),
+                available: batch.schema().fields().iter().map(|f| f.name().clone()).collect(),
+            })
+        })
+        .collect()
+}
+
+/// Every left row with every right row: `(0,0) (0,1) … (1,0) …`.
+fn cross_pairs(n_left: usize, n_right: usize) -> Result<(Vec<u32>, Option<Vec<u32>>)> {
+    let n = n_left.checked_mul(n_right).ok_or_else(|| {
+        Error::InvalidArgument(format!("merge: a cross join of {n_left} × {n_right} rows is too large"))
+    })?;
+    let mut left = Vec::with_capacity(n);
+    let mut right = Vec::with_capacity(n);
+    // Both counts are below `NONE` (checked), so the casts are exact.
+    for l in 0..n_left as u32 {
+        left.extend(std::iter::repeat_n(l, n_right));
+        right.extend(0..n_right as u32);
+    }
+    Ok((left, Some(right)))
+}
+
+/// The (left row, right row) pairs of a keyed join, `NONE` for a missing
+/// side; no right rows for semi and anti, whose output is left rows only.
+fn key_pairs(
+    left_keys: &[ArrayRef],
+    right_keys: &[ArrayRef],
+    how: JoinType,
+) -> Result<(Vec<u32>, Option<Vec<u32>>)> {
+    let types = left_keys
+        .iter()
+        .zip(right_keys)
+        .map(|(l, r)| {
+            common_key_type(l.data_type(), r.data_type()).ok_or_else(|| {
+                Error::type_error(format!(
+                    "merge keys of types {} and {} never compare",
+                    l.data_type(),
+                    r.data_type()
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if how == JoinType::Right {
+        // The left join of right with left, sides swapped back.
+        let table = BuildTable::new(left_keys, &types)?;
+        let (left, right) = table.probe(right_keys, JoinType::Left)?;
+        let left =
+            left.ok_or_else(|| Error::Internal("a left probe without build rows (a bug in rusk)".into()))?;
+        return Ok((left, Some(right)));
+    }
+    let table = BuildTable::new(right_keys, &types)?;
+    let (right, left) = table.probe(left_keys, how)?;
+    Ok((left, right))
+}
+
+/// The build side's rows bucketed by key: the rows of group `g` are
+/// `rows[offsets[g]..offsets[g + 1]]`, in row order.
+struct BuildTable {
+    ids: GroupIds,
+    /// The build rows' group ids, `NONE` for a row with a null key.
+    row_groups: Vec<u32>,
+    offsets: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl BuildTable {
+    fn new(keys: &[ArrayRef], types: &[DataType]) -> Result<Self> {
+        let n = keys.first().map_or(0, |k| k.len());
+        let mut ids = GroupIds::new(types)?;
+        let mut row_groups = Vec::with_capacity(n);
+        ids.intern(keys, n, &mut row_groups)?;
+        unset_null_keys(keys, &mut row_groups);
+        let (offsets, rows) = buckets(&row_groups, ids.num_groups());
+        Ok(BuildTable { ids, row_groups, offsets, rows })
+    }
+
+    /// Pairs of (build row, probe row) for a join of `how` with the probe
+    /// side as its left: `(None, probe rows)` for semi and anti.
+    fn probe(mut self, keys: &[ArrayRef], how: JoinType) -> Result<(Option<Vec<u32>>, Vec<u32>)> {
+        let n = keys.first().map_or(0, |k| k.len());
+        let groups = self.offsets.len() - 1;
+        let mut probe_groups = Vec::with_capacity(n);
+        self.ids.intern(keys, n, &mut probe_groups)?;
+        let (offsets, rows) = (&self.offsets, &self.rows);
+        // The bucket of group `g`: empty for a group the build side lacks.
+        let bucket = |g: u32| -> &[u32] {
+            let g = g as usize;
+            if g < groups {
+                &rows[offsets[g] as usize..offsets[g + 1] as usize]
+            } else {
+                &[]
+            }
+        };
+        let mut probe_rows = Vec::with_capacity(n);
+        match how {
+            JoinType::Semi | JoinType::Anti => {
+                let keep = how == JoinType::Semi;
+                for (i, &g) in probe_groups.iter().enumerate() {
+                    if bucket(g).is_empty() != keep {
+                        probe_rows.push(i as u32);
+                    }
+                }
+                return Ok((None, probe_rows));
+            }
+            JoinType::Inner | JoinType::Left | JoinType::Outer => {}
+            JoinType::Right | JoinType::Cross => {
+                return Err(Error::Internal(format!("a {how} join probed as a left one (a bug in rusk)")))
+            }
+        }
+        let keep_unmatched = how != JoinType::Inner;
+        let mut build_rows = Vec::with_capacity(n);
+        for (i, &g) in probe_groups.iter().enumerate() {
+            match bucket(g) {
+                [] if keep_unmatched => {
+                    probe_rows.push(i as u32);
+                    build_rows.push(NONE);
+                }
+                [] => {}
+                &[r] => {
+                    probe_rows.push(i as u32);
+                    build_rows.push(r);
+                }
+                matches => {
+                    probe_rows.extend(std::iter::repeat_n(i as u32, matches.len()));
+                    build_rows.extend_from_slice(matches);
+                }
+            }
+        }
+        if how == JoinType::Outer {
+            // A group is matched as a whole: every build row of a key some
+            // probe row holds.
+            let mut matched = vec![false; groups];
+            for &g in &probe_groups {
+                if let Some(m) = matched.get_mut(g as usize) {
+                    *m = true;
+                }
+            }
+            for (r, &g) in self.row_groups.iter().enumerate() {
+                if !matched.get(g as usize).copied().unwrap_or(false) {
+                    probe_rows.push(NONE);
+                    build_rows.push(r as u32);
+                }
+            }
+        }
+        Ok((Some(build_rows), probe_rows))
+    }
+}
+
+/// The rows of each of `groups` groups, given each row's group (`NONE`
+/// for none): group `g`'s rows are `rows[offsets[g]..offsets[g + 1]]`, in
+/// row order (a counting sort, which is stable). Rows number below `NONE`.
+pub(super) fn buckets(row_groups: &[u32], groups: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut offsets = vec![0u32; groups + 1];
+    for &g in row_groups {
+        if let Some(count) = offsets.get_mut((g as usize).wrapping_add(1)) {
+            *count += 1;
+        }
+    }
+    for i in 0..groups {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut next = offsets.clone();
+    let mut rows = vec![0u32; offsets[groups] as usize];
+    for (r, &g) in row_groups.iter().enumerate() {
+        if let Some(at) = next.get_mut(g as usize) {
+            rows[*at as usize] = r as u32;
+            *at += 1;
+        }
+    }
+    (offsets, rows)
+}
+
+/// Sets the group of each row with a null in any key column (logically: a
+/// dictionary's null values too) to `NONE`.
+pub(super) fn unset_null_keys(keys: &[ArrayRef], groups: &mut [u32]) {
+    let nulls = keys
+        .iter()
+        .fold(None, |acc: Option<NullBuffer>, k| NullBuffer::union(acc.as_ref(), k.logical_nulls().as_ref()));
+    if let Some(nulls) = nulls.filter(|n| n.null_count() > 0) {
+        for (g, valid) in groups.iter_mut().zip(nulls.iter()) {
+            if !valid {
+                *g = NONE;
+            }
+        }
+    }
+}
+
+/// Row indices for `take`, null where `NONE` (and 0 there, so that no
+/// kernel reads past the array).
+pub(super) fn indices(mut rows: Vec<u32>) -> UInt32Array {
+    let nulls = if rows.contains(&NONE) {
+        let valid = BooleanBuffer::collect_bool(rows.len(), |i| rows[i] != NONE);
+        for r in rows.iter_mut().filter(|r| **r == NONE) {
+            *r = 0;
+        }
+        Some(NullBuffer::new(valid))
+    } else {
+        None
+    };
+    UInt32Array::new(ScalarBuffer::from(rows), nulls)
+}
+
+/// `column`'s rows at `rows` (null at a null index).
+pub(super) fn take_rows(column: &ArrayRef, rows: &UInt32Array) -> Result<ArrayRef> {
+    if column.is_empty() {
+        // Every index is null (the side has no row to point at).
+        return Ok(new_null_array(column.data_type(), rows.len()));
+    }
+    Ok(take(column.as_ref(), rows, None)?)
+}
+
+/// The output columns in [`join_schema`]'s order, from the row pairs.
+fn assemble(
+    left: &RecordBatch,
+    right: &RecordBatch,
+    spec: &JoinSpec,
+    schema: SchemaRef,
+    left_rows: Vec<u32>,
+    right_rows: Option<Vec<u32>>,
+) -> Result<RecordBatch> {
+    let num_rows = left_rows.len();
+    let left_rows = indices(left_rows);
+    let right_rows = right_rows.map(indices);
+    let shared: Vec<usize> = (0..spec.left_on.len()).filter(|&i| spec.is_shared_key(i)).collect();
+    let mut columns = Vec::with_capacity(schema.fields().len());
+    let left_schema = left.schema();
+    for (field, column) in left_schema.fields().iter().zip(left.columns()) {
+        let taken = take_rows(column, &left_rows)?;
+        let key = shared.iter().find(|&&i| &spec.left_on[i] == field.name());
+        let Some(&key) = key else {
+            columns.push(taken);
+            continue;
+        };
+        // A shared key: in the keys' common type, the right's value where
+        // the row has no left side.
+        let out_type = schema.field(columns.len()).data_type().clone();
+        let taken = cast(&taken, &out_type)?;
+        let value = match &right_rows {
+            Some(right_rows) if left_rows.null_count() > 0 => {
+                let right_key = right
+                    .column_by_name(&spec.right_on[key])
+                    .ok_or_else(|| Error::Internal("a right key vanished (a bug in rusk)".into()))?;
+                let right_taken = cast(&take_rows(right_key, right_rows)?, &out_type)?;
+                let has_left = BooleanArray::new(
+                    left_rows.nulls().map_or_else(|| BooleanBuffer::new_set(num_rows), |n| n.inner().clone()),
+                    None,
+                );
+                zip(&has_left, &taken, &right_taken)?
+            }
+            _ => taken,
+        };
+        columns.push(value);
+    }
+    if let Some(right_rows) = &right_rows {
+        let right_schema = right.schema();
+        for (field, column) in right_schema.fields().iter().zip(right.columns()) {
+            if shared.iter().any(|&i| &spec.right_on[i] == field.name()) {
+                continue;
+            }
+            columns.push(take_rows(column, right_rows)?);
+        }
+    }
+    if spec.indicator.is_some() {
+        columns.push(indicator(&left_rows, right_rows.as_ref(), spec.how)?);
+    }
+    if columns.len() != schema.fields().len() {
+        return Err(Error::Internal(format!(
+            "merge built {} columns for a schema of {} (a bug in rusk)",
+            columns.len(),
+            schema.fields().len()
+        )));
+    }
+    let options = RecordBatchOptions::new().with_row_count(Some(num_rows));
+    Ok(RecordBatch::try_new_with_options(schema, columns, &options)?)
+}
+
+/// pandas' `_merge` column: a categorical of `left_only`, `right_only`,
+/// `both` (in that order, pandas' categories), as a dictionary.
+fn indicator(left_rows: &UInt32Array, right_rows: Option<&UInt32Array>, how: JoinType) -> Result<ArrayRef> {
+    const LEFT_ONLY: i8 = 0;
+    const RIGHT_ONLY: i8 = 1;
+    const BOTH: i8 = 2;
+    let codes: Int8Array = match right_rows {
+        Some(right_rows) => left_rows
+            .iter()
+            .zip(right_rows.iter())
+            .map(|(l, r)| match (l, r) {
+                (Some(_), Some(_)) => BOTH,
+                (Some(_), None) => LEFT_ONLY,
+                _ => RIGHT_ONLY,
+            })
+            .collect::<Vec<_>>()
+            .into(),
+        // Semi rows all matched, anti rows all did not.
+        None => vec![if how == JoinType::Anti { LEFT_ONLY } else { BOTH }; left_rows.len()].into(),
+    };
+    let values = StringArray::from(vec![INDICATOR_LEFT_ONLY, INDICATOR_RIGHT_ONLY, INDICATOR_BOTH]);
+    Ok(Arc::new(DictionaryArray::<Int8Type>::try_new(codes, Arc::new(values))?))
+}
