@@ -23,6 +23,3 @@ pub use hash::hash_join;
 pub use keys::{cast_keys, common_key_type};
 pub use schema::{indicator_type, join_schema};
 pub use types::{JoinSpec, JoinType, INDICATOR_BOTH, INDICATOR_LEFT_ONLY, INDICATOR_RIGHT_ONLY};
-
-mod pending;
-pub use pending::{asof_join, asof_schema, hash_join, AsofDirection, AsofSpec};
