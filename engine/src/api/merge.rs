@@ -210,13 +210,17 @@ impl DataFrame {
     pub fn merge(&self, right: &DataFrame, options: MergeOptions) -> Result<DataFrame> {
         let MergeOptions { how, left_on, right_on, suffixes, indicator, strategy, npartitions } = options;
         let spec = JoinSpec { how, left_on, right_on, suffixes, indicator };
-        // Check the keys before casting anything, so errors name the
-        // frames' own columns and types.
-        rusk_ops::join::join_schema(&self.schema(), &right.schema(), &spec)?;
-        let (left, right) = cast_mismatched_keys(self, right, &spec.left_on, &spec.right_on)?;
+        // Checked before casting anything, so errors name the frames' own
+        // columns and types; this is the schema the result must have.
+        let output = rusk_ops::join::join_schema(&self.schema(), &right.schema(), &spec)?;
+        let (left, right, spec, hidden) = cast_mismatched_keys(self, right, spec)?;
         let join =
             Join::try_new(Arc::clone(left.plan()), Arc::clone(right.plan()), spec, strategy, npartitions)?;
-        Ok(self.with_plan(LogicalPlan::Join(join)))
+        let joined = self.with_plan(LogicalPlan::Join(join));
+        if hidden.is_empty() {
+            return Ok(joined);
+        }
+        joined.select(output.fields().iter().map(|f| f.name().clone()))
     }
 
     /// Each row of this frame with the right row whose `on` key is nearest
@@ -250,38 +254,54 @@ pub fn concat(frames: &[DataFrame]) -> Result<DataFrame> {
     Ok(DataFrame::from_plan(LogicalPlan::Concat(Concat::try_new(inputs)?)))
 }
 
-/// The two frames with key columns cast to their common type where a hash
-/// of the value would differ (an int and a float, two time units); ints of
-/// any width and strings of any kind already hash alike.
+/// The two frames and the join's spec with key columns cast to their
+/// common type where a hash of the value would differ (an int and a
+/// float, two time units; ints of any width and strings of any kind
+/// already hash alike), and the names of hidden key columns added.
+///
+/// A key both sides name alike is cast in place: it is one output column,
+/// of the common type, as the output schema says. A pair with different
+/// names keeps both columns as they are (pandas keeps the left's `int`
+/// column an int), so the cast copies join as hidden shared keys
+/// `__rusk_key_i`, which `merge` drops after the join.
 fn cast_mismatched_keys(
     left: &DataFrame,
     right: &DataFrame,
-    left_on: &[String],
-    right_on: &[String],
-) -> Result<(DataFrame, DataFrame)> {
+    mut spec: JoinSpec,
+) -> Result<(DataFrame, DataFrame, JoinSpec, Vec<String>)> {
     let (mut left, mut right) = (left.clone(), right.clone());
-    for (l, r) in left_on.iter().zip(right_on) {
-        let lt = left.schema().field_with_name(l)?.data_type().clone();
-        let rt = right.schema().field_with_name(r)?.data_type().clone();
+    let mut hidden = Vec::new();
+    for i in 0..spec.left_on.len() {
+        let (l, r) = (spec.left_on[i].clone(), spec.right_on[i].clone());
+        let lt = left.schema().field_with_name(&l)?.data_type().clone();
+        let rt = right.schema().field_with_name(&r)?.data_type().clone();
         let Some(common) = common_key_type(&lt, &rt) else { continue };
         let hashes_alike = |t: &DataType| {
             let t = match t {
                 DataType::Dictionary(_, v) => v.as_ref(),
                 other => other,
             };
-            (t.is_integer() && common.is_integer())
-                || (matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
-                    && matches!(common, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View))
-                || *t == common
+            let is_string =
+                |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+            (t.is_integer() && common.is_integer()) || (is_string(t) && is_string(&common)) || *t == common
         };
-        if !hashes_alike(&lt) {
-            left = left.with_column(l.clone(), Expr::Column(l.clone()).astype(common.clone()))?;
+        if hashes_alike(&lt) && hashes_alike(&rt) {
+            continue;
         }
-        if !hashes_alike(&rt) {
-            right = right.with_column(r.clone(), Expr::Column(r.clone()).astype(common.clone()))?;
+        let cast = |c: &str| Expr::Column(c.to_string()).astype(common.clone());
+        if spec.is_shared_key(i) {
+            left = left.with_column(l.clone(), cast(&l))?;
+            right = right.with_column(r.clone(), cast(&r))?;
+        } else {
+            let name = format!("__rusk_key_{i}");
+            left = left.with_column(name.clone(), cast(&l))?;
+            right = right.with_column(name.clone(), cast(&r))?;
+            spec.left_on[i] = name.clone();
+            spec.right_on[i] = name.clone();
+            hidden.push(name);
         }
     }
-    Ok((left, right))
+    Ok((left, right, spec, hidden))
 }
 
 impl std::str::FromStr for JoinStrategy {
