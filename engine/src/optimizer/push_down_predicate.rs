@@ -136,8 +136,9 @@ fn push_filter(filter: &Filter) -> Result<Option<LogicalPlan>> {
 /// names) move into that side, when the join keeps no unmatched row of
 /// the other side that the filter would then wrongly keep: into the left
 /// for inner, left, semi, anti and cross joins, into the right for inner,
-/// right and cross. A conjunct on a key both sides share goes to the side
-/// whose value the output key holds (both sides, for an inner join).
+/// right and cross. A conjunct on keys both sides share goes into both
+/// sides, whatever the join type: paired rows have equal keys, so both
+/// pass or both fail it, and an unmatched row's output key is its own.
 fn push_into_join(conjuncts: &[Expr], join: &crate::plan::Join) -> Result<Option<LogicalPlan>> {
     use rusk_ops::join::JoinType::*;
     let how = join.spec.how;
@@ -151,9 +152,9 @@ fn push_into_join(conjuncts: &[Expr], join: &crate::plan::Join) -> Result<Option
     let only_right = |c: &String| rs.field_with_name(c).is_ok() && ls.field_with_name(c).is_err();
     let left_ok = matches!(how, Inner | Left | Semi | Anti | Cross);
     let right_ok = matches!(how, Inner | Right | Cross);
-    let to_left = |c: &String| left_ok && (only_left(c) || (shared.contains(&c) && how != Right));
-    let to_right =
-        |c: &String| right_ok && (only_right(c) || (shared.contains(&c) && matches!(how, Inner | Right)));
+    let is_shared = |c: &String| shared.contains(&c);
+    let to_left = |c: &String| is_shared(c) || (left_ok && only_left(c));
+    let to_right = |c: &String| is_shared(c) || (right_ok && only_right(c));
     let (mut left, mut right, mut kept) = (vec![], vec![], vec![]);
     for c in conjuncts {
         let cols = c.columns();
@@ -258,5 +259,45 @@ mod tests {
             plan_tree(&t.plan),
             "Repartition: 3\n  Filter: a > 1\n    InMemory: 2 partitions, 6 rows\n"
         );
+    }
+
+    fn join(how: rusk_ops::join::JoinType) -> Arc<LogicalPlan> {
+        // memory(): a, b, c; the right side renames c to d.
+        let right = Project::try_new(memory(), vec![col("a"), col("c").alias("d")]).unwrap();
+        let spec = rusk_ops::join::JoinSpec::new(how, vec!["a".into()], vec!["a".into()]);
+        let node = crate::plan::Join::try_new(
+            memory(),
+            Arc::new(LogicalPlan::Project(right)),
+            spec,
+            crate::plan::JoinStrategy::Auto,
+            None,
+        )
+        .unwrap();
+        Arc::new(LogicalPlan::Join(node))
+    }
+
+    #[test]
+    fn join_filters_sink_into_the_side_they_read_when_the_type_allows() {
+        use rusk_ops::join::JoinType;
+        let predicate = col("a").gt(lit(1)) & col("b").lt(lit(2.0)) & col("d").eq(lit("x"));
+        // Left join: the shared key goes to both sides, b (left) down the
+        // left, d (right) stays above: a left row without a match has d null.
+        let plan = filter(join(JoinType::Left), predicate.clone());
+        let t = PushDownPredicate.rewrite(Arc::clone(&plan)).unwrap();
+        let text = plan_tree(&t.plan);
+        assert!(text.starts_with("Filter: d == 'x'\n  Join: how=left"), "{text}");
+        assert!(text.contains("    Filter: a > 1 & b < 2.0\n      InMemory"), "{text}");
+        assert!(text.contains("    Filter: a > 1\n      Project: a, c AS d"), "{text}");
+        assert_eq!(t.plan.schema(), plan.schema());
+        // Inner: everything moves.
+        let t = PushDownPredicate.rewrite(filter(join(JoinType::Inner), predicate.clone())).unwrap();
+        let text = plan_tree(&t.plan);
+        assert!(text.starts_with("Join: how=inner"), "{text}");
+        assert!(text.contains("Filter: a > 1 & d == 'x'"), "{text}");
+        // Outer: only the shared key moves, into both sides.
+        let t = PushDownPredicate.rewrite(filter(join(JoinType::Outer), predicate)).unwrap();
+        let text = plan_tree(&t.plan);
+        assert!(text.starts_with("Filter: b < 2.0 & d == 'x'\n  Join: how=outer"), "{text}");
+        assert_eq!(text.matches("Filter: a > 1\n").count(), 2, "{text}");
     }
 }

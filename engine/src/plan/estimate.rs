@@ -21,9 +21,11 @@ pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
             let ds = &scan.dataset;
             let files = ds.files();
             // A Parquet partition is a share of its file's row groups.
-            let mut parts_per_file: HashMap<usize, u64> = HashMap::new();
+            let mut groups_per_file: HashMap<usize, u64> = HashMap::new();
             for p in ds.partitions() {
-                *parts_per_file.entry(p.file).or_default() += 1;
+                if let PartitionRange::RowGroups(groups) = &p.range {
+                    *groups_per_file.entry(p.file).or_default() += groups.len() as u64;
+                }
             }
             let bytes: u64 = scan
                 .pruned
@@ -31,9 +33,9 @@ pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
                 .iter()
                 .map(|p| match &p.range {
                     PartitionRange::Bytes { start, end } => end.saturating_sub(*start),
-                    PartitionRange::RowGroups(_) => {
+                    PartitionRange::RowGroups(groups) => {
                         let size = files.get(p.file).map_or(0, |f| f.size);
-                        size / parts_per_file.get(&p.file).copied().unwrap_or(1).max(1)
+                        size * groups.len() as u64 / groups_per_file.get(&p.file).copied().unwrap_or(1).max(1)
                     }
                 })
                 .sum();

@@ -142,7 +142,7 @@ impl Join {
             JoinStrategy::Broadcast if can_left => {
                 return Chosen::Broadcast { side: Side::Left, reason: "asked".into() }
             }
-            JoinStrategy::Broadcast => return shuffle(format!("a {how} join cannot broadcast")),
+            JoinStrategy::Broadcast => return shuffle(format!("how={how} cannot broadcast")),
             JoinStrategy::Auto => {}
         }
         if self.npartitions.is_some() {
@@ -174,7 +174,7 @@ impl Join {
             return Chosen::Broadcast { side: Side::Left, reason: "one partition".into() };
         }
         let why = if how == JoinType::Outer {
-            "an outer join cannot broadcast".to_string()
+            "how=outer cannot broadcast".to_string()
         } else {
             format!("left {}, right {} > {limit}", est(left_est), est(right_est))
         };
@@ -254,5 +254,59 @@ impl Join {
             right = spec.right_on.iter().cloned().collect();
         }
         (left, right)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use rusk_ops::join::{JoinSpec, JoinType};
+
+    use super::*;
+    use crate::optimizer::test_util::memory;
+
+    fn join(how: JoinType, strategy: JoinStrategy) -> Join {
+        let spec = JoinSpec::new(how, vec!["a".into()], vec!["a".into()]);
+        Join::try_new(memory(), memory(), spec, strategy, None).unwrap()
+    }
+
+    #[test]
+    fn small_sides_broadcast_when_the_join_type_lets_them() {
+        let config = Config::default();
+        for how in [JoinType::Inner, JoinType::Left, JoinType::Semi, JoinType::Anti] {
+            let chosen = join(how, JoinStrategy::Auto).strategy(&config);
+            assert!(matches!(chosen, Chosen::Broadcast { side: Side::Right, .. }), "{how}: {chosen:?}");
+        }
+        let chosen = join(JoinType::Right, JoinStrategy::Auto).strategy(&config);
+        assert!(matches!(chosen, Chosen::Broadcast { side: Side::Left, .. }), "{chosen:?}");
+        let chosen = join(JoinType::Outer, JoinStrategy::Auto).strategy(&config);
+        assert_eq!(chosen.describe(), "shuffle into 2 (how=outer cannot broadcast)");
+        // Asking for a broadcast an outer join cannot do shuffles, and says why.
+        let chosen = join(JoinType::Outer, JoinStrategy::Broadcast).strategy(&config);
+        assert_eq!(chosen.describe(), "shuffle into 2 (how=outer cannot broadcast)");
+    }
+
+    #[test]
+    fn big_sides_shuffle_and_the_reason_names_the_estimates() {
+        let config = Config::default().with_broadcast_threshold(10);
+        let j = join(JoinType::Inner, JoinStrategy::Auto);
+        let chosen = j.strategy(&config);
+        assert!(matches!(chosen, Chosen::Shuffle { partitions: 2, .. }), "{chosen:?}");
+        assert!(chosen.describe().contains("> 10 B"), "{}", chosen.describe());
+        let forced = Join { npartitions: Some(5), ..j };
+        assert_eq!(forced.strategy(&config).describe(), "shuffle into 5 (npartitions given)");
+    }
+
+    #[test]
+    fn pruning_keeps_keys_and_both_halves_of_a_shared_name() {
+        // memory() has a, b, c on both sides: b and c get suffixes.
+        let j = join(JoinType::Inner, JoinStrategy::Auto);
+        let names = |s: &SchemaRef| s.fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>();
+        assert_eq!(names(&j.schema), ["a", "b_x", "c_x", "b_y", "c_y"]);
+        let required: BTreeSet<String> = ["c_y".to_string()].into();
+        let (left, right) = j.required_inputs(&required);
+        assert_eq!(left.into_iter().collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(right.into_iter().collect::<Vec<_>>(), ["a", "c"]);
     }
 }
