@@ -108,8 +108,9 @@ fn bad_join_flags_fail_in_one_line() {
             "column \"nope\" not found",
         ),
         (
+            // The other side is read like PATH: its own errors name its files.
             vec!["query", "fixtures/sales", "--join", "fixtures/conflict", "--on", "x"],
-            "column \"x\" not found",
+            "schemas conflict on column \"x\"",
         ),
     ] {
         let out = rusk(&args);
