@@ -1,5 +1,6 @@
 //! Settings of a computation: threads, merge fan-in, memory.
 
+use std::path::PathBuf;
 use std::sync::RwLock;
 
 /// How rusk computes. Read the process-wide settings with [`config`], change
@@ -18,11 +19,30 @@ pub struct Config {
     /// A join side estimated at most this many bytes is broadcast to every
     /// partition of the other side instead of shuffling both (default 64 MiB).
     pub broadcast_threshold: u64,
+    /// Memory budget in bytes for shuffle buckets held between a shuffle's
+    /// two halves; `None` (the default) means unbounded. Beyond it, the
+    /// largest held bucket outputs spill to Arrow IPC files under
+    /// [`Config::spill_dir`], read back by the tasks that need them. Other
+    /// intermediate results are bounded by scheduling (threads × partition
+    /// size), not by this budget.
+    pub memory_limit: Option<usize>,
+    /// Where spill files go: a fresh `rusk-spill-<pid>-<n>` directory inside
+    /// it, made at the first spill of a run and removed when the run ends
+    /// (on success, error or panic). `None` means [`std::env::temp_dir`]
+    /// (Dask's `temporary-directory`).
+    pub spill_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { threads: None, split_every: 8, split_out_groups: 1_000_000, broadcast_threshold: 64 << 20 }
+        Config {
+            threads: None,
+            split_every: 8,
+            split_out_groups: 1_000_000,
+            broadcast_threshold: 64 << 20,
+            memory_limit: None,
+            spill_dir: None,
+        }
     }
 }
 
@@ -36,6 +56,19 @@ impl Config {
     /// The same settings with joins broadcasting sides of at most `bytes`.
     pub fn with_broadcast_threshold(mut self, bytes: u64) -> Self {
         self.broadcast_threshold = bytes;
+        self
+    }
+
+    /// The same settings with a memory budget of `bytes` for shuffle buckets
+    /// (see [`Config::memory_limit`]).
+    pub fn with_memory_limit(mut self, bytes: usize) -> Self {
+        self.memory_limit = Some(bytes);
+        self
+    }
+
+    /// The same settings with spill files under `dir` (see [`Config::spill_dir`]).
+    pub fn with_spill_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.spill_dir = Some(dir.into());
         self
     }
 

@@ -370,7 +370,7 @@ impl DataFrame {
         };
         let result = optimize_for_run(plan, &config()).and_then(|o| {
             let graph = lower_write(&o.plan, path, format, single_file)?;
-            scheduler::run(&graph, &graph.outputs, config().worker_threads())
+            scheduler::run_with(&graph, &graph.outputs, &config())
         });
         match result {
             Ok(_) => Ok(()),
@@ -424,6 +424,15 @@ impl DataFrame {
                 c.bytes_read,
             ));
         }
+        if a.spill.buckets > 0 {
+            out.push_str(&format!(
+                "spilled: {} buckets of {} shuffle outputs, {:.1} MB to disk in {} files\n",
+                a.spill.buckets,
+                a.spill.outputs,
+                a.spill.bytes as f64 / 1e6,
+                a.spill.files,
+            ));
+        }
         out.push_str(&format!("result: {} rows in {} partitions\n", a.rows, a.partitions));
         Ok(out)
     }
@@ -434,9 +443,17 @@ impl DataFrame {
     /// # Errors
     /// As [`DataFrame::compute`].
     pub fn analyze(&self) -> Result<Analysis> {
+        self.analyze_with(&config())
+    }
+
+    /// [`DataFrame::analyze`] with explicit settings (threads, memory limit, ...).
+    ///
+    /// # Errors
+    /// As [`DataFrame::compute`].
+    pub fn analyze_with(&self, config: &Config) -> Result<Analysis> {
         let datasets = scans(&self.plan);
         let before: Vec<ScanCounts> = datasets.iter().map(|s| s.metrics().snapshot()).collect();
-        let executed = execute(&self.plan, &config())?;
+        let executed = execute(&self.plan, config)?;
         let scans = datasets
             .iter()
             .zip(before)
@@ -458,6 +475,7 @@ impl DataFrame {
             scans,
             rows: executed.batches.iter().map(RecordBatch::num_rows).sum(),
             partitions: executed.batches.len(),
+            spill: executed.spill,
         })
     }
 
@@ -493,6 +511,8 @@ pub struct Analysis {
     pub rows: usize,
     /// Partitions in the result.
     pub partitions: usize,
+    /// What the run spilled to disk to stay within the memory limit.
+    pub spill: crate::scheduler::SpillStats,
 }
 
 /// The in-memory frame holding a run's batches, under the plan's schema.

@@ -11,7 +11,7 @@ use crate::graph::{ElementOp, TaskGraph};
 use crate::lower::lower;
 use crate::optimizer::optimize_for_run;
 use crate::plan::LogicalPlan;
-use crate::scheduler::{self, TaskStats};
+use crate::scheduler::{self, SpillStats, TaskStats};
 
 /// What a run produced: the partitions, and what `explain(analyze)` reports.
 pub(crate) struct Executed {
@@ -21,6 +21,8 @@ pub(crate) struct Executed {
     pub graph: TaskGraph,
     /// Per-task stats of that graph.
     pub stats: Vec<Option<TaskStats>>,
+    /// What the run spilled to disk.
+    pub spill: SpillStats,
     /// The plan that ran (optimized, with its choices made).
     pub plan: Arc<LogicalPlan>,
 }
@@ -34,8 +36,8 @@ pub(crate) fn execute(plan: &Arc<LogicalPlan>, config: &Config) -> Result<Execut
         }
     }
     let graph = lower(&optimized)?;
-    let out = scheduler::run(&graph, &graph.outputs, config.worker_threads())?;
-    Ok(Executed { batches: out.batches, graph, stats: out.stats, plan: optimized })
+    let out = scheduler::run_with(&graph, &graph.outputs, config)?;
+    Ok(Executed { batches: out.batches, graph, stats: out.stats, spill: out.spill, plan: optimized })
 }
 
 /// `head(n)` over partitions that can be computed one at a time: runs them in
@@ -60,6 +62,7 @@ fn run_limit(
         if rows >= n {
             break;
         }
+        // Partition-local: no shuffle, so nothing to spill.
         let out = scheduler::run(&graph, chunk, config.worker_threads())?;
         for (i, s) in out.stats.into_iter().enumerate() {
             if s.is_some() {
@@ -74,5 +77,5 @@ fn run_limit(
     let schema = input.schema();
     let all = concat_batches(&schema, &batches)?;
     let head = all.slice(0, n.min(all.num_rows()));
-    Ok(Executed { batches: vec![head], graph, stats, plan: Arc::clone(plan) })
+    Ok(Executed { batches: vec![head], graph, stats, spill: SpillStats::default(), plan: Arc::clone(plan) })
 }

@@ -9,11 +9,15 @@
 //! - **free early**: an intermediate result is dropped as soon as its last
 //!   consumer has run.
 //!
+//! Between a shuffle's halves every split's buckets are held at once; with
+//! a memory limit, those beyond it spill to disk (`spill`).
+//!
 //! The first error stops the scheduling of new tasks; the ones in flight are
 //! awaited and the error returns, naming the task and partition.
 
 mod dedup;
 mod pool;
+mod spill;
 mod task;
 
 use std::cmp::Reverse;
@@ -25,7 +29,10 @@ use std::time::{Duration, Instant};
 use arrow::record_batch::RecordBatch;
 use rusk_ops::{Error, Result};
 
+use crate::config::Config;
 use crate::graph::{TaskGraph, TaskId};
+pub use spill::SpillStats;
+use spill::SpillStore;
 use task::TaskOutput;
 
 /// What one task produced, for `explain(analyze)`.
@@ -46,6 +53,8 @@ pub struct RunOutput {
     pub batches: Vec<RecordBatch>,
     /// Stats of each task that ran (indexed by task id).
     pub stats: Vec<Option<TaskStats>>,
+    /// What was spilled to stay within the memory limit.
+    pub spill: SpillStats,
 }
 
 /// Runs the tasks `targets` need, on `threads` threads, and returns the
@@ -54,8 +63,16 @@ pub struct RunOutput {
 /// # Errors
 /// The first task error, with the task's label and partition in its location.
 pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunOutput> {
+    run_with(graph, targets, &Config::default().with_threads(threads))
+}
+
+/// [`run`] with `config`'s threads and memory limit.
+///
+/// # Errors
+/// As [`run`]; [`Error::Io`] naming a spill file that could not be written.
+pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Result<RunOutput> {
     let n = graph.tasks.len();
-    let threads = threads.max(1);
+    let threads = config.worker_threads();
     let pool = pool::get(threads)?;
 
     // Which tasks are needed, how many consumers each has, and reverse edges.
@@ -98,6 +115,9 @@ pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunO
     let (tx, rx) = mpsc::channel::<(TaskId, Result<TaskOutput>, Duration)>();
     let mut in_flight = 0usize;
     let mut first_error: Option<Error> = None;
+    // Dropped on every way out of this function, panics included, which
+    // removes the spill directory.
+    let mut spill = SpillStore::new(config.memory_limit, config.spill_dir.clone());
 
     loop {
         while first_error.is_none() && in_flight < threads {
@@ -107,15 +127,20 @@ pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunO
             for &i in &task.inputs {
                 let output =
                     results[i].as_ref().ok_or_else(|| Error::Internal(format!("input {i} missing")))?;
-                inputs.push(output.read(task.bucket)?);
+                // Read on the worker: a spilled bucket comes from disk.
+                inputs.push(output.clone());
             }
             let tx = tx.clone();
             pool.spawn(move || {
                 let start = Instant::now();
-                let result =
-                    catch_unwind(AssertUnwindSafe(|| task::execute(&task, inputs))).unwrap_or_else(|panic| {
-                        Err(Error::Internal(format!("task panicked: {}", panic_message(&panic))))
-                    });
+                let run = || {
+                    let batches = inputs.iter().map(|o| o.read(task.bucket)).collect::<Result<Vec<_>>>()?;
+                    drop(inputs);
+                    task::execute(&task, batches)
+                };
+                let result = catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+                    Err(Error::Internal(format!("task panicked: {}", panic_message(&panic))))
+                });
                 // The receiver outlives every task it waits for; a send can
                 // only fail after an early return, when nobody needs the result.
                 let _ = tx.send((id, result, start.elapsed()));
@@ -137,7 +162,11 @@ pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunO
                     consumers_left[input] -= 1;
                     if consumers_left[input] == 0 {
                         results[input] = None;
+                        spill.release(input);
                     }
+                }
+                if let Err(e) = spill.admit(id, &mut results) {
+                    first_error.get_or_insert(e.with_task(graph.task_label(id), graph.tasks[id].partition));
                 }
                 for &c in &consumers[id] {
                     inputs_left[c] -= 1;
@@ -164,7 +193,7 @@ pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunO
             None => Err(Error::Internal(format!("target {t} did not run"))),
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(RunOutput { batches, stats })
+    Ok(RunOutput { batches, stats, spill: spill.stats() })
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -12,6 +12,7 @@ use rusk_ops::expr::{evaluate, filter_batch, Expr};
 use rusk_ops::partition::{hash_split, range_boundaries, range_split};
 use rusk_ops::{Error, Result};
 
+use super::spill::SpilledBuckets;
 use crate::graph::{ElementOp, Task, TaskOp, WriteFormat};
 
 /// What a task produced: one batch, or the buckets of a shuffle's sending
@@ -22,6 +23,8 @@ pub(super) enum TaskOutput {
     Batch(RecordBatch),
     /// One batch per bucket.
     Buckets(Arc<[RecordBatch]>),
+    /// Buckets moved to disk to stay within the memory limit (see `spill`).
+    Spilled(Arc<SpilledBuckets>),
 }
 
 impl TaskOutput {
@@ -32,18 +35,23 @@ impl TaskOutput {
             TaskOutput::Buckets(bs) => {
                 bs.iter().fold((0, 0), |(r, m), b| (r + b.num_rows(), m + b.get_array_memory_size()))
             }
+            TaskOutput::Spilled(s) => (s.rows(), 0),
         }
     }
 
-    /// What a consumer reads: the batch, or bucket `bucket` of the buckets.
+    /// What a consumer reads: the batch, or bucket `bucket` of the buckets
+    /// (from disk, if they were spilled).
     pub(super) fn read(&self, bucket: Option<usize>) -> Result<RecordBatch> {
         match (self, bucket) {
             (TaskOutput::Batch(b), None) => Ok(b.clone()),
             (TaskOutput::Buckets(bs), Some(j)) => {
                 bs.get(j).cloned().ok_or_else(|| Error::Internal(format!("no bucket {j}")))
             }
+            (TaskOutput::Spilled(s), Some(j)) => s.read(j),
             (TaskOutput::Batch(_), Some(_)) => Err(Error::Internal("a bucket read of a batch".into())),
-            (TaskOutput::Buckets(_), None) => Err(Error::Internal("a batch read of buckets".into())),
+            (TaskOutput::Buckets(_) | TaskOutput::Spilled(_), None) => {
+                Err(Error::Internal("a batch read of buckets".into()))
+            }
         }
     }
 }

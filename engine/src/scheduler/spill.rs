@@ -1,0 +1,463 @@
+//! The spill store: shuffle buckets beyond the memory budget, moved to
+//! Arrow IPC files and read back by the tasks that need them.
+//!
+//! Between a shuffle's two halves every split's buckets are held: receiver
+//! `j` reads bucket `j` of *every* split, so none can run before the last
+//! split has. That is the whole input held at once, the one place where
+//! scheduling alone does not bound memory. With [`Config::memory_limit`] set,
+//! the scheduler tells the store of each bucket output it holds and of each
+//! it drops; when the bytes held pass the limit, the store writes the
+//! largest held output to disk and leaves a [`SpilledBuckets`] handle in its
+//! place, until the rest fit.
+//!
+//! - **Largest first**: it frees the most memory per file written, so the
+//!   fewest writes bring the total under the limit. Age says nothing here:
+//!   every split output is read by every receiver, all at about the same
+//!   time, so there is no "recently used" to keep.
+//! - **One file per spilled output**, its buckets as that file's record
+//!   batches in order: `P` files for `P` splits rather than `P × n`, one
+//!   sequential write each, and a receiver seeks to its bucket through the
+//!   IPC footer. An IPC file holds one dictionary per field; buckets of one
+//!   split are slices of one reordered batch and share theirs, but should
+//!   they not, that output is written one file per bucket instead.
+//! - Files live in one directory per run, made at the first spill under
+//!   [`Config::spill_dir`] (default [`std::env::temp_dir`]); a spilled
+//!   output's files go when its last consumer has run, and the directory
+//!   when the store drops: at the end of the run, on success, on error and
+//!   while unwinding from a panic.
+//!
+//! [`Config::memory_limit`]: crate::Config::memory_limit
+//! [`Config::spill_dir`]: crate::Config::spill_dir
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayData};
+use arrow::datatypes::{DataType, SchemaRef};
+use arrow::error::ArrowError;
+use arrow::ipc::reader::FileReader;
+use arrow::ipc::writer::FileWriter;
+use arrow::record_batch::RecordBatch;
+use rusk_ops::{Error, Result};
+
+use super::task::TaskOutput;
+use crate::graph::TaskId;
+
+/// What a run spilled, for `explain(analyze)` and tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpillStats {
+    /// Task outputs spilled (each a shuffle split's buckets).
+    pub outputs: usize,
+    /// Buckets spilled.
+    pub buckets: usize,
+    /// Files written.
+    pub files: usize,
+    /// Bytes written to disk (Arrow IPC).
+    pub bytes: u64,
+    /// In-memory bytes those outputs held (Arrow buffers) before spilling.
+    pub memory_bytes: usize,
+    /// The run's spill directory, if anything spilled; removed by the end
+    /// of the run.
+    pub dir: Option<PathBuf>,
+}
+
+/// A spilled task output: where its buckets lie on disk.
+#[derive(Debug)]
+pub(super) struct SpilledBuckets {
+    schema: SchemaRef,
+    /// One file holding every bucket as a batch, or one file per bucket.
+    files: Vec<PathBuf>,
+    rows: usize,
+}
+
+impl SpilledBuckets {
+    /// Bucket `j`, read back from disk.
+    pub(super) fn read(&self, j: usize) -> Result<RecordBatch> {
+        let (path, index) = match self.files.as_slice() {
+            [one] => (one, j),
+            files => (files.get(j).ok_or_else(|| Error::Internal(format!("no bucket {j}")))?, 0),
+        };
+        let file = File::open(path).map_err(|e| Error::io(e, path))?;
+        let mut reader = FileReader::try_new(BufReader::new(file), None).map_err(|e| arrow_io(e, path))?;
+        if reader.schema() != self.schema {
+            return Err(Error::Internal(format!("spill file {} changed schema", path.display())));
+        }
+        reader.set_index(index).map_err(|e| arrow_io(e, path))?;
+        match reader.next() {
+            Some(batch) => batch.map_err(|e| arrow_io(e, path)),
+            None => Err(Error::Internal(format!("no bucket {j} in {} (a bug in rusk)", path.display()))),
+        }
+    }
+
+    /// Rows held on disk.
+    pub(super) fn rows(&self) -> usize {
+        self.rows
+    }
+}
+
+impl Drop for SpilledBuckets {
+    /// The last consumer has run (or the run ended): free the disk now.
+    fn drop(&mut self) {
+        for f in &self.files {
+            // Best effort: the directory's guard removes whatever is left.
+            let _ = std::fs::remove_file(f);
+        }
+    }
+}
+
+/// Keeps the bucket outputs a run holds within its memory limit.
+pub(super) struct SpillStore {
+    limit: Option<usize>,
+    parent: PathBuf,
+    dir: Option<SpillDir>,
+    /// The bucket outputs held in memory, and their bytes.
+    held: Vec<(TaskId, usize)>,
+    held_bytes: usize,
+    next_file: usize,
+    stats: SpillStats,
+}
+
+impl SpillStore {
+    /// A store spilling beyond `limit` bytes (never, for `None`) into a
+    /// new directory inside `parent` (default: the system's temp directory).
+    pub(super) fn new(limit: Option<usize>, parent: Option<PathBuf>) -> Self {
+        SpillStore {
+            limit,
+            parent: parent.unwrap_or_else(std::env::temp_dir),
+            dir: None,
+            held: Vec::new(),
+            held_bytes: 0,
+            next_file: 0,
+            stats: SpillStats::default(),
+        }
+    }
+
+    /// Takes note of `results[id]`, just produced; if it holds buckets and
+    /// the bucket outputs held now exceed the limit, spills the largest of
+    /// them until the rest fit.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the spill file that could not be written.
+    pub(super) fn admit(&mut self, id: TaskId, results: &mut [Option<TaskOutput>]) -> Result<()> {
+        let Some(limit) = self.limit else { return Ok(()) };
+        let Some(TaskOutput::Buckets(buckets)) = results.get(id).and_then(Option::as_ref) else {
+            return Ok(());
+        };
+        let bytes = held_bytes(buckets);
+        self.held.push((id, bytes));
+        self.held_bytes += bytes;
+        while self.held_bytes > limit {
+            let Some(largest) = (0..self.held.len()).max_by_key(|&i| self.held[i].1) else { break };
+            let (victim, bytes) = self.held.swap_remove(largest);
+            self.held_bytes -= bytes;
+            let slot = results
+                .get_mut(victim)
+                .ok_or_else(|| Error::Internal(format!("no task {victim} to spill (a bug in rusk)")))?;
+            if let Some(TaskOutput::Buckets(buckets)) = slot.as_ref() {
+                let spilled = self.write(buckets)?;
+                self.stats.memory_bytes += bytes;
+                *slot = Some(TaskOutput::Spilled(Arc::new(spilled)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes note that `results[id]` was dropped.
+    pub(super) fn release(&mut self, id: TaskId) {
+        if let Some(i) = self.held.iter().position(|&(t, _)| t == id) {
+            let (_, bytes) = self.held.swap_remove(i);
+            self.held_bytes -= bytes;
+        }
+    }
+
+    /// What was spilled so far.
+    pub(super) fn stats(&self) -> SpillStats {
+        self.stats.clone()
+    }
+
+    /// Writes `buckets` to new files in the run's spill directory.
+    fn write(&mut self, buckets: &[RecordBatch]) -> Result<SpilledBuckets> {
+        let Some(first) = buckets.first() else {
+            return Err(Error::Internal("spilling an output with no buckets (a bug in rusk)".into()));
+        };
+        let schema = first.schema();
+        let groups: Vec<&[RecordBatch]> =
+            if shares_dictionaries(buckets) { vec![buckets] } else { buckets.chunks(1).collect() };
+        let mut spilled =
+            SpilledBuckets { schema: Arc::clone(&schema), files: Vec::with_capacity(groups.len()), rows: 0 };
+        for group in groups {
+            let name = format!("{}.arrow", self.next_file);
+            self.next_file += 1;
+            let path = self.dir()?.join(name);
+            // Registered before writing, so a half-written file is removed too.
+            spilled.files.push(path.clone());
+            let file = File::create(&path).map_err(|e| Error::io(e, &path))?;
+            let mut writer =
+                FileWriter::try_new(BufWriter::new(file), &schema).map_err(|e| arrow_io(e, &path))?;
+            for b in group {
+                writer.write(b).map_err(|e| arrow_io(e, &path))?;
+                spilled.rows += b.num_rows();
+            }
+            writer.finish().map_err(|e| arrow_io(e, &path))?;
+            let file = writer.into_inner().map_err(|e| arrow_io(e, &path))?;
+            let len = file.into_inner().map_err(|e| Error::io(e.into_error(), &path))?.metadata();
+            self.stats.bytes += len.map_err(|e| Error::io(e, &path))?.len();
+        }
+        self.stats.outputs += 1;
+        self.stats.buckets += buckets.len();
+        self.stats.files += spilled.files.len();
+        Ok(spilled)
+    }
+
+    /// The run's spill directory, made on first use: `rusk-spill-<pid>-<n>`,
+    /// `n` counting the runs of this process (a stale directory left by a
+    /// killed process with the same pid is skipped, never reused).
+    fn dir(&mut self) -> Result<&Path> {
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        if self.dir.is_none() {
+            std::fs::create_dir_all(&self.parent).map_err(|e| Error::io(e, &self.parent))?;
+            let path = loop {
+                let n = RUNS.fetch_add(1, Ordering::Relaxed);
+                let path = self.parent.join(format!("rusk-spill-{}-{n}", std::process::id()));
+                match std::fs::create_dir(&path) {
+                    Ok(()) => break path,
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                    Err(e) => return Err(Error::io(e, path)),
+                }
+            };
+            self.stats.dir = Some(path.clone());
+            self.dir = Some(SpillDir(path));
+        }
+        match &self.dir {
+            Some(d) => Ok(&d.0),
+            None => Err(Error::Internal("spill directory missing (a bug in rusk)".into())),
+        }
+    }
+}
+
+/// A run's spill directory, removed with everything in it when dropped.
+struct SpillDir(PathBuf);
+
+impl Drop for SpillDir {
+    fn drop(&mut self) {
+        // Best effort: a drop cannot report, and a leftover temp directory
+        // must not turn a result (or the error being returned) into another error.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// An Arrow error on a spill file, as [`Error::Io`] naming the file.
+fn arrow_io(e: ArrowError, path: &Path) -> Error {
+    match e {
+        ArrowError::IoError(_, source) => Error::io(source, path),
+        other => Error::io(std::io::Error::other(other), path),
+    }
+}
+
+/// The bytes of Arrow buffers `batches` hold, each buffer counted once:
+/// a split's buckets are slices of one reordered batch, so summing each
+/// bucket's `get_array_memory_size` would count it `n` times.
+pub(super) fn held_bytes(batches: &[RecordBatch]) -> usize {
+    fn visit(data: &ArrayData, seen: &mut HashSet<usize>, total: &mut usize) {
+        let nulls = data.nulls().map(|n| n.buffer());
+        for buffer in data.buffers().iter().chain(nulls) {
+            if seen.insert(buffer.data_ptr().as_ptr() as usize) {
+                *total += buffer.capacity();
+            }
+        }
+        for child in data.child_data() {
+            visit(child, seen, total);
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut total = 0;
+    for b in batches {
+        for c in b.columns() {
+            visit(&c.to_data(), &mut seen, &mut total);
+        }
+    }
+    total
+}
+
+/// Whether every dictionary column has the same dictionary in all of
+/// `batches` (an IPC file holds one per field).
+fn shares_dictionaries(batches: &[RecordBatch]) -> bool {
+    fn same(a: &ArrayData, b: &ArrayData) -> bool {
+        if let DataType::Dictionary(..) = a.data_type() {
+            match (a.child_data().first(), b.child_data().first()) {
+                (Some(x), Some(y)) if x.ptr_eq(y) || x == y => {}
+                _ => return false,
+            }
+        }
+        a.child_data().iter().zip(b.child_data()).all(|(x, y)| same(x, y))
+    }
+    let Some((first, rest)) = batches.split_first() else { return true };
+    let has_dictionary = first.schema().fields().iter().any(|f| contains_dictionary(f.data_type()));
+    !has_dictionary
+        || rest
+            .iter()
+            .all(|b| first.columns().iter().zip(b.columns()).all(|(x, y)| same(&x.to_data(), &y.to_data())))
+}
+
+fn contains_dictionary(t: &DataType) -> bool {
+    match t {
+        DataType::Dictionary(..) => true,
+        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) | DataType::Map(f, _) => {
+            contains_dictionary(f.data_type())
+        }
+        DataType::Struct(fs) => fs.iter().any(|f| contains_dictionary(f.data_type())),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{ArrayRef, DictionaryArray, Float64Array, Int64Array, StringArray};
+    use arrow::datatypes::Int32Type;
+    use rusk_ops::partition::split_by_bucket;
+
+    use super::*;
+
+    fn batch() -> RecordBatch {
+        let dict: DictionaryArray<Int32Type> =
+            vec![Some("a"), None, Some("b"), Some("a"), Some("c"), None].into_iter().collect();
+        RecordBatch::try_from_iter([
+            (
+                "i",
+                Arc::new(Int64Array::from(vec![Some(1), None, Some(3), Some(4), None, Some(6)])) as ArrayRef,
+            ),
+            ("s", Arc::new(StringArray::from(vec![Some("x"), Some(""), None, Some("yy"), None, Some("z")]))),
+            ("d", Arc::new(dict)),
+            ("f", Arc::new(Float64Array::from(vec![None; 6]))),
+        ])
+        .unwrap()
+    }
+
+    /// Buckets as a split makes them: 0 and 3 empty, a one-row, the rest.
+    fn buckets() -> Vec<RecordBatch> {
+        split_by_bucket(&batch(), &[1, 2, 1, 4, 4, 1], 5).unwrap()
+    }
+
+    fn spill(store: &mut SpillStore, buckets: Vec<RecordBatch>) -> Vec<Option<TaskOutput>> {
+        let mut results = vec![Some(TaskOutput::Buckets(buckets.into()))];
+        store.admit(0, &mut results).unwrap();
+        results
+    }
+
+    #[test]
+    fn round_trip_keeps_every_bucket_empty_ones_nulls_strings_and_dictionaries() {
+        let parent = tempfile::tempdir().unwrap();
+        let mut store = SpillStore::new(Some(0), Some(parent.path().to_path_buf()));
+        let expected = buckets();
+        let results = spill(&mut store, expected.clone());
+        let Some(TaskOutput::Spilled(s)) = &results[0] else { panic!("not spilled") };
+        assert_eq!(s.files.len(), 1, "shared dictionaries: one file");
+        for (j, want) in expected.iter().enumerate() {
+            assert_eq!(&s.read(j).unwrap(), want, "bucket {j}");
+            assert_eq!(results[0].as_ref().unwrap().read(Some(j)).unwrap(), *want);
+        }
+        assert!(s.read(5).is_err());
+        let stats = store.stats();
+        assert_eq!((stats.outputs, stats.buckets, stats.files), (1, 5, 1));
+        assert!(stats.bytes > 0);
+        assert_eq!(stats.memory_bytes, held_bytes(&expected));
+    }
+
+    #[test]
+    fn different_dictionaries_go_one_file_per_bucket() {
+        let parent = tempfile::tempdir().unwrap();
+        let mut store = SpillStore::new(Some(0), Some(parent.path().to_path_buf()));
+        let make = |v: Vec<&str>| {
+            let d: DictionaryArray<Int32Type> = v.into_iter().collect();
+            RecordBatch::try_from_iter([("d", Arc::new(d) as ArrayRef)]).unwrap()
+        };
+        let expected = vec![make(vec!["a", "b"]), make(vec![]), make(vec!["c"])];
+        let results = spill(&mut store, expected.clone());
+        let Some(TaskOutput::Spilled(s)) = &results[0] else { panic!("not spilled") };
+        assert_eq!(s.files.len(), 3);
+        for (j, want) in expected.iter().enumerate() {
+            assert_eq!(&s.read(j).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn spills_the_largest_until_within_the_limit_and_counts_slices_once() {
+        let parent = tempfile::tempdir().unwrap();
+        let small = buckets();
+        let big_batch = RecordBatch::try_from_iter([(
+            "i",
+            Arc::new(Int64Array::from((0..1000).collect::<Vec<i64>>())) as ArrayRef,
+        )])
+        .unwrap();
+        let big = split_by_bucket(&big_batch, &vec![0; 1000], 4).unwrap();
+        let (small_bytes, big_bytes) = (held_bytes(&small), held_bytes(&big));
+        // Four slices of one 8000-byte column count once.
+        assert!((8000..8000 + 1024).contains(&big_bytes), "{big_bytes}");
+        let mut store = SpillStore::new(Some(big_bytes + small_bytes - 1), Some(parent.path().to_path_buf()));
+        let mut results =
+            vec![Some(TaskOutput::Buckets(small.into())), None, Some(TaskOutput::Batch(big_batch))];
+        store.admit(0, &mut results).unwrap();
+        store.admit(2, &mut results).unwrap(); // a batch: never counted
+        assert!(store.stats().dir.is_none(), "under the limit: no directory yet");
+        results[1] = Some(TaskOutput::Buckets(big.into()));
+        store.admit(1, &mut results).unwrap();
+        assert!(matches!(results[0], Some(TaskOutput::Buckets(_))));
+        assert!(matches!(results[1], Some(TaskOutput::Spilled(_))), "the largest goes");
+        assert_eq!(store.held_bytes, small_bytes);
+        store.release(0);
+        assert_eq!(store.held_bytes, 0);
+    }
+
+    #[test]
+    fn directory_and_files_are_removed() {
+        let parent = tempfile::tempdir().unwrap();
+        let mut store = SpillStore::new(Some(0), Some(parent.path().to_path_buf()));
+        let mut results = spill(&mut store, buckets());
+        let dir = store.stats().dir.unwrap();
+        assert!(dir.starts_with(parent.path()));
+        let file = match &results[0] {
+            Some(TaskOutput::Spilled(s)) => s.files[0].clone(),
+            _ => panic!("not spilled"),
+        };
+        assert!(file.exists());
+        results[0] = None; // the last consumer ran
+        assert!(!file.exists());
+        assert!(dir.exists());
+        let _more = spill(&mut store, buckets());
+        drop(store);
+        assert!(!dir.exists());
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_missing_file_is_an_io_error_naming_it() {
+        let parent = tempfile::tempdir().unwrap();
+        let mut store = SpillStore::new(Some(0), Some(parent.path().to_path_buf()));
+        let results = spill(&mut store, buckets());
+        let Some(TaskOutput::Spilled(s)) = &results[0] else { panic!("not spilled") };
+        std::fs::remove_file(&s.files[0]).unwrap();
+        match s.read(1) {
+            Err(Error::Io { path, .. }) => assert_eq!(path, s.files[0]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unwritable_parent_is_an_io_error() {
+        let parent = tempfile::tempdir().unwrap();
+        let blocker = parent.path().join("file");
+        std::fs::write(&blocker, b"").unwrap();
+        let mut store = SpillStore::new(Some(0), Some(blocker.join("sub")));
+        let mut results = vec![Some(TaskOutput::Buckets(buckets().into()))];
+        match store.admit(0, &mut results) {
+            Err(Error::Io { path, .. }) => assert!(path.starts_with(&blocker)),
+            other => panic!("{other:?}"),
+        }
+    }
+}

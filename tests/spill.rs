@@ -1,0 +1,160 @@
+//! The memory budget: with `Config::memory_limit` set, shuffle buckets
+//! beyond it spill to Arrow IPC files, and the result is the same.
+//!
+//! - a sort (range shuffle) and a groupby with `split_out(4)` (hash
+//!   shuffle) over 6 partitions give the unlimited run's result with a
+//!   budget of one byte (everything spills) and of about half the data;
+//! - the run reports what it spilled, and its spill directory, made inside
+//!   `Config::spill_dir`, is gone afterwards;
+//! - when a task after the shuffle fails or panics, the directory existed
+//!   while it ran (the failing function looks) and is gone afterwards too.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use rusk::arrow::array::{ArrayRef, DictionaryArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use rusk::arrow::datatypes::Int32Type;
+use rusk::{col, Config, DataFrame, Error};
+
+/// 6 partitions of 0..3000 rows with nulls, strings and a dictionary column;
+/// one partition is empty.
+fn frame() -> DataFrame {
+    let sizes = [3000, 0, 1, 2500, 1700, 2999];
+    let mut batches = Vec::new();
+    let mut row = 0i64;
+    for n in sizes {
+        let ids: Vec<i64> = (row..row + n).collect();
+        row += n;
+        let key = Int64Array::from_iter(ids.iter().map(|i| (i % 13 != 0).then_some(i * 7919 % 1009)));
+        let name = StringArray::from_iter(ids.iter().map(|i| (i % 5 != 0).then(|| format!("n{}", i % 37))));
+        let city: DictionaryArray<Int32Type> =
+            ids.iter().map(|i| (i % 11 != 0).then_some(["ams", "ber", "cph"][(*i % 3) as usize])).collect();
+        let x = Float64Array::from_iter(ids.iter().map(|i| (i % 7 != 0).then_some(*i as f64 / 3.0)));
+        batches.push(
+            RecordBatch::try_from_iter_with_nullable([
+                ("id", Arc::new(Int64Array::from(ids)) as ArrayRef, false),
+                ("key", Arc::new(key), true),
+                ("name", Arc::new(name), true),
+                ("city", Arc::new(city), true),
+                ("x", Arc::new(x), true),
+            ])
+            .unwrap(),
+        );
+    }
+    let schema = batches[0].schema();
+    rusk::from_batches(schema, batches).unwrap()
+}
+
+/// The partitions, to compare exactly (same graph, same order, same floats).
+fn parts(df: &DataFrame) -> Vec<RecordBatch> {
+    df.collect().unwrap()
+}
+
+fn sorted(df: &DataFrame) -> DataFrame {
+    df.sort_values(&["key", "name", "id"], &[true, false, true]).unwrap()
+}
+
+fn grouped(df: &DataFrame) -> DataFrame {
+    let g = df.groupby(["name", "city"]).unwrap().split_out(4);
+    g.agg([("x", col("x").sum()), ("n", col("id").count()), ("key", col("key").max())]).unwrap()
+}
+
+/// The entries of `dir`.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect()
+}
+
+#[test]
+fn spilled_shuffles_give_the_unlimited_result_and_clean_up() {
+    let df = frame();
+    for (what, query) in [("sort", sorted(&df)), ("groupby split_out", grouped(&df))] {
+        let unlimited = query.compute_with(&Config::default().with_threads(2)).unwrap();
+        let unlimited_analysis = query.analyze_with(&Config::default().with_threads(2)).unwrap();
+        assert_eq!(unlimited_analysis.spill, rusk::scheduler::SpillStats::default(), "{what}");
+        // With a budget of one byte every split's buckets spill, so the
+        // bytes they held are all the shuffle holds; then half of that.
+        let everything =
+            Config::default().with_memory_limit(1).with_spill_dir(tempfile::tempdir().unwrap().path());
+        let total = query.analyze_with(&everything).unwrap().spill.memory_bytes;
+        assert!(total > 0, "{what}");
+        for limit in [1, total / 2] {
+            for threads in [1, 3] {
+                let parent = tempfile::tempdir().unwrap();
+                let config = Config::default()
+                    .with_threads(threads)
+                    .with_memory_limit(limit)
+                    .with_spill_dir(parent.path());
+                let got = query.compute_with(&config).unwrap();
+                assert_eq!(parts(&got), parts(&unlimited), "{what} limit={limit} threads={threads}");
+                assert!(entries(parent.path()).is_empty(), "{what}: left {:?}", entries(parent.path()));
+
+                let analysis = query.analyze_with(&config).unwrap();
+                let spill = &analysis.spill;
+                assert!(spill.buckets > 0 && spill.files > 0 && spill.bytes > 0, "{what} {limit}: {spill:?}");
+                if limit == 1 {
+                    // Every split's buckets: 6 splits of 6 (sort) or 4 (groupby) buckets.
+                    let n = if what == "sort" { 6 } else { 4 };
+                    assert_eq!((spill.outputs, spill.buckets), (6, 6 * n), "{what}");
+                } else {
+                    assert!(spill.outputs < 6, "{what}: a budget of ~half spills some: {spill:?}");
+                }
+                let dir = spill.dir.as_ref().unwrap();
+                assert!(dir.starts_with(parent.path()), "{}", dir.display());
+                assert!(!dir.exists(), "{} left behind", dir.display());
+                assert!(entries(parent.path()).is_empty());
+            }
+        }
+    }
+}
+
+#[test]
+fn explain_analyze_reports_the_spill() {
+    let parent = tempfile::tempdir().unwrap();
+    let config = Config::default().with_threads(2).with_memory_limit(1).with_spill_dir(parent.path());
+    let a = sorted(&frame()).analyze_with(&config).unwrap();
+    assert_eq!(a.spill.buckets, 36);
+    assert!(a.spill.memory_bytes > 0);
+    // Under no limit nothing spills and the directory is never made.
+    let a = sorted(&frame()).analyze_with(&Config::default().with_spill_dir(parent.path())).unwrap();
+    assert_eq!(a.spill.dir, None);
+    assert!(entries(parent.path()).is_empty());
+}
+
+/// A function after the shuffle that records whether a spill directory
+/// exists in `parent` while it runs, then fails (or panics).
+fn failing_after_shuffle(parent: &Path, panics: bool) -> (DataFrame, Arc<AtomicBool>) {
+    let saw = Arc::new(AtomicBool::new(false));
+    let (seen, parent) = (Arc::clone(&saw), parent.to_path_buf());
+    let df = sorted(&frame())
+        .map_partitions("explode", move |b| {
+            let spilling = std::fs::read_dir(&parent)
+                .map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("rusk-spill-")))
+                .unwrap_or(false);
+            seen.fetch_or(spilling, Ordering::SeqCst);
+            if b.num_rows() > 0 && panics {
+                panic!("boom");
+            }
+            if b.num_rows() > 0 {
+                return Err(Error::InvalidArgument("boom".into()));
+            }
+            Ok(b)
+        })
+        .unwrap()
+        .filter(col("id").ge(0i64))
+        .unwrap();
+    (df, saw)
+}
+
+#[test]
+fn the_spill_directory_is_removed_when_a_task_fails() {
+    for panics in [false, true] {
+        let parent = tempfile::tempdir().unwrap();
+        let (df, saw) = failing_after_shuffle(parent.path(), panics);
+        let config = Config::default().with_threads(2).with_memory_limit(1).with_spill_dir(parent.path());
+        let err = df.compute_with(&config).unwrap_err();
+        assert!(err.to_string().contains("boom"), "{err}");
+        assert!(saw.load(Ordering::SeqCst), "the failing task ran while buckets were spilled");
+        assert!(entries(parent.path()).is_empty(), "left {:?}", entries(parent.path()));
+    }
+}
