@@ -84,3 +84,23 @@ fn a_bad_sort_is_one_line_and_exit_2() {
         cli_error(&["query", "fixtures/sales", "--groupby", "region", "--agg", "qty:sum", "--sort", "qty"]);
     assert!(line.contains("\"qty\"") && line.contains("qty_sum"), "{line}");
 }
+
+/// `--memory-limit 0` spills every shuffle output and prints the same rows.
+#[test]
+fn a_memory_limit_spills_and_changes_nothing() {
+    let base: Vec<String> = ["query", "fixtures/sales", "--csv", "--sort=qty:desc,order_id"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let unlimited = run(&base).unwrap();
+    let mut limited_args = base.clone();
+    limited_args.push("--memory-limit=0".into());
+    let limited = run(&limited_args).unwrap();
+    assert_eq!(unlimited.rows.len(), 600);
+    compare("--memory-limit 0", &unlimited, &limited).unwrap();
+    let mut analyze = base;
+    analyze.extend(["--memory-limit=0".into(), "--analyze".into()]);
+    let out = rusk(&analyze.iter().map(String::as_str).collect::<Vec<_>>());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("spilled: "), "{text}");
+}

@@ -106,6 +106,10 @@ struct QueryArgs {
     /// The format of --output.
     #[arg(long, value_enum, default_value_t = Format::Parquet)]
     format: Format,
+    /// Memory budget for shuffle buckets, in MiB; beyond it they spill to
+    /// Arrow IPC files in the temp directory (default: unbounded).
+    #[arg(long, value_name = "MIB")]
+    memory_limit: Option<usize>,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -151,9 +155,14 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn query(args: QueryArgs) -> Result<()> {
+    let mut config = Config::default();
     if let Some(threads) = args.threads {
-        rusk::set_config(Config::default().with_threads(threads));
+        config = config.with_threads(threads);
     }
+    if let Some(mib) = args.memory_limit {
+        config = config.with_memory_limit(mib << 20);
+    }
+    rusk::set_config(config);
     let mut df = rusk::read(&args.path)?;
     match (&args.join, &args.on) {
         (Some(other), on) => {
