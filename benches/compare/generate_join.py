@@ -16,7 +16,7 @@ peers on the h2o join questions and on sorts of x.
 
 How: from the repository root (benches/data is git-ignored),
 
-    .venv/bin/python benches/compare/generate_join.py               # 1e7 rows, ~20 s
+    .venv/bin/python benches/compare/generate_join.py               # 1e7 rows, about a minute
     .venv/bin/python benches/compare/generate_join.py --rows 100000 # a quick one
 
 Keys, as join-datagen.R makes them. For each key column, with n its number of
