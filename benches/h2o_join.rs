@@ -166,9 +166,7 @@ fn question(id: &str) -> Result<Question, Failure> {
         "q7" => join("big", "id6", Inner),
         "s1" => Question::Sort { by: &["id3"], ascending: &[true] },
         "s2" => Question::Sort { by: &["id1", "id6"], ascending: &[false, true] },
-        other => {
-            return Err(Failure::Usage(format!("unknown query {other:?}; queries are q1..q7, s1, s2")))
-        }
+        other => return Err(Failure::Usage(format!("unknown query {other:?}; queries are q1..q7, s1, s2"))),
     })
 }
 

@@ -270,3 +270,32 @@ fn aligned_joins_equal_shuffle_joins() {
         assert_eq!(sorted_rows(&aligned), sorted_rows(&shuffled), "{how}");
     }
 }
+
+/// `concat` keeps an index the frames share (pandas' `ignore_index=False`),
+/// with divisions while the frames' keys stay in order; `concat_with(..,
+/// true)` drops it; a `loc` on the concat prunes each frame's partitions.
+#[test]
+fn concat_keeps_a_shared_index_and_its_divisions_in_order() {
+    let df = read("fixtures/sales");
+    let low = df.query("order_id <= 300").unwrap().set_index("order_id", true).unwrap();
+    let high = df.query("order_id > 300").unwrap().set_index("order_id", true).unwrap();
+    let both = rusk::concat(&[low.clone(), high.clone()]).unwrap();
+    assert_eq!(both.index().as_deref(), Some("order_id"));
+    let divisions = divisions_of(&both);
+    assert_eq!(divisions.len(), low.npartitions() + high.npartitions());
+    assert_eq!(divisions, bounds_of(&both, "order_id"));
+    // Out of order: still the index, divisions unknown.
+    let swapped = rusk::concat(&[high.clone(), low.clone()]).unwrap();
+    assert_eq!(swapped.index().as_deref(), Some("order_id"));
+    assert!(swapped.divisions().is_none());
+    // ignore_index, or frames not indexed alike: no index.
+    assert!(rusk::concat_with(&[low.clone(), high.clone()], true).unwrap().index().is_none());
+    assert!(rusk::concat(&[low.clone(), df.clone()]).unwrap().index().is_none());
+    // A loc on the concat reads only the matching partitions of each frame.
+    let got = both.loc(250..=320).unwrap();
+    assert_eq!(sorted_rows(&got), sorted_rows(&df.query("250 <= order_id <= 320").unwrap()));
+    let analysis = got.analyze().unwrap();
+    // Both frames scan one dataset, whose counts they share: of its three
+    // files, each frame opens the one its range needs.
+    assert_eq!(analysis.scans[0].1.files_opened, 2, "one file of each frame: {:?}", analysis.scans);
+}

@@ -19,7 +19,7 @@ pub mod plan;
 pub mod query;
 pub mod scheduler;
 
-pub use api::{concat, AsofOptions, MergeOptions};
+pub use api::{concat, concat_with, AsofOptions, MergeOptions};
 pub use api::{
     from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, Analysis,
     DataFrame, GroupBy,

@@ -244,14 +244,24 @@ impl DataFrame {
 /// of each in order, its partitions kept. Schemas unify as a dataset's
 /// files do when read (int and float give float; a column a frame lacks is
 /// null in its rows; a string with a number is an error naming the column
-/// and both frames). There is no index to keep, so pandas'
-/// `ignore_index=True` is what it always does.
+/// and both frames). Frames indexed by the same column keep it as the
+/// index, with divisions when each frame's keys follow the previous
+/// frame's (pandas' default `ignore_index=False`; see [`concat_with`]).
 ///
 /// # Errors
 /// No frames; columns whose types do not unify.
 pub fn concat(frames: &[DataFrame]) -> Result<DataFrame> {
+    concat_with(frames, false)
+}
+
+/// [`concat`], dropping the frames' index with `ignore_index` (pandas'
+/// `ignore_index=True`; the index column stays, as an ordinary column).
+///
+/// # Errors
+/// As [`concat`].
+pub fn concat_with(frames: &[DataFrame], ignore_index: bool) -> Result<DataFrame> {
     let inputs = frames.iter().map(|f| Arc::clone(f.plan())).collect();
-    Ok(DataFrame::from_plan(LogicalPlan::Concat(Concat::try_new(inputs)?)))
+    Ok(DataFrame::from_plan(LogicalPlan::Concat(Concat::try_new(inputs, ignore_index)?)))
 }
 
 /// The two frames and the join's spec with key columns cast to their

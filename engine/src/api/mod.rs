@@ -11,6 +11,6 @@ mod sort;
 
 pub use dataframe::{Analysis, DataFrame};
 pub use groupby::{parse_agg, GroupBy};
-pub use merge::{concat, AsofOptions, MergeOptions};
+pub use merge::{concat, concat_with, AsofOptions, MergeOptions};
 pub use read::{from_batches, read, read_csv, read_csv_with, read_parquet, read_parquet_with};
 pub use sort::{parse_sort, NaPosition, SortOptions};

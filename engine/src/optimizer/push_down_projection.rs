@@ -228,7 +228,7 @@ fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result
                 return Ok(Transformed::no(Arc::clone(plan)));
             }
             let inputs = pruned.into_iter().map(|t| t.plan).collect();
-            Ok(Transformed::yes(LogicalPlan::Concat(crate::plan::Concat::try_new(inputs)?)))
+            Ok(Transformed::yes(LogicalPlan::Concat(crate::plan::Concat::try_new(inputs, c.ignore_index)?)))
         }
     }
 }

@@ -25,6 +25,9 @@ pub struct Concat {
     pub inputs: Vec<Arc<LogicalPlan>>,
     /// The unified schema.
     pub schema: SchemaRef,
+    /// Drop the frames' index (pandas' `ignore_index=True`); otherwise
+    /// frames indexed by the same column keep it (see `LogicalPlan::index`).
+    pub ignore_index: bool,
 }
 
 impl Concat {
@@ -34,7 +37,7 @@ impl Concat {
     /// [`Error::InvalidArgument`] for no input; [`Error::SchemaConflict`]
     /// naming the column and the two frames (`frame 0`, `frame 2`, ...)
     /// whose types do not unify.
-    pub fn try_new(inputs: Vec<Arc<LogicalPlan>>) -> Result<Self> {
+    pub fn try_new(inputs: Vec<Arc<LogicalPlan>>, ignore_index: bool) -> Result<Self> {
         if inputs.is_empty() {
             return Err(Error::InvalidArgument("concat needs at least one frame".into()));
         }
@@ -45,7 +48,7 @@ impl Concat {
             .collect();
         let schema = Arc::new(merge_schemas(&named)?);
         let inputs = inputs.into_iter().map(|p| conform(p, &schema)).collect::<Result<Vec<_>>>()?;
-        Ok(Concat { inputs, schema })
+        Ok(Concat { inputs, schema, ignore_index })
     }
 
     /// The same node over new inputs (each must already have the schema).
@@ -64,7 +67,7 @@ impl Concat {
                 return Err(Error::Internal(format!("concat input {s:?} differs from {:?}", self.schema)));
             }
         }
-        Ok(Concat { inputs, schema: Arc::clone(&self.schema) })
+        Ok(Concat { inputs, schema: Arc::clone(&self.schema), ignore_index: self.ignore_index })
     }
 }
 

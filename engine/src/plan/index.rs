@@ -107,6 +107,42 @@ impl Divisions {
         })
     }
 
+    /// The divisions of frames stacked in order, when they still describe
+    /// a sorted index: each frame's keys at or above the previous frame's,
+    /// and missing keys only in the last partitions. `None` otherwise.
+    pub fn concat(parts: &[&Divisions]) -> Option<Divisions> {
+        let data_type = parts.first()?.data_type();
+        if parts.iter().any(|d| d.data_type() != data_type) {
+            return None;
+        }
+        let mins: Vec<&dyn Array> = parts.iter().map(|d| d.min.as_ref()).collect();
+        let maxs: Vec<&dyn Array> = parts.iter().map(|d| d.max.as_ref()).collect();
+        let min = arrow::compute::concat(&mins).ok()?;
+        let max = arrow::compute::concat(&maxs).ok()?;
+        let missing: Vec<bool> = parts.iter().flat_map(|d| d.missing.iter().copied()).collect();
+        // In order: every partition with keys starts at or after the last
+        // key before it, and none follows a partition that may hold missing ones.
+        let mut last_max: Option<usize> = None;
+        let mut seen_missing = false;
+        for (i, &may_miss) in missing.iter().enumerate() {
+            if !min.is_null(i) {
+                if seen_missing {
+                    return None;
+                }
+                if let Some(j) = last_max {
+                    let ordered =
+                        arrow::compute::kernels::cmp::lt_eq(&max.slice(j, 1), &min.slice(i, 1)).ok()?;
+                    if !ordered.value(0) {
+                        return None;
+                    }
+                }
+                last_max = Some(i);
+            }
+            seen_missing |= may_miss;
+        }
+        Divisions::try_new(min, max, missing).ok()
+    }
+
     /// A one-column batch named `column` of the minima (`max = false`) or maxima.
     pub(crate) fn bound_batch(&self, column: &str, max: bool) -> Result<RecordBatch> {
         let array = if max { &self.max } else { &self.min };
@@ -278,6 +314,17 @@ impl LogicalPlan {
             },
             // One partition now: the index stays, its divisions go.
             LogicalPlan::Limit(l) => l.input.index().map(|i| IndexInfo { divisions: None, ..i }),
+            // Frames indexed alike keep their index (pandas' default
+            // `ignore_index=False`), and their divisions when still in order.
+            LogicalPlan::Concat(c) if !c.ignore_index => {
+                let infos = c.inputs.iter().map(|i| i.index()).collect::<Option<Vec<_>>>()?;
+                let column = infos.first()?.column.clone();
+                if infos.iter().any(|i| i.column != column) {
+                    return None;
+                }
+                let parts = infos.iter().map(|i| i.divisions.as_ref()).collect::<Option<Vec<_>>>();
+                Some(IndexInfo { column, divisions: parts.and_then(|p| Divisions::concat(&p)) })
+            }
             _ => None,
         }
     }
