@@ -32,7 +32,10 @@
 //!
 //! Exit status: 0 ok, 1 a rusk error, 2 bad arguments.
 
-use std::path::PathBuf;
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{Args, Failure, Mode};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -40,82 +43,6 @@ use rusk::{col, corr, DataFrame, GroupBy};
 
 const USAGE: &str =
     "usage: h2o_groupby --query q1..q10 --mode e2e|mem [--data DIR] [--threads N] [--sort] [--show]";
-
-/// Why a run failed; each kind has its own exit status.
-enum Failure {
-    Usage(String),
-    Rusk(rusk::Error),
-}
-
-impl From<rusk::Error> for Failure {
-    fn from(err: rusk::Error) -> Self {
-        Failure::Rusk(err)
-    }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Mode {
-    EndToEnd,
-    InMemory,
-}
-
-struct Args {
-    query: String,
-    mode: Mode,
-    data: PathBuf,
-    threads: Option<usize>,
-    sort: bool,
-    show: bool,
-}
-
-fn parse_args() -> Result<Option<Args>, Failure> {
-    let mut query = None;
-    let mut mode = None;
-    let mut data = PathBuf::from("benches/data");
-    let mut threads = None;
-    let mut sort = false;
-    let mut show = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value =
-            |flag: &str| args.next().ok_or_else(|| Failure::Usage(format!("{flag} needs a value")));
-        match arg.as_str() {
-            "--query" => query = Some(value("--query")?),
-            "--mode" => {
-                mode = Some(match value("--mode")?.as_str() {
-                    "e2e" => Mode::EndToEnd,
-                    "mem" => Mode::InMemory,
-                    other => {
-                        return Err(Failure::Usage(format!("unknown mode {other:?}; modes are e2e, mem")))
-                    }
-                })
-            }
-            "--data" => data = PathBuf::from(value("--data")?),
-            "--threads" => {
-                let n = value("--threads")?;
-                threads = Some(n.parse::<usize>().ok().filter(|&n| n > 0).ok_or_else(|| {
-                    Failure::Usage(format!("--threads {n:?}: expected a positive integer"))
-                })?);
-            }
-            "--sort" => sort = true,
-            "--show" => show = true,
-            "--version" => {
-                println!("rusk {}", env!("CARGO_PKG_VERSION"));
-                return Ok(None);
-            }
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(None);
-            }
-            // `cargo bench` passes `--bench` to a harness-less target.
-            "--bench" => {}
-            other => return Err(Failure::Usage(format!("unexpected argument {other:?}"))),
-        }
-    }
-    let query = query.ok_or_else(|| Failure::Usage("--query is required".into()))?;
-    let mode = mode.ok_or_else(|| Failure::Usage("--mode is required".into()))?;
-    Ok(Some(Args { query, mode, data, threads, sort, show }))
-}
 
 /// The question `id` over `x`, as the h2o Polars solution writes it; lazy.
 fn query(x: &DataFrame, id: &str, sort: bool) -> Result<DataFrame, Failure> {
@@ -167,7 +94,7 @@ fn run(args: &Args) -> Result<(), Failure> {
             // Plan the query on the lazy frame first: an unknown or unsupported
             // question fails before the table is loaded.
             let lazy = rusk::read_parquet(&dir)?;
-            query(&lazy, &args.query, args.sort)?;
+            query(&lazy, &args.query, args.flag("--sort"))?;
             Some(lazy.compute()?)
         }
         Mode::EndToEnd => None,
@@ -177,11 +104,11 @@ fn run(args: &Args) -> Result<(), Failure> {
         Some(x) => x,
         None => rusk::read_parquet(&dir)?,
     };
-    let result = query(&x, &args.query, args.sort)?.compute()?;
+    let result = query(&x, &args.query, args.flag("--sort"))?.compute()?;
     let seconds = started.elapsed().as_secs_f64();
     let rows: usize = result.batches().iter().map(|b| b.num_rows()).sum();
     let columns = result.schema().fields().len();
-    if args.show {
+    if args.flag("--show") {
         eprintln!("{result}");
     }
     println!("{{\"seconds\": {seconds}, \"rows\": {rows}, \"columns\": {columns}}}");
@@ -189,19 +116,5 @@ fn run(args: &Args) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
-    let outcome = parse_args().and_then(|args| match args {
-        Some(args) => run(&args),
-        None => Ok(()),
-    });
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Rusk(err)) => {
-            eprintln!("h2o_groupby: error: {err}");
-            ExitCode::from(1)
-        }
-        Err(Failure::Usage(why)) => {
-            eprintln!("{USAGE}\nh2o_groupby: {why}");
-            ExitCode::from(2)
-        }
-    }
+    common::main_with("h2o_groupby", USAGE, &["--sort", "--show"], run)
 }

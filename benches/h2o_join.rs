@@ -48,6 +48,10 @@
 //!
 //! Exit status: 0 ok, 1 a rusk error, 2 bad arguments.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{Args, Failure, Mode};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -63,86 +67,10 @@ const USAGE: &str =
 /// The columns whose first and last values check a sort.
 const SORT_CHECK: [&str; 4] = ["id1", "id3", "id6", "v1"];
 
-/// Why a run failed; each kind has its own exit status.
-enum Failure {
-    Usage(String),
-    Rusk(rusk::Error),
-}
-
-impl From<rusk::Error> for Failure {
-    fn from(err: rusk::Error) -> Self {
-        Failure::Rusk(err)
-    }
-}
-
 impl From<rusk::arrow::error::ArrowError> for Failure {
     fn from(err: rusk::arrow::error::ArrowError) -> Self {
         Failure::Rusk(rusk::Error::Internal(format!("h2o_join check: {err}")))
     }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Mode {
-    EndToEnd,
-    InMemory,
-}
-
-struct Args {
-    query: String,
-    mode: Mode,
-    data: PathBuf,
-    threads: Option<usize>,
-    show: bool,
-    explain: bool,
-}
-
-fn parse_args() -> Result<Option<Args>, Failure> {
-    let mut query = None;
-    let mut mode = None;
-    let mut data = PathBuf::from("benches/data");
-    let mut threads = None;
-    let mut show = false;
-    let mut explain = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value =
-            |flag: &str| args.next().ok_or_else(|| Failure::Usage(format!("{flag} needs a value")));
-        match arg.as_str() {
-            "--query" => query = Some(value("--query")?),
-            "--mode" => {
-                mode = Some(match value("--mode")?.as_str() {
-                    "e2e" => Mode::EndToEnd,
-                    "mem" => Mode::InMemory,
-                    other => {
-                        return Err(Failure::Usage(format!("unknown mode {other:?}; modes are e2e, mem")))
-                    }
-                })
-            }
-            "--data" => data = PathBuf::from(value("--data")?),
-            "--threads" => {
-                let n = value("--threads")?;
-                threads = Some(n.parse::<usize>().ok().filter(|&n| n > 0).ok_or_else(|| {
-                    Failure::Usage(format!("--threads {n:?}: expected a positive integer"))
-                })?);
-            }
-            "--show" => show = true,
-            "--explain" => explain = true,
-            "--version" => {
-                println!("rusk {}", env!("CARGO_PKG_VERSION"));
-                return Ok(None);
-            }
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(None);
-            }
-            // `cargo bench` passes `--bench` to a harness-less target.
-            "--bench" => {}
-            other => return Err(Failure::Usage(format!("unexpected argument {other:?}"))),
-        }
-    }
-    let query = query.ok_or_else(|| Failure::Usage("--query is required".into()))?;
-    let mode = mode.ok_or_else(|| Failure::Usage("--mode is required".into()))?;
-    Ok(Some(Args { query, mode, data, threads, show, explain }))
 }
 
 /// What a question reads and does.
@@ -273,7 +201,7 @@ fn run(args: &Args) -> Result<(), Failure> {
         let right = right_name.map(|name| rusk::read_parquet(table(&args.data, name))).transpose()?;
         Ok((x, right))
     };
-    if args.explain {
+    if args.flag("--explain") {
         let (x, right) = read()?;
         eprintln!("{}", plan(&q, &x, right.as_ref())?.explain()?);
     }
@@ -302,7 +230,7 @@ fn run(args: &Args) -> Result<(), Failure> {
         Question::Join { .. } => join_check(&result, rows)?,
         Question::Sort { .. } => sort_check(&result)?,
     };
-    if args.show {
+    if args.flag("--show") {
         eprintln!("{result}");
     }
     println!("{{\"seconds\": {seconds}, \"rows\": {rows}, \"columns\": {columns}, \"check\": {check}}}");
@@ -310,19 +238,5 @@ fn run(args: &Args) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
-    let outcome = parse_args().and_then(|args| match args {
-        Some(args) => run(&args),
-        None => Ok(()),
-    });
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Rusk(err)) => {
-            eprintln!("h2o_join: error: {err}");
-            ExitCode::from(1)
-        }
-        Err(Failure::Usage(why)) => {
-            eprintln!("{USAGE}\nh2o_join: {why}");
-            ExitCode::from(2)
-        }
-    }
+    common::main_with("h2o_join", USAGE, &["--show", "--explain"], run)
 }

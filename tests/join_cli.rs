@@ -6,21 +6,9 @@
 mod common;
 mod join_common;
 
-use common::{parse_csv, rusk, table_of, Table};
+use common::{rusk, rusk_csv, table_of};
 use join_common::{compare_unordered, merge_cases};
 use rusk::JoinType;
-
-/// Runs `rusk args`, which must succeed without writing to stderr; its CSV.
-fn run(args: &[String]) -> Result<Table, String> {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = rusk(&args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() || !stderr.is_empty() {
-        return Err(format!("rusk {args:?} ({:?}): {stderr}", out.status.code()));
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    parse_csv(&text).map_err(|e| format!("rusk {args:?}: output is not CSV ({e}): {text:?}"))
-}
 
 #[test]
 fn join_prints_the_oracle_results() {
@@ -49,7 +37,7 @@ fn join_prints_the_oracle_results() {
             if case.how != JoinType::Cross || strategy != "shuffle" {
                 args.push(format!("--join-strategy={strategy}"));
             }
-            let got = run(&args).map_err(|e| format!("case {}: {e}", case.name));
+            let got = rusk_csv(&args).map_err(|e| format!("case {}: {e}", case.name));
             if let Err(e) =
                 got.and_then(|t| compare_unordered(&format!("{} (CLI)", case.name), &case.expected(), &t))
             {
@@ -69,7 +57,7 @@ fn other_steps_apply_to_the_joined_frame() {
             .chain(["--where=qty_x > 5", "--groupby=region_y", "--agg=price_y:sum", "--sort=region_y"])
             .map(String::from)
             .collect();
-    let got = run(&args).unwrap();
+    let got = rusk_csv(&args).unwrap();
     let df = rusk::read(common::fixture("fixtures/sales"))
         .and_then(|l| {
             let r = rusk::read(common::fixture("fixtures/sales_parquet"))?;

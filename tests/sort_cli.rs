@@ -6,20 +6,8 @@
 mod common;
 mod reductions_common;
 
-use common::{compare, parse_csv, rusk, table_of, Table};
+use common::{compare, rusk, rusk_csv, table_of};
 use reductions_common::reduction_cases;
-
-/// Runs `rusk args`, which must succeed without writing to stderr; its CSV.
-fn run(args: &[String]) -> Result<Table, String> {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = rusk(&args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() || !stderr.is_empty() {
-        return Err(format!("rusk {args:?} ({:?}): {stderr}", out.status.code()));
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    parse_csv(&text).map_err(|e| format!("rusk {args:?}: output is not CSV ({e}): {text:?}"))
-}
 
 #[test]
 fn sort_prints_the_oracle_results() {
@@ -28,7 +16,7 @@ fn sort_prints_the_oracle_results() {
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|(case, args)| {
-            let got = run(args).map_err(|e| format!("case {}: {e}", case.name));
+            let got = rusk_csv(args).map_err(|e| format!("case {}: {e}", case.name));
             got.and_then(|t| compare(&format!("{} (CLI)", case.name), &case.expected(), &t)).err()
         })
         .collect();
@@ -44,7 +32,7 @@ fn sort_after_groupby_and_before_limit() {
         .chain(["--sort=qty_sum:desc,product:asc", "--limit=4", "--select=product,qty_sum"])
         .map(String::from)
         .collect();
-    let got = run(&args).unwrap();
+    let got = rusk_csv(&args).unwrap();
     let df = rusk::read_csv(common::fixture("fixtures/sales"))
         .and_then(|df| df.groupby(["region", "product"])?.agg([("qty_sum", rusk::col("qty").sum())]))
         .and_then(|df| df.sort_values(&["qty_sum", "product"], &[false, true]))
@@ -92,10 +80,10 @@ fn a_memory_limit_spills_and_changes_nothing() {
         .into_iter()
         .map(String::from)
         .collect();
-    let unlimited = run(&base).unwrap();
+    let unlimited = rusk_csv(&base).unwrap();
     let mut limited_args = base.clone();
     limited_args.push("--memory-limit=0".into());
-    let limited = run(&limited_args).unwrap();
+    let limited = rusk_csv(&limited_args).unwrap();
     assert_eq!(unlimited.rows.len(), 600);
     compare("--memory-limit 0", &unlimited, &limited).unwrap();
     let mut analyze = base;

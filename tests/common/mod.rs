@@ -42,6 +42,19 @@ pub fn rusk(args: &[&str]) -> Output {
     rusk_cmd().args(args).output().expect("the rusk binary runs")
 }
 
+/// Runs `rusk args`, which must succeed without writing to stderr; its
+/// output parsed as CSV.
+pub fn rusk_csv(args: &[String]) -> Result<Table, String> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = rusk(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() || !stderr.is_empty() {
+        return Err(format!("rusk {args:?} ({:?}): {stderr}", out.status.code()));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    parse_csv(&text).map_err(|e| format!("rusk {args:?}: output is not CSV ({e}): {text:?}"))
+}
+
 /// The input format of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

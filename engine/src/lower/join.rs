@@ -30,31 +30,29 @@ pub(crate) fn lower_join(join: &Join, graph: &mut TaskGraph) -> Result<Lowered> 
         right_schema: join.right.schema(),
     };
     match &chosen {
-        Chosen::Broadcast { side: Side::Right, .. } => {
-            let right = gather(graph, &join.right, "gather right")?;
-            let left = lower_node(&join.left, graph)?;
+        Chosen::Broadcast { side, .. } => {
+            // The gathered side first (see the module docs), then every
+            // partition of the other side joins it, the sides kept in place.
+            let (small, big) = match side {
+                Side::Right => (&join.right, &join.left),
+                Side::Left => (&join.left, &join.right),
+            };
+            let gathered = gather(graph, small, &format!("gather {}", side.name()))?;
+            let partitions = lower_node(big, graph)?;
             let stage = graph.add_stage("hash_join");
             graph.stages[stage].detail =
-                Some(format!("{}: each left partition with all of the right", chosen.describe()));
-            let tasks = left
+                Some(format!("{}: each {} partition with all of it", chosen.describe(), side.other().name()));
+            let tasks = partitions
                 .tasks
                 .iter()
                 .enumerate()
-                .map(|(i, &t)| graph.add_task(stage, i, op(1), vec![t, right]))
-                .collect();
-            Ok(Lowered { tasks, stage })
-        }
-        Chosen::Broadcast { side: Side::Left, .. } => {
-            let left = gather(graph, &join.left, "gather left")?;
-            let right = lower_node(&join.right, graph)?;
-            let stage = graph.add_stage("hash_join");
-            graph.stages[stage].detail =
-                Some(format!("{}: all of the left with each right partition", chosen.describe()));
-            let tasks = right
-                .tasks
-                .iter()
-                .enumerate()
-                .map(|(i, &t)| graph.add_task(stage, i, op(1), vec![left, t]))
+                .map(|(i, &t)| {
+                    let inputs = match side {
+                        Side::Right => vec![t, gathered],
+                        Side::Left => vec![gathered, t],
+                    };
+                    graph.add_task(stage, i, op(1), inputs)
+                })
                 .collect();
             Ok(Lowered { tasks, stage })
         }

@@ -37,6 +37,24 @@ pub enum Side {
     Right,
 }
 
+impl Side {
+    /// `left` or `right`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Left => "left",
+            Side::Right => "right",
+        }
+    }
+
+    /// The other side.
+    pub fn other(self) -> Side {
+        match self {
+            Side::Left => Side::Right,
+            Side::Right => Side::Left,
+        }
+    }
+}
+
 /// How a join runs, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Chosen {
@@ -71,8 +89,7 @@ impl Chosen {
     /// `broadcast right (est. 3.1 MB ≤ 64.0 MB)`, as explain prints it.
     pub fn describe(&self) -> String {
         match self {
-            Chosen::Broadcast { side: Side::Left, reason } => format!("broadcast left ({reason})"),
-            Chosen::Broadcast { side: Side::Right, reason } => format!("broadcast right ({reason})"),
+            Chosen::Broadcast { side, reason } => format!("broadcast {} ({reason})", side.name()),
             Chosen::Shuffle { partitions, reason } => format!("shuffle into {partitions} ({reason})"),
             Chosen::Aligned { reason, .. } => format!("aligned on the index ({reason})"),
         }

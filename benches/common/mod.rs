@@ -1,0 +1,118 @@
+//! The command line every h2o bench binary shares (`h2o_groupby`,
+//! `h2o_join`): one question per process, `--query ID --mode e2e|mem
+//! [--data DIR] [--threads N]` plus boolean flags of its own, and the exit
+//! statuses `benches/compare/*.py` read (0 ok, 1 a rusk error, 2 bad
+//! arguments).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Why a run failed; each kind has its own exit status.
+pub enum Failure {
+    /// Bad arguments (exit 2).
+    Usage(String),
+    /// rusk failed (exit 1).
+    Rusk(rusk::Error),
+}
+
+impl From<rusk::Error> for Failure {
+    fn from(err: rusk::Error) -> Self {
+        Failure::Rusk(err)
+    }
+}
+
+/// What the clock covers.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Mode {
+    /// Reading the Parquet files, the question and the computed result.
+    EndToEnd,
+    /// The question alone, over tables read into memory first (the h2o setting).
+    InMemory,
+}
+
+/// The parsed command line.
+pub struct Args {
+    pub query: String,
+    pub mode: Mode,
+    pub data: PathBuf,
+    pub threads: Option<usize>,
+    /// The boolean flags given, of those the binary knows.
+    flags: Vec<&'static str>,
+}
+
+impl Args {
+    /// True when `--flag` was given.
+    pub fn flag(&self, flag: &str) -> bool {
+        self.flags.contains(&flag)
+    }
+}
+
+/// The arguments, or `None` when `--help` or `--version` answered instead.
+/// `flags` are the boolean flags this binary takes (e.g. `"--show"`).
+pub fn parse_args(usage: &str, flags: &[&'static str]) -> Result<Option<Args>, Failure> {
+    let (mut query, mut mode, mut threads) = (None, None, None);
+    let mut data = PathBuf::from("benches/data");
+    let mut given = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value =
+            |flag: &str| args.next().ok_or_else(|| Failure::Usage(format!("{flag} needs a value")));
+        match arg.as_str() {
+            "--query" => query = Some(value("--query")?),
+            "--mode" => {
+                mode = Some(match value("--mode")?.as_str() {
+                    "e2e" => Mode::EndToEnd,
+                    "mem" => Mode::InMemory,
+                    other => {
+                        return Err(Failure::Usage(format!("unknown mode {other:?}; modes are e2e, mem")))
+                    }
+                })
+            }
+            "--data" => data = PathBuf::from(value("--data")?),
+            "--threads" => {
+                let n = value("--threads")?;
+                threads = Some(n.parse::<usize>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                    Failure::Usage(format!("--threads {n:?}: expected a positive integer"))
+                })?);
+            }
+            "--version" => {
+                println!("rusk {}", env!("CARGO_PKG_VERSION"));
+                return Ok(None);
+            }
+            "-h" | "--help" => {
+                println!("{usage}");
+                return Ok(None);
+            }
+            // `cargo bench` passes `--bench` to a harness-less target.
+            "--bench" => {}
+            other => match flags.iter().find(|f| **f == other) {
+                Some(f) => given.push(*f),
+                None => return Err(Failure::Usage(format!("unexpected argument {other:?}"))),
+            },
+        }
+    }
+    let query = query.ok_or_else(|| Failure::Usage("--query is required".into()))?;
+    let mode = mode.ok_or_else(|| Failure::Usage("--mode is required".into()))?;
+    Ok(Some(Args { query, mode, data, threads, flags: given }))
+}
+
+/// Runs `run` on the parsed arguments and maps the outcome to the exit
+/// status, errors printed as `NAME: error: ...` on stderr.
+pub fn main_with(
+    name: &str,
+    usage: &str,
+    flags: &[&'static str],
+    run: impl FnOnce(&Args) -> Result<(), Failure>,
+) -> ExitCode {
+    match parse_args(usage, flags).and_then(|args| args.map_or(Ok(()), |a| run(&a))) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Rusk(err)) => {
+            eprintln!("{name}: error: {err}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(why)) => {
+            eprintln!("{usage}\n{name}: {why}");
+            ExitCode::from(2)
+        }
+    }
+}
