@@ -142,7 +142,7 @@ pub fn optimize(plan: Arc<LogicalPlan>) -> Result<Optimized> {
 }
 
 /// Same names and types in the same order (nullability may tighten).
-fn same_columns(a: &arrow::datatypes::Schema, b: &arrow::datatypes::Schema) -> bool {
+pub(crate) fn same_columns(a: &arrow::datatypes::Schema, b: &arrow::datatypes::Schema) -> bool {
     a.fields().len() == b.fields().len()
         && a.fields()
             .iter()

@@ -10,6 +10,7 @@ use rusk_ops::expr::{Expr, ScalarValue};
 use rusk_ops::{Error, Result};
 
 use super::{LogicalPlan, Project};
+use crate::optimizer::same_columns;
 
 /// The partitions of every input, in order: the rows of the first frame,
 /// then the second's, and so on.
@@ -58,12 +59,7 @@ impl Concat {
     pub fn with_inputs(&self, inputs: Vec<Arc<LogicalPlan>>) -> Result<Self> {
         for input in &inputs {
             let s = input.schema();
-            let same = s.fields().len() == self.schema.fields().len()
-                && s.fields()
-                    .iter()
-                    .zip(self.schema.fields())
-                    .all(|(a, b)| a.name() == b.name() && a.data_type() == b.data_type());
-            if !same {
+            if !same_columns(&s, &self.schema) {
                 return Err(Error::Internal(format!("concat input {s:?} differs from {:?}", self.schema)));
             }
         }
@@ -74,13 +70,7 @@ impl Concat {
 /// `plan`, projected onto `schema` (casts, null columns, order) when it differs.
 fn conform(plan: Arc<LogicalPlan>, schema: &Schema) -> Result<Arc<LogicalPlan>> {
     let own = plan.schema();
-    let same = own.fields().len() == schema.fields().len()
-        && own
-            .fields()
-            .iter()
-            .zip(schema.fields())
-            .all(|(a, b)| a.name() == b.name() && a.data_type() == b.data_type());
-    if same {
+    if same_columns(&own, schema) {
         return Ok(plan);
     }
     let exprs = schema

@@ -92,12 +92,7 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>) -> Result<RecordBatch> {
         TaskOp::RangeBoundaries { keys, n } => range_boundaries(&inputs, keys, *n),
         TaskOp::Scan { dataset, partition, columns } => dataset.0.read(partition, Some(columns)),
         TaskOp::Memory(batch) => Ok(batch.0.clone()),
-        TaskOp::Concat { schema } => {
-            if inputs.len() == 1 {
-                return one(inputs);
-            }
-            Ok(concat_batches(schema, &inputs)?)
-        }
+        TaskOp::Concat { schema } => concat_pieces(schema, inputs),
         TaskOp::Split { index, of } => {
             let batch = one(std::mem::take(&mut inputs))?;
             let n = batch.num_rows();
