@@ -103,36 +103,68 @@ fn directory_without_matching_files_is_no_files() {
         }
         other => panic!("expected NoFiles, got {other:?}"),
     }
-    // A directory holding neither: `read` tries both and reports NoFiles.
+    // An empty directory: nothing to read.
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("README.md"), "no data here\n").expect("write");
     assert!(matches!(fails("read", rusk::read(dir.path())), Error::NoFiles { .. }));
     let glob = fixture("fixtures/sales/*.parquet");
     assert!(matches!(fails("glob", rusk::read_parquet(glob)), Error::NoFiles { .. }));
 }
 
-/// `fixtures/empty` holds only `NOTES.txt` and must fail (fixtures/README.md:
-/// "a clear error, not an empty frame"); the CSV listing takes `*.txt`
-/// files, so the notes are read as a one-column CSV.
+/// A file no reader takes is an error naming it, never skipped (issue 9,
+/// defect 5): `fixtures/empty` holds only `NOTES.txt` (fixtures/README.md:
+/// "a clear error, not an empty frame").
 #[test]
-fn fixtures_empty_is_no_files() {
+fn a_file_no_reader_takes_is_an_error_naming_it() {
+    let notes = fixture("fixtures/empty/NOTES.txt");
     for (how, r) in [
         ("read_csv", rusk::read_csv(fixture("fixtures/empty"))),
+        ("read_parquet", rusk::read_parquet(fixture("fixtures/empty"))),
         ("read", rusk::read(fixture("fixtures/empty"))),
     ] {
         match fails(how, r) {
-            Error::NoFiles { path, .. } => assert_eq!(path, fixture("fixtures/empty"), "{how}"),
-            other => panic!("{how}: expected NoFiles, got {other:?}"),
+            Error::UnsupportedFile { path, .. } => assert_eq!(path, notes, "{how}"),
+            other => panic!("{how}: expected UnsupportedFile, got {other:?}"),
         }
     }
     let line = cli_error(&["schema", "fixtures/empty"]);
-    assert_contains(&line, &["no ", "files found", "fixtures/empty"]);
+    assert_contains(&line, &["NOTES.txt", "is not a"]);
+    // Hidden and `_` names are metadata and stay skipped.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(fixture("fixtures/sales/part-0.csv"), dir.path().join("part-0.csv")).expect("copy");
+    for name in ["_SUCCESS", ".part-1.csv.crc", "_metadata"] {
+        std::fs::write(dir.path().join(name), "x").expect("write");
+    }
+    assert_eq!(rusk::read(dir.path()).and_then(|df| df.len()).expect("read"), 200);
+}
+
+/// A directory of both CSV and Parquet files read by `read` is an error
+/// listing both (issue 9, defect 4); `read_csv` / `read_parquet` read their own.
+#[test]
+fn a_directory_of_mixed_formats_needs_a_choice() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(fixture("fixtures/sales/part-0.csv"), dir.path().join("a.csv")).expect("copy");
+    let parquet = std::fs::read_dir(fixture("fixtures/sales_parquet"))
+        .expect("list")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .expect("a parquet fixture");
+    std::fs::copy(&parquet, dir.path().join("b.parquet")).expect("copy");
+    match fails("read", rusk::read(dir.path())) {
+        e @ Error::MixedFormats { .. } => {
+            let text = e.to_string();
+            assert!(text.contains("a.csv") && text.contains("b.parquet"), "{text}");
+        }
+        other => panic!("expected MixedFormats, got {other:?}"),
+    }
+    assert_eq!(rusk::read_csv(dir.path()).and_then(|df| df.len()).expect("csv"), 200);
+    assert!(rusk::read_parquet(dir.path()).and_then(|df| df.len()).expect("parquet") > 0);
+    let path = dir.path().to_str().expect("utf-8 temp path");
+    assert_contains(&cli_error(&["schema", path]), &["both CSV", "Parquet", "--format-in"]);
 }
 
 #[test]
 fn cli_no_files() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("README.md"), "no data here\n").expect("write");
     let path = dir.path().to_str().expect("utf-8 temp path");
     for cmd in ["schema", "head", "query"] {
         let line = cli_error(&[cmd, path]);

@@ -10,7 +10,7 @@ use rusk_ops::expr::{evaluate_predicate, Expr};
 use rusk_ops::{Error, Result};
 
 use crate::csv::{CsvOptions, CsvSource};
-use crate::listing::{self, SourceFile};
+use crate::listing::{self, FileKinds, SourceFile};
 use crate::metrics::ScanMetrics;
 use crate::parquet::{ParquetOptions, ParquetSource};
 
@@ -32,24 +32,70 @@ impl FileFormat {
         }
     }
 
-    fn extensions(&self) -> &'static [&'static str] {
+    /// The files this format reads in a directory, and those it leaves to
+    /// the other format.
+    fn kinds(&self) -> FileKinds<'static> {
         match self {
-            // Only unambiguous extensions: a directory may hold notes or READMEs.
-            FileFormat::Csv(_) => &["csv", "tsv"],
-            FileFormat::Parquet(_) => &["parquet", "parq"],
+            FileFormat::Csv(_) => FileKinds { read: CSV_EXTENSIONS, skip: PARQUET_EXTENSIONS, name: "CSV" },
+            FileFormat::Parquet(_) => {
+                FileKinds { read: PARQUET_EXTENSIONS, skip: CSV_EXTENSIONS, name: "Parquet" }
+            }
         }
+    }
+}
+
+/// The extensions of CSV files: only unambiguous ones (a `.txt` may be
+/// notes), plain or compressed (see `csv::compression`).
+pub const CSV_EXTENSIONS: &[&str] =
+    &["csv", "tsv", "csv.gz", "tsv.gz", "csv.zst", "tsv.zst", "csv.bz2", "tsv.bz2", "csv.xz", "tsv.xz"];
+
+/// The extensions of Parquet files.
+pub const PARQUET_EXTENSIONS: &[&str] = &["parquet", "parq"];
+
+/// The format of the files at `path` (a file, glob or directory), for a
+/// reader that was not told: Parquet when every file is Parquet by its
+/// extension, CSV when none is.
+///
+/// # Errors
+/// [`Error::MixedFormats`] when there are both, and the errors of
+/// [`listing::list_files`] (a file neither reader takes, no files).
+pub fn infer_format(path: &Path) -> Result<FileFormat> {
+    let both: Vec<&str> = CSV_EXTENSIONS.iter().chain(PARQUET_EXTENSIONS).copied().collect();
+    let kinds = FileKinds { read: &both, skip: &[], name: "CSV or Parquet" };
+    let files = listing::list_files(path, &kinds)?;
+    let (parquet, csv): (Vec<&SourceFile>, Vec<&SourceFile>) =
+        files.iter().partition(|f| listing::has_extension(&f.path, PARQUET_EXTENSIONS));
+    let describe = |files: &[&SourceFile]| match files.first() {
+        Some(first) => format!("{}, e.g. {}", files.len(), first.path.display()),
+        None => "0".to_string(),
+    };
+    match (csv.is_empty(), parquet.is_empty()) {
+        (false, false) => Err(Error::MixedFormats {
+            path: path.to_path_buf(),
+            csv: describe(&csv),
+            parquet: describe(&parquet),
+        }),
+        (true, false) => Ok(FileFormat::Parquet(ParquetOptions::default())),
+        _ => Ok(FileFormat::Csv(CsvOptions::default())),
     }
 }
 
 /// Which part of a file one partition reads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PartitionRange {
-    /// CSV: the lines that start in `start..end` (bytes; the header is read separately).
+    /// CSV: the records in bytes `start..end`; both are record starts (or
+    /// the end of the file), found when the dataset was opened.
     Bytes {
         /// First byte (inclusive).
         start: u64,
         /// Last byte (exclusive).
         end: u64,
+    },
+    /// A compressed CSV file, whole: its text from `data_start` (after the
+    /// header, in decompressed bytes) to the end.
+    Decoded {
+        /// Where the data rows start in the decompressed text.
+        data_start: u64,
     },
     /// Parquet: these row groups, in order.
     RowGroups(Vec<usize>),
@@ -125,7 +171,7 @@ impl Dataset {
     /// and the read errors of the files' headers or footers.
     pub fn open(path: impl AsRef<Path>, format: FileFormat) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
-        let files = listing::list_files(&path, format.extensions())?;
+        let files = listing::list_files(&path, &format.kinds())?;
         let source: Box<dyn Source> = match &format {
             FileFormat::Csv(opts) => Box::new(CsvSource::open(&files, opts.clone())?),
             FileFormat::Parquet(opts) => Box::new(ParquetSource::open(&files, opts.clone())?),

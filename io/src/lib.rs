@@ -19,7 +19,7 @@ pub mod write;
 
 pub use self::csv::{CsvOptions, OnBadLines};
 pub use self::parquet::ParquetOptions;
-pub use dataset::{Dataset, FileFormat, PartitionRange, Pruned, ScanPartition};
+pub use dataset::{infer_format, Dataset, FileFormat, PartitionRange, Pruned, ScanPartition};
 pub use listing::SourceFile;
 pub use metrics::ScanMetrics;
 pub use write::{part_file_name, prepare_output_dir, write_csv, write_csv_file, write_parquet_file};

@@ -44,9 +44,10 @@ pub struct SourceFile {
 ///   and every file with one of `extensions` under a directory it matches.
 ///   Wildcards do not match names starting with `.` or `_` (a component
 ///   spelled out in the pattern may).
-/// - A directory is searched recursively for files whose extension is one of
-///   `extensions` (compared case-insensitively), skipping names starting
-///   with `.` or `_`.
+/// - A directory is searched recursively for files whose name ends in `.`
+///   and one of `kinds.read` (compared case-insensitively), skipping names
+///   starting with `.` or `_` and files of `kinds.skip` (another reader's).
+///   Any other file is an error: rusk never reads a silent subset.
 ///
 /// The `key=value` directories between the root (the directory, or the
 /// glob's part before its first wildcard) and each file fill
@@ -54,22 +55,31 @@ pub struct SourceFile {
 ///
 /// # Errors
 /// [`Error::PathNotFound`] when `path` (or the glob's fixed prefix) does not
-/// exist, [`Error::NoFiles`] when nothing matches, [`Error::InvalidArgument`]
-/// for a malformed glob, [`Error::Io`] when a directory cannot be read.
-pub fn list_files(path: &Path, extensions: &[&str]) -> Result<Vec<SourceFile>> {
+/// exist, [`Error::NoFiles`] when nothing matches, [`Error::UnsupportedFile`]
+/// for a file in a directory that neither `kinds.read` nor `kinds.skip`
+/// names, [`Error::InvalidArgument`] for a malformed glob, [`Error::Io`]
+/// when a directory cannot be read.
+pub fn list_files(path: &Path, kinds: &FileKinds) -> Result<Vec<SourceFile>> {
     let text = path.to_string_lossy();
     if text.contains(['*', '?', '[']) {
-        return list_glob(path, &text, extensions);
+        return list_glob(path, &text, kinds);
     }
     let meta = std::fs::metadata(path).map_err(|_| Error::PathNotFound { path: path.to_path_buf() })?;
     if meta.is_file() {
         return Ok(vec![SourceFile { path: path.to_path_buf(), size: meta.len(), hive: Vec::new() }]);
     }
+    if !meta.is_dir() {
+        // A device or a pipe (`/dev/null`): no reader can cut it into partitions.
+        return Err(Error::UnsupportedFile {
+            path: path.to_path_buf(),
+            expected: format!("{} file or a directory", kinds.name),
+        });
+    }
     let mut files = Vec::new();
     let mut visited = HashSet::new();
-    walk(path, path, extensions, &mut files, &mut visited)?;
+    walk(path, path, kinds, &mut files, &mut visited)?;
     if files.is_empty() {
-        return Err(Error::NoFiles { path: path.to_path_buf(), kind: kind_of(extensions) });
+        return Err(Error::NoFiles { path: path.to_path_buf(), kind: kind_of(kinds.read) });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -89,10 +99,28 @@ fn is_hidden(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('_')
 }
 
-fn has_extension(path: &Path, extensions: &[&str]) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| extensions.iter().any(|want| want.eq_ignore_ascii_case(e)))
+/// Whether the name of `path` ends in `.` and one of `extensions` (which
+/// may have dots of their own: `csv.gz`), whatever the case.
+pub fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()) else {
+        return false;
+    };
+    extensions.iter().any(|ext| {
+        name.len() > ext.len() + 1
+            && name.ends_with(&ext.to_ascii_lowercase())
+            && name.as_bytes()[name.len() - ext.len() - 1] == b'.'
+    })
+}
+
+/// Which files a directory walk reads, and which it passes over.
+#[derive(Debug, Clone, Copy)]
+pub struct FileKinds<'a> {
+    /// Extensions of the files to read (`csv`, `csv.gz`, ...).
+    pub read: &'a [&'a str],
+    /// Extensions of files another reader takes: passed over in silence.
+    pub skip: &'a [&'a str],
+    /// What the files read are, for errors: `CSV`, `Parquet`.
+    pub name: &'a str,
 }
 
 /// Adds the files under `dir` to `out`; `visited` (canonical directories)
@@ -100,7 +128,7 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 fn walk(
     root: &Path,
     dir: &Path,
-    extensions: &[&str],
+    kinds: &FileKinds,
     out: &mut Vec<SourceFile>,
     visited: &mut HashSet<PathBuf>,
 ) -> Result<()> {
@@ -119,16 +147,18 @@ fn walk(
         // `metadata` follows symlinks; a dangling link is skipped, not fatal.
         let Ok(meta) = std::fs::metadata(&path) else { continue };
         if meta.is_dir() {
-            walk(root, &path, extensions, out, visited)?;
-        } else if meta.is_file() && has_extension(&path, extensions) {
+            walk(root, &path, kinds, out, visited)?;
+        } else if meta.is_file() && has_extension(&path, kinds.read) {
             let hive = hive_pairs(root, &path);
             out.push(SourceFile { path, size: meta.len(), hive });
+        } else if !has_extension(&path, kinds.skip) {
+            return Err(Error::UnsupportedFile { path, expected: kinds.name.to_string() });
         }
     }
     Ok(())
 }
 
-fn list_glob(path: &Path, pattern: &str, extensions: &[&str]) -> Result<Vec<SourceFile>> {
+fn list_glob(path: &Path, pattern: &str, kinds: &FileKinds) -> Result<Vec<SourceFile>> {
     // The root is the part before the first component with a wildcard.
     let mut root = PathBuf::new();
     let mut literal = HashSet::new();
@@ -172,7 +202,7 @@ fn list_glob(path: &Path, pattern: &str, extensions: &[&str]) -> Result<Vec<Sour
         }
         let Ok(meta) = std::fs::metadata(&found) else { continue };
         if meta.is_dir() {
-            walk(&root, &found, extensions, &mut files, &mut visited)?;
+            walk(&root, &found, kinds, &mut files, &mut visited)?;
         } else if meta.is_file() {
             let hive = hive_pairs(&root, &found);
             files.push(SourceFile { path: found, size: meta.len(), hive });
@@ -325,7 +355,7 @@ mod tests {
     use arrow::array::{Array, AsArray};
     use std::fs;
 
-    const CSV: &[&str] = &["csv", "tsv", "txt"];
+    const CSV: &FileKinds = &FileKinds { read: &["csv", "tsv", "txt"], skip: &["parquet"], name: "CSV" };
 
     fn touch(root: &Path, rel: &str) {
         let path = root.join(rel);

@@ -121,6 +121,51 @@ pub enum Error {
         location: Box<Location>,
     },
 
+    /// A quoted CSV field that never closes: read on, it would swallow the
+    /// rest of the file into one value.
+    #[error("unterminated quoted field: the quote opened here is never closed{}", At(location))]
+    UnterminatedQuote {
+        /// The file and the line where the quote opened.
+        location: Box<Location>,
+    },
+
+    /// A file differs from what it was when the dataset was opened (planned
+    /// partitions would read the wrong bytes).
+    #[error("file changed since it was opened: {} ({detail}); read it again", path.display())]
+    FileChanged {
+        /// The file.
+        path: PathBuf,
+        /// What differs: size, modification time, Parquet footer.
+        detail: String,
+    },
+
+    /// A file in a dataset directory that no reader takes.
+    #[error(
+        "{} is not a {expected} file; remove it from the directory or name the files to read with a glob",
+        path.display()
+    )]
+    UnsupportedFile {
+        /// The file.
+        path: PathBuf,
+        /// What the directory was read as (`CSV or Parquet`, `CSV`, ...).
+        expected: String,
+    },
+
+    /// A directory holds files of more than one format and none was asked for.
+    #[error(
+        "{} holds both CSV files ({csv}) and Parquet files ({parquet}); read one format with \
+         read_csv / read_parquet (CLI: --format-in csv|parquet)",
+        path.display()
+    )]
+    MixedFormats {
+        /// The directory.
+        path: PathBuf,
+        /// How many CSV files, and the first.
+        csv: String,
+        /// How many Parquet files, and the first.
+        parquet: String,
+    },
+
     /// Two input files disagree on a column's type.
     #[error(
         "schemas conflict on column {column:?}: {left_type} in {} but {right_type} in {}",
@@ -251,6 +296,7 @@ impl Error {
             Error::Type { location, .. }
             | Error::Parse { location, .. }
             | Error::MalformedRow { location, .. }
+            | Error::UnterminatedQuote { location }
             | Error::Parquet { location, .. }
             | Error::Arrow { location, .. }
             | Error::User { location, .. } => Some(location),
@@ -263,6 +309,7 @@ impl Error {
             Error::Type { location, .. }
             | Error::Parse { location, .. }
             | Error::MalformedRow { location, .. }
+            | Error::UnterminatedQuote { location }
             | Error::Parquet { location, .. }
             | Error::Arrow { location, .. }
             | Error::User { location, .. } => Some(location),

@@ -50,25 +50,16 @@ pub fn read_parquet_with(path: impl AsRef<Path>, options: ParquetOptions) -> Res
     open(path.as_ref(), FileFormat::Parquet(options))
 }
 
-/// A lazy frame over `path`, CSV or Parquet by its files' extension: a path
-/// or glob ending in `.parquet`/`.parq` is Parquet, one ending in
-/// `.csv`/`.tsv` is CSV, and a directory is Parquet if it holds any
-/// Parquet file, else CSV. Default options.
+/// A lazy frame over `path`, CSV or Parquet by its files' extensions:
+/// Parquet when every file is `.parquet`/`.parq`, CSV when none is (a file
+/// named directly is CSV whatever its extension). Default options.
 ///
 /// # Errors
-/// As [`read_csv`] and [`read_parquet`].
+/// [`rusk_ops::Error::MixedFormats`] when a directory or glob holds both
+/// (read one with [`read_csv`] or [`read_parquet`]), and as those.
 pub fn read(path: impl AsRef<Path>) -> Result<DataFrame> {
     let path = path.as_ref();
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("parquet" | "parq") => read_parquet(path),
-        Some("csv" | "tsv") => read_csv(path),
-        _ if path.is_dir() => match read_parquet(path) {
-            Err(rusk_ops::Error::NoFiles { .. }) => read_csv(path),
-            other => other,
-        },
-        _ => read_csv(path),
-    }
+    open(path, rusk_io::infer_format(path)?)
 }
 
 fn open(path: &Path, format: FileFormat) -> Result<DataFrame> {

@@ -33,6 +33,10 @@ pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
                 .iter()
                 .map(|p| match &p.range {
                     PartitionRange::Bytes { start, end } => end.saturating_sub(*start),
+                    // Text compresses about 4:1 (gzip on CSV); a guess is all there is.
+                    PartitionRange::Decoded { .. } => {
+                        files.get(p.file).map_or(0, |f| f.size.saturating_mul(4))
+                    }
                     PartitionRange::RowGroups(groups) => {
                         let size = files.get(p.file).map_or(0, |f| f.size);
                         size * groups.len() as u64 / groups_per_file.get(&p.file).copied().unwrap_or(1).max(1)

@@ -2,13 +2,14 @@
 //! rows, which name the columns, tell where the data starts and feed type
 //! inference.
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::Path;
 
-use rusk_ops::{Error, Result};
+use rusk_ops::{Error, Location, Result};
 
+use super::compression::Compression;
 use super::options::CsvOptions;
+use super::records::QuoteScanner;
 
 const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
@@ -42,17 +43,17 @@ pub(super) fn csv_reader<R: Read>(opts: &CsvOptions, input: R) -> csv::Reader<R>
 /// [`Error::Io`] when the file cannot be read.
 pub(super) fn read_head(path: &Path, opts: &CsvOptions) -> Result<FileHead> {
     let io = |e: std::io::Error| Error::io(e, path);
-    let mut file = File::open(path).map_err(io)?;
+    let mut input = Compression::open(path)?;
     let mut start = [0u8; 3];
     let mut got = 0;
     while got < start.len() {
-        match file.read(&mut start[got..]).map_err(io)? {
+        match input.read(&mut start[got..]).map_err(io)? {
             0 => break,
             n => got += n,
         }
     }
     let bom = if start == UTF8_BOM { 3 } else { 0 };
-    file.seek(SeekFrom::Start(bom)).map_err(io)?;
+    let file = (&start[bom as usize..got]).chain(input);
     let mut reader = csv_reader(opts, file);
     let csv_error = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(e) => Error::io(e, path),
@@ -68,6 +69,15 @@ pub(super) fn read_head(path: &Path, opts: &CsvOptions) -> Result<FileHead> {
             names = dedup_names(record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect());
         }
         data_start = bom + reader.position().byte();
+        if let Some(at) = open_quote_before(path, bom, data_start, opts)? {
+            return Err(Error::UnterminatedQuote {
+                location: Box::new(Location {
+                    file: Some(path.to_path_buf()),
+                    line: Some(1 + at.1),
+                    ..Default::default()
+                }),
+            });
+        }
     }
     while samples.len() < opts.infer_rows && reader.read_byte_record(&mut record).map_err(csv_error)? {
         if !opts.header && names.is_empty() {
@@ -80,6 +90,26 @@ pub(super) fn read_head(path: &Path, opts: &CsvOptions) -> Result<FileHead> {
         data_start = bom;
     }
     Ok(FileHead { names, data_start, samples })
+}
+
+/// Where a quote left open at `end` opened (its offset, and the newlines
+/// before it), reading the text of `path` from `start` (a record start).
+/// The csv crate reads an unterminated quote to the end of the file without
+/// a word; this catches a header that would swallow the data.
+fn open_quote_before(path: &Path, start: u64, end: u64, opts: &CsvOptions) -> Result<Option<(u64, u64)>> {
+    let io = |e: std::io::Error| Error::io(e, path);
+    let mut text = Vec::new();
+    Compression::open(path)?.take(end).read_to_end(&mut text).map_err(io)?;
+    let header = text.get(usize::try_from(start).unwrap_or(usize::MAX)..).unwrap_or_default();
+    let mut scanner = QuoteScanner::new(opts.sep, opts.quote, start);
+    let mut rest = header;
+    while !rest.is_empty() {
+        rest = &rest[scanner.feed(rest, None).0..];
+    }
+    Ok(scanner.open_quote().map(|at| {
+        let before = text.get(..usize::try_from(at).unwrap_or(0)).unwrap_or_default();
+        (at, memchr::memchr_iter(b'\n', before).count() as u64)
+    }))
 }
 
 /// Makes header names unique as pandas does (`a, a, a` → `a, a.1, a.2`;

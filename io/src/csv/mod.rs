@@ -12,6 +12,7 @@
 
 mod append;
 mod bad_lines;
+pub(crate) mod compression;
 mod fast;
 mod head;
 mod infer;
@@ -20,6 +21,7 @@ mod na;
 mod options;
 mod partition;
 mod read;
+mod records;
 mod value;
 
 use std::path::PathBuf;
@@ -27,6 +29,7 @@ use std::sync::Arc;
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use rayon::prelude::*;
 use rusk_ops::expr::Expr;
 use rusk_ops::{Error, Result};
 
@@ -42,8 +45,6 @@ pub use options::{
 #[derive(Debug)]
 struct CsvFile {
     path: PathBuf,
-    /// Where its data rows start.
-    data_start: u64,
     /// Its own columns, in its order, with the merged types (`Utf8` for
     /// columns left out by `usecols`, which are never converted).
     decode_schema: SchemaRef,
@@ -113,9 +114,19 @@ impl CsvSource {
         let schema = Arc::new(Schema::new(fields));
         nulls.plan_fast_path(&schema);
 
+        // Files cut in several ranges are scanned for record starts: in parallel.
+        let dialect = (opts.sep, opts.quote);
+        let planned = files
+            .par_iter()
+            .zip(&heads)
+            .enumerate()
+            .map(|(index, (file, head))| {
+                partition::plan(index, &file.path, head.data_start, file.size, opts.blocksize, dialect)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let partitions = planned.into_iter().flatten().collect();
         let mut csv_files = Vec::with_capacity(files.len());
-        let mut partitions = Vec::new();
-        for (index, (file, head)) in files.iter().zip(heads).enumerate() {
+        for (file, head) in files.iter().zip(heads) {
             let decode_fields: Vec<Field> = head
                 .names
                 .iter()
@@ -127,10 +138,8 @@ impl CsvSource {
                 .collect();
             let columns =
                 schema.fields().iter().map(|f| head.names.iter().position(|n| n == f.name())).collect();
-            partitions.extend(partition::plan(index, head.data_start, file.size, opts.blocksize));
             csv_files.push(CsvFile {
                 path: file.path.clone(),
-                data_start: head.data_start,
                 decode_schema: Arc::new(Schema::new(decode_fields)),
                 columns,
             });
@@ -185,8 +194,8 @@ impl Source for CsvSource {
             .get(part.file)
             .ok_or_else(|| Error::Internal(format!("csv partition of file {} out of range", part.file)))?;
         match part.range {
-            PartitionRange::Bytes { start, end } => self.read_range(file, start, end, projection, metrics),
             PartitionRange::RowGroups(_) => Err(Error::Internal("csv partition with row groups".into())),
+            _ => self.read_range(file, &part.range, projection, metrics),
         }
     }
 }

@@ -1,23 +1,24 @@
-//! Cutting CSV files into byte ranges, and reading the lines of one range.
+//! Cutting CSV files into byte ranges of whole records, and reading them.
 //!
 //! As Dask's `read_bytes` does, a file's data (after the header) is cut every
-//! `blocksize` bytes without looking at it, and a line belongs to the range
-//! its first byte is in:
+//! `blocksize` bytes; unlike Dask, each cut then moves on to the next
+//! *record* start, found by scanning the file's quotes ([`super::records`]),
+//! so a quoted field holding newlines is never split:
 //!
 //! ```text
-//! bytes:   | header | 1,a\n 2,b\n 3,c\n 4,d\n 5,e |
-//! ranges:           [0 ........)[1 .........)[2 ..)
-//! lines:            1,a  2,b     3,c  4,d     5,e    (2,b starts in range 0
-//!                                                      and is read by it whole)
+//! bytes:   | header | 1,a\n 2,"b\nc"\n 3,d\n 4,e |
+//! cuts:             ^ 0        ^ 1       ^ 2
+//! ranges:           [0 .......................)[1 ....)   (cut 1 falls in the
+//!                                                         quoted field: it moves
+//!                                                         past it; cuts 1 and 2
+//!                                                         meet and merge)
 //! ```
 //!
-//! So planning reads nothing, every line is read by exactly one range, and a
-//! range's reader only looks one byte before its start (is it a line start?)
-//! and past its end (to finish its last line).
-//!
-//! Known limitation, shared with Dask: a quoted field holding a newline that
-//! straddles a cut is split there and misread. Read such files with
-//! `blocksize(None)` (one range per file).
+//! Planning a file of more than one range reads it once (at memory speed when
+//! it holds no quotes: only the quote character is searched for, and a
+//! newline near each cut); a file of one range is not read. Each range is
+//! then read on its own, exactly, by a [`RangeReader`]. A compressed file
+//! cannot be cut: it is one range, read through its decoder.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -25,151 +26,186 @@ use std::path::Path;
 
 use rusk_ops::{Error, Result};
 
+use super::compression::Compression;
+use super::records::QuoteScanner;
 use crate::dataset::{PartitionRange, ScanPartition};
 
-/// How much to read at a time past a range's end while finishing its last
-/// line: lines are rarely longer, and a few extra KiB cost nothing.
-const TAIL_CHUNK: u64 = 16 * 1024;
-
-/// Bytes per read of a streamed range: big enough that syscalls do not
-/// show, small enough to stay in cache while arrow-csv splits it.
+/// Bytes per read: big enough that syscalls do not show, small enough to
+/// stay in cache while arrow-csv splits it.
 const CHUNK: usize = 1 << 20;
 
-/// Where the first line starting in `start..end` starts, or `None`.
-fn first_line_start(file: &mut File, start: u64, end: u64, data_start: u64) -> std::io::Result<Option<u64>> {
-    if start <= data_start {
-        return Ok((start < end).then_some(start));
-    }
-    // The first line starts after the first newline from `start - 1` on.
-    file.seek(SeekFrom::Start(start - 1))?;
-    let mut buf = vec![0u8; TAIL_CHUNK as usize];
-    let mut at = start - 1;
-    while at < end {
-        let want = usize::try_from((end - at).min(TAIL_CHUNK)).unwrap_or(buf.len()).min(buf.len());
-        let n = file.read(&mut buf[..want])?;
+/// The record starts at or after each of `cuts` (ascending offsets past
+/// `data_start`, where a record starts), in order, without repeats; cuts
+/// after which no record starts give nothing.
+fn align_cuts(path: &Path, data_start: u64, cuts: &[u64], sep: u8, quote: u8) -> Result<Vec<u64>> {
+    let io = |e: std::io::Error| Error::io(e, path);
+    let mut file = File::open(path).map_err(io)?;
+    file.seek(SeekFrom::Start(data_start)).map_err(io)?;
+    let mut scanner = QuoteScanner::new(sep, quote, data_start);
+    let mut buf = vec![0u8; CHUNK];
+    let mut starts: Vec<u64> = Vec::new();
+    let mut next = 0;
+    while next < cuts.len() {
+        let n = file.read(&mut buf).map_err(io)?;
         if n == 0 {
-            return Ok(None);
+            break;
         }
-        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
-            let line = at + i as u64 + 1;
-            return Ok((line < end).then_some(line));
+        let mut rest = &buf[..n];
+        while let (false, Some(&want)) = (rest.is_empty(), cuts.get(next)) {
+            let (used, found) = scanner.feed(rest, Some(want));
+            rest = &rest[used..];
+            if let Some(start) = found {
+                starts.push(start);
+                while cuts.get(next).is_some_and(|&c| c <= start) {
+                    next += 1;
+                }
+            }
         }
-        at += n as u64;
     }
-    Ok(None)
+    Ok(starts)
 }
 
-/// The lines starting in a range, read a chunk at a time (the fast path:
-/// the range is never whole in memory).
-#[derive(Debug)]
+/// The ranges of file `file` (at `path`), whose data spans `data_start..size`:
+/// one per `blocksize` bytes, each moved to a record start, or one for the
+/// whole file; at least one, so an empty file still has a partition with the
+/// schema. A compressed file is one [`PartitionRange::Decoded`] range.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read.
+pub(super) fn plan(
+    file: usize,
+    path: &Path,
+    data_start: u64,
+    size: u64,
+    blocksize: Option<u64>,
+    (sep, quote): (u8, u8),
+) -> Result<Vec<ScanPartition>> {
+    if Compression::of(path) != Compression::None {
+        return Ok(vec![ScanPartition { file, range: PartitionRange::Decoded { data_start } }]);
+    }
+    let range = |start, end| ScanPartition { file, range: PartitionRange::Bytes { start, end } };
+    let data_start = data_start.min(size);
+    let mut cuts = Vec::new();
+    if let Some(block) = blocksize.filter(|&b| b > 0) {
+        let mut at = data_start.saturating_add(block);
+        while at < size {
+            cuts.push(at);
+            at = at.saturating_add(block);
+        }
+    }
+    let mut bounds = vec![data_start];
+    if !cuts.is_empty() {
+        bounds.extend(align_cuts(path, data_start, &cuts, sep, quote)?.into_iter().filter(|&s| s < size));
+    }
+    bounds.push(size);
+    Ok(bounds.windows(2).map(|w| range(w[0], w[1])).collect())
+}
+
+/// The text of one range, read a chunk at a time (never whole in memory),
+/// with its quotes followed, so that a quoted field left open at the end is
+/// caught ([`RangeReader::open_quote`]).
 pub(super) struct RangeReader {
-    file: Option<File>,
+    input: Option<Box<dyn Read + Send>>,
     buf: Vec<u8>,
-    /// The file position of the next read.
-    next: u64,
-    end: u64,
-    /// The last byte handed out: a newline there means the range ended on a line end.
-    last: Option<u8>,
+    /// Bytes left to read; `None`: to the end of the input.
+    left: Option<u64>,
+    quotes: QuoteScanner,
     path: std::path::PathBuf,
     /// Bytes per read ([`CHUNK`]; tests make it tiny).
     chunk: usize,
 }
 
+impl std::fmt::Debug for RangeReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RangeReader").field("path", &self.path).field("left", &self.left).finish()
+    }
+}
+
 impl RangeReader {
-    /// Opens the lines of `path` starting in `start..end`; `data_start` is
-    /// where the first line after the header starts.
+    /// Opens `range` of `path`; `(sep, quote)` are the file's.
     ///
     /// # Errors
-    /// [`Error::Io`] when the file cannot be read.
-    pub(super) fn open(path: &Path, start: u64, end: u64, data_start: u64) -> Result<Self> {
+    /// [`Error::Io`] when the file cannot be read or decoded.
+    pub(super) fn open(path: &Path, range: &PartitionRange, (sep, quote): (u8, u8)) -> Result<Self> {
         let io = |e: std::io::Error| Error::io(e, path);
-        let mut file = File::open(path).map_err(io)?;
-        let first = first_line_start(&mut file, start, end, data_start).map_err(io)?;
-        let file = match first {
-            Some(at) => {
-                file.seek(SeekFrom::Start(at)).map_err(io)?;
-                Some(file)
+        let (input, start, left): (Box<dyn Read + Send>, u64, Option<u64>) = match *range {
+            PartitionRange::Bytes { start, end } => {
+                let mut file = File::open(path).map_err(io)?;
+                file.seek(SeekFrom::Start(start)).map_err(io)?;
+                (Box::new(file), start, Some(end.saturating_sub(start)))
             }
-            None => None,
+            PartitionRange::Decoded { data_start } => {
+                let mut input = Compression::open(path)?;
+                let skipped =
+                    std::io::copy(&mut (&mut input).take(data_start), &mut std::io::sink()).map_err(io)?;
+                if skipped < data_start {
+                    return Err(Error::Internal(format!("{} shorter than its header", path.display())));
+                }
+                (input, data_start, None)
+            }
+            PartitionRange::RowGroups(_) => {
+                return Err(Error::Internal("csv partition with row groups".into()))
+            }
         };
         Ok(RangeReader {
-            next: first.unwrap_or(end),
-            file,
+            input: Some(input),
             buf: Vec::new(),
-            end,
-            last: None,
+            left,
+            quotes: QuoteScanner::new(sep, quote, start),
             path: path.to_path_buf(),
             chunk: CHUNK,
         })
     }
 
-    /// The next bytes of the lines, empty at the end.
+    /// The next bytes of the range, empty at the end.
     ///
     /// # Errors
     /// [`Error::Io`] when the file cannot be read.
     pub(super) fn next_chunk(&mut self) -> Result<&[u8]> {
-        let Some(file) = self.file.as_mut() else { return Ok(&[]) };
-        let io = |e: std::io::Error| Error::io(e, &self.path);
+        let Some(input) = self.input.as_mut() else { return Ok(&[]) };
         if self.buf.is_empty() {
-            self.buf = vec![0u8; self.chunk.max(TAIL_CHUNK as usize)];
+            self.buf = vec![0u8; self.chunk];
         }
-        let in_range = self.next < self.end;
-        if !in_range && self.last == Some(b'\n') {
-            self.file = None;
-            return Ok(&[]);
-        }
-        let want = if in_range {
-            usize::try_from(self.end - self.next).unwrap_or(self.chunk).min(self.chunk)
-        } else {
-            TAIL_CHUNK as usize
+        let want = match self.left {
+            Some(left) => usize::try_from(left).unwrap_or(self.chunk).min(self.chunk),
+            None => self.chunk,
         };
-        let n = file.read(&mut self.buf[..want]).map_err(io)?;
+        let n = if want == 0 {
+            0
+        } else {
+            input.read(&mut self.buf[..want]).map_err(|e| Error::io(e, &self.path))?
+        };
         if n == 0 {
-            self.file = None;
+            self.input = None;
             return Ok(&[]);
         }
-        self.next += n as u64;
-        let mut chunk = &self.buf[..n];
-        if !in_range {
-            // Past the range: finish the last line and stop.
-            if let Some(i) = chunk.iter().position(|&b| b == b'\n') {
-                chunk = &chunk[..=i];
-                self.file = None;
-            }
+        if let Some(left) = self.left.as_mut() {
+            *left -= n as u64;
         }
-        self.last = chunk.last().copied();
-        Ok(chunk)
+        let mut rest = &self.buf[..n];
+        while !rest.is_empty() {
+            let (used, _) = self.quotes.feed(rest, None);
+            rest = &rest[used..];
+        }
+        Ok(&self.buf[..n])
+    }
+
+    /// Where the quoted field still open at the end of what was read
+    /// started (an offset in the file's text), if one is.
+    pub(super) fn open_quote(&self) -> Option<u64> {
+        self.quotes.open_quote()
     }
 }
 
-/// The ranges of file `file`, whose data spans `data_start..size`: one per
-/// `blocksize` bytes (at least one, so an empty file still has a partition
-/// with the schema), or one for the whole file.
-pub(super) fn plan(file: usize, data_start: u64, size: u64, blocksize: Option<u64>) -> Vec<ScanPartition> {
-    let range = |start, end| ScanPartition { file, range: PartitionRange::Bytes { start, end } };
-    let data_start = data_start.min(size);
-    match blocksize {
-        Some(block) if block > 0 && size > data_start => {
-            let mut parts = Vec::new();
-            let mut start = data_start;
-            while start < size {
-                let end = start.saturating_add(block).min(size);
-                parts.push(range(start, end));
-                start = end;
-            }
-            parts
-        }
-        _ => vec![range(data_start, size)],
-    }
-}
-
-/// The whole lines that start in a range, in memory (for the error path,
-/// which looks at them more than once).
+/// The text of one range, in memory (for the error path, which looks at it
+/// more than once).
 #[derive(Debug)]
 pub(super) struct Lines {
     bytes: Vec<u8>,
-    /// The file position of the first byte.
+    /// The offset of the first byte in the file's text.
     pub file_offset: u64,
+    /// See [`RangeReader::open_quote`].
+    pub open_quote: Option<u64>,
 }
 
 impl Lines {
@@ -179,46 +215,52 @@ impl Lines {
     }
 }
 
-/// Reads the lines of `path` that start in `start..end` into memory;
-/// `data_start` is where the first line after the header starts.
+/// Reads `range` of `path` into memory.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read.
-pub(super) fn read_lines(path: &Path, start: u64, end: u64, data_start: u64) -> Result<Lines> {
-    let mut reader = RangeReader::open(path, start, end, data_start)?;
-    let file_offset = reader.next;
+pub(super) fn read_lines(path: &Path, range: &PartitionRange, dialect: (u8, u8)) -> Result<Lines> {
+    let mut reader = RangeReader::open(path, range, dialect)?;
+    let file_offset = match *range {
+        PartitionRange::Bytes { start, .. } => start,
+        PartitionRange::Decoded { data_start } => data_start,
+        PartitionRange::RowGroups(_) => 0,
+    };
     let mut bytes = Vec::new();
     loop {
         let chunk = reader.next_chunk()?;
         if chunk.is_empty() {
-            return Ok(Lines { bytes, file_offset });
+            return Ok(Lines { bytes, file_offset, open_quote: reader.open_quote() });
         }
         bytes.extend_from_slice(chunk);
     }
 }
 
-/// The number of newlines in `path` before byte `end`: the file line of the
-/// text at `end` is that plus one. Only error reports pay for it.
+/// The number of newlines in the text of `path` (decompressed) before
+/// offset `end`: the file line of the text at `end` is that plus one. Only
+/// error reports pay for it.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read.
 pub(super) fn newlines_before(path: &Path, end: u64) -> Result<u64> {
     let io = |e: std::io::Error| Error::io(e, path);
-    let mut file = File::open(path).map_err(io)?.take(end);
-    let mut buf = vec![0u8; 1 << 20];
+    let mut input = Compression::open(path)?.take(end);
+    let mut buf = vec![0u8; CHUNK];
     let mut count = 0u64;
     loop {
-        let n = file.read(&mut buf).map_err(io)?;
+        let n = input.read(&mut buf).map_err(io)?;
         if n == 0 {
             return Ok(count);
         }
-        count += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        count += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const DIALECT: (u8, u8) = (b',', b'"');
 
     fn bounds(parts: &[ScanPartition]) -> Vec<(u64, u64)> {
         parts
@@ -230,67 +272,74 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn plans_cover_the_data_once() {
-        assert_eq!(bounds(&plan(0, 4, 14, Some(4))), [(4, 8), (8, 12), (12, 14)]);
-        assert_eq!(bounds(&plan(0, 4, 14, None)), [(4, 14)]);
-        assert_eq!(bounds(&plan(0, 4, 4, Some(4))), [(4, 4)]);
-        assert_eq!(bounds(&plan(0, 0, 0, Some(1))), [(0, 0)]);
-        assert_eq!(plan(3, 0, 10, Some(100))[0].file, 3);
+    fn file_with(text: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    fn read_all(path: &Path, range: &PartitionRange, chunk: usize) -> Vec<u8> {
+        let mut reader = RangeReader::open(path, range, DIALECT).unwrap();
+        reader.chunk = chunk;
+        let mut got = Vec::new();
+        loop {
+            let c = reader.next_chunk().unwrap();
+            if c.is_empty() {
+                return got;
+            }
+            got.extend_from_slice(c);
+        }
     }
 
     #[test]
-    fn every_line_is_read_once_whatever_the_cuts() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f.csv");
-        let text = b"h\r\n1,a\r\n22,bb\r\n\r\n333,ccc\r\n4444,dddd";
-        std::fs::write(&path, text).unwrap();
+    fn plans_cover_the_data_once_at_line_starts() {
+        let (_dir, path) = file_with(b"h\n1,a\n2,b\n3,c\n");
+        assert_eq!(bounds(&plan(0, &path, 2, 14, Some(4), DIALECT).unwrap()), [(2, 6), (6, 10), (10, 14)]);
+        assert_eq!(bounds(&plan(0, &path, 2, 14, Some(5), DIALECT).unwrap()), [(2, 10), (10, 14)]);
+        assert_eq!(bounds(&plan(0, &path, 2, 14, None, DIALECT).unwrap()), [(2, 14)]);
+        assert_eq!(bounds(&plan(0, &path, 14, 14, Some(4), DIALECT).unwrap()), [(14, 14)]);
+        assert_eq!(plan(3, &path, 0, 14, Some(100), DIALECT).unwrap()[0].file, 3);
+    }
+
+    #[test]
+    fn cuts_never_fall_inside_quotes() {
+        let text = b"h\n1,\"a\n2,b\n3,c\"\n4,d\n";
+        let (_dir, path) = file_with(text);
+        for block in 1..text.len() as u64 {
+            let parts = plan(0, &path, 2, text.len() as u64, Some(block), DIALECT).unwrap();
+            let b = bounds(&parts);
+            assert!(b.iter().all(|&(s, _)| s == 2 || s == 16), "block {block}: {b:?}");
+        }
+    }
+
+    #[test]
+    fn every_byte_is_read_once_whatever_the_cuts_and_chunks() {
+        let text = b"h\r\n1,a\r\n22,\"b\nb\"\r\n\r\n333,ccc\r\n4444,dddd";
+        let (_dir, path) = file_with(text);
         for block in 1..=text.len() as u64 + 1 {
-            let mut all = Vec::new();
-            for part in plan(0, 3, text.len() as u64, Some(block)) {
-                let PartitionRange::Bytes { start, end } = part.range else { unreachable!() };
-                let lines = read_lines(&path, start, end, 3).unwrap();
-                if !lines.data().is_empty() {
-                    assert_eq!(&text[lines.file_offset as usize..][..lines.data().len()], lines.data());
+            for chunk in [1, 3, 1 << 20] {
+                let mut all = Vec::new();
+                for part in plan(0, &path, 3, text.len() as u64, Some(block), DIALECT).unwrap() {
+                    all.extend(read_all(&path, &part.range, chunk));
                 }
-                all.extend_from_slice(lines.data());
+                assert_eq!(all, &text[3..], "blocksize {block} chunk {chunk}");
             }
-            assert_eq!(all, &text[3..], "blocksize {block}");
         }
     }
 
     #[test]
-    fn streamed_chunks_of_any_size_give_the_same_lines() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f.csv");
-        let text = b"h\n1,a\n22,bb\n333,ccc\n4444,dddd\n";
-        std::fs::write(&path, text).unwrap();
-        for chunk in 1..8 {
-            for (start, end) in [(2, 9), (9, 20), (2, 33), (5, 6), (30, 33)] {
-                let mut reader = RangeReader::open(&path, start, end, 2).unwrap();
-                reader.chunk = chunk;
-                let mut got = Vec::new();
-                loop {
-                    let c = reader.next_chunk().unwrap();
-                    if c.is_empty() {
-                        break;
-                    }
-                    got.extend_from_slice(c);
-                }
-                let whole = read_lines(&path, start, end, 2).unwrap();
-                assert_eq!(got, whole.data(), "chunk {chunk} range {start}..{end}");
-            }
-        }
-        assert_eq!(read_lines(&path, 2, 9, 2).unwrap().data(), b"1,a\n22,bb\n");
-        assert_eq!(read_lines(&path, 5, 6, 2).unwrap().data(), b"");
-        assert_eq!(read_lines(&path, 30, 33, 2).unwrap().data(), b"");
+    fn an_open_quote_at_the_end_is_reported() {
+        let (_dir, path) = file_with(b"a,b\n1,\"hello\n2,world\n");
+        let lines = read_lines(&path, &PartitionRange::Bytes { start: 4, end: 23 }, DIALECT).unwrap();
+        assert_eq!(lines.open_quote, Some(6));
+        let lines = read_lines(&path, &PartitionRange::Bytes { start: 4, end: 6 }, DIALECT).unwrap();
+        assert_eq!(lines.open_quote, None);
     }
 
     #[test]
     fn counts_newlines_before_a_position() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f.csv");
-        std::fs::write(&path, b"a\nb\n\nc").unwrap();
+        let (_dir, path) = file_with(b"a\nb\n\nc");
         assert_eq!(newlines_before(&path, 0).unwrap(), 0);
         assert_eq!(newlines_before(&path, 2).unwrap(), 1);
         assert_eq!(newlines_before(&path, 100).unwrap(), 3);

@@ -49,6 +49,7 @@ use super::append::BatchAppender;
 use super::options::{CsvOptions, OnBadLines};
 use super::partition::{self, Lines, RangeReader};
 use super::{bad_lines, fast, locate, CsvFile, CsvSource};
+use crate::dataset::PartitionRange;
 use crate::metrics::ScanMetrics;
 
 /// Rows per arrow-csv batch, appended to the partition's output one by one.
@@ -105,8 +106,7 @@ impl CsvSource {
     pub(super) fn read_range(
         &self,
         file: &CsvFile,
-        start: u64,
-        end: u64,
+        range: &PartitionRange,
         projection: &[usize],
         metrics: &ScanMetrics,
     ) -> Result<RecordBatch> {
@@ -121,16 +121,21 @@ impl CsvSource {
                 file_projection.push(*column);
             }
         }
+        // Bytes of text (compressed files: unknown, 0, until read).
+        let size_hint = match *range {
+            PartitionRange::Bytes { start, end } => end.saturating_sub(start),
+            _ => 0,
+        };
         metrics.add_file();
-        metrics.add_bytes(end.saturating_sub(start));
+        metrics.add_bytes(size_hint);
+        let dialect = (self.opts.sep, self.opts.quote);
         let decoded = if file.decode_schema.fields().is_empty() {
             // A file without columns (empty, or blank lines): no rows either.
             RecordBatch::new_empty(Arc::new(Schema::empty()))
         } else {
-            let size_hint = end.saturating_sub(start);
             let schema = &file.decode_schema;
             let fast = if fast::applies(schema, &file_projection, &self.nulls) {
-                let mut input = RangeReader::open(&file.path, start, end, file.data_start)?;
+                let mut input = RangeReader::open(&file.path, range, dialect)?;
                 fast::decode(schema, &self.opts, &file_projection, &self.nulls, &mut input, size_hint)?
             } else {
                 None
@@ -139,13 +144,18 @@ impl CsvSource {
                 Some(batch) => batch,
                 // Not plain enough (or a value in error): arrow-csv reads it, and reports.
                 None => {
-                    let mut input = RangeReader::open(&file.path, start, end, file.data_start)?;
+                    let mut input = RangeReader::open(&file.path, range, dialect)?;
                     let regex = self.nulls.decode_regex();
                     match self.decode(file, &file_projection, regex, &mut input, size_hint) {
-                        Ok(batch) => batch,
+                        Ok(batch) => {
+                            self.check_quotes(file, input.open_quote())?;
+                            batch
+                        }
                         Err(Failure::Fatal(e)) => return Err(e),
                         Err(Failure::Decode(first_error)) => {
-                            let lines = partition::read_lines(&file.path, start, end, file.data_start)?;
+                            let lines = partition::read_lines(&file.path, range, dialect)?;
+                            // An open quote swallowed what follows it: that is the error.
+                            self.check_quotes(file, lines.open_quote)?;
                             self.decode_carefully(file, &lines, &file_projection, metrics, first_error)?
                         }
                     }
@@ -245,6 +255,21 @@ impl CsvSource {
                     }
                 }
             }
+        }
+    }
+
+    /// An [`Error::UnterminatedQuote`] if a quoted field opened at
+    /// `open_quote` (an offset in `file`'s text) is still open at the end.
+    fn check_quotes(&self, file: &CsvFile, open_quote: Option<u64>) -> Result<()> {
+        match open_quote {
+            None => Ok(()),
+            Some(at) => Err(Error::UnterminatedQuote {
+                location: Box::new(Location {
+                    file: Some(file.path.clone()),
+                    line: Some(partition::newlines_before(&file.path, at)? + 1),
+                    ..Default::default()
+                }),
+            }),
         }
     }
 

@@ -17,7 +17,8 @@ fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
 }
 
 fn open(path: &Path, opts: CsvOptions) -> Result<CsvSource> {
-    let files = list_files(path, &["csv"])?;
+    let kinds = crate::listing::FileKinds { read: crate::dataset::CSV_EXTENSIONS, skip: &[], name: "CSV" };
+    let files = list_files(path, &kinds)?;
     CsvSource::open(&files, opts)
 }
 
@@ -236,7 +237,11 @@ fn any_blocksize_gives_the_same_rows_as_one_partition() {
         assert_eq!(counts.rows_read, 60);
         assert_eq!(counts.files_opened, source.partitions().len() as u64);
         let size = std::fs::metadata(dir.path().join("a.csv")).unwrap().len();
-        assert_eq!(counts.bytes_read, size - source.files[0].data_start);
+        let data_start = match source.partitions()[0].range {
+            PartitionRange::Bytes { start, .. } => start,
+            _ => panic!("a plain file is cut in bytes"),
+        };
+        assert_eq!(counts.bytes_read, size - data_start);
     }
 }
 
@@ -424,13 +429,104 @@ fn prune_keeps_every_partition() {
 }
 
 #[test]
-fn quoted_newlines_read_whole_with_one_partition_per_file() {
+fn quoted_newlines_read_whole_whatever_the_blocksize() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a.csv", b"id,note\n1,\"two\nlines\"\n2,plain\n");
-    let source = open(dir.path(), CsvOptions::default().blocksize(None)).unwrap();
+    write(dir.path(), "a.csv", b"id,note\n1,\"two\nlines\n3,fake\n\"\n2,plain\n");
+    for blocksize in [None, Some(1), Some(3), Some(8), Some(13)] {
+        let source = open(dir.path(), CsvOptions::default().blocksize(blocksize)).unwrap();
+        let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+        assert_eq!(col(&batch, "note"), some(&["two\nlines\n3,fake\n", "plain"]), "{blocksize:?}");
+        assert_eq!(col(&batch, "id"), some(&["1", "2"]));
+    }
+}
+
+/// Defect: millions of quoted newlines across a partition cut gave phantom
+/// rows (as Dask's reader does); cuts now move to record starts.
+#[test]
+fn a_quoted_field_spanning_many_cuts_is_one_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"id,note\n1,\"".to_vec();
+    text.extend(b"7,fake\n".repeat(20_000));
+    text.extend(b"7,end\"\n2,plain\n");
+    write(dir.path(), "x.csv", &text);
+    let source = open(dir.path(), CsvOptions::default().blocksize(Some(10_000))).unwrap();
+    assert!(source.partitions().len() >= 2, "the cut after the quoted field stays");
     let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
-    assert_eq!(col(&batch, "note"), some(&["two\nlines", "plain"]));
+    assert_eq!(batch.num_rows(), 2);
     assert_eq!(col(&batch, "id"), some(&["1", "2"]));
+}
+
+/// Defect: an unterminated quote swallowed the rest of the file, exit 0.
+#[test]
+fn an_unterminated_quote_is_an_error_at_the_line_it_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "u.csv", b"a,b\n1,\"hello\n2,world\n3,foo\n");
+    for blocksize in [None, Some(1), Some(5)] {
+        for on_bad_lines in [OnBadLines::Error, OnBadLines::Skip] {
+            let opts = CsvOptions::default().blocksize(blocksize).on_bad_lines(on_bad_lines);
+            let err = open(dir.path(), opts).and_then(|s| read_all(&s, None, &ScanMetrics::default()));
+            match err {
+                Err(Error::UnterminatedQuote { location }) => {
+                    assert_eq!(location.file.as_deref(), Some(path.as_path()));
+                    assert_eq!(location.line, Some(2), "{blocksize:?}");
+                }
+                other => panic!("expected an unterminated quote, got {other:?}"),
+            }
+        }
+    }
+    // At row 100 of 2,000: never 101 rows.
+    let mut text = String::from("a,b\n");
+    for i in 0..2000 {
+        text.push_str(&if i == 99 { format!("{i},\"oops\n") } else { format!("{i},x\n") });
+    }
+    write(dir.path(), "u.csv", text.as_bytes());
+    let err =
+        open(dir.path(), CsvOptions::default()).and_then(|s| read_all(&s, None, &ScanMetrics::default()));
+    assert!(
+        matches!(&err, Err(Error::UnterminatedQuote { location }) if location.line == Some(101)),
+        "{err:?}"
+    );
+    // In the header.
+    write(dir.path(), "u.csv", b"a,\"b\n1,2\n");
+    let err = open(dir.path(), CsvOptions::default());
+    assert!(
+        matches!(&err, Err(Error::UnterminatedQuote { location }) if location.line == Some(1)),
+        "{err:?}"
+    );
+}
+
+/// Defect: `.csv.gz` was skipped in a directory and read as 0 rows when named.
+#[test]
+fn compressed_files_read_as_one_partition_each() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let text = b"a,b\n1,\"x\ny\"\n2,z\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text).unwrap();
+    write(dir.path(), "p1.csv.gz", &gz.finish().unwrap());
+    write(dir.path(), "p2.csv.zst", &zstd::encode_all(&text[..], 1).unwrap());
+    write(dir.path(), "p3.csv", text);
+    let source = open(dir.path(), CsvOptions::default().blocksize(Some(2))).unwrap();
+    assert_eq!(
+        source.partitions().iter().filter(|p| matches!(p.range, PartitionRange::Decoded { .. })).count(),
+        2
+    );
+    let batch = read_all(&source, None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "b"), some(&["x\ny", "z", "x\ny", "z", "x\ny", "z"]));
+    // Errors name the compressed file and the line in its text.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"a,b\n1,2\n3,x\n").unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let bad = write(other.path(), "p4.csv.gz", &gz.finish().unwrap());
+    let err = open(other.path(), CsvOptions::default().dtype("b", DataType::Int64))
+        .and_then(|s| read_all(&s, None, &ScanMetrics::default()));
+    match err {
+        Err(Error::Parse { location, .. }) => {
+            assert_eq!(location.file.as_deref(), Some(bad.as_path()));
+            assert_eq!(location.line, Some(3));
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
 }
 
 /// Reads `dir` with the fast path and without, checks both agree (rows or
