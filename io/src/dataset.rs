@@ -134,6 +134,8 @@ pub(crate) trait Source: Send + Sync + fmt::Debug {
     /// [`Source::schema`], in that order), cast to the merged types, with
     /// null columns for those the file lacks.
     fn read(&self, part: &ScanPartition, projection: &[usize], metrics: &ScanMetrics) -> Result<RecordBatch>;
+    /// Whether the file at `path` (one of the source's) has column `name` itself.
+    fn file_has_column(&self, path: &Path, name: &str) -> bool;
     /// Row groups in all (Parquet only).
     fn row_group_count(&self) -> Option<usize> {
         None
@@ -181,10 +183,17 @@ impl Dataset {
         let mut fields: Vec<Arc<Field>> = file_schema.fields().iter().cloned().collect();
         let mut hive_columns = Vec::new();
         for field in hive.fields() {
-            if file_schema.field_with_name(field.name()).is_err() {
-                hive_columns.push(field.name().clone());
-                fields.push(Arc::clone(field));
+            if file_schema.field_with_name(field.name()).is_ok() {
+                let under_key = files.iter().filter(|f| f.hive.iter().any(|(k, _)| k == field.name()));
+                let file = under_key
+                    .clone()
+                    .find(|f| source.file_has_column(&f.path, field.name()))
+                    .or_else(|| under_key.clone().next())
+                    .map_or_else(|| path.clone(), |f| f.path.clone());
+                return Err(Error::HiveColumnClash { column: field.name().clone(), file });
             }
+            hive_columns.push(field.name().clone());
+            fields.push(Arc::clone(field));
         }
         let schema = Arc::new(Schema::new(fields));
         Ok(Dataset { path, format, files, schema, hive_columns, source, metrics: Arc::default() })

@@ -13,8 +13,10 @@
 //! markers (`_SUCCESS`, `_metadata`, `.crc`) and temporary files there.
 
 use std::collections::HashSet;
+use std::fs::File;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use arrow::array::{new_null_array, ArrayRef, Float64Array, Int64Array, StringArray};
 use arrow::compute::kernels::cast_utils::Parser;
@@ -29,12 +31,63 @@ pub const HIVE_NULL: &str = "__HIVE_DEFAULT_PARTITION__";
 pub struct SourceFile {
     /// Its path.
     pub path: PathBuf,
-    /// Its size in bytes.
+    /// Its size in bytes, when listed.
     pub size: u64,
+    /// Its modification time, when listed (where the platform has one).
+    pub modified: Option<SystemTime>,
     /// The `key=value` pairs of the directories between the dataset root and
     /// the file, outermost first, values URL-decoded (a value of
     /// [`HIVE_NULL`] stands for null).
     pub hive: Vec<(String, String)>,
+}
+
+impl SourceFile {
+    /// The file at `path` as it is now.
+    fn listed(path: PathBuf, meta: &std::fs::Metadata, hive: Vec<(String, String)>) -> Self {
+        SourceFile { path, size: meta.len(), modified: meta.modified().ok(), hive }
+    }
+
+    /// The file at `path` as it is now, without hive pairs.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when it cannot be looked at.
+    pub fn at(path: impl Into<PathBuf>) -> Result<Self> {
+        let path = path.into();
+        let meta = std::fs::metadata(&path).map_err(|e| Error::io(e, &path))?;
+        Ok(SourceFile::listed(path, &meta, Vec::new()))
+    }
+
+    /// Opens the file for reading, checking that it is still as listed.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when it does not open, [`Error::FileChanged`] when its
+    /// size or modification time differ from the listing's.
+    pub fn open(&self) -> Result<File> {
+        let file = File::open(&self.path).map_err(|e| Error::io(e, &self.path))?;
+        self.check(&file)?;
+        Ok(file)
+    }
+
+    /// Checks that `file` (this file, opened) still has the listed size and
+    /// modification time. A task reads the byte ranges or row groups planned
+    /// from the listed file: a file rewritten since would give rows of
+    /// another file, or lose some, without a word. Called when a read starts
+    /// and again when it ends, so a rewrite during the read is caught too.
+    ///
+    /// # Errors
+    /// [`Error::FileChanged`] naming the file and what differs; [`Error::Io`]
+    /// when its metadata cannot be read.
+    pub fn check(&self, file: &File) -> Result<()> {
+        let meta = file.metadata().map_err(|e| Error::io(e, &self.path))?;
+        let changed = |detail: String| Err(Error::FileChanged { path: self.path.clone(), detail });
+        if meta.len() != self.size {
+            return changed(format!("size {} bytes, was {}", meta.len(), self.size));
+        }
+        if meta.modified().ok() != self.modified {
+            return changed("modified since it was listed".to_string());
+        }
+        Ok(())
+    }
 }
 
 /// Lists the files at `path`, sorted by path.
@@ -66,7 +119,7 @@ pub fn list_files(path: &Path, kinds: &FileKinds) -> Result<Vec<SourceFile>> {
     }
     let meta = std::fs::metadata(path).map_err(|_| Error::PathNotFound { path: path.to_path_buf() })?;
     if meta.is_file() {
-        return Ok(vec![SourceFile { path: path.to_path_buf(), size: meta.len(), hive: Vec::new() }]);
+        return Ok(vec![SourceFile::listed(path.to_path_buf(), &meta, Vec::new())]);
     }
     if !meta.is_dir() {
         // A device or a pipe (`/dev/null`): no reader can cut it into partitions.
@@ -150,7 +203,7 @@ fn walk(
             walk(root, &path, kinds, out, visited)?;
         } else if meta.is_file() && has_extension(&path, kinds.read) {
             let hive = hive_pairs(root, &path);
-            out.push(SourceFile { path, size: meta.len(), hive });
+            out.push(SourceFile::listed(path, &meta, hive));
         } else if !has_extension(&path, kinds.skip) {
             return Err(Error::UnsupportedFile { path, expected: kinds.name.to_string() });
         }
@@ -205,7 +258,7 @@ fn list_glob(path: &Path, pattern: &str, kinds: &FileKinds) -> Result<Vec<Source
             walk(&root, &found, kinds, &mut files, &mut visited)?;
         } else if meta.is_file() {
             let hive = hive_pairs(&root, &found);
-            files.push(SourceFile { path: found, size: meta.len(), hive });
+            files.push(SourceFile::listed(found, &meta, hive));
         }
     }
     if files.is_empty() {
@@ -497,6 +550,7 @@ mod tests {
         let file = |pairs: &[(&str, &str)]| SourceFile {
             path: PathBuf::from("f"),
             size: 0,
+            modified: None,
             hive: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         };
         let files = [

@@ -166,6 +166,19 @@ pub enum Error {
         parquet: String,
     },
 
+    /// A `key=value` directory names a column the files hold too: which
+    /// value is the row's would be a guess (pyarrow refuses it as well).
+    #[error(
+        "hive partition key {column:?} is also a column of {}; rename the directory or the column",
+        file.display()
+    )]
+    HiveColumnClash {
+        /// The key and column name.
+        column: String,
+        /// A file under such a directory that has the column.
+        file: PathBuf,
+    },
+
     /// Two input files disagree on a column's type.
     #[error(
         "schemas conflict on column {column:?}: {left_type} in {} but {right_type} in {}",

@@ -43,8 +43,15 @@ impl Compression {
     /// [`Error::Io`] when the file cannot be opened (or the zstd decoder
     /// cannot start); decoding errors surface on read, naming the file too.
     pub(crate) fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
+        Compression::decode(File::open(path).map_err(|e| Error::io(e, path))?, path)
+    }
+
+    /// The text of `file`, opened from `path`, decompressed as its name says.
+    ///
+    /// # Errors
+    /// As [`Compression::open`].
+    pub(crate) fn decode(file: File, path: &Path) -> Result<Box<dyn Read + Send>> {
         let io = |e: std::io::Error| Error::io(e, path);
-        let file = File::open(path).map_err(io)?;
         Ok(match Compression::of(path) {
             Compression::None => Box::new(file),
             Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file))),

@@ -45,6 +45,8 @@ pub use options::{
 #[derive(Debug)]
 struct CsvFile {
     path: PathBuf,
+    /// The file as listed, which every read checks it still is.
+    source: SourceFile,
     /// Its own columns, in its order, with the merged types (`Utf8` for
     /// columns left out by `usecols`, which are never converted).
     decode_schema: SchemaRef,
@@ -140,6 +142,7 @@ impl CsvSource {
                 schema.fields().iter().map(|f| head.names.iter().position(|n| n == f.name())).collect();
             csv_files.push(CsvFile {
                 path: file.path.clone(),
+                source: file.clone(),
                 decode_schema: Arc::new(Schema::new(decode_fields)),
                 columns,
             });
@@ -186,6 +189,10 @@ impl Source for CsvSource {
     /// CSV has no statistics to prune by: every partition may match.
     fn prune(&self, part: &ScanPartition, _filters: &[Expr]) -> Result<Option<ScanPartition>> {
         Ok(Some(part.clone()))
+    }
+
+    fn file_has_column(&self, path: &std::path::Path, name: &str) -> bool {
+        self.files.iter().any(|f| f.path == path && f.decode_schema.field_with_name(name).is_ok())
     }
 
     fn read(&self, part: &ScanPartition, projection: &[usize], metrics: &ScanMetrics) -> Result<RecordBatch> {

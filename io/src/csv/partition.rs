@@ -29,6 +29,7 @@ use rusk_ops::{Error, Result};
 use super::compression::Compression;
 use super::records::QuoteScanner;
 use crate::dataset::{PartitionRange, ScanPartition};
+use crate::listing::SourceFile;
 
 /// Bytes per read: big enough that syscalls do not show, small enough to
 /// stay in cache while arrow-csv splits it.
@@ -106,6 +107,9 @@ pub(super) fn plan(
 /// caught ([`RangeReader::open_quote`]).
 pub(super) struct RangeReader {
     input: Option<Box<dyn Read + Send>>,
+    /// The file as listed, and a handle on it to check against that at the end.
+    source: SourceFile,
+    handle: File,
     buf: Vec<u8>,
     /// Bytes left to read; `None`: to the end of the input.
     left: Option<u64>,
@@ -122,20 +126,23 @@ impl std::fmt::Debug for RangeReader {
 }
 
 impl RangeReader {
-    /// Opens `range` of `path`; `(sep, quote)` are the file's.
+    /// Opens `range` of `source`; `(sep, quote)` are the file's.
     ///
     /// # Errors
-    /// [`Error::Io`] when the file cannot be read or decoded.
-    pub(super) fn open(path: &Path, range: &PartitionRange, (sep, quote): (u8, u8)) -> Result<Self> {
+    /// [`Error::Io`] when the file cannot be read or decoded,
+    /// [`Error::FileChanged`] when it is not the file listed.
+    pub(super) fn open(source: &SourceFile, range: &PartitionRange, (sep, quote): (u8, u8)) -> Result<Self> {
+        let path = source.path.as_path();
         let io = |e: std::io::Error| Error::io(e, path);
+        let mut file = source.open()?;
+        let handle = file.try_clone().map_err(io)?;
         let (input, start, left): (Box<dyn Read + Send>, u64, Option<u64>) = match *range {
             PartitionRange::Bytes { start, end } => {
-                let mut file = File::open(path).map_err(io)?;
                 file.seek(SeekFrom::Start(start)).map_err(io)?;
                 (Box::new(file), start, Some(end.saturating_sub(start)))
             }
             PartitionRange::Decoded { data_start } => {
-                let mut input = Compression::open(path)?;
+                let mut input = Compression::decode(file, path)?;
                 let skipped =
                     std::io::copy(&mut (&mut input).take(data_start), &mut std::io::sink()).map_err(io)?;
                 if skipped < data_start {
@@ -149,6 +156,8 @@ impl RangeReader {
         };
         Ok(RangeReader {
             input: Some(input),
+            source: source.clone(),
+            handle,
             buf: Vec::new(),
             left,
             quotes: QuoteScanner::new(sep, quote, start),
@@ -177,6 +186,8 @@ impl RangeReader {
         };
         if n == 0 {
             self.input = None;
+            // Rewritten while being read: what was read is not the planned text.
+            self.source.check(&self.handle)?;
             return Ok(&[]);
         }
         if let Some(left) = self.left.as_mut() {
@@ -219,8 +230,8 @@ impl Lines {
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read.
-pub(super) fn read_lines(path: &Path, range: &PartitionRange, dialect: (u8, u8)) -> Result<Lines> {
-    let mut reader = RangeReader::open(path, range, dialect)?;
+pub(super) fn read_lines(source: &SourceFile, range: &PartitionRange, dialect: (u8, u8)) -> Result<Lines> {
+    let mut reader = RangeReader::open(source, range, dialect)?;
     let file_offset = match *range {
         PartitionRange::Bytes { start, .. } => start,
         PartitionRange::Decoded { data_start } => data_start,
@@ -280,7 +291,7 @@ mod tests {
     }
 
     fn read_all(path: &Path, range: &PartitionRange, chunk: usize) -> Vec<u8> {
-        let mut reader = RangeReader::open(path, range, DIALECT).unwrap();
+        let mut reader = RangeReader::open(&SourceFile::at(path).unwrap(), range, DIALECT).unwrap();
         reader.chunk = chunk;
         let mut got = Vec::new();
         loop {
@@ -331,9 +342,10 @@ mod tests {
     #[test]
     fn an_open_quote_at_the_end_is_reported() {
         let (_dir, path) = file_with(b"a,b\n1,\"hello\n2,world\n");
-        let lines = read_lines(&path, &PartitionRange::Bytes { start: 4, end: 23 }, DIALECT).unwrap();
+        let source = SourceFile::at(&path).unwrap();
+        let lines = read_lines(&source, &PartitionRange::Bytes { start: 4, end: 23 }, DIALECT).unwrap();
         assert_eq!(lines.open_quote, Some(6));
-        let lines = read_lines(&path, &PartitionRange::Bytes { start: 4, end: 6 }, DIALECT).unwrap();
+        let lines = read_lines(&source, &PartitionRange::Bytes { start: 4, end: 6 }, DIALECT).unwrap();
         assert_eq!(lines.open_quote, None);
     }
 

@@ -135,7 +135,7 @@ impl CsvSource {
         } else {
             let schema = &file.decode_schema;
             let fast = if fast::applies(schema, &file_projection, &self.nulls) {
-                let mut input = RangeReader::open(&file.path, range, dialect)?;
+                let mut input = RangeReader::open(&file.source, range, dialect)?;
                 fast::decode(schema, &self.opts, &file_projection, &self.nulls, &mut input, size_hint)?
             } else {
                 None
@@ -144,7 +144,7 @@ impl CsvSource {
                 Some(batch) => batch,
                 // Not plain enough (or a value in error): arrow-csv reads it, and reports.
                 None => {
-                    let mut input = RangeReader::open(&file.path, range, dialect)?;
+                    let mut input = RangeReader::open(&file.source, range, dialect)?;
                     let regex = self.nulls.decode_regex();
                     match self.decode(file, &file_projection, regex, &mut input, size_hint) {
                         Ok(batch) => {
@@ -153,7 +153,7 @@ impl CsvSource {
                         }
                         Err(Failure::Fatal(e)) => return Err(e),
                         Err(Failure::Decode(first_error)) => {
-                            let lines = partition::read_lines(&file.path, range, dialect)?;
+                            let lines = partition::read_lines(&file.source, range, dialect)?;
                             // An open quote swallowed what follows it: that is the error.
                             self.check_quotes(file, lines.open_quote)?;
                             self.decode_carefully(file, &lines, &file_projection, metrics, first_error)?

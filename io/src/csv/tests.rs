@@ -613,3 +613,34 @@ fn the_fast_path_leaves_the_unusual_to_arrow_csv() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Issue 9, defect 6: a file rewritten between planning and reading gave
+/// swapped columns or missing rows; now the read fails naming it.
+#[test]
+fn a_file_changed_after_opening_fails_the_read_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.csv", b"x,y\n1,a\n2,b\n3,c\n");
+    let source = open(dir.path(), CsvOptions::default().blocksize(Some(6))).unwrap();
+    assert_eq!(read_all(&source, None, &ScanMetrics::default()).unwrap().num_rows(), 3);
+    let listed = std::fs::metadata(&path).unwrap().modified().unwrap();
+    // Columns swapped, same size, a later time.
+    write(dir.path(), "a.csv", b"y,x\na,1\nb,2\nc,3\n");
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(listed + std::time::Duration::from_secs(5)).unwrap();
+    match read_all(&source, None, &ScanMetrics::default()) {
+        Err(Error::FileChanged { path: p, detail }) => {
+            assert_eq!(p, path);
+            assert!(detail.contains("modified"), "{detail}");
+        }
+        other => panic!("expected FileChanged, got {other:?}"),
+    }
+    // Rows appended, the listed time put back: the size tells.
+    write(dir.path(), "a.csv", b"x,y\n1,a\n2,b\n3,c\n4,d\n");
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(listed).unwrap();
+    match read_all(&source, None, &ScanMetrics::default()) {
+        Err(Error::FileChanged { detail, .. }) => {
+            assert!(detail.contains("size 20 bytes, was 16"), "{detail}")
+        }
+        other => panic!("expected FileChanged, got {other:?}"),
+    }
+}

@@ -50,6 +50,10 @@ impl Source for ParquetSource {
     fn row_group_count(&self) -> Option<usize> {
         Some(ParquetSource::row_group_count(self))
     }
+
+    fn file_has_column(&self, path: &std::path::Path, name: &str) -> bool {
+        self.files.iter().any(|f| f.path == path && f.reader.schema().field_with_name(name).is_ok())
+    }
 }
 
 #[cfg(test)]

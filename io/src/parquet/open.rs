@@ -35,6 +35,11 @@ fn dictionary_type() -> DataType {
 pub(crate) struct ParquetFile {
     /// Where it is.
     pub(crate) path: PathBuf,
+    /// What it was when listed, checked by every read.
+    pub(crate) source: SourceFile,
+    /// Its last 8 bytes when its footer was read (the footer's length and
+    /// the magic `PAR1`), checked by every read as well.
+    pub(crate) tail: [u8; 8],
     /// The footer and the schema the reader decodes to: the file's own
     /// columns, in its order, with the dataset's chosen string types.
     pub(crate) reader: ArrowReaderMetadata,
@@ -66,7 +71,8 @@ impl ParquetSource {
             return Err(Error::InvalidArgument("split_row_groups must be at least 1".into()));
         }
         let paths: Vec<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-        let footers = read_footers(&paths)?;
+        let (footers, tails): (Vec<ArrowReaderMetadata>, Vec<[u8; 8]>) =
+            read_footers(files)?.into_iter().unzip();
         let normalized: Vec<(PathBuf, SchemaRef)> = paths
             .iter()
             .zip(&footers)
@@ -92,10 +98,11 @@ impl ParquetSource {
             })
             .collect();
         let schema = Arc::new(Schema::new(fields));
-        let files = paths
+        let files = files
             .iter()
             .zip(footers)
-            .map(|(path, footer)| ParquetFile::new(path, footer, &schema))
+            .zip(tails)
+            .map(|((file, footer), tail)| ParquetFile::new(file, footer, tail, &schema))
             .collect::<Result<Vec<_>>>()?;
         Ok(ParquetSource { files, schema, options })
     }
@@ -128,7 +135,8 @@ impl ParquetSource {
 impl ParquetFile {
     /// Builds the reader metadata of one file: its own columns, with string
     /// columns of the type the merged schema chose.
-    fn new(path: &Path, footer: ArrowReaderMetadata, merged: &Schema) -> Result<Self> {
+    fn new(file: &SourceFile, footer: ArrowReaderMetadata, tail: [u8; 8], merged: &Schema) -> Result<Self> {
+        let path = file.path.as_path();
         let with_types = |string_type: &dyn Fn(&str) -> DataType| -> Schema {
             let fields: Vec<FieldRef> = footer
                 .schema()
@@ -152,25 +160,47 @@ impl ParquetFile {
         let options = ArrowReaderOptions::new().with_schema(Arc::new(read_schema));
         let reader = ArrowReaderMetadata::try_new(Arc::clone(footer.metadata()), options)
             .map_err(|e| Error::parquet(e, path))?;
-        Ok(ParquetFile { path: path.to_path_buf(), reader, stats_schema: Arc::new(stats_schema) })
+        Ok(ParquetFile {
+            path: path.to_path_buf(),
+            source: file.clone(),
+            tail,
+            reader,
+            stats_schema: Arc::new(stats_schema),
+        })
+    }
+
+    /// Opens the file for a read, checking that it is the file planned from.
+    ///
+    /// # Errors
+    /// [`Error::FileChanged`] when its size, modification time or footer
+    /// differ; [`Error::Io`] when it does not open.
+    pub(crate) fn open(&self) -> Result<File> {
+        let file = self.source.open()?;
+        if read_tail(&file, &self.path)? != self.tail {
+            return Err(Error::FileChanged { path: self.path.clone(), detail: "its footer differs".into() });
+        }
+        Ok(file)
     }
 }
 
 /// Reads the footers of `paths`, on several threads when there are many:
 /// each is a small read and a parse, so a dataset of thousands of files
 /// opens in the time of a few hundred.
-fn read_footers(paths: &[&Path]) -> Result<Vec<ArrowReaderMetadata>> {
+/// A file's footer and its last 8 bytes (see [`ParquetFile::tail`]).
+type Footer = (ArrowReaderMetadata, [u8; 8]);
+
+fn read_footers(paths: &[SourceFile]) -> Result<Vec<Footer>> {
     /// Below this, threads cost more than they save.
     const FILES_PER_THREAD: usize = 8;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let per_thread = paths.len().div_ceil(threads).max(FILES_PER_THREAD);
     if paths.len() <= per_thread {
-        return paths.iter().map(|p| read_footer(p)).collect();
+        return paths.iter().map(read_footer).collect();
     }
-    let chunks: Vec<Result<Vec<ArrowReaderMetadata>>> = std::thread::scope(|scope| {
+    let chunks: Vec<Result<Vec<Footer>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(per_thread)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(|p| read_footer(p)).collect()))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(read_footer).collect()))
             .collect();
         handles
             .into_iter()
@@ -188,9 +218,49 @@ fn read_footers(paths: &[&Path]) -> Result<Vec<ArrowReaderMetadata>> {
 
 /// One file's footer, with the Arrow schema it describes (including the
 /// embedded `ARROW:schema`, which restores time zones and such).
-fn read_footer(path: &Path) -> Result<ArrowReaderMetadata> {
-    let file = File::open(path).map_err(|e| Error::io(e, path))?;
-    ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| Error::parquet(e, path))
+fn read_footer(source: &SourceFile) -> Result<Footer> {
+    let path = source.path.as_path();
+    let file = source.open()?;
+    let footer =
+        ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| Error::parquet(e, path))?;
+    check_unique_names(footer.schema(), path)?;
+    Ok((footer, read_tail(&file, path)?))
+}
+
+/// Fails on a file with two top-level columns of one name: columns are
+/// matched by name across files, in pushdown and in statistics, so one of
+/// the two would be lost without a word. (Polars refuses such files too;
+/// pandas through pyarrow keeps both, which a name-addressed frame cannot.)
+fn check_unique_names(schema: &Schema, path: &Path) -> Result<()> {
+    let fields = schema.fields();
+    for (i, field) in fields.iter().enumerate() {
+        if let Some(j) = fields.iter().skip(i + 1).position(|f| f.name() == field.name()) {
+            return Err(Error::parquet(
+                format!(
+                    "column name {:?} appears twice (columns {i} and {}); rusk needs unique names: \
+                     rewrite the file with distinct ones",
+                    field.name(),
+                    i + 1 + j
+                ),
+                path,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The last 8 bytes of `file` (at `path`): zeros for a shorter file, which
+/// no footer parses from anyway.
+fn read_tail(file: &File, path: &Path) -> Result<[u8; 8]> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut tail = [0u8; 8];
+    let mut file = file;
+    let size = file.metadata().map_err(|e| Error::io(e, path))?.len();
+    if size >= 8 {
+        file.seek(SeekFrom::Start(size - 8)).map_err(|e| Error::io(e, path))?;
+        file.read_exact(&mut tail).map_err(|e| Error::io(e, path))?;
+    }
+    Ok(tail)
 }
 
 /// True for the string types a Parquet `BYTE_ARRAY (UTF8)` column may be

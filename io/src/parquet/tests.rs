@@ -34,8 +34,7 @@ fn write_with(path: &Path, batches: &[RecordBatch], props: WriterProperties) {
 }
 
 fn open(paths: &[PathBuf], options: ParquetOptions) -> ParquetSource {
-    let files: Vec<SourceFile> =
-        paths.iter().map(|p| SourceFile { path: p.clone(), size: 0, hive: vec![] }).collect();
+    let files: Vec<SourceFile> = paths.iter().map(|p| SourceFile::at(p).unwrap()).collect();
     ParquetSource::open(&files, options).unwrap()
 }
 
@@ -111,7 +110,7 @@ fn partitions_are_files_or_runs_of_row_groups() {
     assert_eq!(metrics.snapshot().row_groups_read, 4);
     assert_eq!(metrics.snapshot().files_opened, 2);
 
-    let files = [SourceFile { path, size: 0, hive: vec![] }];
+    let files = [SourceFile::at(path).unwrap()];
     let err = ParquetSource::open(&files, ParquetOptions::default().split_row_groups(Some(0))).unwrap_err();
     assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
 }
@@ -163,8 +162,9 @@ fn read_errors_name_the_file() {
     let source = open(std::slice::from_ref(&path), ParquetOptions::default());
     std::fs::write(&path, b"not parquet any more").unwrap();
     let err = source.read(&source.partitions()[0], &[0], &ScanMetrics::default()).unwrap_err();
-    assert_eq!(err.location().and_then(|l| l.file.clone()), Some(path.clone()), "{err}");
-    let missing = [SourceFile { path: dir.path().join("nope.parquet"), size: 0, hive: vec![] }];
+    assert!(matches!(&err, Error::FileChanged { path: p, .. } if p == &path), "{err}");
+    let missing =
+        [SourceFile { path: dir.path().join("nope.parquet"), size: 0, modified: None, hive: vec![] }];
     let err = ParquetSource::open(&missing, ParquetOptions::default()).unwrap_err();
     assert!(matches!(err, Error::Io { .. }), "{err}");
 }
@@ -676,4 +676,65 @@ fn pruning_never_drops_a_matching_row() {
         }
     }
     assert!(pruned > 1000, "the random filters pruned only {pruned} row groups");
+}
+
+/// Issue 9, defect 7: two columns of one name lost one of them silently.
+#[test]
+fn duplicate_column_names_are_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.parquet");
+    for second in [DataType::Int64, DataType::Utf8] {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("a", DataType::Int64, true),
+            Field::new("b", DataType::Int64, true),
+            Field::new("a", second.clone(), true),
+        ]));
+        let third: ArrayRef = match second {
+            DataType::Int64 => Arc::new(Int64Array::from(vec![5])),
+            _ => Arc::new(StringArray::from(vec!["x"])),
+        };
+        let batch = RecordBatch::try_new(
+            schema,
+            vec![Arc::new(Int64Array::from(vec![1])), Arc::new(Int64Array::from(vec![2])), third],
+        )
+        .unwrap();
+        write(&path, &[batch], 10);
+        let files = [SourceFile::at(&path).unwrap()];
+        match ParquetSource::open(&files, ParquetOptions::default()) {
+            Err(e @ Error::Parquet { .. }) => {
+                let text = e.to_string();
+                assert!(text.contains("\"a\" appears twice (columns 0 and 2)"), "{text}");
+                assert_eq!(e.location().unwrap().file.as_deref(), Some(path.as_path()));
+            }
+            other => panic!("expected a Parquet error, got {other:?}"),
+        }
+    }
+}
+
+/// Issue 9, defect 6: a file rewritten between planning and reading.
+#[test]
+fn a_file_changed_after_opening_fails_the_read_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.parquet");
+    let batch = |v: i64| {
+        let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, true)]));
+        RecordBatch::try_new(schema, vec![Arc::new(Int64Array::from(vec![v; 10]))]).unwrap()
+    };
+    write(&path, &[batch(1)], 5);
+    let source = open(std::slice::from_ref(&path), ParquetOptions::default());
+    let part = source.partitions()[0].clone();
+    let metrics = ScanMetrics::default();
+    assert_eq!(source.read(&part, &[0], &metrics).unwrap().num_rows(), 10);
+    // The same size and a new time; then the old time and other bytes (a footer check).
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    write(&path, &[batch(2)], 5);
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(before + std::time::Duration::from_secs(5)).unwrap();
+    match source.read(&part, &[0], &metrics) {
+        Err(Error::FileChanged { path: p, .. }) => assert_eq!(p, path),
+        other => panic!("expected FileChanged, got {other:?}"),
+    }
+    write(&path, &[batch(3), batch(3)], 20);
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(before).unwrap();
+    assert!(matches!(source.read(&part, &[0], &metrics), Err(Error::FileChanged { .. })));
 }

@@ -10,6 +10,7 @@ use arrow::datatypes::*;
 use super::any_all::AnyAll;
 use super::corr::Corr;
 use super::count::Count;
+use super::decimal_sum::new_decimal_sum;
 use super::distinct::Nunique;
 use super::first_last::FirstLast;
 use super::group_ids::key_output_type;
@@ -147,6 +148,9 @@ pub(crate) fn create(func: &AggregateFunction, state: &[DataType]) -> Result<Box
         other => Err(Error::Internal(format!("{} state of type {other}", func.name()))),
     };
     Ok(match func {
+        F::Sum if matches!(first, DataType::Decimal128(..) | DataType::Decimal256(..)) => {
+            new_decimal_sum(first)?
+        }
         F::Sum => Box::new(SumProd::new(false, first)?),
         F::Prod => Box::new(SumProd::new(true, first)?),
         F::Count => Box::new(Count::new(false)),

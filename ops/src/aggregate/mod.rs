@@ -59,6 +59,7 @@ mod accumulator;
 mod any_all;
 mod corr;
 mod count;
+mod decimal_sum;
 mod distinct;
 mod first_last;
 pub(crate) mod group_ids;

@@ -2,7 +2,8 @@
 //!
 //! As pandas with numpy's integer arithmetic: integers (and booleans, as
 //! 0/1) add and multiply in int64, unsigned integers in uint64, wrapping on
-//! overflow; floats (and decimals, read as float64) in float64. No value
+//! overflow; floats in float64, and so do decimal products (decimal sums
+//! are exact: `decimal_sum.rs`). No value
 //! gives the identity, 0 or 1, never null (pandas' `min_count=0`). The
 //! state is the running sum (or product), so merging states is summing
 //! (or multiplying) them: `merge` is `update` over the state column.
@@ -170,7 +171,9 @@ mod tests {
         assert_column(&out, "u.sum()", UInt64Array::from(vec![300, 0, 1]));
         assert_floats(&out, "f.sum()", &[Some(2.0), Some(0.0), Some(-2.0)]);
         assert_column(&out, "b.sum()", Int64Array::from(vec![2, 0, 0]));
-        assert_floats(&out, "d.sum()", &[Some(4.0), Some(0.0), Some(0.01)]);
+        // Decimals stay exact decimals (see decimal_sum.rs).
+        let decimal = Decimal128Array::from(vec![400, 0, 1]).with_precision_and_scale(38, 2).unwrap();
+        assert_column(&out, "d.sum()", decimal);
         assert!(!out.schema().field(1).is_nullable());
     }
 

@@ -32,6 +32,10 @@ pub fn output_type(func: &AggregateFunction, args: &[DataType]) -> Result<DataTy
         (F::Size, _) | (F::Count, _) | (F::Nunique, _) | (F::NuniqueApprox, _) => DataType::Int64,
         (F::Sum | F::Prod, [t]) => {
             need_numeric(t)?;
+            // Exact, as pandas sums `Decimal`s (a product stays float64).
+            if let (F::Sum, Some(decimal)) = (func, super::decimal_sum::decimal_sum_type(t)) {
+                return Ok(decimal);
+            }
             match t {
                 DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => DataType::UInt64,
                 t if t.is_integer() || *t == DataType::Boolean => DataType::Int64,
