@@ -6,7 +6,7 @@ use std::sync::Arc;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use rusk_io::{CsvOptions, Dataset, FileFormat, ParquetOptions};
-use rusk_ops::Result;
+use rusk_ops::{Error, Result};
 
 use super::DataFrame;
 use crate::plan::{InMemory, LogicalPlan, Scan};
@@ -58,20 +58,77 @@ pub fn read_parquet_with(path: impl AsRef<Path>, options: ParquetOptions) -> Res
 /// # Errors
 /// As [`read_csv`] and [`read_parquet`].
 pub fn read(path: impl AsRef<Path>) -> Result<DataFrame> {
+    read_with(path, ReadOptions::default())
+}
+
+/// The reader of an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// [`read_csv_with`].
+    Csv,
+    /// [`read_parquet`].
+    Parquet,
+}
+
+/// Options of [`read_with`]: the reader (by the path when `None`) and the
+/// CSV options, if any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadOptions {
+    /// Forces the reader; `None` chooses as [`read`] does.
+    pub format: Option<InputFormat>,
+    /// Options for a CSV input; an error for a Parquet one, rather than
+    /// silently unused.
+    pub csv: Option<CsvOptions>,
+}
+
+/// [`read`] with a forced reader and CSV options (the CLI's `--format-in`,
+/// `--blocksize`, `--on-bad-lines`, `--dtype`).
+///
+/// # Errors
+/// As [`read_csv`] and [`read_parquet`]; [`Error::InvalidArgument`] when
+/// CSV options are given for an input read as Parquet.
+pub fn read_with(path: impl AsRef<Path>, options: ReadOptions) -> Result<DataFrame> {
     let path = path.as_ref();
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("parquet" | "parq") => read_parquet(path),
-        Some("csv" | "tsv") => read_csv(path),
-        _ if path.is_dir() => match read_parquet(path) {
-            Err(rusk_ops::Error::NoFiles { .. }) => read_csv(path),
-            other => other,
+    let format = match (options.format, ext.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some("parquet" | "parq")) => InputFormat::Parquet,
+        (None, Some("csv" | "tsv")) => InputFormat::Csv,
+        (None, _) if path.is_dir() => match read_parquet(path) {
+            Err(Error::NoFiles { .. }) => InputFormat::Csv,
+            Err(e) => return Err(e),
+            Ok(df) => return no_csv_options(path, options.csv.as_ref()).map(|()| df),
         },
-        _ => read_csv(path),
+        (None, _) => InputFormat::Csv,
+    };
+    match format {
+        InputFormat::Csv => read_csv_with(path, options.csv.unwrap_or_default()),
+        InputFormat::Parquet => no_csv_options(path, options.csv.as_ref()).and_then(|()| read_parquet(path)),
+    }
+}
+
+/// Refuses CSV options for `path`, read as Parquet.
+fn no_csv_options(path: &Path, csv: Option<&CsvOptions>) -> Result<()> {
+    match csv {
+        None => Ok(()),
+        Some(_) => Err(Error::InvalidArgument(format!(
+            "CSV options (blocksize, on_bad_lines, dtype) do not apply to {}: it is read as Parquet",
+            path.display()
+        ))),
     }
 }
 
 fn open(path: &Path, format: FileFormat) -> Result<DataFrame> {
+    // A device or pipe (`/dev/null`) is neither a file to read nor a
+    // directory to list; say so, rather than the OS's "Not a directory".
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() && !meta.is_dir() {
+            return Err(Error::InvalidArgument(format!(
+                "{} is not a CSV or Parquet file, nor a directory of them",
+                path.display()
+            )));
+        }
+    }
     let dataset = Arc::new(Dataset::open(path, format)?);
     Ok(DataFrame::from_plan(LogicalPlan::Scan(Scan::try_new(dataset)?)))
 }
