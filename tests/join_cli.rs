@@ -93,7 +93,7 @@ fn bad_join_flags_fail_in_one_line() {
         ),
         (
             vec!["query", "fixtures/sales", "--join", "fixtures/sales", "--on", "nope"],
-            "column \"nope\" not found",
+            "merge key \"nope\" not found on the left side; its columns are: order_id,",
         ),
         (
             // The other side is read like PATH: its own errors name its files.

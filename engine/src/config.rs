@@ -1,7 +1,17 @@
-//! Settings of a computation: threads, merge fan-in, memory.
+//! Settings of a computation: threads, merge fan-in, memory, cancellation.
 
 use std::path::PathBuf;
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use rusk_ops::{Error, Result};
+
+/// The most worker threads a run may ask for. Far beyond any core count
+/// (a thread per core is the default; more only helps a run waiting on
+/// slow disks), and low enough that starting the pool stays instant:
+/// thread start-up grows faster than linearly with the count, and
+/// `--threads 100000` hung for minutes before this limit.
+pub const MAX_THREADS: usize = 1024;
 
 /// How rusk computes. Read the process-wide settings with [`config`], change
 /// them with [`set_config`], or pass a `Config` to one computation with
@@ -31,7 +41,54 @@ pub struct Config {
     /// (on success, error or panic). `None` means [`std::env::temp_dir`]
     /// (Dask's `temporary-directory`).
     pub spill_dir: Option<PathBuf>,
+    /// Cancels the run when set: the scheduler starts no new task, awaits
+    /// those in flight and returns [`Error::Cancelled`]; spill files and
+    /// temporary outputs are removed on the way out. Unset by default.
+    pub cancel: Cancel,
 }
+
+/// A cancellation flag shared by whoever may cancel a run (a signal handler,
+/// another thread) and the runs that watch it.
+///
+/// Two `Cancel`s are equal when they are the same flag (or both unset).
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Option<Arc<AtomicBool>>);
+
+impl Cancel {
+    /// A cancellation watching `flag` (set it to `true` to cancel); the
+    /// shape `signal_hook::flag::register` takes.
+    pub fn new(flag: Arc<AtomicBool>) -> Self {
+        Cancel(Some(flag))
+    }
+
+    /// Whether the run has been cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// [`Error::Cancelled`] once cancelled.
+    ///
+    /// # Errors
+    /// [`Error::Cancelled`] when the flag is set.
+    pub fn check(&self) -> Result<()> {
+        if self.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        Ok(())
+    }
+}
+
+impl PartialEq for Cancel {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Cancel {}
 
 impl Default for Config {
     fn default() -> Self {
@@ -42,14 +99,16 @@ impl Default for Config {
             broadcast_threshold: 64 << 20,
             memory_limit: None,
             spill_dir: None,
+            cancel: Cancel::default(),
         }
     }
 }
 
 impl Config {
-    /// The same settings with `threads` workers.
+    /// The same settings with `threads` workers, from 1 to [`MAX_THREADS`]
+    /// (checked when a run starts, see [`Config::check`]).
     pub fn with_threads(mut self, threads: usize) -> Self {
-        self.threads = Some(threads.max(1));
+        self.threads = Some(threads);
         self
     }
 
@@ -66,10 +125,50 @@ impl Config {
         self
     }
 
+    /// The same settings with a memory budget of `mib` MiB (the CLI's
+    /// `--memory-limit`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] when `mib` MiB do not fit in a `usize` of
+    /// bytes (the shift once wrapped such values to a budget of 0).
+    pub fn with_memory_limit_mib(self, mib: usize) -> Result<Self> {
+        let bytes = mib.checked_mul(1 << 20).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "memory limit of {mib} MiB is too large (at most {} MiB)",
+                usize::MAX >> 20
+            ))
+        })?;
+        Ok(self.with_memory_limit(bytes))
+    }
+
     /// The same settings with spill files under `dir` (see [`Config::spill_dir`]).
     pub fn with_spill_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.spill_dir = Some(dir.into());
         self
+    }
+
+    /// The same settings, cancelled when `cancel` is (see [`Config::cancel`]).
+    pub fn with_cancel(mut self, cancel: Cancel) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
+    /// Checks the settings a run cannot use; every run calls it first.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for `threads` of 0 (rusk has no "0 means
+    /// default": leave `threads` unset for one per core) or above
+    /// [`MAX_THREADS`].
+    pub fn check(&self) -> Result<()> {
+        match self.threads {
+            Some(0) => Err(Error::InvalidArgument(
+                "threads must be at least 1 (leave it unset for one per core)".into(),
+            )),
+            Some(n) if n > MAX_THREADS => Err(Error::InvalidArgument(format!(
+                "threads must be at most {MAX_THREADS}, got {n} (leave it unset for one per core)"
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// The number of worker threads to use.
@@ -92,4 +191,38 @@ pub fn config() -> Config {
 pub fn set_config(config: Config) {
     let mut guard = CONFIG.write().unwrap_or_else(std::sync::PoisonError::into_inner);
     *guard = Some(config);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threads_are_checked_when_a_run_starts() {
+        assert!(Config::default().check().is_ok());
+        assert!(Config::default().with_threads(MAX_THREADS).check().is_ok());
+        for n in [0, MAX_THREADS + 1, 100_000] {
+            let err = Config::default().with_threads(n).check().unwrap_err();
+            assert!(matches!(&err, Error::InvalidArgument(m) if m.contains("threads")), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_memory_limit_in_mib_never_wraps() {
+        assert_eq!(Config::default().with_memory_limit_mib(3).unwrap().memory_limit, Some(3 << 20));
+        let err = Config::default().with_memory_limit_mib(usize::MAX >> 19).unwrap_err();
+        assert!(matches!(&err, Error::InvalidArgument(m) if m.contains("too large")), "{err}");
+    }
+
+    #[test]
+    fn cancels_compare_by_identity() {
+        let flag = Arc::new(AtomicBool::new(false));
+        let cancel = Cancel::new(Arc::clone(&flag));
+        assert_eq!(cancel, cancel.clone());
+        assert_ne!(cancel, Cancel::new(Arc::new(AtomicBool::new(false))));
+        assert_eq!(Cancel::default(), Cancel::default());
+        assert!(cancel.check().is_ok());
+        flag.store(true, Ordering::Relaxed);
+        assert!(matches!(cancel.check(), Err(Error::Cancelled)));
+    }
 }

@@ -21,11 +21,12 @@ pub mod scheduler;
 
 pub use api::{concat, concat_with, AsofOptions, MergeOptions};
 pub use api::{
-    from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, Analysis,
-    DataFrame, GroupBy,
+    from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, read_with,
+    Analysis, DataFrame, GroupBy, InputFormat, ReadOptions,
 };
+pub use api::{parse_dtypes, parse_size};
 pub use api::{parse_sort, NaPosition, SortOptions};
-pub use config::{config, set_config, Config};
+pub use config::{config, set_config, Cancel, Config, MAX_THREADS};
 pub use plan::{Divisions, JoinStrategy};
 pub use rusk_io::metrics::ScanCounts;
 pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};

@@ -22,4 +22,4 @@ pub use self::parquet::ParquetOptions;
 pub use dataset::{infer_format, Dataset, FileFormat, PartitionRange, Pruned, ScanPartition};
 pub use listing::SourceFile;
 pub use metrics::ScanMetrics;
-pub use write::{part_file_name, prepare_output_dir, write_csv, write_csv_file, write_parquet_file};
+pub use write::{part_file_name, write_csv, write_csv_file, write_parquet_file, PendingOutput};

@@ -122,11 +122,12 @@ pub fn list_files(path: &Path, kinds: &FileKinds) -> Result<Vec<SourceFile>> {
         return Ok(vec![SourceFile::listed(path.to_path_buf(), &meta, Vec::new())]);
     }
     if !meta.is_dir() {
-        // A device or a pipe (`/dev/null`): no reader can cut it into partitions.
-        return Err(Error::UnsupportedFile {
-            path: path.to_path_buf(),
-            expected: format!("{} file or a directory", kinds.name),
-        });
+        // A device or a pipe (`/dev/null`) is neither a file to cut into
+        // partitions nor a directory to list: say so, not "Not a directory".
+        return Err(Error::InvalidArgument(format!(
+            "{} is not a CSV or Parquet file, nor a directory of them",
+            path.display()
+        )));
     }
     let mut files = Vec::new();
     let mut visited = HashSet::new();

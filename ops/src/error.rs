@@ -77,6 +77,34 @@ impl fmt::Display for At<'_> {
     }
 }
 
+/// A long text shown as the [`Excerpt::WIDTH`] characters around a position,
+/// quoted, with `…` where it was cut: a 100 KB query must not fill the
+/// terminal to say where its error is.
+struct Excerpt<'a> {
+    text: &'a str,
+    /// 0-based character offset.
+    at: usize,
+}
+
+impl Excerpt<'_> {
+    /// Characters shown of a long text (about a terminal line).
+    const WIDTH: usize = 80;
+}
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let len = self.text.chars().count();
+        if len <= Self::WIDTH {
+            return write!(f, "{:?}", self.text);
+        }
+        let start = self.at.saturating_sub(Self::WIDTH / 2).min(len - Self::WIDTH);
+        let shown: String = self.text.chars().skip(start).take(Self::WIDTH).collect();
+        let before = if start > 0 { "…" } else { "" };
+        let after = if start + Self::WIDTH < len { "…" } else { "" };
+        write!(f, "{before}{shown:?}{after} ({len} characters)")
+    }
+}
+
 /// Everything that can go wrong in rusk.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -90,6 +118,17 @@ pub enum Error {
         available: Vec<String>,
     },
 
+    /// A merge key is missing from one side of a merge.
+    #[error("merge key {name:?} not found on the {side} side; its columns are: {}", available.join(", "))]
+    MergeKeyNotFound {
+        /// `"left"` or `"right"`.
+        side: String,
+        /// The key asked for.
+        name: String,
+        /// That side's columns.
+        available: Vec<String>,
+    },
+
     /// An operation does not apply to the types it was given.
     #[error("type error: {message}{}", At(location))]
     Type {
@@ -100,7 +139,7 @@ pub enum Error {
     },
 
     /// A value in a file does not parse as its column's type.
-    #[error("cannot parse {value:?} as {data_type}{}", At(location))]
+    #[error("cannot parse {value:?} as {}{}", crate::dtype::pandas_dtype(data_type), At(location))]
     Parse {
         /// The text that did not parse.
         value: String,
@@ -222,7 +261,7 @@ pub enum Error {
     },
 
     /// A query string (pandas' `query` syntax) does not parse.
-    #[error("query syntax error at position {position} of {query:?}: {message}")]
+    #[error("query syntax error at position {position} of {}: {message}", Excerpt { text: query, at: *position })]
     QuerySyntax {
         /// The query text.
         query: String,
@@ -276,6 +315,12 @@ pub enum Error {
         location: Box<Location>,
     },
 
+    /// The run was cancelled (its cancellation flag was set, as the CLI does
+    /// on Ctrl-C) before it finished: no new task started, and its
+    /// temporary outputs and spill files were removed.
+    #[error("run cancelled before it finished; its temporary output and spill files were removed")]
+    Cancelled,
+
     /// A broken invariant: a bug in rusk, never the user's fault.
     #[error("internal error: {0} (a bug in rusk)")]
     Internal(String),
@@ -293,9 +338,27 @@ impl Error {
         Error::Type { message: message.into(), location: Box::default() }
     }
 
+    /// A [`Error::MergeKeyNotFound`]: `name` is not among the columns of
+    /// the merge's `side` (`"left"` or `"right"`), whose schema is `schema`.
+    pub fn merge_key_not_found(side: &str, name: &str, schema: &arrow::datatypes::Schema) -> Self {
+        Error::MergeKeyNotFound {
+            side: side.to_string(),
+            name: name.to_string(),
+            available: schema.fields().iter().map(|f| f.name().clone()).collect(),
+        }
+    }
+
     /// A [`Error::Parquet`] in `file`.
+    ///
+    /// The parquet crate's own `Parquet error: ` prefix is dropped, since
+    /// the variant already says `parquet error:`.
     pub fn parquet(message: impl fmt::Display, file: impl Into<PathBuf>) -> Self {
-        Error::Parquet { message: message.to_string(), location: Box::new(Location::file(file)) }
+        let message = message.to_string();
+        let message = match message.strip_prefix("Parquet error: ") {
+            Some(rest) => rest.to_string(),
+            None => message,
+        };
+        Error::Parquet { message, location: Box::new(Location::file(file)) }
     }
 
     /// An [`Error::Io`] on `path`.
@@ -383,7 +446,16 @@ mod tests {
         assert_eq!(loc.partition, Some(2));
         assert_eq!(
             err.to_string(),
-            "cannot parse \"x1\" as Int64 (at file a.csv, line 7, column \"v1\", partition 2, task scan-csv)"
+            "cannot parse \"x1\" as int64 (at file a.csv, line 7, column \"v1\", partition 2, task scan-csv)"
+        );
+    }
+
+    #[test]
+    fn parquet_errors_say_parquet_once() {
+        let err = Error::parquet("Parquet error: Invalid Parquet file. Corrupt footer", "a.parquet");
+        assert_eq!(
+            err.to_string(),
+            "parquet error: Invalid Parquet file. Corrupt footer (at file a.parquet)"
         );
     }
 
@@ -392,5 +464,17 @@ mod tests {
         let err =
             Error::QuerySyntax { query: "a > > 3".into(), position: 4, message: "expected a value".into() };
         assert_eq!(err.to_string(), "query syntax error at position 4 of \"a > > 3\": expected a value");
+    }
+
+    #[test]
+    fn a_long_query_shows_only_the_text_around_the_error() {
+        let query = format!("{}a > > 3{}", "x == 1 and ".repeat(10_000), " and y == 2".repeat(10_000));
+        let position = 110_004;
+        let err = Error::QuerySyntax { query: query.clone(), position, message: "expected a value".into() };
+        let text = err.to_string();
+        assert!(text.len() < 200, "{text}");
+        assert!(text.contains("a > > 3"), "{text}");
+        assert!(text.starts_with("query syntax error at position 110004 of …\""), "{text}");
+        assert!(text.ends_with(&format!("… ({} characters): expected a value", query.len())), "{text}");
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod aggregate;
 pub mod dedup;
+pub mod dtype;
 pub mod error;
 pub mod expr;
 pub mod join;

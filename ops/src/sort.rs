@@ -171,8 +171,9 @@ impl SortEncoder {
                 // by Arrow's row encoding, an order no user asked for.
                 if data_type.is_nested() {
                     return Err(Error::type_error(format!(
-                        "cannot sort by column {:?} of type {data_type}: sort keys must be scalars",
-                        key.column
+                        "cannot sort by column {:?} of type {}: sort keys must be scalars",
+                        key.column,
+                        crate::dtype::pandas_dtype(data_type)
                     )));
                 }
                 fields.push(SortField::new_with_options(data_type.clone(), options));

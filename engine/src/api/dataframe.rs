@@ -8,7 +8,7 @@ use std::sync::Arc;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use rusk_io::metrics::ScanCounts;
-use rusk_io::write::prepare_output_dir;
+use rusk_io::write::PendingOutput;
 use rusk_ops::expr::Expr;
 use rusk_ops::{Error, Result};
 
@@ -23,6 +23,15 @@ use crate::optimizer::optimize_for_run;
 use crate::plan::{Filter, InMemory, Limit, LogicalPlan, MapPartitions, PartitionFn, Project, Repartition};
 use crate::query::parse_query;
 use crate::scheduler;
+
+/// The format an output path's extension names, if any.
+fn other_format_extension(ext: &str) -> Option<&'static str> {
+    match ext {
+        "csv" | "tsv" => Some("csv"),
+        "parquet" | "parq" => Some("parquet"),
+        _ => None,
+    }
+}
 
 /// A partitioned, lazy table: a logical plan and the schema it produces.
 ///
@@ -334,9 +343,17 @@ impl DataFrame {
     /// one file instead (as Dask's `single_file=True`): the partitions are
     /// concatenated in one task first, so the whole result is in memory.
     ///
+    /// The output is written under a temporary name beside `dir`
+    /// (`.NAME.tmp-<pid>-<n>`, hidden from rusk's and Dask's readers) and
+    /// renamed to `dir` when complete: nothing appears at `dir` before the
+    /// whole output is there, even if the process is killed.
+    ///
     /// # Errors
-    /// [`Error::OutputExists`] if `dir` exists; the first task error (the
-    /// output is then removed, so no partial output looks complete).
+    /// [`Error::OutputExists`] if `dir` exists; [`Error::InvalidArgument`]
+    /// for a path ending in the other format's extension (`.parquet`,
+    /// `.parq`); [`Error::Cancelled`] when the run's [`Config::cancel`] is
+    /// set; the first task error. The temporary output is removed on every
+    /// error.
     pub fn to_csv(&self, dir: impl AsRef<Path>) -> Result<()> {
         self.write(dir.as_ref(), WriteFormat::Csv)
     }
@@ -345,42 +362,45 @@ impl DataFrame {
     /// or one file when `dir` ends in `.parquet` (see [`DataFrame::to_csv`]).
     ///
     /// # Errors
-    /// As [`DataFrame::to_csv`].
+    /// As [`DataFrame::to_csv`] (here `.csv` and `.tsv` are the other
+    /// format's extensions).
     pub fn to_parquet(&self, dir: impl AsRef<Path>) -> Result<()> {
         self.write(dir.as_ref(), WriteFormat::Parquet)
     }
 
     fn write(&self, path: &Path, format: WriteFormat) -> Result<()> {
-        let ext = match format {
-            WriteFormat::Csv => "csv",
-            WriteFormat::Parquet => "parquet",
+        let config = config();
+        config.check()?;
+        let (ext, other) = match format {
+            WriteFormat::Csv => ("csv", "parquet"),
+            WriteFormat::Parquet => ("parquet", "csv"),
         };
-        let single_file = path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
-        let plan = if single_file {
-            if path.exists() {
-                return Err(Error::OutputExists { path: path.to_path_buf() });
-            }
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(e, parent))?;
-            }
-            Arc::new(LogicalPlan::Repartition(Repartition { input: Arc::clone(&self.plan), npartitions: 1 }))
-        } else {
-            prepare_output_dir(path)?;
-            Arc::clone(&self.plan)
-        };
-        let result = optimize_for_run(plan, &config()).and_then(|o| {
-            let graph = lower_write(&o.plan, path, format, single_file)?;
-            scheduler::run_with(&graph, &graph.outputs, &config())
-        });
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                // Best effort: the error is what the user must see, and no
-                // partial output may be left looking complete.
-                let _ = if single_file { std::fs::remove_file(path) } else { std::fs::remove_dir_all(path) };
-                Err(e)
-            }
+        let path_ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let single_file = path_ext.as_deref() == Some(ext);
+        if path_ext.as_deref().is_some_and(|e| other_format_extension(e) == Some(other)) {
+            // `to_parquet("x.csv")` once made a directory named x.csv.
+            return Err(Error::InvalidArgument(format!(
+                "{} ends in .{} but the output format is {ext}; name it .{ext}, or a directory",
+                path.display(),
+                path_ext.unwrap_or_default()
+            )));
         }
+        // Everything is written under a temporary sibling name, renamed to
+        // `path` when complete; dropped on any error (or cancellation) it
+        // removes what was written. See `rusk_io::write::PendingOutput`.
+        let (pending, plan) = if single_file {
+            let plan =
+                LogicalPlan::Repartition(Repartition { input: Arc::clone(&self.plan), npartitions: 1 });
+            (PendingOutput::file(path)?, Arc::new(plan))
+        } else {
+            (PendingOutput::dir(path)?, Arc::clone(&self.plan))
+        };
+        let o = optimize_for_run(plan, &config)?;
+        let graph = lower_write(&o.plan, pending.path(), format, single_file)?;
+        scheduler::run_with(&graph, &graph.outputs, &config)?;
+        // A cancellation after the last task still leaves no output.
+        config.cancel.check()?;
+        pending.commit()
     }
 
     /// The files the frame reads, in order.
@@ -479,14 +499,26 @@ impl DataFrame {
         })
     }
 
-    /// Writes the task graph as Graphviz DOT to `path` (like Dask's `visualize`).
+    /// Writes the task graph as Graphviz DOT to the new file `path` (like
+    /// Dask's `visualize`), whole or not at all, as [`DataFrame::to_csv`].
     ///
     /// # Errors
-    /// Errors of lowering, or of writing the file.
+    /// [`Error::OutputExists`] if `path` exists (never overwritten, as no
+    /// output of rusk is); errors of lowering, or of writing the file.
     pub fn visualize(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
+        let pending = PendingOutput::file(path)?;
         let graph = lower(&optimize_for_run(Arc::clone(&self.plan), &config())?.plan)?;
-        std::fs::write(path, to_dot(&graph)).map_err(|e| Error::io(e, path))
+        std::fs::write(pending.path(), to_dot(&graph)).map_err(|e| Error::io(e, path))?;
+        pending.commit()
+    }
+
+    /// What each scan of the frame has read so far, over every run of this
+    /// frame and of the frames built from the same `read_*` call (the
+    /// counters live with the dataset): e.g. the rows skipped under
+    /// `on_bad_lines`, after a run. One entry per scan, by its path.
+    pub fn scan_counts(&self) -> Vec<(std::path::PathBuf, ScanCounts)> {
+        scans(&self.plan).iter().map(|ds| (ds.path().to_path_buf(), ds.metrics().snapshot())).collect()
     }
 
     fn project(&self, exprs: Vec<Expr>) -> Result<DataFrame> {

@@ -283,8 +283,17 @@ fn cast_mismatched_keys(
     let mut hidden = Vec::new();
     for i in 0..spec.left_on.len() {
         let (l, r) = (spec.left_on[i].clone(), spec.right_on[i].clone());
-        let lt = left.schema().field_with_name(&l)?.data_type().clone();
-        let rt = right.schema().field_with_name(&r)?.data_type().clone();
+        let (ls, rs) = (left.schema(), right.schema());
+        let lt = ls
+            .field_with_name(&l)
+            .map_err(|_| Error::merge_key_not_found("left", &l, &ls))?
+            .data_type()
+            .clone();
+        let rt = rs
+            .field_with_name(&r)
+            .map_err(|_| Error::merge_key_not_found("right", &r, &rs))?
+            .data_type()
+            .clone();
         let Some(common) = common_key_type(&lt, &rt) else { continue };
         let hashes_alike = |t: &DataType| {
             let t = match t {

@@ -8,9 +8,14 @@ mod merge;
 mod read;
 mod reductions;
 mod sort;
+mod specs;
 
 pub use dataframe::{Analysis, DataFrame};
 pub use groupby::{parse_agg, GroupBy};
 pub use merge::{concat, concat_with, AsofOptions, MergeOptions};
-pub use read::{from_batches, read, read_csv, read_csv_with, read_parquet, read_parquet_with};
+pub use read::{
+    from_batches, read, read_csv, read_csv_with, read_parquet, read_parquet_with, read_with, InputFormat,
+    ReadOptions,
+};
 pub use sort::{parse_sort, NaPosition, SortOptions};
+pub use specs::{parse_dtypes, parse_size};

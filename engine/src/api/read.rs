@@ -6,7 +6,7 @@ use std::sync::Arc;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use rusk_io::{CsvOptions, Dataset, FileFormat, ParquetOptions};
-use rusk_ops::Result;
+use rusk_ops::{Error, Result};
 
 use super::DataFrame;
 use crate::plan::{InMemory, LogicalPlan, Scan};
@@ -58,8 +58,59 @@ pub fn read_parquet_with(path: impl AsRef<Path>, options: ParquetOptions) -> Res
 /// [`rusk_ops::Error::MixedFormats`] when a directory or glob holds both
 /// (read one with [`read_csv`] or [`read_parquet`]), and as those.
 pub fn read(path: impl AsRef<Path>) -> Result<DataFrame> {
+    read_with(path, ReadOptions::default())
+}
+
+/// The reader of an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// [`read_csv_with`].
+    Csv,
+    /// [`read_parquet`].
+    Parquet,
+}
+
+/// Options of [`read_with`]: the reader (by the path when `None`) and the
+/// CSV options, if any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadOptions {
+    /// Forces the reader; `None` chooses as [`read`] does.
+    pub format: Option<InputFormat>,
+    /// Options for a CSV input; an error for a Parquet one, rather than
+    /// silently unused.
+    pub csv: Option<CsvOptions>,
+}
+
+/// [`read`] with a forced reader and CSV options (the CLI's `--format-in`,
+/// `--blocksize`, `--on-bad-lines`, `--dtype`).
+///
+/// # Errors
+/// As [`read_csv`] and [`read_parquet`]; [`Error::InvalidArgument`] when
+/// CSV options are given for an input read as Parquet.
+pub fn read_with(path: impl AsRef<Path>, options: ReadOptions) -> Result<DataFrame> {
     let path = path.as_ref();
-    open(path, rusk_io::infer_format(path)?)
+    let format = match options.format {
+        Some(f) => f,
+        None => match rusk_io::infer_format(path)? {
+            FileFormat::Parquet(_) => InputFormat::Parquet,
+            FileFormat::Csv(_) => InputFormat::Csv,
+        },
+    };
+    match format {
+        InputFormat::Csv => read_csv_with(path, options.csv.unwrap_or_default()),
+        InputFormat::Parquet => no_csv_options(path, options.csv.as_ref()).and_then(|()| read_parquet(path)),
+    }
+}
+
+/// Refuses CSV options for `path`, read as Parquet.
+fn no_csv_options(path: &Path, csv: Option<&CsvOptions>) -> Result<()> {
+    match csv {
+        None => Ok(()),
+        Some(_) => Err(Error::InvalidArgument(format!(
+            "CSV options (blocksize, on_bad_lines, dtype) do not apply to {}: it is read as Parquet",
+            path.display()
+        ))),
+    }
 }
 
 fn open(path: &Path, format: FileFormat) -> Result<DataFrame> {

@@ -1,13 +1,22 @@
 //! The `rusk` command: a thin shell over the library. Flags become the same
 //! calls a Rust user would make; the result prints as a table on a terminal
 //! and as CSV otherwise.
+//!
+//! Exit status: 0 on success (a closed stdout pipe included), 2 on an error
+//! (`rusk: error: ...` on stderr, clap's usage errors too), 130 after SIGINT
+//! and 143 after SIGTERM (128 + the signal, as a shell reports a process
+//! the signal killed). A first SIGINT/SIGTERM cancels the run: no task
+//! starts after it, temporary outputs and spill files are removed, and the
+//! exit follows; a second one exits at once.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rusk::{Config, DataFrame, Error, Result};
+use rusk::{Cancel, Config, CsvOptions, DataFrame, Error, InputFormat, OnBadLines, ReadOptions, Result};
 
 /// A partitioned, lazy dataframe engine: query CSV and Parquet directories.
 #[derive(Parser)]
@@ -25,17 +34,21 @@ enum Command {
     Schema {
         /// A file, glob or directory of CSV or Parquet files.
         path: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Print the first rows of a dataset (reads only the partitions needed).
     Head {
         /// A file, glob or directory of CSV or Parquet files.
         path: PathBuf,
         /// How many rows.
-        #[arg(short, default_value_t = 5)]
+        #[arg(short, default_value_t = 5, value_parser = count, allow_negative_numbers = true)]
         n: usize,
         /// Print CSV even on a terminal.
         #[arg(long)]
         csv: bool,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Run a query. Steps apply in this order whatever the order of the
     /// flags: scan, join, where, groupby + agg, sort, limit, select (the
@@ -43,10 +56,42 @@ enum Command {
     Query(QueryArgs),
 }
 
+/// How inputs are read: PATH, and the `--join` input.
+#[derive(clap::Args)]
+struct InputArgs {
+    /// Read the inputs as csv or parquet, whatever their names (default: by
+    /// extension; a directory is Parquet if it holds Parquet files).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format_in: Option<Format>,
+    /// CSV input: bytes of text per partition, e.g. 64MiB (the default),
+    /// 1MB (10^6), 512KiB, 1GB, or plain bytes.
+    #[arg(long, value_name = "SIZE", allow_hyphen_values = true)]
+    blocksize: Option<String>,
+    /// CSV input: a row with too many or too few fields is an error (the
+    /// default), skipped, or skipped with a count per input on stderr (warn).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    on_bad_lines: Option<BadLines>,
+    /// CSV input: read a column as a pandas dtype instead of inferring it,
+    /// `column:dtype` (int64, float64, string/str/object, bool,
+    /// datetime64[ns], date, decimal(p,s), ...); repeat the flag or separate
+    /// pairs with commas.
+    #[arg(long, value_name = "COL:TYPE")]
+    dtype: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BadLines {
+    Error,
+    Skip,
+    Warn,
+}
+
 #[derive(clap::Args)]
 struct QueryArgs {
     /// A file, glob or directory of CSV or Parquet files.
     path: PathBuf,
+    #[command(flatten)]
+    input: InputArgs,
     /// Join with this file, glob or directory (CSV or Parquet) before the other steps.
     #[arg(long, value_name = "OTHER")]
     join: Option<PathBuf>,
@@ -72,11 +117,11 @@ struct QueryArgs {
     #[arg(long, value_delimiter = ',', value_name = "SPECS")]
     agg: Option<Vec<String>>,
     /// Fan-in of the groupby merge tree (default 8).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     split_every: Option<usize>,
     /// Partitions of the groupby result (a shuffle when > 1; default: chosen
     /// from an estimate of the number of groups, see --explain)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     split_out: Option<usize>,
     /// Sort the result by these columns, comma-separated, each `column`,
     /// `column:asc` or `column:desc`; nulls (and NaN) last, ties in input
@@ -88,30 +133,36 @@ struct QueryArgs {
     #[arg(long, value_delimiter = ',', value_name = "COLS")]
     select: Option<Vec<String>>,
     /// Keep the first N rows (input order, like pandas' head).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     limit: Option<usize>,
-    /// Print the plan before and after optimization and the task graph, then stop.
+    /// Print the plan before and after optimization and the task graph, then
+    /// stop (not with --output).
     #[arg(long)]
     explain: bool,
-    /// Run the query and print rows, bytes and time per stage instead of the result.
+    /// Run the query and print rows, bytes and time per stage instead of the
+    /// result (not with --output).
     #[arg(long)]
     analyze: bool,
-    /// Write the task graph as Graphviz DOT to FILE.
+    /// Write the task graph as Graphviz DOT to FILE, a new file.
     #[arg(long, value_name = "FILE")]
     dot: Option<PathBuf>,
     /// Write the result to this new directory, one file per partition, or to
-    /// one file when the path ends in .csv or .parquet (matching --format).
+    /// one file when the path ends in .csv or .parquet. Written under a
+    /// hidden temporary name beside it and renamed when complete, so the
+    /// path appears whole or not at all.
     #[arg(long, value_name = "FILE_OR_DIR")]
     output: Option<PathBuf>,
-    /// The format of --output.
-    #[arg(long, value_enum, default_value_t = Format::Parquet)]
-    format: Format,
+    /// The format of --output (default: by its extension, .csv or .parquet;
+    /// parquet for a directory). An extension naming the other format is an
+    /// error.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Memory budget for shuffle buckets, in MiB; beyond it they spill to
     /// Arrow IPC files in the temp directory (default: unbounded).
-    #[arg(long, value_name = "MIB")]
+    #[arg(long, value_name = "MIB", value_parser = count, allow_negative_numbers = true)]
     memory_limit: Option<usize>,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 (default: one per core; 0 is an error).
+    #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     threads: Option<usize>,
     /// Print CSV even on a terminal.
     #[arg(long)]
@@ -124,23 +175,109 @@ enum Format {
     Parquet,
 }
 
+/// A count flag's value: clap's own message for `--limit -1` suggests
+/// `-- -1`, which is no answer.
+fn count(text: &str) -> std::result::Result<usize, String> {
+    text.trim().parse().map_err(|_| format!("takes a non-negative integer, got {text:?}"))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    let signals = match Signals::install() {
+        Ok(signals) => signals,
+        Err(e) => return report(&e),
+    };
+    match run(cli, &signals) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`rusk ... | head`) is the reader's choice, not a failure.
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("rusk: error: {}", e.to_string().replace('\n', " "));
-            ExitCode::from(2)
+        Err(Error::Cancelled) => {
+            let (name, code) = signals.received();
+            eprintln!("rusk: interrupted by {name}; no output was written");
+            ExitCode::from(code)
+        }
+        Err(e) => report(&e),
+    }
+}
+
+fn report(e: &Error) -> ExitCode {
+    eprintln!("rusk: error: {}", e.to_string().replace('\n', " "));
+    ExitCode::from(2)
+}
+
+/// clap's errors as rusk's (`rusk: error: ...` on one line, status 2);
+/// `--help` and `--version` print as clap prints them, with status 0.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+        || (e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand && e.exit_code() == 0)
+    {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = e.render().to_string();
+    let mut message = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if !message.is_empty() {
+            message.push_str(if message.ends_with(':') { " " } else { "; " });
+        }
+        message.push_str(line.strip_prefix("error: ").unwrap_or(line));
+    }
+    eprintln!("rusk: error: {message} (see rusk --help)");
+    ExitCode::from(2)
+}
+
+/// SIGINT and SIGTERM: the first cancels the run (the scheduler checks
+/// between tasks, temporary outputs and spill files are removed by the
+/// error's way out), the second exits at once.
+struct Signals {
+    cancel: Arc<AtomicBool>,
+    /// The exit status for the last signal received: 128 + its number.
+    status: Arc<AtomicUsize>,
+}
+
+impl Signals {
+    fn install() -> Result<Self> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let cancel = Arc::new(AtomicBool::new(false));
+        let status = Arc::new(AtomicUsize::new(0));
+        for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            let code = 128 + signal;
+            let failed = |e: std::io::Error| Error::io(e, format!("<{name} handler>"));
+            // The shutdown goes first: it sees the flag still unset on the
+            // first signal, and set on the second (signal-hook's pattern).
+            signal_hook::flag::register_conditional_shutdown(signal, code, Arc::clone(&cancel))
+                .map_err(failed)?;
+            signal_hook::flag::register_usize(signal, Arc::clone(&status), code as usize).map_err(failed)?;
+            signal_hook::flag::register(signal, Arc::clone(&cancel)).map_err(failed)?;
+        }
+        Ok(Signals { cancel, status })
+    }
+
+    fn cancel(&self) -> Cancel {
+        Cancel::new(Arc::clone(&self.cancel))
+    }
+
+    /// The signal that cancelled the run and the exit status it gives.
+    fn received(&self) -> (&'static str, u8) {
+        match self.status.load(Ordering::SeqCst) {
+            143 => ("SIGTERM", 143),
+            _ => ("SIGINT", 130),
         }
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli, signals: &Signals) -> Result<()> {
     match cli.command {
-        Command::Schema { path } => {
-            let df = rusk::read(&path)?;
+        Command::Schema { path, input } => {
+            rusk::set_config(Config::default().with_cancel(signals.cancel()));
+            let df = read(&path, &input)?;
             let mut out = String::new();
             for (name, dtype) in df.dtypes() {
                 out.push_str(&format!("{name}\t{dtype}\n"));
@@ -149,21 +286,78 @@ fn run(cli: Cli) -> Result<()> {
             out.push_str(&format!("partitions\t{}\n", df.npartitions()));
             print(&out)
         }
-        Command::Head { path, n, csv } => show(&rusk::read(&path)?.head(n)?, csv),
-        Command::Query(args) => query(args),
+        Command::Head { path, n, csv, input } => {
+            rusk::set_config(Config::default().with_cancel(signals.cancel()));
+            let df = read(&path, &input)?;
+            let head = df.head(n)?;
+            warn_bad_lines(&df, &input);
+            show(&head, csv, &signals.cancel())
+        }
+        Command::Query(args) => query(args, signals),
     }
 }
 
-fn query(args: QueryArgs) -> Result<()> {
-    let mut config = Config::default();
+/// Reads `path` as `input` says: the reader, and the CSV options if any.
+fn read(path: &Path, input: &InputArgs) -> Result<DataFrame> {
+    let mut csv: Option<CsvOptions> = None;
+    if let Some(size) = &input.blocksize {
+        csv = Some(csv.unwrap_or_default().blocksize(Some(rusk::parse_size(size)?)));
+    }
+    if let Some(what) = input.on_bad_lines {
+        let how = match what {
+            BadLines::Error => OnBadLines::Error,
+            BadLines::Skip | BadLines::Warn => OnBadLines::Skip,
+        };
+        csv = Some(csv.unwrap_or_default().on_bad_lines(how));
+    }
+    for spec in &input.dtype {
+        for (column, dtype) in rusk::parse_dtypes(spec)? {
+            csv = Some(csv.unwrap_or_default().dtype(column, dtype));
+        }
+    }
+    let format = input.format_in.map(|f| match f {
+        Format::Csv => InputFormat::Csv,
+        Format::Parquet => InputFormat::Parquet,
+    });
+    rusk::read_with(path, ReadOptions { format, csv })
+}
+
+/// Under `--on-bad-lines warn`, the rows each input skipped, on stderr.
+/// Counted per input (a file, glob or directory), not per file: the scan
+/// counters are kept per dataset.
+fn warn_bad_lines(df: &DataFrame, input: &InputArgs) {
+    if !matches!(input.on_bad_lines, Some(BadLines::Warn)) {
+        return;
+    }
+    for (path, counts) in df.scan_counts() {
+        if counts.bad_lines_skipped > 0 {
+            eprintln!(
+                "rusk: warning: skipped {} bad line(s) in {} (--on-bad-lines warn)",
+                counts.bad_lines_skipped,
+                path.display()
+            );
+        }
+    }
+}
+
+fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
+    if args.output.is_some() && (args.explain || args.analyze) {
+        let flag = if args.explain { "--explain" } else { "--analyze" };
+        return Err(Error::InvalidArgument(format!(
+            "{flag} prints a report instead of the result, so it does not write --output; run them separately"
+        )));
+    }
+    let mut config = Config::default().with_cancel(signals.cancel());
     if let Some(threads) = args.threads {
         config = config.with_threads(threads);
     }
     if let Some(mib) = args.memory_limit {
-        config = config.with_memory_limit(mib << 20);
+        config = config.with_memory_limit_mib(mib)?;
     }
+    config.check()?;
     rusk::set_config(config);
-    let mut df = rusk::read(&args.path)?;
+    let input = read(&args.path, &args.input)?;
+    let mut df = input.clone();
     match (&args.join, &args.on) {
         (Some(other), on) => {
             let how: rusk::JoinType = args.how.parse()?;
@@ -172,7 +366,7 @@ fn query(args: QueryArgs) -> Result<()> {
                 (_, Some(keys)) => rusk::MergeOptions::on(keys.iter().map(|k| k.trim())).how(how),
                 (_, None) => return Err(Error::InvalidArgument("--join needs --on (or --how cross)".into())),
             };
-            df = df.merge(&rusk::read(other)?, options.strategy(args.join_strategy.parse()?))?;
+            df = df.merge(&read(other, &args.input)?, options.strategy(args.join_strategy.parse()?))?;
         }
         (None, Some(_)) => return Err(Error::InvalidArgument("--on needs --join".into())),
         (None, None) => {}
@@ -220,21 +414,42 @@ fn query(args: QueryArgs) -> Result<()> {
     if args.analyze {
         return print(&df.explain_analyze()?);
     }
-    if let Some(dir) = &args.output {
-        return match args.format {
-            Format::Csv => df.to_csv(dir),
-            Format::Parquet => df.to_parquet(dir),
+    if let Some(path) = &args.output {
+        let written = match args.format.unwrap_or_else(|| format_of(path)) {
+            Format::Csv => df.to_csv(path),
+            Format::Parquet => df.to_parquet(path),
         };
+        warn_bad_lines(&df, &args.input);
+        return written;
     }
-    show(&df.compute()?, args.csv)
+    let result = df.compute()?;
+    warn_bad_lines(&df, &args.input);
+    show(&result, args.csv, &signals.cancel())
 }
 
-/// A table on a terminal, CSV otherwise.
-fn show(df: &DataFrame, csv: bool) -> Result<()> {
+/// The output format an `--output` path names: `.csv` is CSV, anything
+/// else (`.parquet`, a directory) Parquet.
+fn format_of(path: &Path) -> Format {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("csv" | "tsv") => Format::Csv,
+        _ => Format::Parquet,
+    }
+}
+
+/// A table on a terminal, CSV otherwise; a cancellation stops between
+/// partitions.
+fn show(df: &DataFrame, csv: bool, cancel: &Cancel) -> Result<()> {
     let stdout = std::io::stdout();
     if csv || !stdout.is_terminal() {
-        let lock = std::io::BufWriter::new(stdout.lock());
-        return rusk_io::write::write_csv(lock, df.batches(), true, b',');
+        let mut lock = std::io::BufWriter::new(stdout.lock());
+        if df.batches().is_empty() {
+            return rusk_io::write::write_csv(lock, df.batches(), true, b',');
+        }
+        for (i, batch) in df.batches().iter().enumerate() {
+            cancel.check()?;
+            rusk_io::write::write_csv(&mut lock, std::slice::from_ref(batch), i == 0, b',')?;
+        }
+        return Ok(());
     }
     print(&format!("{df}\n"))
 }

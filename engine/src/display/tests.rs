@@ -103,7 +103,7 @@ fn all_null_columns_of_every_type() {
 1  <NA> <NA>  <NA>  <NA> <NA> <NA>  <NA>
 
 [2 rows x 7 columns]
-dtypes: i int32, f float64, s string, b bool, d date32[day], t datetime64[s, UTC], n Null";
+dtypes: i int32, f float64, s string, b bool, d date32[day], t datetime64[s, UTC], n null";
     assert_eq!(text, &expected[1..]);
 }
 

@@ -63,7 +63,7 @@ fn run_limit(
             break;
         }
         // Partition-local: no shuffle, so nothing to spill.
-        let out = scheduler::run(&graph, chunk, config.worker_threads())?;
+        let out = scheduler::run_with(&graph, chunk, config)?;
         for (i, s) in out.stats.into_iter().enumerate() {
             if s.is_some() {
                 stats[i] = s;

@@ -94,7 +94,7 @@ fn estimate_groups(agg: &Aggregate, config: &Config) -> Result<Option<GroupEstim
         aggs: vec![AggregateSpec { func: AggregateFunction::Size, args: vec![] }],
         options: GroupOptions { sort: false, dropna: agg.options.dropna },
     });
-    let out = scheduler::run(&graph, &[first], config.worker_threads())?;
+    let out = scheduler::run_with(&graph, &[first], config)?;
     let state = out.batches.first().ok_or_else(|| Error::Internal("the sample did not run".into()))?;
     let sizes = state
         .columns()

@@ -137,7 +137,10 @@ impl Filter {
     pub fn try_new(input: Arc<LogicalPlan>, predicate: Expr) -> Result<Self> {
         let dt = predicate.data_type(&input.schema())?;
         if dt != DataType::Boolean && dt != DataType::Null {
-            return Err(Error::type_error(format!("filter `{predicate}` is {dt}, not boolean")));
+            return Err(Error::type_error(format!(
+                "filter `{predicate}` is {}, not boolean",
+                rusk_ops::dtype::pandas_dtype(&dt)
+            )));
         }
         Ok(Filter { input, predicate })
     }

@@ -84,8 +84,9 @@ impl TopN {
                 let dt = Expr::Column(v.clone()).data_type(&in_schema)?;
                 if !can_rank(&dt) {
                     return Err(Error::type_error(format!(
-                        "{}: cannot rank column {v:?} of type {dt} (numbers, dates and times only)",
-                        order.name()
+                        "{}: cannot rank column {v:?} of type {} (numbers, dates and times only)",
+                        order.name(),
+                        rusk_ops::dtype::pandas_dtype(&dt)
                     )));
                 }
             }

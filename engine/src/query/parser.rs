@@ -36,6 +36,10 @@ const MAX_NESTING: usize = 64;
 /// and a chain of 500 `|` terms is already longer than any real query.
 const MAX_DEPTH: usize = 500;
 
+/// Terms of an `and`/`or` chain grouped from the left, as pandas (and
+/// `explain`) show them; longer chains are balanced (see `Parser::chain`).
+const LEFT_CHAIN_TERMS: usize = 32;
+
 /// Names Python reserves that mean nothing in a query: rejected with a hint
 /// to backtick-quote a column of that name rather than read as a column.
 const RESERVED: &[&str] = &[
@@ -199,23 +203,53 @@ impl Parser {
     // ---- boolean levels ----
 
     pub(super) fn or_expr(&mut self) -> Result<Node> {
-        let mut left = self.and_expr()?;
-        while self.is_keyword("or") || self.is_sym(Sym::Pipe) {
-            let op = self.advance();
-            let right = self.and_expr()?;
-            left = self.binary(left, BinaryOp::Or, right, op.pos)?;
-        }
-        Ok(left)
+        self.chain(BinaryOp::Or, |p| p.is_keyword("or") || p.is_sym(Sym::Pipe), Parser::and_expr)
     }
 
     fn and_expr(&mut self) -> Result<Node> {
-        let mut left = self.not_expr()?;
-        while self.is_keyword("and") || self.is_sym(Sym::Amp) {
-            let op = self.advance();
-            let right = self.not_expr()?;
-            left = self.binary(left, BinaryOp::And, right, op.pos)?;
+        self.chain(BinaryOp::And, |p| p.is_keyword("and") || p.is_sym(Sym::Amp), Parser::not_expr)
+    }
+
+    /// `operand (op operand)*` for an associative `op` (`and`, `or`), read
+    /// in a loop: a flat chain is not nesting, so its length is not limited
+    /// by [`MAX_NESTING`] or [`MAX_DEPTH`]. Up to [`LEFT_CHAIN_TERMS`] terms
+    /// group from the left as pandas does, `((a | b) | c)`; a longer chain
+    /// (a generated `a == 1 or a == 2 or ...`) is built as a balanced tree,
+    /// whose depth grows with the logarithm of its length. Kleene `and` and
+    /// `or` are associative, so both shapes give the same values.
+    fn chain(
+        &mut self,
+        op: BinaryOp,
+        is_op: fn(&Parser) -> bool,
+        operand: fn(&mut Parser) -> Result<Node>,
+    ) -> Result<Node> {
+        let mut terms = vec![operand(self)?];
+        let mut pos = 0;
+        while is_op(self) {
+            pos = self.advance().pos;
+            terms.push(operand(self)?);
         }
-        Ok(left)
+        if terms.len() <= LEFT_CHAIN_TERMS {
+            let mut terms = terms.into_iter();
+            let mut left = terms.next().ok_or_else(|| self.error(pos, "empty chain (a bug in rusk)"))?;
+            for right in terms {
+                left = self.binary(left, op, right, pos)?;
+            }
+            return Ok(left);
+        }
+        // Pair neighbours level by level, keeping the terms' order.
+        while terms.len() > 1 {
+            let mut next = Vec::with_capacity(terms.len().div_ceil(2));
+            let mut it = terms.into_iter();
+            while let Some(left) = it.next() {
+                next.push(match it.next() {
+                    Some(right) => self.binary(left, op, right, pos)?,
+                    None => left,
+                });
+            }
+            terms = next;
+        }
+        terms.pop().ok_or_else(|| self.error(pos, "empty chain (a bug in rusk)"))
     }
 
     /// `not` and `~` share a level below comparisons: `~a == b` is `~(a == b)`

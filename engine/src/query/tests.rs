@@ -1,7 +1,7 @@
 //! Query → expression (as printed), error positions, and never panicking.
 
 use proptest::prelude::*;
-use rusk_ops::expr::{Expr, ScalarValue};
+use rusk_ops::expr::{BinaryOp, Expr, ScalarValue};
 use rusk_ops::Error;
 
 use super::parse_query;
@@ -287,6 +287,31 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     assert_eq!(position_of(&chain), 2 + 4 * 499);
     let ors = "a == 1".to_string() + &" | a == 1".repeat(400);
     assert!(parse_query(&ors).is_ok());
+}
+
+/// A flat `and`/`or` chain is not nesting: 600 terms (or 20 000) parse, to
+/// a balanced tree whose walks stay shallow; `+` chains keep pandas' left
+/// grouping (float sums depend on it) and the depth limit above.
+#[test]
+fn long_flat_boolean_chains_parse() {
+    fn depth(e: &Expr) -> usize {
+        match e {
+            Expr::Binary { left, right, .. } => 1 + depth(left).max(depth(right)),
+            _ => 1,
+        }
+    }
+    for n in [600, 20_000] {
+        let terms: Vec<String> = (0..n).map(|i| format!("a == {i}")).collect();
+        for sep in [" or ", " | ", " and "] {
+            let query = terms.join(sep);
+            let expr = parse_query(&query).unwrap_or_else(|e| panic!("{n} terms joined by {sep:?}: {e}"));
+            assert!(depth(&expr) < 40, "{n} terms: depth {}", depth(&expr));
+        }
+    }
+    // Short chains still group from the left, as printed.
+    let three = parse_query("a | b | c").unwrap();
+    let ab = Expr::binary(Expr::column("a"), BinaryOp::Or, Expr::column("b"));
+    assert_eq!(three, Expr::binary(ab, BinaryOp::Or, Expr::column("c")));
 }
 
 /// Queries that parse, cut and mutated below.

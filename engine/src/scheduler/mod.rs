@@ -13,7 +13,9 @@
 //! a memory limit, those beyond it spill to disk (`spill`).
 //!
 //! The first error stops the scheduling of new tasks; the ones in flight are
-//! awaited and the error returns, naming the task and partition.
+//! awaited and the error returns, naming the task and partition. A
+//! cancellation ([`Config::cancel`]) stops it the same way, checked before
+//! each task starts.
 
 mod dedup;
 mod pool;
@@ -66,11 +68,15 @@ pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunO
     run_with(graph, targets, &Config::default().with_threads(threads))
 }
 
-/// [`run`] with `config`'s threads and memory limit.
+/// [`run`] with `config`'s threads, memory limit and cancellation.
 ///
 /// # Errors
-/// As [`run`]; [`Error::Io`] naming a spill file that could not be written.
+/// As [`run`]; [`Error::Io`] naming a spill file that could not be written;
+/// [`Error::InvalidArgument`] for settings [`Config::check`] refuses;
+/// [`Error::Cancelled`] when `config.cancel` is set before the last task
+/// starts (the spill directory is removed either way).
 pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Result<RunOutput> {
+    config.check()?;
     let n = graph.tasks.len();
     let threads = config.worker_threads();
     let pool = pool::get(threads)?;
@@ -120,6 +126,10 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
     let mut spill = SpillStore::new(config.memory_limit, config.spill_dir.clone());
 
     loop {
+        if first_error.is_none() && config.cancel.is_cancelled() {
+            // Checked between tasks: those in flight finish (or fail) first.
+            first_error = Some(Error::Cancelled);
+        }
         while first_error.is_none() && in_flight < threads {
             let Some((_, Reverse(id))) = ready.pop() else { break };
             let task = graph.tasks[id].clone();

@@ -110,7 +110,11 @@ pub(crate) fn state_fields(func: &AggregateFunction, args: &[DataType]) -> Resul
         F::Any | F::All => {
             let t = args.first().map(key_output_type).unwrap_or(DataType::Null);
             if !(t.is_numeric() || t == DataType::Boolean || t == DataType::Null) {
-                return Err(Error::type_error(format!("{} needs booleans or numbers, got {t}", func.name())));
+                return Err(Error::type_error(format!(
+                    "{} needs booleans or numbers, got {}",
+                    func.name(),
+                    crate::dtype::pandas_dtype(&t)
+                )));
             }
             vec![f(func.name(), DataType::Boolean, false)]
         }
@@ -283,7 +287,9 @@ pub(crate) fn visit_numeric(array: &dyn Array, groups: &[u32], v: &mut impl Nume
         | DataType::Decimal128(..)
         | DataType::Decimal256(..)
         | DataType::Null => visit_numeric(cast(array, &DataType::Float64)?.as_ref(), groups, v),
-        other => Err(Error::type_error(format!("expected numbers, got {other}"))),
+        other => {
+            Err(Error::type_error(format!("expected numbers, got {}", crate::dtype::pandas_dtype(other))))
+        }
     }
 }
 

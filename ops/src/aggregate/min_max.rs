@@ -26,7 +26,7 @@ pub(crate) fn check_type(t: &DataType) -> Result<()> {
     {
         Ok(())
     } else {
-        Err(Error::type_error(format!("min and max do not take {t}")))
+        Err(Error::type_error(format!("min and max do not take {}", crate::dtype::pandas_dtype(t))))
     }
 }
 
@@ -48,7 +48,7 @@ pub(crate) fn new_min_max(max: bool, t: &DataType) -> Result<Box<dyn GroupedAggr
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
             Ok(Box::new(MinMaxString { max, data_type: t.clone(), values: Vec::new() }))
         }
-        other => Err(Error::type_error(format!("min and max do not take {other}"))),
+        other => Err(Error::type_error(format!("min and max do not take {}", crate::dtype::pandas_dtype(other)))),
     }
 }
 

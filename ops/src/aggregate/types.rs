@@ -25,7 +25,11 @@ pub fn output_type(func: &AggregateFunction, args: &[DataType]) -> Result<DataTy
         if numeric(t) {
             Ok(())
         } else {
-            Err(Error::type_error(format!("{} needs numbers, got {t}", func.name())))
+            Err(Error::type_error(format!(
+                "{} needs numbers, got {}",
+                func.name(),
+                crate::dtype::pandas_dtype(t)
+            )))
         }
     };
     Ok(match (func, args) {

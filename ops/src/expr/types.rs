@@ -98,31 +98,9 @@ pub(crate) fn with_leaf(t: &DataType, leaf: &DataType) -> DataType {
     }
 }
 
-/// The type's name as a pandas user knows it, for error messages.
-pub(crate) fn type_name(t: &DataType) -> String {
-    use DataType::*;
-    if string_leaf(t).is_some() {
-        return "string".into();
-    }
-    match t {
-        Null => "null".into(),
-        Boolean => "bool".into(),
-        Timestamp(unit, tz) => {
-            let unit = match unit {
-                TimeUnit::Second => "s",
-                TimeUnit::Millisecond => "ms",
-                TimeUnit::Microsecond => "us",
-                TimeUnit::Nanosecond => "ns",
-            };
-            match tz {
-                Some(tz) => format!("timestamp[{unit}, {tz}]"),
-                None => format!("timestamp[{unit}]"),
-            }
-        }
-        Dictionary(_, v) => format!("dictionary of {}", type_name(v)),
-        other => other.to_string().to_lowercase(),
-    }
-}
+/// The type's name as a pandas user knows it, for error messages (one home:
+/// [`crate::dtype::pandas_dtype`]).
+pub(crate) use crate::dtype::pandas_dtype as type_name;
 
 /// Orders time units from coarse (seconds) to fine (nanoseconds).
 pub(crate) fn unit_rank(u: TimeUnit) -> u8 {
@@ -147,7 +125,7 @@ mod tests {
         assert_eq!(type_name(&DataType::Int64), "int64");
         assert_eq!(type_name(&DataType::Boolean), "bool");
         let ts = DataType::Timestamp(TimeUnit::Millisecond, Some(Arc::from("UTC")));
-        assert_eq!(type_name(&ts), "timestamp[ms, UTC]");
+        assert_eq!(type_name(&ts), "datetime64[ms, UTC]");
         let ints = DataType::Dictionary(Box::new(DataType::Int8), Box::new(DataType::UInt16));
         assert_eq!(type_name(&ints), "dictionary of uint16");
     }

@@ -184,8 +184,12 @@ pub fn asof_schema(left: &Schema, right: &Schema, spec: &AsofSpec) -> Result<Sch
 
 /// The common type of the two `on` keys, checked to be ordered numbers.
 fn on_type(left: &Schema, right: &Schema, spec: &AsofSpec) -> Result<DataType> {
-    let l = left.field_with_name(&spec.left_on).map_err(|_| not_found(&spec.left_on, left))?;
-    let r = right.field_with_name(&spec.right_on).map_err(|_| not_found(&spec.right_on, right))?;
+    let l = left
+        .field_with_name(&spec.left_on)
+        .map_err(|_| Error::merge_key_not_found("left", &spec.left_on, left))?;
+    let r = right
+        .field_with_name(&spec.right_on)
+        .map_err(|_| Error::merge_key_not_found("right", &spec.right_on, right))?;
     let common = common_key_type(l.data_type(), r.data_type());
     match common {
         Some(t) if on_kind(&t).is_some() => Ok(t),
@@ -193,9 +197,9 @@ fn on_type(left: &Schema, right: &Schema, spec: &AsofSpec) -> Result<DataType> {
             "merge_asof on left column {:?} ({}) and right column {:?} ({}): the keys must be numbers, dates \
              or timestamps of comparable types",
             spec.left_on,
-            l.data_type(),
+            crate::dtype::pandas_dtype(l.data_type()),
             spec.right_on,
-            r.data_type()
+            crate::dtype::pandas_dtype(r.data_type())
         ))),
     }
 }
@@ -212,13 +216,13 @@ fn by_types(left: &Schema, right: &Schema, spec: &AsofSpec) -> Result<Vec<DataTy
         .iter()
         .zip(&spec.by_right)
         .map(|(l, r)| {
-            let lf = left.field_with_name(l).map_err(|_| not_found(l, left))?;
-            let rf = right.field_with_name(r).map_err(|_| not_found(r, right))?;
+            let lf = left.field_with_name(l).map_err(|_| Error::merge_key_not_found("left", l, left))?;
+            let rf = right.field_with_name(r).map_err(|_| Error::merge_key_not_found("right", r, right))?;
             common_key_type(lf.data_type(), rf.data_type()).ok_or_else(|| {
                 Error::type_error(format!(
                     "merge_asof by left column {l:?} ({}) and right column {r:?} ({}): their values never compare",
-                    lf.data_type(),
-                    rf.data_type()
+                    crate::dtype::pandas_dtype(lf.data_type()),
+                    crate::dtype::pandas_dtype(rf.data_type())
                 ))
             })
         })
@@ -696,7 +700,7 @@ mod tests {
         assert!(err.to_string().contains("null values on left side"), "{err}");
         assert!(matches!(
             asof_join(&left, &right, &AsofSpec::new("nope", "t")),
-            Err(Error::ColumnNotFound { .. })
+            Err(Error::MergeKeyNotFound { side, name, .. }) if side == "left" && name == "nope"
         ));
         let spec = AsofSpec { by_left: vec!["t".into()], ..AsofSpec::new("t", "t") };
         assert!(matches!(asof_join(&left, &right, &spec), Err(Error::InvalidArgument(_))));

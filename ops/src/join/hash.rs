@@ -134,8 +134,8 @@ pub(super) fn key_pairs(
             common_key_type(l.data_type(), r.data_type()).ok_or_else(|| {
                 Error::type_error(format!(
                     "merge keys of types {} and {} never compare",
-                    l.data_type(),
-                    r.data_type()
+                    crate::dtype::pandas_dtype(l.data_type()),
+                    crate::dtype::pandas_dtype(r.data_type())
                 ))
             })
         })
@@ -629,7 +629,10 @@ pub(crate) mod tests {
     fn bad_keys_are_errors() {
         let (left, right) = sides();
         let spec = JoinSpec::new(JoinType::Inner, vec!["nope".into()], vec!["k".into()]);
-        assert!(matches!(hash_join(&left, &right, &spec), Err(Error::ColumnNotFound { .. })));
+        assert!(matches!(
+            hash_join(&left, &right, &spec),
+            Err(Error::MergeKeyNotFound { side, name, .. }) if side == "left" && name == "nope"
+        ));
         let spec = JoinSpec::new(JoinType::Inner, vec!["a".into()], vec!["k".into()]);
         assert!(matches!(hash_join(&left, &right, &spec), Err(Error::Type { .. })));
     }

@@ -118,24 +118,17 @@ fn check_keys(left: &Schema, right: &Schema, spec: &JoinSpec) -> Result<()> {
         )));
     }
     for (l, r) in spec.left_on.iter().zip(&spec.right_on) {
-        let lf = left.field_with_name(l).map_err(|_| not_found(l, left))?;
-        let rf = right.field_with_name(r).map_err(|_| not_found(r, right))?;
+        let lf = left.field_with_name(l).map_err(|_| Error::merge_key_not_found("left", l, left))?;
+        let rf = right.field_with_name(r).map_err(|_| Error::merge_key_not_found("right", r, right))?;
         if common_key_type(lf.data_type(), rf.data_type()).is_none() {
             return Err(Error::type_error(format!(
                 "cannot merge on left column {l:?} ({}) and right column {r:?} ({}): their values never compare",
-                lf.data_type(),
-                rf.data_type()
+                crate::dtype::pandas_dtype(lf.data_type()),
+                crate::dtype::pandas_dtype(rf.data_type())
             )));
         }
     }
     Ok(())
-}
-
-fn not_found(name: &str, schema: &Schema) -> Error {
-    Error::ColumnNotFound {
-        name: name.to_string(),
-        available: schema.fields().iter().map(|f| f.name().clone()).collect(),
-    }
 }
 
 #[cfg(test)]
@@ -182,9 +175,18 @@ mod tests {
         let r = schema(&[("k", DataType::Utf8)]);
         let spec = JoinSpec::new(JoinType::Inner, vec!["k".into()], vec!["k".into()]);
         let err = join_schema(&l, &r, &spec).unwrap_err().to_string();
-        assert!(err.contains("\"k\" (Int64)") && err.contains("(Utf8)"), "{err}");
+        assert!(err.contains("\"k\" (int64)") && err.contains("(string)"), "{err}");
         let spec = JoinSpec::new(JoinType::Inner, vec!["nope".into()], vec!["k".into()]);
-        assert!(matches!(join_schema(&l, &r, &spec), Err(Error::ColumnNotFound { .. })));
+        match join_schema(&l, &r, &spec) {
+            Err(e @ Error::MergeKeyNotFound { .. }) => {
+                assert_eq!(e.to_string(), "merge key \"nope\" not found on the left side; its columns are: k")
+            }
+            other => panic!("{other:?}"),
+        }
+        let spec = JoinSpec::new(JoinType::Inner, vec!["k".into()], vec!["nope".into()]);
+        assert!(
+            matches!(join_schema(&l, &r, &spec), Err(Error::MergeKeyNotFound { side, .. }) if side == "right")
+        );
         let spec = JoinSpec::new(JoinType::Cross, vec!["k".into()], vec!["k".into()]);
         assert!(matches!(join_schema(&l, &r, &spec), Err(Error::InvalidArgument(_))));
         let spec = JoinSpec::new(JoinType::Inner, vec![], vec![]);

@@ -37,7 +37,7 @@ impl RowTable {
     pub(super) fn new(types: Vec<DataType>) -> Result<Self> {
         let fields: Vec<SortField> = types.iter().map(|t| SortField::new(t.clone())).collect();
         if !RowConverter::supports_fields(&fields) {
-            let names: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+            let names: Vec<String> = types.iter().map(crate::dtype::pandas_dtype).collect();
             return Err(Error::type_error(format!("cannot group by keys of types {}", names.join(", "))));
         }
         Ok(RowTable {
