@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{fixture, parse_csv, rusk, rusk_cmd};
+use common::{fixture, names, parse_csv, rusk, rusk_cmd};
 
 /// Rows of the generated input: about 13 MB of CSV, which a debug build
 /// sorts under a 1 MiB budget in a few seconds, spilling.
@@ -31,15 +31,6 @@ fn big_csv(dir: &Path) -> PathBuf {
     }
     std::fs::write(&path, text).expect("write big.csv");
     path
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn spawn(args: &[&str], tmp: &Path) -> Child {
@@ -77,20 +68,21 @@ fn output_of(child: Child) -> (Option<i32>, String) {
     (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-/// SIGINT mid-sort (spilling under --memory-limit 1) into a directory
-/// output: exit 130, nothing at the output path, no temporary directory
-/// beside it, no spill directory left in TMPDIR.
-#[test]
-fn sigint_cancels_the_run_and_removes_temporary_output_and_spill() {
+/// Runs a spilling sort (`--memory-limit 1`) of a generated CSV into
+/// `dest_name` under a fresh output directory, sends `signal` once a spill
+/// directory appears in the child's TMPDIR, and checks what the signal
+/// promises: exit `code`, the message, and nothing left beside the output
+/// or in TMPDIR.
+fn cancel_mid_run(signal: &str, code: i32, dest_name: &str, sort: &str) {
     let (data, out, tmp) =
         (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let big = big_csv(data.path());
-    let dest = out.path().join("sorted");
+    let dest = out.path().join(dest_name);
     let args = [
         "query",
         big.to_str().unwrap(),
         "--sort",
-        "value",
+        sort,
         "--memory-limit",
         "1",
         "--blocksize",
@@ -99,41 +91,26 @@ fn sigint_cancels_the_run_and_removes_temporary_output_and_spill() {
         dest.to_str().unwrap(),
     ];
     let mut child = spawn(&args, tmp.path());
-    signal_when(&mut child, "-INT", || has_spill_dir(tmp.path()));
-    let (code, stderr) = output_of(child);
-    assert_eq!(code, Some(130), "{stderr}");
-    assert!(stderr.contains("rusk: interrupted by SIGINT"), "{stderr}");
+    signal_when(&mut child, &format!("-{signal}"), || has_spill_dir(tmp.path()));
+    let (got, stderr) = output_of(child);
+    assert_eq!(got, Some(code), "{stderr}");
+    assert!(stderr.contains(&format!("rusk: interrupted by SIG{signal}")), "{stderr}");
     assert!(!dest.exists());
     assert!(names(out.path()).is_empty(), "left beside the output: {:?}", names(out.path()));
     assert!(names(tmp.path()).is_empty(), "left in TMPDIR: {:?}", names(tmp.path()));
 }
 
+/// SIGINT mid-sort into a directory output: exit 130, nothing at the output
+/// path, no temporary directory beside it, no spill directory left.
+#[test]
+fn sigint_cancels_the_run_and_removes_temporary_output_and_spill() {
+    cancel_mid_run("INT", 130, "sorted", "value");
+}
+
 /// SIGTERM into a one-file output: exit 143, and nothing left.
 #[test]
 fn sigterm_cancels_a_one_file_output_with_status_143() {
-    let (data, out, tmp) =
-        (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let big = big_csv(data.path());
-    let dest = out.path().join("sorted.csv");
-    let args = [
-        "query",
-        big.to_str().unwrap(),
-        "--sort",
-        "value:desc",
-        "--memory-limit",
-        "1",
-        "--blocksize",
-        "256KiB",
-        "--output",
-        dest.to_str().unwrap(),
-    ];
-    let mut child = spawn(&args, tmp.path());
-    signal_when(&mut child, "-TERM", || has_spill_dir(tmp.path()));
-    let (code, stderr) = output_of(child);
-    assert_eq!(code, Some(143), "{stderr}");
-    assert!(stderr.contains("SIGTERM"), "{stderr}");
-    assert!(names(out.path()).is_empty(), "left: {:?}", names(out.path()));
-    assert!(names(tmp.path()).is_empty(), "left in TMPDIR: {:?}", names(tmp.path()));
+    cancel_mid_run("TERM", 143, "sorted.csv", "value:desc");
 }
 
 /// kill -9 while part files are being written: afterwards nothing is at

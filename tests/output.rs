@@ -11,18 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use common::fixture;
+use common::{fixture, names};
 use rusk::arrow::record_batch::RecordBatch;
 use rusk::{Cancel, Config, CsvOptions, DataFrame, Error};
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 /// `sales` in several partitions, each checked as it runs: the destination
 /// must not exist yet, and a temporary directory must (a one-file output's

@@ -29,6 +29,16 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join(rel)
 }
 
+/// The names in `dir`, sorted.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// The built `rusk` binary, run from the repository root.
 pub fn rusk_cmd() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rusk"));
