@@ -17,10 +17,6 @@ use arrow::datatypes::{DataType, Field, Int64Type, Schema};
 use common::{fixture, table_of, Table};
 use rusk::{Config, DataFrame, Error, JoinStrategy, JoinType, MergeOptions, ScalarValue};
 
-fn one_thread() {
-    rusk::set_config(Config::default().with_threads(1));
-}
-
 fn read(rel: &str) -> DataFrame {
     rusk::read(fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
@@ -134,12 +130,11 @@ fn unsorted_divisions_bound_the_shuffled_partitions() {
 
 #[test]
 fn loc_reads_only_the_partitions_that_can_match() {
-    one_thread();
     for rel in ["fixtures/sales", "fixtures/sales_parquet"] {
         let df = read(rel);
         let indexed = df.set_index("order_id", true).unwrap();
         let sliced = indexed.loc(250..=300).unwrap();
-        let a = sliced.analyze().unwrap();
+        let a = sliced.analyze_with(&Config::default().with_threads(1)).unwrap();
         assert_eq!(a.scans[0].1.files_opened, 1, "{rel}: {:?}", a.scans);
         assert!(
             a.optimized_plan.contains("SetIndex: order_id, sorted=True, partitions=1/"),

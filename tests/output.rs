@@ -66,7 +66,7 @@ fn outputs_appear_only_when_complete_and_vanish_on_error_or_cancel() {
     // Cancelled mid-run (the flag set by the first partition, as a signal
     // handler would): Cancelled, and nothing written.
     let flag = Arc::new(AtomicBool::new(false));
-    rusk::set_config(Config::default().with_threads(1).with_cancel(Cancel::new(Arc::clone(&flag))));
+    let cancellable = Config::default().with_threads(1).with_cancel(Cancel::new(Arc::clone(&flag)));
     let setter = Arc::clone(&flag);
     let df = rusk::read_csv_with(fixture("fixtures/sales"), CsvOptions::default().blocksize(Some(2000)))
         .expect("sales")
@@ -80,19 +80,18 @@ fn outputs_appear_only_when_complete_and_vanish_on_error_or_cancel() {
     assert!(df.npartitions() > 2, "{} partitions", df.npartitions());
     for name in ["cancelled_dir", "cancelled.csv"] {
         flag.store(false, Ordering::SeqCst);
-        let err = df.to_csv(dir.path().join(name)).expect_err("cancelled");
+        let err = df.to_csv_with(dir.path().join(name), &cancellable).expect_err("cancelled");
         assert!(matches!(err, Error::Cancelled), "{name}: {err:?}");
     }
     flag.store(false, Ordering::SeqCst);
     // Threads are checked when the run starts, never a hang or a panic.
     for threads in [0, rusk::MAX_THREADS + 1] {
-        rusk::set_config(Config::default().with_threads(threads));
-        let err = df.to_csv(dir.path().join("threads")).expect_err("bad threads");
+        let bad = Config::default().with_threads(threads);
+        let err = df.to_csv_with(dir.path().join("threads"), &bad).expect_err("bad threads");
         assert!(matches!(&err, Error::InvalidArgument(m) if m.contains("threads")), "{err}");
-        let err = df.compute().expect_err("bad threads");
+        let err = df.compute_with(&bad).expect_err("bad threads");
         assert!(matches!(&err, Error::InvalidArgument(m) if m.contains("threads")), "{err}");
     }
-    rusk::set_config(Config::default());
     assert_eq!(names(dir.path()), ["csv_dir", "one.csv", "one.parquet", "parquet_dir"]);
 
     // The extension names the format: to_parquet("x.csv") is refused (it

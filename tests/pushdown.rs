@@ -4,17 +4,17 @@
 //! since reading less is only right if the answer stays the same.
 //!
 //! `head`/`limit` read partitions in waves of one per worker thread, so the
-//! counts of a limit depend on the thread count. Every test here first sets
-//! the process-wide config to one thread: the tests of this binary run in
-//! parallel, and all of them set the same value, so none sees another's.
+//! counts of a limit depend on the thread count: every analysis here runs
+//! with one thread, by its own settings.
 
 mod common;
 
 use common::{cases, compare, fixture, rusk, table_of, Table};
 use rusk::{Analysis, Config, DataFrame, ScanCounts};
 
-fn one_thread() {
-    rusk::set_config(Config::default().with_threads(1));
+/// Runs take one thread, by their own settings (never the process's).
+fn one_thread() -> Config {
+    Config::default().with_threads(1)
 }
 
 fn read(rel: &str) -> DataFrame {
@@ -23,7 +23,7 @@ fn read(rel: &str) -> DataFrame {
 
 /// What the single scan of `df` read, and the analysis.
 fn analyze(df: &DataFrame) -> (ScanCounts, Analysis) {
-    let a = df.analyze().expect("analyze runs");
+    let a = df.analyze_with(&one_thread()).expect("analyze runs");
     assert_eq!(a.scans.len(), 1, "one scan: {:?}", a.scans);
     (a.scans[0].1, a)
 }
@@ -75,7 +75,6 @@ fn stages(df: &DataFrame) -> Vec<(String, usize)> {
 
 #[test]
 fn parquet_projection_reads_fewer_bytes() {
-    one_thread();
     let all = read("fixtures/sales_parquet");
     let two = all.select(["qty", "order_id"]).expect("select");
     let (all_counts, all_a) = analyze(&all);
@@ -98,7 +97,6 @@ fn parquet_projection_reads_fewer_bytes() {
 
 #[test]
 fn row_group_pruning_reads_2_of_12() {
-    one_thread();
     let df = read("fixtures/sales_parquet").query("order_id >= 550").expect("query");
     let (counts, a) = analyze(&df);
     assert_eq!(counts.row_groups_read, 2, "501–550 (max = the literal) and 551–600");
@@ -119,7 +117,6 @@ fn row_group_pruning_reads_2_of_12() {
 
 #[test]
 fn hive_partition_filter_opens_2_of_6_files() {
-    one_thread();
     let want = expected("hive_filter");
     for dir in ["fixtures/hive", "fixtures/hive_csv"] {
         let df = read(dir).query("year == 2024 and month >= 2").expect("query");
@@ -138,7 +135,6 @@ fn hive_partition_filter_opens_2_of_6_files() {
 
 #[test]
 fn csv_projection_reads_every_row_and_keeps_the_right_columns() {
-    one_thread();
     let all = read("fixtures/sales");
     let two = all.select(["price", "order_id"]).expect("select");
     let (all_counts, _) = analyze(&all);
@@ -155,7 +151,6 @@ fn csv_projection_reads_every_row_and_keeps_the_right_columns() {
 
 #[test]
 fn explain_shows_the_pushed_down_work_on_the_scan_line() {
-    one_thread();
     let df = read("fixtures/sales_parquet")
         .query("order_id >= 550")
         .and_then(|d| d.select(["order_id", "qty"]))
@@ -175,7 +170,6 @@ fn explain_shows_the_pushed_down_work_on_the_scan_line() {
 
 #[test]
 fn scan_filter_select_is_one_fused_stage() {
-    one_thread();
     let csv = read("fixtures/sales")
         .query("qty > 10 and region == 'north'")
         .and_then(|d| d.select(["order_id", "region", "qty", "price"]))
@@ -209,7 +203,6 @@ fn scan_filter_select_is_one_fused_stage() {
 
 #[test]
 fn repartition_has_one_task_per_output_partition() {
-    one_thread();
     let df = read("fixtures/sales").repartition(7).expect("repartition");
     let s = stages(&df);
     assert_eq!(s.first().map(|(_, n)| *n), Some(3), "the scan: {s:?}");
@@ -220,7 +213,6 @@ fn repartition_has_one_task_per_output_partition() {
 
 #[test]
 fn head_reads_only_the_partitions_it_needs() {
-    one_thread();
     let sales = read("fixtures/sales");
     assert_eq!(sales.npartitions(), 3);
     let (counts, a) = analyze(&sales.limit(5));
@@ -260,4 +252,39 @@ fn cli_limit_with_one_thread_opens_one_file() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("row_groups=2 ") && stdout.contains("rows_read=100 "), "{stdout}");
     assert!(stdout.contains("result: 51 rows"), "{stdout}");
+}
+
+/// A run's settings reach planning: `compute_with` / `explain_with` decide
+/// the join strategy with the run's broadcast threshold and lower merge
+/// trees with the run's split_every (issue 10, part A), and the results
+/// agree whatever they are.
+#[test]
+fn run_settings_decide_join_strategy_and_fan_in() {
+    let left = read("fixtures/sales");
+    let right = read("fixtures/sales_parquet").select(["order_id", "qty"]).expect("select");
+    let joined = left.merge(&right, rusk::MergeOptions::on(["order_id"])).expect("merge");
+    let broadcast = joined.explain_with(&Config::default()).expect("explain");
+    assert!(broadcast.contains("strategy=broadcast right"), "{broadcast}");
+    let shuffle_cfg = Config { broadcast_threshold: 0, ..one_thread() };
+    let shuffled = joined.explain_with(&shuffle_cfg).expect("explain");
+    assert!(shuffled.contains("strategy=shuffle into"), "{shuffled}");
+    let rows = |cfg: &Config| joined.compute_with(cfg).expect("compute").len().expect("len");
+    assert_eq!(rows(&Config::default()), rows(&shuffle_cfg));
+
+    let grouped = read("fixtures/sales")
+        .repartition(6)
+        .expect("repartition")
+        .groupby(["region"])
+        .expect("groupby")
+        .agg([rusk::parse_agg("qty:sum").expect("spec")])
+        .expect("agg");
+    let merges = |cfg: &Config| {
+        let graph = grouped.explain_with(cfg).expect("explain");
+        graph.lines().find(|l| l.contains("merge")).map(str::to_string).unwrap_or_default()
+    };
+    let (eight, two) = (merges(&Config::default()), merges(&Config { split_every: 2, ..Config::default() }));
+    assert_ne!(eight, two, "split_every 8 vs 2: {eight} / {two}");
+    let out = |cfg: &Config| table_of(&grouped.compute_with(cfg).expect("run"));
+    compare("split_every 2", &out(&Config::default()), &out(&Config { split_every: 2, ..Config::default() }))
+        .expect("same result");
 }

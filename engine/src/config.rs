@@ -13,6 +13,10 @@ use rusk_ops::{Error, Result};
 /// `--threads 100000` hung for minutes before this limit.
 pub const MAX_THREADS: usize = 1024;
 
+/// The fan-in of merge trees unless a run or a groupby says otherwise
+/// (Dask's default `split_every`).
+pub const DEFAULT_SPLIT_EVERY: usize = 8;
+
 /// How rusk computes. Read the process-wide settings with [`config`], change
 /// them with [`set_config`], or pass a `Config` to one computation with
 /// `DataFrame::compute_with`.
@@ -94,7 +98,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             threads: None,
-            split_every: 8,
+            split_every: DEFAULT_SPLIT_EVERY,
             split_out_groups: 1_000_000,
             broadcast_threshold: 64 << 20,
             memory_limit: None,

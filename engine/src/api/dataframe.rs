@@ -355,7 +355,15 @@ impl DataFrame {
     /// set; the first task error. The temporary output is removed on every
     /// error.
     pub fn to_csv(&self, dir: impl AsRef<Path>) -> Result<()> {
-        self.write(dir.as_ref(), WriteFormat::Csv)
+        self.to_csv_with(dir, &config())
+    }
+
+    /// [`DataFrame::to_csv`] with explicit settings.
+    ///
+    /// # Errors
+    /// As [`DataFrame::to_csv`].
+    pub fn to_csv_with(&self, dir: impl AsRef<Path>, config: &Config) -> Result<()> {
+        self.write(dir.as_ref(), WriteFormat::Csv, config)
     }
 
     /// Writes one Parquet file per partition into the new directory `dir`,
@@ -365,11 +373,18 @@ impl DataFrame {
     /// As [`DataFrame::to_csv`] (here `.csv` and `.tsv` are the other
     /// format's extensions).
     pub fn to_parquet(&self, dir: impl AsRef<Path>) -> Result<()> {
-        self.write(dir.as_ref(), WriteFormat::Parquet)
+        self.to_parquet_with(dir, &config())
     }
 
-    fn write(&self, path: &Path, format: WriteFormat) -> Result<()> {
-        let config = config();
+    /// [`DataFrame::to_parquet`] with explicit settings.
+    ///
+    /// # Errors
+    /// As [`DataFrame::to_parquet`].
+    pub fn to_parquet_with(&self, dir: impl AsRef<Path>, config: &Config) -> Result<()> {
+        self.write(dir.as_ref(), WriteFormat::Parquet, config)
+    }
+
+    fn write(&self, path: &Path, format: WriteFormat, config: &Config) -> Result<()> {
         config.check()?;
         let (ext, other) = match format {
             WriteFormat::Csv => ("csv", "parquet"),
@@ -395,9 +410,9 @@ impl DataFrame {
         } else {
             (PendingOutput::dir(path)?, Arc::clone(&self.plan))
         };
-        let o = optimize_for_run(plan, &config)?;
+        let o = optimize_for_run(plan, config)?;
         let graph = lower_write(&o.plan, pending.path(), format, single_file)?;
-        scheduler::run_with(&graph, &graph.outputs, &config)?;
+        scheduler::run_with(&graph, &graph.outputs, config)?;
         // A cancellation after the last task still leaves no output.
         config.cancel.check()?;
         pending.commit()
@@ -414,7 +429,16 @@ impl DataFrame {
     /// # Errors
     /// Errors of optimizing or lowering (pruning reads statistics).
     pub fn explain(&self) -> Result<String> {
-        let optimized = optimize_for_run(Arc::clone(&self.plan), &config())?;
+        self.explain_with(&config())
+    }
+
+    /// [`DataFrame::explain`] with explicit settings: the plan and graph
+    /// `compute_with` would run with them.
+    ///
+    /// # Errors
+    /// As [`DataFrame::explain`].
+    pub fn explain_with(&self, config: &Config) -> Result<String> {
+        let optimized = optimize_for_run(Arc::clone(&self.plan), config)?;
         let graph = lower(&optimized.plan)?;
         let rules =
             if optimized.applied.is_empty() { "none".to_string() } else { optimized.applied.join(", ") };
@@ -506,9 +530,18 @@ impl DataFrame {
     /// [`Error::OutputExists`] if `path` exists (never overwritten, as no
     /// output of rusk is); errors of lowering, or of writing the file.
     pub fn visualize(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.visualize_with(path, &config())
+    }
+
+    /// [`DataFrame::visualize`] with explicit settings: the graph
+    /// `compute_with` would run with them.
+    ///
+    /// # Errors
+    /// As [`DataFrame::visualize`].
+    pub fn visualize_with(&self, path: impl AsRef<Path>, config: &Config) -> Result<()> {
         let path = path.as_ref();
         let pending = PendingOutput::file(path)?;
-        let graph = lower(&optimize_for_run(Arc::clone(&self.plan), &config())?.plan)?;
+        let graph = lower(&optimize_for_run(Arc::clone(&self.plan), config)?.plan)?;
         std::fs::write(pending.path(), to_dot(&graph)).map_err(|e| Error::io(e, path))?;
         pending.commit()
     }

@@ -76,7 +76,7 @@ pub fn node_label(plan: &LogicalPlan) -> String {
             if !a.options.dropna {
                 s.push_str(", dropna=False");
             }
-            if let Some(n) = a.split_every {
+            if let Some(n) = a.split_every.filter(|&n| n != crate::config::DEFAULT_SPLIT_EVERY) {
                 s.push_str(&format!(", split_every={n}"));
             }
             if a.split_out != crate::plan::SplitOut::Auto {

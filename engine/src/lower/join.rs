@@ -22,7 +22,7 @@ use crate::graph::{TaskGraph, TaskId, TaskOp};
 use crate::plan::{AsofJoin, Chosen, Join, LogicalPlan, Side};
 
 pub(crate) fn lower_join(join: &Join, graph: &mut TaskGraph) -> Result<Lowered> {
-    let chosen = join.strategy(&crate::config::config());
+    let chosen = join.decision();
     let op = |left_inputs: usize| TaskOp::HashJoin {
         spec: join.spec.clone(),
         left_inputs,

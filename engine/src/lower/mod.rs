@@ -25,6 +25,7 @@ mod write;
 
 pub use write::lower_write;
 
+use crate::config::DEFAULT_SPLIT_EVERY;
 use crate::graph::{ElementOp, StageId, TaskGraph, TaskId};
 use crate::plan::LogicalPlan;
 use rusk_ops::Result;
@@ -71,11 +72,9 @@ pub(crate) fn lower_node(plan: &LogicalPlan, graph: &mut TaskGraph) -> Result<Lo
         LogicalPlan::Limit(l) => limit::lower_limit(l, graph),
         LogicalPlan::Repartition(r) => repartition::lower_repartition(r, graph),
         LogicalPlan::Aggregate(a) => {
-            aggregate::lower_aggregate(a, a.split_every.unwrap_or(crate::config::config().split_every), graph)
+            aggregate::lower_aggregate(a, a.split_every.unwrap_or(DEFAULT_SPLIT_EVERY), graph)
         }
-        LogicalPlan::TopN(t) => {
-            top_n::lower_top_n(t, t.split_every.unwrap_or(crate::config::config().split_every), graph)
-        }
+        LogicalPlan::TopN(t) => top_n::lower_top_n(t, t.split_every.unwrap_or(DEFAULT_SPLIT_EVERY), graph),
         LogicalPlan::Transform(t) => transform::lower_transform(t, graph),
         LogicalPlan::Sort(s) => sort::lower_sort(s, graph),
         LogicalPlan::GroupApply(a) => apply::lower_group_apply(a, graph),

@@ -11,6 +11,7 @@ mod prune_by_divisions;
 mod push_down_limit;
 mod push_down_predicate;
 mod push_down_projection;
+mod run_settings;
 mod split_out;
 
 pub use fold_constants::FoldConstants;
@@ -19,6 +20,7 @@ pub use prune_by_divisions::PruneByDivisions;
 pub use push_down_limit::PushDownLimit;
 pub use push_down_predicate::PushDownPredicate;
 pub use push_down_projection::PushDownProjection;
+pub use run_settings::{apply_split_every, choose_join_strategy};
 pub use split_out::choose_split_out;
 
 use std::sync::Arc;
@@ -104,6 +106,10 @@ pub fn optimize_for_run(plan: Arc<LogicalPlan>, config: &crate::config::Config) 
         optimized.applied.push("choose_split_out");
         optimized.plan = chosen.plan;
     }
+    // Last, once the inputs are final (a rebuilt join forgets its decision).
+    // Not listed as applied: their choices show on the nodes' lines.
+    optimized.plan = apply_split_every(optimized.plan, config)?.plan;
+    optimized.plan = choose_join_strategy(optimized.plan, config)?.plan;
     Ok(optimized)
 }
 

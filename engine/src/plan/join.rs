@@ -111,6 +111,10 @@ pub struct Join {
     pub npartitions: Option<usize>,
     /// The output schema.
     pub schema: SchemaRef,
+    /// How it runs, decided once for a run by `optimizer::choose_join_strategy`
+    /// with the run's settings, so that explain, lowering and execution
+    /// agree; `None` until then (a new input clears it).
+    pub decided: Option<Chosen>,
 }
 
 impl Join {
@@ -129,7 +133,7 @@ impl Join {
             return Err(rusk_ops::Error::InvalidArgument("merge: npartitions must be at least 1".into()));
         }
         let schema = join_schema(&left.schema(), &right.schema(), &spec)?;
-        Ok(Join { left, right, spec, strategy, npartitions, schema })
+        Ok(Join { left, right, spec, strategy, npartitions, schema, decided: None })
     }
 
     /// The same join over new inputs.
@@ -212,9 +216,15 @@ impl Join {
         shuffle(why)
     }
 
+    /// How it runs: the decision made for the run, or, before one is made
+    /// (the plan as the user built it), what the default settings would choose.
+    pub fn decision(&self) -> Chosen {
+        self.decided.clone().unwrap_or_else(|| self.strategy(&Config::default()))
+    }
+
     /// The number of output partitions.
     pub fn npartitions(&self) -> usize {
-        match self.strategy(&crate::config::config()) {
+        match self.decision() {
             Chosen::Broadcast { side: Side::Right, .. } => self.left.npartitions(),
             Chosen::Broadcast { side: Side::Left, .. } => self.right.npartitions(),
             Chosen::Shuffle { partitions, .. } | Chosen::Aligned { partitions, .. } => partitions,
@@ -243,7 +253,7 @@ impl Join {
         if let Some(name) = &spec.indicator {
             s.push_str(&format!(", indicator={name:?}"));
         }
-        s.push_str(&format!(", strategy={}", self.strategy(&crate::config::config()).describe()));
+        s.push_str(&format!(", strategy={}", self.decision().describe()));
         s
     }
 

@@ -148,7 +148,7 @@ impl TopN {
         if !self.options.dropna {
             s.push_str(", dropna=False");
         }
-        if let Some(n) = self.split_every {
+        if let Some(n) = self.split_every.filter(|&n| n != crate::config::DEFAULT_SPLIT_EVERY) {
             s.push_str(&format!(", split_every={n}"));
         }
         s

@@ -1,0 +1,129 @@
+//! Decisions that depend on a run's settings, made once per run and stored
+//! on the plan's nodes, so that explain, lowering and execution read the
+//! same choice and no later step looks at a process-wide setting:
+//!
+//! - `choose_join_strategy`: broadcast, shuffle or aligned, from the sides'
+//!   size estimates and [`Config::broadcast_threshold`];
+//! - `apply_split_every`: the merge fan-in of each reduction the user left
+//!   to the run ([`Config::split_every`]).
+//!
+//! ```text
+//! Join: how=inner, on=[k]          Join: how=inner, on=[k],
+//!   (undecided)              ──▶     decided=broadcast right (est. 3.1 MB ≤ 64 MiB)
+//! ```
+
+use std::sync::Arc;
+
+use rusk_ops::Result;
+
+use super::Transformed;
+use crate::config::Config;
+use crate::plan::LogicalPlan;
+
+/// Rebuilds `plan` bottom-up, replacing each node for which `f` gives a
+/// new one.
+fn rewrite_up(
+    plan: Arc<LogicalPlan>,
+    f: &dyn Fn(&LogicalPlan) -> Result<Option<LogicalPlan>>,
+) -> Result<Transformed> {
+    let inputs: Vec<Transformed> =
+        plan.inputs().into_iter().map(|i| rewrite_up(Arc::clone(i), f)).collect::<Result<_>>()?;
+    let rebuilt = inputs.iter().any(|t| t.changed);
+    let node = if rebuilt {
+        plan.with_new_inputs(inputs.into_iter().map(|t| t.plan).collect())?
+    } else {
+        plan.as_ref().clone()
+    };
+    Ok(match f(&node)? {
+        Some(new) => Transformed::yes(new),
+        None if rebuilt => Transformed::yes(node),
+        None => Transformed::no(plan),
+    })
+}
+
+/// Decides how every join of `plan` runs, with `config`'s threshold. Runs
+/// after every rewrite of the join's inputs (a new input clears the
+/// decision: see `Join::decided`).
+///
+/// # Errors
+/// Errors of rebuilding nodes (a bug).
+pub fn choose_join_strategy(plan: Arc<LogicalPlan>, config: &Config) -> Result<Transformed> {
+    rewrite_up(plan, &|node| {
+        Ok(match node {
+            LogicalPlan::Join(j) if j.decided.is_none() => {
+                let mut decided = j.clone();
+                decided.decided = Some(j.strategy(config));
+                Some(LogicalPlan::Join(decided))
+            }
+            _ => None,
+        })
+    })
+}
+
+/// Gives every groupby and top-n that left `split_every` to the run the
+/// run's value.
+///
+/// # Errors
+/// Errors of rebuilding nodes (a bug).
+pub fn apply_split_every(plan: Arc<LogicalPlan>, config: &Config) -> Result<Transformed> {
+    let fan_in = config.split_every;
+    rewrite_up(plan, &|node| {
+        Ok(match node {
+            LogicalPlan::Aggregate(a) if a.split_every.is_none() => {
+                let mut a = a.clone();
+                a.split_every = Some(fan_in);
+                Some(LogicalPlan::Aggregate(a))
+            }
+            LogicalPlan::TopN(t) if t.split_every.is_none() => {
+                let mut t = t.clone();
+                t.split_every = Some(fan_in);
+                Some(LogicalPlan::TopN(t))
+            }
+            _ => None,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use rusk_ops::join::{JoinSpec, JoinType};
+
+    use super::*;
+    use crate::optimizer::test_util::memory;
+    use crate::plan::{Chosen, Join, JoinStrategy};
+
+    fn join() -> Arc<LogicalPlan> {
+        let spec = JoinSpec::new(JoinType::Inner, vec!["a".into()], vec!["a".into()]);
+        Arc::new(LogicalPlan::Join(
+            Join::try_new(memory(), memory(), spec, JoinStrategy::Auto, None).unwrap(),
+        ))
+    }
+
+    fn decided(plan: &LogicalPlan) -> Option<Chosen> {
+        match plan {
+            LogicalPlan::Join(j) => j.decided.clone(),
+            _ => panic!("not a join"),
+        }
+    }
+
+    #[test]
+    fn the_run_threshold_decides_and_the_decision_is_kept() {
+        let plan = join();
+        assert_eq!(decided(&plan), None);
+        let broadcast = choose_join_strategy(Arc::clone(&plan), &Config::default()).unwrap();
+        assert!(broadcast.changed);
+        assert!(matches!(decided(&broadcast.plan), Some(Chosen::Broadcast { .. })));
+        let tiny = Config::default().with_broadcast_threshold(0);
+        let shuffled = choose_join_strategy(Arc::clone(&plan), &tiny).unwrap();
+        assert!(matches!(decided(&shuffled.plan), Some(Chosen::Shuffle { .. })));
+        let label = match shuffled.plan.as_ref() {
+            LogicalPlan::Join(j) => j.label(),
+            _ => unreachable!(),
+        };
+        assert!(label.contains("strategy=shuffle into 2") && label.contains("> 0 B"), "{label}");
+        // Decided once: a second pass changes nothing.
+        let again = choose_join_strategy(Arc::clone(&broadcast.plan), &tiny).unwrap();
+        assert!(!again.changed);
+        assert_eq!(plan.schema(), broadcast.plan.schema());
+    }
+}
