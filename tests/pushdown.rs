@@ -288,3 +288,24 @@ fn run_settings_decide_join_strategy_and_fan_in() {
     compare("split_every 2", &out(&Config::default()), &out(&Config { split_every: 2, ..Config::default() }))
         .expect("same result");
 }
+
+/// Metrics belong to a run (issue 10, part B): four threads analyzing the
+/// same frame at once each report exactly one run's reads, as a lone run does.
+#[test]
+fn concurrent_analyses_of_one_frame_count_their_own_reads() {
+    let df = read("fixtures/sales_parquet").query("order_id >= 550").expect("query");
+    let (alone, _) = analyze(&df);
+    assert_eq!(alone.rows_read, 100);
+    let counts: Vec<ScanCounts> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..4).map(|_| scope.spawn(|| analyze(&df).0)).collect();
+        runs.into_iter().map(|r| r.join().expect("no panic")).collect()
+    });
+    assert!(counts.iter().all(|c| *c == alone), "{counts:?} vs {alone:?}");
+    // And a sink collects each run's counts.
+    let metrics = rusk::RunMetrics::new();
+    let cfg = one_thread().with_run_metrics(metrics.clone());
+    df.compute_with(&cfg).expect("run");
+    df.compute_with(&cfg).expect("run");
+    let runs: Vec<ScanCounts> = metrics.scans().into_iter().map(|(_, c)| c).collect();
+    assert_eq!(runs, [alone, alone]);
+}

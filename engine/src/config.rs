@@ -6,6 +6,8 @@ use std::sync::{Arc, RwLock};
 
 use rusk_ops::{Error, Result};
 
+use crate::scheduler::RunMetrics;
+
 /// The most worker threads a run may ask for. Far beyond any core count
 /// (a thread per core is the default; more only helps a run waiting on
 /// slow disks), and low enough that starting the pool stays instant:
@@ -49,6 +51,10 @@ pub struct Config {
     /// those in flight and returns [`Error::Cancelled`]; spill files and
     /// temporary outputs are removed on the way out. Unset by default.
     pub cancel: Cancel,
+    /// Where each run made with these settings adds what its scans read
+    /// (see [`RunMetrics`]); unset by default. `analyze` reports a run's
+    /// counts without it.
+    pub run_metrics: RunMetrics,
 }
 
 /// A cancellation flag shared by whoever may cancel a run (a signal handler,
@@ -104,6 +110,7 @@ impl Default for Config {
             memory_limit: None,
             spill_dir: None,
             cancel: Cancel::default(),
+            run_metrics: RunMetrics::default(),
         }
     }
 }
@@ -154,6 +161,12 @@ impl Config {
     /// The same settings, cancelled when `cancel` is (see [`Config::cancel`]).
     pub fn with_cancel(mut self, cancel: Cancel) -> Self {
         self.cancel = cancel;
+        self
+    }
+
+    /// The same settings, each run adding its scan counts to `metrics`.
+    pub fn with_run_metrics(mut self, metrics: RunMetrics) -> Self {
+        self.run_metrics = metrics;
         self
     }
 

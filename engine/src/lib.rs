@@ -34,6 +34,7 @@ pub use rusk_ops::dedup::Keep;
 pub use rusk_ops::expr::{col, corr, lit, size, AggregateFunction, BinaryOp, Expr, ScalarValue};
 pub use rusk_ops::join::{AsofDirection, JoinType};
 pub use rusk_ops::{Error, Location, Result};
+pub use scheduler::RunMetrics;
 
 /// Arrow, re-exported so users build batches and types with the same version.
 pub use arrow;

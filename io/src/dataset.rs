@@ -150,7 +150,6 @@ pub struct Dataset {
     schema: SchemaRef,
     hive_columns: Vec<String>,
     source: Box<dyn Source>,
-    metrics: Arc<ScanMetrics>,
 }
 
 impl fmt::Debug for Dataset {
@@ -196,7 +195,7 @@ impl Dataset {
             fields.push(Arc::clone(field));
         }
         let schema = Arc::new(Schema::new(fields));
-        Ok(Dataset { path, format, files, schema, hive_columns, source, metrics: Arc::default() })
+        Ok(Dataset { path, format, files, schema, hive_columns, source })
     }
 
     /// The path as the user gave it.
@@ -227,11 +226,6 @@ impl Dataset {
     /// Every partition, before pruning.
     pub fn partitions(&self) -> Vec<ScanPartition> {
         self.source.partitions()
-    }
-
-    /// What the scans of this dataset have read so far.
-    pub fn metrics(&self) -> &ScanMetrics {
-        &self.metrics
     }
 
     /// Drops the partitions (files, row groups) that `filters` (conjuncts that
@@ -286,12 +280,18 @@ impl Dataset {
     }
 
     /// Reads one partition, keeping `columns` (by name, in that order; all
-    /// columns when `None`).
+    /// columns when `None`), and counts what it read in `metrics` (the
+    /// run's: a dataset keeps no counters, so runs never see each other's).
     ///
     /// # Errors
     /// [`Error::ColumnNotFound`] for an unknown column, and the file's read
     /// and parse errors, which name the file and, for CSV, the line.
-    pub fn read(&self, part: &ScanPartition, columns: Option<&[String]>) -> Result<RecordBatch> {
+    pub fn read(
+        &self,
+        part: &ScanPartition,
+        columns: Option<&[String]>,
+        metrics: &ScanMetrics,
+    ) -> Result<RecordBatch> {
         let all: Vec<String>;
         let columns = match columns {
             Some(c) => c,
@@ -315,8 +315,7 @@ impl Dataset {
             }
         }
         let file = &self.files[part.file];
-        let batch =
-            self.source.read(part, &projection, &self.metrics).map_err(|e| e.with_file(&file.path))?;
+        let batch = self.source.read(part, &projection, metrics).map_err(|e| e.with_file(&file.path))?;
         let n = batch.num_rows();
         let hive = if self.hive_columns.is_empty() { None } else { Some(self.hive_batch(part.file, n)?) };
         let mut fields = Vec::with_capacity(columns.len());

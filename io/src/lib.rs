@@ -21,5 +21,5 @@ pub use self::csv::{CsvOptions, OnBadLines};
 pub use self::parquet::ParquetOptions;
 pub use dataset::{infer_format, Dataset, FileFormat, PartitionRange, Pruned, ScanPartition};
 pub use listing::SourceFile;
-pub use metrics::ScanMetrics;
+pub use metrics::{ScanCounts, ScanMetrics};
 pub use write::{part_file_name, write_csv, write_csv_file, write_parquet_file, PendingOutput};

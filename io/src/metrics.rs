@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// What the scans of one dataset have read so far (all partitions, all runs).
+/// What the scans of one dataset have read in one run (all its partitions).
 #[derive(Debug, Default)]
 pub struct ScanMetrics {
     files_opened: AtomicU64,
@@ -26,6 +26,16 @@ pub struct ScanCounts {
     pub bytes_read: u64,
     /// CSV rows skipped under `on_bad_lines = "skip"`.
     pub bad_lines_skipped: u64,
+}
+
+impl std::ops::AddAssign for ScanCounts {
+    fn add_assign(&mut self, other: ScanCounts) {
+        self.files_opened += other.files_opened;
+        self.row_groups_read += other.row_groups_read;
+        self.rows_read += other.rows_read;
+        self.bytes_read += other.bytes_read;
+        self.bad_lines_skipped += other.bad_lines_skipped;
+    }
 }
 
 impl ScanMetrics {

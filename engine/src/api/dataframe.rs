@@ -495,22 +495,19 @@ impl DataFrame {
     /// # Errors
     /// As [`DataFrame::compute`].
     pub fn analyze_with(&self, config: &Config) -> Result<Analysis> {
-        let datasets = scans(&self.plan);
-        let before: Vec<ScanCounts> = datasets.iter().map(|s| s.metrics().snapshot()).collect();
         let executed = execute(&self.plan, config)?;
-        let scans = datasets
+        // The run's own counters: concurrent runs of this frame do not mix.
+        let scans = scans(&self.plan)
             .iter()
-            .zip(before)
-            .map(|(ds, b)| {
-                let a = ds.metrics().snapshot();
-                let delta = ScanCounts {
-                    files_opened: a.files_opened - b.files_opened,
-                    row_groups_read: a.row_groups_read - b.row_groups_read,
-                    rows_read: a.rows_read - b.rows_read,
-                    bytes_read: a.bytes_read - b.bytes_read,
-                    bad_lines_skipped: a.bad_lines_skipped - b.bad_lines_skipped,
-                };
-                (ds.path().to_path_buf(), delta)
+            .map(|ds| {
+                let counts = executed.scans.iter().filter(|(d, _)| Arc::ptr_eq(d, ds)).fold(
+                    ScanCounts::default(),
+                    |mut sum, (_, c)| {
+                        sum += *c;
+                        sum
+                    },
+                );
+                (ds.path().to_path_buf(), counts)
             })
             .collect();
         Ok(Analysis {
@@ -544,14 +541,6 @@ impl DataFrame {
         let graph = lower(&optimize_for_run(Arc::clone(&self.plan), config)?.plan)?;
         std::fs::write(pending.path(), to_dot(&graph)).map_err(|e| Error::io(e, path))?;
         pending.commit()
-    }
-
-    /// What each scan of the frame has read so far, over every run of this
-    /// frame and of the frames built from the same `read_*` call (the
-    /// counters live with the dataset): e.g. the rows skipped under
-    /// `on_bad_lines`, after a run. One entry per scan, by its path.
-    pub fn scan_counts(&self) -> Vec<(std::path::PathBuf, ScanCounts)> {
-        scans(&self.plan).iter().map(|ds| (ds.path().to_path_buf(), ds.metrics().snapshot())).collect()
     }
 
     fn project(&self, exprs: Vec<Expr>) -> Result<DataFrame> {

@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rusk::{Cancel, Config, CsvOptions, DataFrame, Error, InputFormat, OnBadLines, ReadOptions, Result};
+use rusk::{
+    Cancel, Config, CsvOptions, DataFrame, Error, InputFormat, OnBadLines, ReadOptions, Result, RunMetrics,
+};
 
 /// A partitioned, lazy dataframe engine: query CSV and Parquet directories.
 #[derive(Parser)]
@@ -287,10 +289,13 @@ fn run(cli: Cli, signals: &Signals) -> Result<()> {
             print(&out)
         }
         Command::Head { path, n, csv, input } => {
-            rusk::set_config(Config::default().with_cancel(signals.cancel()));
+            let metrics = RunMetrics::new();
+            rusk::set_config(
+                Config::default().with_cancel(signals.cancel()).with_run_metrics(metrics.clone()),
+            );
             let df = read(&path, &input)?;
             let head = df.head(n)?;
-            warn_bad_lines(&df, &input);
+            warn_bad_lines(&metrics, &input);
             show(&head, csv, &signals.cancel())
         }
         Command::Query(args) => query(args, signals),
@@ -322,21 +327,22 @@ fn read(path: &Path, input: &InputArgs) -> Result<DataFrame> {
     rusk::read_with(path, ReadOptions { format, csv })
 }
 
-/// Under `--on-bad-lines warn`, the rows each input skipped, on stderr.
-/// Counted per input (a file, glob or directory), not per file: the scan
-/// counters are kept per dataset.
-fn warn_bad_lines(df: &DataFrame, input: &InputArgs) {
+/// Under `--on-bad-lines warn`, the rows each input skipped in the run
+/// (`metrics`), on stderr. Counted per input (a file, glob or directory),
+/// not per file: the scan counters are kept per dataset.
+fn warn_bad_lines(metrics: &RunMetrics, input: &InputArgs) {
     if !matches!(input.on_bad_lines, Some(BadLines::Warn)) {
         return;
     }
-    for (path, counts) in df.scan_counts() {
-        if counts.bad_lines_skipped > 0 {
-            eprintln!(
-                "rusk: warning: skipped {} bad line(s) in {} (--on-bad-lines warn)",
-                counts.bad_lines_skipped,
-                path.display()
-            );
+    let mut skipped: Vec<(std::path::PathBuf, u64)> = Vec::new();
+    for (path, counts) in metrics.scans() {
+        match skipped.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, n)) => *n += counts.bad_lines_skipped,
+            None => skipped.push((path, counts.bad_lines_skipped)),
         }
+    }
+    for (path, n) in skipped.into_iter().filter(|(_, n)| *n > 0) {
+        eprintln!("rusk: warning: skipped {n} bad line(s) in {} (--on-bad-lines warn)", path.display());
     }
 }
 
@@ -347,7 +353,8 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
             "{flag} prints a report instead of the result, so it does not write --output; run them separately"
         )));
     }
-    let mut config = Config::default().with_cancel(signals.cancel());
+    let metrics = RunMetrics::new();
+    let mut config = Config::default().with_cancel(signals.cancel()).with_run_metrics(metrics.clone());
     if let Some(threads) = args.threads {
         config = config.with_threads(threads);
     }
@@ -419,11 +426,11 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
             Format::Csv => df.to_csv(path),
             Format::Parquet => df.to_parquet(path),
         };
-        warn_bad_lines(&df, &args.input);
+        warn_bad_lines(&metrics, &args.input);
         return written;
     }
     let result = df.compute()?;
-    warn_bad_lines(&df, &args.input);
+    warn_bad_lines(&metrics, &args.input);
     show(&result, args.csv, &signals.cancel())
 }
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use arrow::compute::concat_batches;
 use arrow::record_batch::RecordBatch;
+use rusk_io::{Dataset, ScanCounts};
 use rusk_ops::Result;
 
 use crate::config::Config;
@@ -25,6 +26,8 @@ pub(crate) struct Executed {
     pub spill: SpillStats,
     /// The plan that ran (optimized, with its choices made).
     pub plan: Arc<LogicalPlan>,
+    /// What each scanned dataset read in this run (every wave, for a limit).
+    pub scans: Vec<(Arc<Dataset>, ScanCounts)>,
 }
 
 /// Optimizes and runs `plan`.
@@ -37,7 +40,14 @@ pub(crate) fn execute(plan: &Arc<LogicalPlan>, config: &Config) -> Result<Execut
     }
     let graph = lower(&optimized)?;
     let out = scheduler::run_with(&graph, &graph.outputs, config)?;
-    Ok(Executed { batches: out.batches, graph, stats: out.stats, spill: out.spill, plan: optimized })
+    Ok(Executed {
+        batches: out.batches,
+        graph,
+        stats: out.stats,
+        spill: out.spill,
+        plan: optimized,
+        scans: out.scans,
+    })
 }
 
 /// `head(n)` over partitions that can be computed one at a time: runs them in
@@ -58,6 +68,7 @@ fn run_limit(
     let mut batches = Vec::new();
     let mut stats = vec![None; graph.tasks.len()];
     let mut rows = 0;
+    let mut scans: Vec<(Arc<Dataset>, ScanCounts)> = Vec::new();
     for chunk in outputs.chunks(wave) {
         if rows >= n {
             break;
@@ -73,9 +84,22 @@ fn run_limit(
             rows += b.num_rows();
             batches.push(b);
         }
+        for (dataset, c) in out.scans {
+            match scans.iter_mut().find(|(d, _)| Arc::ptr_eq(d, &dataset)) {
+                Some((_, sum)) => *sum += c,
+                None => scans.push((dataset, c)),
+            }
+        }
     }
     let schema = input.schema();
     let all = concat_batches(&schema, &batches)?;
     let head = all.slice(0, n.min(all.num_rows()));
-    Ok(Executed { batches: vec![head], graph, stats, spill: SpillStats::default(), plan: Arc::clone(plan) })
+    Ok(Executed {
+        batches: vec![head],
+        graph,
+        stats,
+        spill: SpillStats::default(),
+        plan: Arc::clone(plan),
+        scans,
+    })
 }

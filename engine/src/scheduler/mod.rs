@@ -19,6 +19,7 @@
 
 mod dedup;
 mod pool;
+mod scan_metrics;
 mod spill;
 mod task;
 
@@ -33,6 +34,8 @@ use rusk_ops::{Error, Result};
 
 use crate::config::Config;
 use crate::graph::{TaskGraph, TaskId};
+pub use scan_metrics::RunMetrics;
+pub(crate) use scan_metrics::RunScans;
 pub use spill::SpillStats;
 use spill::SpillStore;
 use task::TaskOutput;
@@ -57,6 +60,8 @@ pub struct RunOutput {
     pub stats: Vec<Option<TaskStats>>,
     /// What was spilled to stay within the memory limit.
     pub spill: SpillStats,
+    /// What each scanned dataset read in this run.
+    pub scans: Vec<(std::sync::Arc<rusk_io::Dataset>, rusk_io::ScanCounts)>,
 }
 
 /// Runs the tasks `targets` need, on `threads` threads, and returns the
@@ -124,6 +129,8 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
     // Dropped on every way out of this function, panics included, which
     // removes the spill directory.
     let mut spill = SpillStore::new(config.memory_limit, config.spill_dir.clone());
+    // The run's own scan counters, reported on every way out too.
+    let scans = ReportOnDrop { scans: RunScans::for_graph(graph, &needed), sink: &config.run_metrics };
 
     loop {
         if first_error.is_none() && config.cancel.is_cancelled() {
@@ -133,6 +140,7 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
         while first_error.is_none() && in_flight < threads {
             let Some((_, Reverse(id))) = ready.pop() else { break };
             let task = graph.tasks[id].clone();
+            let metrics = scans.scans.of_task(graph, id);
             let mut inputs = Vec::with_capacity(task.inputs.len());
             for &i in &task.inputs {
                 let output =
@@ -146,7 +154,7 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
                 let run = || {
                     let batches = inputs.iter().map(|o| o.read(task.bucket)).collect::<Result<Vec<_>>>()?;
                     drop(inputs);
-                    task::execute(&task, batches)
+                    task::execute(&task, batches, metrics.as_deref())
                 };
                 let result = catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|panic| {
                     Err(Error::Internal(format!("task panicked: {}", panic_message(&panic))))
@@ -203,7 +211,20 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
             None => Err(Error::Internal(format!("target {t} did not run"))),
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(RunOutput { batches, stats, spill: spill.stats() })
+    Ok(RunOutput { batches, stats, spill: spill.stats(), scans: scans.scans.counts() })
+}
+
+/// A run's scan counters, added to the caller's [`RunMetrics`] when the run
+/// ends, however it ends.
+struct ReportOnDrop<'a> {
+    scans: RunScans,
+    sink: &'a RunMetrics,
+}
+
+impl Drop for ReportOnDrop<'_> {
+    fn drop(&mut self) {
+        self.sink.add(&self.scans.counts());
+    }
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -7,6 +7,7 @@ use arrow::compute::concat_batches;
 use arrow::datatypes::{Field, Schema};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use rusk_io::write::{write_csv_file, write_parquet_file};
+use rusk_io::ScanMetrics;
 use rusk_ops::aggregate;
 use rusk_ops::expr::{evaluate, filter_batch, Expr};
 use rusk_ops::partition::{hash_split, range_boundaries, range_split};
@@ -57,7 +58,11 @@ impl TaskOutput {
 }
 
 /// Runs `task` over its inputs' outputs.
-pub(super) fn execute(task: &Task, inputs: Vec<RecordBatch>) -> Result<TaskOutput> {
+pub(super) fn execute(
+    task: &Task,
+    inputs: Vec<RecordBatch>,
+    scan: Option<&ScanMetrics>,
+) -> Result<TaskOutput> {
     let buckets = match &task.op {
         TaskOp::HashSplit { keys, n } => {
             let batch = one(inputs)?;
@@ -71,7 +76,7 @@ pub(super) fn execute(task: &Task, inputs: Vec<RecordBatch>) -> Result<TaskOutpu
         },
         TaskOp::Dedup(op @ crate::graph::DedupTask::Route { .. }) => super::dedup::split(op, &one(inputs)?)?,
         op => {
-            let mut batch = run_op(op, inputs)?;
+            let mut batch = run_op(op, inputs, scan)?;
             for step in &task.pipeline {
                 batch = apply(step, batch)?;
             }
@@ -84,13 +89,16 @@ pub(super) fn execute(task: &Task, inputs: Vec<RecordBatch>) -> Result<TaskOutpu
     Ok(TaskOutput::Buckets(buckets.into()))
 }
 
-fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>) -> Result<RecordBatch> {
+fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>, scan: Option<&ScanMetrics>) -> Result<RecordBatch> {
     match op {
         TaskOp::HashSplit { .. } | TaskOp::RangeSplit { .. } => {
             Err(Error::Internal("a shuffle split outputs buckets".into()))
         }
         TaskOp::RangeBoundaries { keys, n } => range_boundaries(&inputs, keys, *n),
-        TaskOp::Scan { dataset, partition, columns } => dataset.0.read(partition, Some(columns)),
+        TaskOp::Scan { dataset, partition, columns } => match scan {
+            Some(metrics) => dataset.0.read(partition, Some(columns), metrics),
+            None => Err(Error::Internal("a scan task without the run's counters".into())),
+        },
         TaskOp::Memory(batch) => Ok(batch.0.clone()),
         TaskOp::Concat { schema } => concat_pieces(schema, inputs),
         TaskOp::Split { index, of } => {

@@ -439,9 +439,10 @@ fn dataset_prunes_and_reads_a_parquet_file() {
     let pruned = dataset.prune(&[cmp(col("x"), BinaryOp::GtEq, lit(70))]).unwrap();
     assert_eq!(pruned.row_groups, Some((3, 10)));
     assert_eq!(pruned.partitions.len(), 3);
-    let batch = dataset.read(&pruned.partitions[0], Some(&["s".to_string()])).unwrap();
+    let metrics = ScanMetrics::default();
+    let batch = dataset.read(&pruned.partitions[0], Some(&["s".to_string()]), &metrics).unwrap();
     assert_eq!(batch.num_rows(), 10);
-    assert_eq!(dataset.metrics().snapshot().row_groups_read, 1);
+    assert_eq!(metrics.snapshot().row_groups_read, 1);
 }
 
 /// A tiny seeded generator (splitmix64), so the random test repeats.

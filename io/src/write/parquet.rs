@@ -167,7 +167,7 @@ mod tests {
         .unwrap();
         write_parquet_file(&path, &batch).unwrap();
         let dataset = crate::Dataset::open(&path, crate::FileFormat::Parquet(Default::default())).unwrap();
-        let read = dataset.read(&dataset.partitions()[0], None).unwrap();
+        let read = dataset.read(&dataset.partitions()[0], None, &crate::ScanMetrics::default()).unwrap();
         assert_eq!(read.num_rows(), 50);
         let strings = cast(read.column(0), &DataType::Utf8).unwrap();
         assert_eq!(strings.as_string::<i32>().value(4), "k1");
