@@ -160,3 +160,84 @@ fn the_cases_cover_every_how_and_option() {
         }
     }
 }
+
+/// Names rusk makes up never replace a user column (issue 10, part F): a
+/// column named like merge's hidden cast keys, like a groupby's hidden
+/// aggregates, or like dedup's row ids survives, with its values.
+#[test]
+fn user_columns_named_like_hidden_ones_survive() {
+    use rusk::arrow::array::{Float64Array, Int64Array};
+    use rusk::arrow::datatypes::{DataType, Field, Schema};
+    use rusk::arrow::record_batch::RecordBatch;
+    use std::sync::Arc;
+
+    let frame = |fields: Vec<(&str, DataType)>, columns: Vec<rusk::arrow::array::ArrayRef>, parts: usize| {
+        let schema = Arc::new(Schema::new(
+            fields.into_iter().map(|(n, t)| Field::new(n, t, true)).collect::<Vec<_>>(),
+        ));
+        let batch = RecordBatch::try_new(Arc::clone(&schema), columns).expect("batch");
+        let n = batch.num_rows();
+        let batches =
+            (0..parts).map(|p| batch.slice(p * n / parts, (p + 1) * n / parts - p * n / parts)).collect();
+        rusk::from_batches(schema, batches).expect("frame")
+    };
+    // An int key and a float key of different names join through a hidden
+    // cast key; the left has a column of that very name.
+    let left = frame(
+        vec![("a", DataType::Int64), ("__rusk_key_0", DataType::Int64)],
+        vec![Arc::new(Int64Array::from(vec![1, 2, 3])), Arc::new(Int64Array::from(vec![10, 20, 30]))],
+        2,
+    );
+    let right =
+        frame(vec![("b", DataType::Float64)], vec![Arc::new(Float64Array::from(vec![2.0, 3.0, 4.0]))], 1);
+    let joined = left.merge(&right, rusk::MergeOptions::left_right_on(["a"], ["b"])).expect("merge");
+    assert_eq!(joined.columns(), ["a", "__rusk_key_0", "b"]);
+    let out = joined.sort_values(&["a"], &[true]).expect("sort").compute().expect("run");
+    let kept: Vec<i64> = out
+        .batches()
+        .iter()
+        .flat_map(|b| b.column(1).as_any().downcast_ref::<Int64Array>().expect("int").values().to_vec())
+        .collect();
+    assert_eq!(kept, [20, 30]);
+
+    // A groupby output named like the hidden parts of an expression over aggregates.
+    let df = frame(
+        vec![("k", DataType::Int64), ("v", DataType::Int64)],
+        vec![Arc::new(Int64Array::from(vec![1, 1, 2])), Arc::new(Int64Array::from(vec![5, 7, 9]))],
+        2,
+    );
+    let out = df
+        .groupby(["k"])
+        .expect("groupby")
+        .agg([("r", rusk::col("v").max() - rusk::col("v").min()), ("__r_0", rusk::col("v").sum())])
+        .expect("agg")
+        .compute()
+        .expect("run");
+    assert_eq!(out.columns(), ["k", "r", "__r_0"]);
+    let col = |i: usize| -> Vec<i64> {
+        out.batches()
+            .iter()
+            .flat_map(|b| b.column(i).as_any().downcast_ref::<Int64Array>().expect("int").values().to_vec())
+            .collect()
+    };
+    assert_eq!((col(1), col(2)), (vec![2, 0], vec![12, 9]));
+
+    // Dedup on a key named like its row ids.
+    let df = frame(
+        vec![("__rusk_row_id", DataType::Int64), ("v", DataType::Int64)],
+        vec![Arc::new(Int64Array::from(vec![7, 7, 8, 7])), Arc::new(Int64Array::from(vec![1, 2, 3, 4]))],
+        3,
+    );
+    let out = df
+        .drop_duplicates(Some(&["__rusk_row_id"]), rusk::Keep::First)
+        .expect("dedup")
+        .compute()
+        .expect("run");
+    assert_eq!(out.columns(), ["__rusk_row_id", "v"]);
+    let v: Vec<i64> = out
+        .batches()
+        .iter()
+        .flat_map(|b| b.column(1).as_any().downcast_ref::<Int64Array>().expect("int").values().to_vec())
+        .collect();
+    assert_eq!(v, [1, 3]);
+}

@@ -264,6 +264,9 @@ where
     S: Into<String>,
 {
     let outputs: Vec<(String, Expr)> = outputs.into_iter().map(|(n, e)| (n.into(), e)).collect();
+    // Names the aggregate's output has besides the hidden ones.
+    let visible: Vec<String> =
+        keys.iter().map(Expr::output_name).chain(outputs.iter().map(|(n, _)| n.clone())).collect();
     let mut specs: Vec<AggregateSpec> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut needs_project = false;
@@ -286,7 +289,9 @@ where
         needs_project = true;
         let rewritten = expr.transform_up(&mut |e| match e {
             Expr::Aggregate { func, args } => {
-                let hidden = format!("__{name}_{}", specs.len());
+                let hidden = super::hidden::fresh_name(&format!("__{name}_{}", specs.len()), |n| {
+                    visible.iter().any(|v| v == n) || names.iter().any(|v| v == n)
+                });
                 specs.push(AggregateSpec { func, args });
                 names.push(hidden.clone());
                 Expr::Column(hidden)

@@ -312,7 +312,11 @@ fn cast_mismatched_keys(
             left = left.with_column(l.clone(), cast(&l))?;
             right = right.with_column(r.clone(), cast(&r))?;
         } else {
-            let name = format!("__rusk_key_{i}");
+            // Free on both sides: `with_column` would replace a user column.
+            let (ls, rs) = (left.schema(), right.schema());
+            let name = super::hidden::fresh_name(&format!("__rusk_key_{i}"), |n| {
+                ls.field_with_name(n).is_ok() || rs.field_with_name(n).is_ok()
+            });
             left = left.with_column(name.clone(), cast(&l))?;
             right = right.with_column(name.clone(), cast(&r))?;
             spec.left_on[i] = name.clone();

@@ -3,6 +3,7 @@
 mod dataframe;
 mod dedup;
 mod groupby;
+mod hidden;
 mod index;
 mod merge;
 mod read;
