@@ -18,6 +18,7 @@ pub mod optimizer;
 pub mod plan;
 pub mod query;
 pub mod scheduler;
+pub mod udf;
 
 pub use api::{concat, concat_with, AsofOptions, MergeOptions};
 pub use api::{

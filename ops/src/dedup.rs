@@ -55,6 +55,25 @@ impl Keep {
     }
 }
 
+/// What a dedup outputs: the kept rows or a flag per row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DedupMode {
+    /// The rows that are not duplicates (`drop_duplicates`).
+    DropDuplicates,
+    /// One boolean column, `duplicated`, per row (`duplicated`).
+    Duplicated,
+}
+
+impl DedupMode {
+    /// The pandas method.
+    pub fn method(self) -> &'static str {
+        match self {
+            DedupMode::DropDuplicates => "drop_duplicates",
+            DedupMode::Duplicated => "duplicated",
+        }
+    }
+}
+
 /// The name of the row-id column the shuffle carries.
 pub const ROW_ID: &str = "__rusk_row_id";
 

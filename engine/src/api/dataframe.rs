@@ -15,11 +15,10 @@ use rusk_ops::{Error, Result};
 use super::GroupBy;
 use crate::config::{config, Config};
 use crate::display::{dtype_name, format_frame, format_lazy, DisplayOptions};
-use crate::execute::execute;
+use crate::execute::{execute, plan_for_run};
 use crate::explain::{analyze_report, node_label, plan_tree, stage_summary, to_dot};
 use crate::graph::WriteFormat;
 use crate::lower::{lower, lower_write};
-use crate::optimizer::optimize_for_run;
 use crate::plan::{Filter, InMemory, Limit, LogicalPlan, MapPartitions, PartitionFn, Project, Repartition};
 use crate::query::parse_query;
 use crate::scheduler;
@@ -410,7 +409,7 @@ impl DataFrame {
         } else {
             (PendingOutput::dir(path)?, Arc::clone(&self.plan))
         };
-        let o = optimize_for_run(plan, config)?;
+        let o = plan_for_run(plan, config)?;
         let graph = lower_write(&o.plan, pending.path(), format, single_file)?;
         scheduler::run_with(&graph, &graph.outputs, config)?;
         // A cancellation after the last task still leaves no output.
@@ -438,7 +437,7 @@ impl DataFrame {
     /// # Errors
     /// As [`DataFrame::explain`].
     pub fn explain_with(&self, config: &Config) -> Result<String> {
-        let optimized = optimize_for_run(Arc::clone(&self.plan), config)?;
+        let optimized = plan_for_run(Arc::clone(&self.plan), config)?;
         let graph = lower(&optimized.plan)?;
         let rules =
             if optimized.applied.is_empty() { "none".to_string() } else { optimized.applied.join(", ") };
@@ -538,7 +537,7 @@ impl DataFrame {
     pub fn visualize_with(&self, path: impl AsRef<Path>, config: &Config) -> Result<()> {
         let path = path.as_ref();
         let pending = PendingOutput::file(path)?;
-        let graph = lower(&optimize_for_run(Arc::clone(&self.plan), config)?.plan)?;
+        let graph = lower(&plan_for_run(Arc::clone(&self.plan), config)?.plan)?;
         std::fs::write(pending.path(), to_dot(&graph)).map_err(|e| Error::io(e, path))?;
         pending.commit()
     }

@@ -1,5 +1,7 @@
 //! From a logical plan to batches: optimize, lower, schedule.
 
+mod plan_for_run;
+
 use std::sync::Arc;
 
 use arrow::compute::concat_batches;
@@ -10,9 +12,9 @@ use rusk_ops::Result;
 use crate::config::Config;
 use crate::graph::{ElementOp, TaskGraph};
 use crate::lower::lower;
-use crate::optimizer::optimize_for_run;
 use crate::plan::LogicalPlan;
 use crate::scheduler::{self, SpillStats, TaskStats};
+pub(crate) use plan_for_run::plan_for_run;
 
 /// What a run produced: the partitions, and what `explain(analyze)` reports.
 pub(crate) struct Executed {
@@ -32,7 +34,7 @@ pub(crate) struct Executed {
 
 /// Optimizes and runs `plan`.
 pub(crate) fn execute(plan: &Arc<LogicalPlan>, config: &Config) -> Result<Executed> {
-    let optimized = optimize_for_run(Arc::clone(plan), config)?.plan;
+    let optimized = plan_for_run(Arc::clone(plan), config)?.plan;
     if let LogicalPlan::Limit(limit) = optimized.as_ref() {
         if limit.input.is_partition_local() {
             return run_limit(&optimized, &limit.input, limit.n, config);

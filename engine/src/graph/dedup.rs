@@ -3,7 +3,7 @@
 
 use rusk_ops::dedup::Keep;
 
-use crate::plan::DedupMode;
+use rusk_ops::dedup::DedupMode;
 
 /// A row-wise step of a dedup (fused into a task's pipeline).
 #[derive(Debug, Clone, PartialEq)]

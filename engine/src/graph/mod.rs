@@ -18,7 +18,7 @@ use rusk_ops::join::{AsofSpec, JoinSpec};
 use rusk_ops::sort::SortKey;
 use rusk_ops::top_n::TopNSpec;
 
-use crate::plan::PartitionFn;
+use crate::udf::PartitionFn;
 
 mod dedup;
 

@@ -21,13 +21,13 @@ pub use push_down_limit::PushDownLimit;
 pub use push_down_predicate::PushDownPredicate;
 pub use push_down_projection::PushDownProjection;
 pub use run_settings::{apply_split_every, choose_join_strategy};
-pub use split_out::choose_split_out;
+pub use split_out::{choose_split_out, GroupSampler};
 
 use std::sync::Arc;
 
 use rusk_ops::{Error, Result};
 
-use crate::plan::LogicalPlan;
+use crate::plan::{same_columns, LogicalPlan};
 
 /// Passes over the rule list before giving up on reaching a fixed point.
 /// Every rule only moves nodes down or removes them, so real plans settle in
@@ -94,25 +94,6 @@ pub struct Optimized {
     pub applied: Vec<&'static str>,
 }
 
-/// [`optimize`], then the choice that reads data ([`choose_split_out`]):
-/// what a plan goes through before it is lowered to run or explained.
-///
-/// # Errors
-/// As [`optimize`] and [`choose_split_out`].
-pub fn optimize_for_run(plan: Arc<LogicalPlan>, config: &crate::config::Config) -> Result<Optimized> {
-    let mut optimized = optimize(plan)?;
-    let chosen = choose_split_out(Arc::clone(&optimized.plan), config)?;
-    if chosen.changed {
-        optimized.applied.push("choose_split_out");
-        optimized.plan = chosen.plan;
-    }
-    // Last, once the inputs are final (a rebuilt join forgets its decision).
-    // Not listed as applied: their choices show on the nodes' lines.
-    optimized.plan = apply_split_every(optimized.plan, config)?.plan;
-    optimized.plan = choose_join_strategy(optimized.plan, config)?.plan;
-    Ok(optimized)
-}
-
 /// Runs every rule to a fixed point.
 ///
 /// # Errors
@@ -145,15 +126,6 @@ pub fn optimize(plan: Arc<LogicalPlan>) -> Result<Optimized> {
         }
     }
     Err(Error::Internal(format!("optimizer rules did not settle after {MAX_PASSES} passes: {applied:?}")))
-}
-
-/// Same names and types in the same order (nullability may tighten).
-pub(crate) fn same_columns(a: &arrow::datatypes::Schema, b: &arrow::datatypes::Schema) -> bool {
-    a.fields().len() == b.fields().len()
-        && a.fields()
-            .iter()
-            .zip(b.fields())
-            .all(|(x, y)| x.name() == y.name() && x.data_type() == y.data_type())
 }
 
 /// Applies `f` to every node, inputs first; `f` returns `None` to keep a node.

@@ -16,30 +16,9 @@ use std::sync::Arc;
 
 use rusk_ops::Result;
 
-use super::Transformed;
+use super::{rewrite_bottom_up, Transformed};
 use crate::config::Config;
 use crate::plan::LogicalPlan;
-
-/// Rebuilds `plan` bottom-up, replacing each node for which `f` gives a
-/// new one.
-fn rewrite_up(
-    plan: Arc<LogicalPlan>,
-    f: &dyn Fn(&LogicalPlan) -> Result<Option<LogicalPlan>>,
-) -> Result<Transformed> {
-    let inputs: Vec<Transformed> =
-        plan.inputs().into_iter().map(|i| rewrite_up(Arc::clone(i), f)).collect::<Result<_>>()?;
-    let rebuilt = inputs.iter().any(|t| t.changed);
-    let node = if rebuilt {
-        plan.with_new_inputs(inputs.into_iter().map(|t| t.plan).collect())?
-    } else {
-        plan.as_ref().clone()
-    };
-    Ok(match f(&node)? {
-        Some(new) => Transformed::yes(new),
-        None if rebuilt => Transformed::yes(node),
-        None => Transformed::no(plan),
-    })
-}
 
 /// Decides how every join of `plan` runs, with `config`'s threshold. Runs
 /// after every rewrite of the join's inputs (a new input clears the
@@ -48,8 +27,8 @@ fn rewrite_up(
 /// # Errors
 /// Errors of rebuilding nodes (a bug).
 pub fn choose_join_strategy(plan: Arc<LogicalPlan>, config: &Config) -> Result<Transformed> {
-    rewrite_up(plan, &|node| {
-        Ok(match node {
+    rewrite_bottom_up(&plan, &mut |node| {
+        Ok(match node.as_ref() {
             LogicalPlan::Join(j) if j.decided.is_none() => {
                 let mut decided = j.clone();
                 decided.decided = Some(j.strategy(config));
@@ -67,8 +46,8 @@ pub fn choose_join_strategy(plan: Arc<LogicalPlan>, config: &Config) -> Result<T
 /// Errors of rebuilding nodes (a bug).
 pub fn apply_split_every(plan: Arc<LogicalPlan>, config: &Config) -> Result<Transformed> {
     let fan_in = config.split_every;
-    rewrite_up(plan, &|node| {
-        Ok(match node {
+    rewrite_bottom_up(&plan, &mut |node| {
+        Ok(match node.as_ref() {
             LogicalPlan::Aggregate(a) if a.split_every.is_none() => {
                 let mut a = a.clone();
                 a.split_every = Some(fan_in);

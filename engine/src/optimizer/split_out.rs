@@ -15,29 +15,35 @@
 
 use std::sync::Arc;
 
-use arrow::array::AsArray;
-use arrow::datatypes::Int64Type;
-use rusk_ops::aggregate::{AggregateSpec, GroupOptions};
-use rusk_ops::expr::{AggregateFunction, Expr};
-use rusk_ops::{Error, Result};
+use rusk_ops::Result;
 
-use super::{optimize, Transformed};
+use super::Transformed;
 use crate::config::Config;
-use crate::graph::ElementOp;
-use crate::lower::lower;
-use crate::plan::{Aggregate, GroupEstimate, LogicalPlan, Project, SplitOut};
-use crate::scheduler;
+use crate::plan::{Aggregate, GroupEstimate, LogicalPlan, SplitOut};
 
 /// The most partitions a choice makes: beyond this, tasks are too small.
 const MAX_SPLIT_OUT: usize = 1024;
 
-/// Decides `split_out` for every groupby of `plan` that left it to rusk.
+/// Estimates the groups of a groupby from a sample of its input: `None`
+/// when there is nothing to sample. Injected by the caller (the executor
+/// reads and groups a partition), so this rule itself reads no data.
+pub type GroupSampler<'a> = &'a dyn Fn(&Aggregate, &Config) -> Result<Option<GroupEstimate>>;
+
+/// Decides `split_out` for every groupby of `plan` that left it to rusk,
+/// from the estimates of `sample`.
 ///
 /// # Errors
-/// Errors of reading and grouping the sample.
-pub fn choose_split_out(plan: Arc<LogicalPlan>, config: &Config) -> Result<Transformed> {
-    let inputs: Vec<Transformed> =
-        plan.inputs().into_iter().map(|i| choose_split_out(Arc::clone(i), config)).collect::<Result<_>>()?;
+/// Errors of `sample`.
+pub fn choose_split_out(
+    plan: Arc<LogicalPlan>,
+    config: &Config,
+    sample: GroupSampler,
+) -> Result<Transformed> {
+    let inputs: Vec<Transformed> = plan
+        .inputs()
+        .into_iter()
+        .map(|i| choose_split_out(Arc::clone(i), config, sample))
+        .collect::<Result<_>>()?;
     let mut changed = inputs.iter().any(|t| t.changed);
     let mut node = if changed {
         plan.with_new_inputs(inputs.into_iter().map(|t| t.plan).collect())?
@@ -46,7 +52,7 @@ pub fn choose_split_out(plan: Arc<LogicalPlan>, config: &Config) -> Result<Trans
     };
     if let LogicalPlan::Aggregate(agg) = &node {
         if agg.split_out == SplitOut::Auto && !agg.keys.is_empty() {
-            if let Some(estimate) = estimate_groups(agg, config)? {
+            if let Some(estimate) = sample(agg, config)? {
                 let partitions = choose(&estimate, config);
                 node = LogicalPlan::Aggregate(
                     agg.clone().with_split_out(SplitOut::Chosen { partitions, estimate })?,
@@ -68,49 +74,46 @@ fn choose(estimate: &GroupEstimate, config: &Config) -> usize {
     wanted.max(config.worker_threads()).min(MAX_SPLIT_OUT)
 }
 
-/// Groups the keys of the first input partition and extrapolates; `None`
-/// when there is nothing to choose (one input partition) or no cheap sample
-/// (an input that is itself a shuffle or reduction).
-fn estimate_groups(agg: &Aggregate, config: &Config) -> Result<Option<GroupEstimate>> {
-    let partitions = agg.input.npartitions();
-    if partitions < 2 || !agg.input.is_partition_local() {
-        return Ok(None);
+#[cfg(test)]
+mod tests {
+    use rusk_ops::aggregate::GroupOptions;
+    use rusk_ops::expr::col;
+
+    use super::*;
+    use crate::optimizer::test_util::memory;
+
+    fn groupby() -> Arc<LogicalPlan> {
+        let agg = Aggregate::try_new(
+            memory(),
+            vec![col("a")],
+            vec![rusk_ops::aggregate::AggregateSpec {
+                func: rusk_ops::expr::AggregateFunction::Size,
+                args: vec![],
+            }],
+            vec!["n".into()],
+            GroupOptions::default(),
+            None,
+        )
+        .unwrap();
+        Arc::new(LogicalPlan::Aggregate(agg))
     }
-    let names: Vec<String> = agg.keys.iter().map(Expr::output_name).collect();
-    let exprs: Vec<Expr> = agg
-        .keys
-        .iter()
-        .zip(&names)
-        .map(|(k, name)| match k {
-            Expr::Column(_) => k.clone(),
-            _ => Expr::Alias { expr: Box::new(k.clone()), name: name.clone() },
-        })
-        .collect();
-    let keys_only = LogicalPlan::Project(Project::try_new(Arc::clone(&agg.input), exprs)?);
-    let mut graph = lower(&optimize(Arc::new(keys_only))?.plan)?;
-    let first = *graph.outputs.first().ok_or_else(|| Error::Internal("a sample of no partitions".into()))?;
-    graph.tasks[first].pipeline.push(ElementOp::AggregatePartial {
-        keys: names.into_iter().map(Expr::Column).collect(),
-        aggs: vec![AggregateSpec { func: AggregateFunction::Size, args: vec![] }],
-        options: GroupOptions { sort: false, dropna: agg.options.dropna },
-    });
-    let out = scheduler::run_with(&graph, &[first], config)?;
-    let state = out.batches.first().ok_or_else(|| Error::Internal("the sample did not run".into()))?;
-    let sizes = state
-        .columns()
-        .last()
-        .and_then(|c| c.as_primitive_opt::<Int64Type>())
-        .ok_or_else(|| Error::Internal("a size state that is not int64".into()))?;
-    let sample_groups = sizes.len() as u64;
-    let sample_rows = sizes.values().iter().map(|&s| s.max(0) as u64).sum::<u64>();
-    let once = sizes.values().iter().filter(|&&s| s == 1).count() as f64;
-    let total_rows = sample_rows.saturating_mul(partitions as u64);
-    let scale = (partitions as f64).sqrt();
-    let groups = (scale * once + (sample_groups as f64 - once)).round() as u64;
-    Ok(Some(GroupEstimate {
-        groups: groups.clamp(sample_groups, total_rows.max(sample_groups)),
-        sample_rows,
-        sample_groups,
-        partitions,
-    }))
+
+    fn estimate(groups: u64) -> GroupEstimate {
+        GroupEstimate { groups, sample_rows: 10, sample_groups: 5, partitions: 2 }
+    }
+
+    #[test]
+    fn the_injected_estimate_decides_and_no_estimate_changes_nothing() {
+        let config = Config { split_out_groups: 100, threads: Some(2), ..Config::default() };
+        let many = choose_split_out(groupby(), &config, &|_, _| Ok(Some(estimate(1_000)))).unwrap();
+        assert!(many.changed);
+        let LogicalPlan::Aggregate(a) = many.plan.as_ref() else { panic!("an aggregate") };
+        assert!(matches!(a.split_out, SplitOut::Chosen { partitions: 10, .. }), "{}", a.split_out);
+        let few = choose_split_out(groupby(), &config, &|_, _| Ok(Some(estimate(50)))).unwrap();
+        let LogicalPlan::Aggregate(a) = few.plan.as_ref() else { panic!("an aggregate") };
+        assert!(matches!(a.split_out, SplitOut::Chosen { partitions: 1, .. }), "{}", a.split_out);
+        let none = choose_split_out(groupby(), &config, &|_, _| Ok(None)).unwrap();
+        assert!(!none.changed);
+        assert_eq!(many.plan.schema(), groupby().schema());
+    }
 }

@@ -9,8 +9,8 @@ use rusk_io::schema::merge_schemas;
 use rusk_ops::expr::{Expr, ScalarValue};
 use rusk_ops::{Error, Result};
 
+use super::same_columns;
 use super::{LogicalPlan, Project};
-use crate::optimizer::same_columns;
 
 /// The partitions of every input, in order: the rows of the first frame,
 /// then the second's, and so on.

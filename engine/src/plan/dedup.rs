@@ -4,20 +4,12 @@
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+pub use rusk_ops::dedup::DedupMode;
 use rusk_ops::dedup::{Keep, DUPLICATED};
 use rusk_ops::expr::Expr;
 use rusk_ops::{Error, Result};
 
 use super::{LogicalPlan, Project};
-
-/// What a [`Dedup`] outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DedupMode {
-    /// The rows that are not duplicates (`drop_duplicates`).
-    DropDuplicates,
-    /// One boolean column, `duplicated`, per row (`duplicated`).
-    Duplicated,
-}
 
 /// The input's rows minus the duplicates, or a flag per row, in the input's
 /// partitions and row order.
@@ -127,16 +119,6 @@ impl Dedup {
         }
         let options = if options.is_empty() { String::new() } else { format!(" {}", options.join(", ")) };
         format!("{name}:{options} (reads its input twice)")
-    }
-}
-
-impl DedupMode {
-    /// The pandas method.
-    pub fn method(self) -> &'static str {
-        match self {
-            DedupMode::DropDuplicates => "drop_duplicates",
-            DedupMode::Duplicated => "duplicated",
-        }
     }
 }
 

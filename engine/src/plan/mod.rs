@@ -18,6 +18,7 @@ mod sort;
 mod top_n;
 mod transform;
 
+pub use crate::udf::PartitionFn;
 pub use aggregate::{Aggregate, GroupEstimate, SplitOut};
 pub use apply::GroupApply;
 pub use asof::AsofJoin;
@@ -25,7 +26,7 @@ pub use concat::Concat;
 pub use dedup::{Dedup, DedupMode};
 pub use index::{may_match, Divisions, IndexInfo, SetIndex};
 pub use join::{Chosen, Join, JoinStrategy, Side};
-pub use nodes::{Filter, InMemory, Limit, MapPartitions, PartitionFn, Project, Repartition, Scan};
+pub use nodes::{Filter, InMemory, Limit, MapPartitions, Project, Repartition, Scan};
 pub use sort::Sort;
 pub use top_n::TopN;
 pub use transform::Transform;
@@ -208,4 +209,13 @@ impl LogicalPlan {
             LogicalPlan::SetIndex(n) => n.sorted && n.kept.is_none() && n.input.is_partition_local(),
         }
     }
+}
+
+/// Same names and types in the same order (nullability may tighten).
+pub(crate) fn same_columns(a: &arrow::datatypes::Schema, b: &arrow::datatypes::Schema) -> bool {
+    a.fields().len() == b.fields().len()
+        && a.fields()
+            .iter()
+            .zip(b.fields())
+            .all(|(x, y)| x.name() == y.name() && x.data_type() == y.data_type())
 }

@@ -1,7 +1,6 @@
 //! The node structs of the logical plan, each checking its input at build time.
 
 use std::collections::HashSet;
-use std::fmt;
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
@@ -11,6 +10,7 @@ use rusk_ops::expr::Expr;
 use rusk_ops::{Error, Result};
 
 use super::LogicalPlan;
+use crate::udf::PartitionFn;
 
 /// Files read through a dataset, with the columns and filters pushed into it.
 #[derive(Debug, Clone)]
@@ -204,27 +204,6 @@ pub struct Repartition {
     pub input: Arc<LogicalPlan>,
     /// Partitions wanted.
     pub npartitions: usize,
-}
-
-/// A user function over a partition's batch, named for plans and errors.
-#[derive(Clone)]
-pub struct PartitionFn {
-    /// The name shown by `explain` and in errors.
-    pub name: String,
-    /// The function.
-    pub func: Arc<dyn Fn(RecordBatch) -> Result<RecordBatch> + Send + Sync>,
-}
-
-impl fmt::Debug for PartitionFn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.name)
-    }
-}
-
-impl PartialEq for PartitionFn {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name && Arc::ptr_eq(&self.func, &other.func)
-    }
 }
 
 /// A user function applied to every partition.

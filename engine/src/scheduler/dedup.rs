@@ -13,7 +13,7 @@ use rusk_ops::dedup::{duplicated, flag_bucket, flags_in_row_order, split_by_part
 use rusk_ops::{Error, Result};
 
 use crate::graph::{DedupStep, DedupTask};
-use crate::plan::DedupMode;
+use rusk_ops::dedup::DedupMode;
 
 /// Applies one row-wise step.
 pub(super) fn apply(step: &DedupStep, batch: RecordBatch) -> Result<RecordBatch> {

@@ -212,7 +212,7 @@ pub(crate) fn project(batch: &RecordBatch, exprs: &[Expr]) -> Result<RecordBatch
 fn apply_groups(
     batch: &RecordBatch,
     keys: &[String],
-    func: &crate::plan::PartitionFn,
+    func: &crate::udf::PartitionFn,
     options: aggregate::GroupOptions,
     prepended: &[String],
     schema: &arrow::datatypes::SchemaRef,

@@ -1,0 +1,88 @@
+//! Planning for a run: the pure rewrite rules, then the decisions that
+//! need the run's settings or a look at the data, in that order. This is
+//! where the optimizer's choices meet the executor: the group estimate of
+//! `choose_split_out` reads and groups a partition of the input, which only
+//! the executor can do, so it is injected from here into the rule.
+
+use std::sync::Arc;
+
+use arrow::array::AsArray;
+use arrow::datatypes::Int64Type;
+use rusk_ops::aggregate::{AggregateSpec, GroupOptions};
+use rusk_ops::expr::{AggregateFunction, Expr};
+use rusk_ops::{Error, Result};
+
+use crate::config::Config;
+use crate::graph::ElementOp;
+use crate::lower::lower;
+use crate::optimizer::{apply_split_every, choose_join_strategy, choose_split_out, optimize, Optimized};
+use crate::plan::{Aggregate, GroupEstimate, LogicalPlan, Project};
+use crate::scheduler;
+
+/// [`optimize`], then the choices of a run: `split_out` from a sample of
+/// the data ([`estimate_groups`]), the merge fan-in and the join
+/// strategies from `config`. What a plan goes through before it is lowered
+/// to run or explained.
+///
+/// # Errors
+/// As [`optimize`], and errors of reading the sample.
+pub(crate) fn plan_for_run(plan: Arc<LogicalPlan>, config: &Config) -> Result<Optimized> {
+    let mut optimized = optimize(plan)?;
+    let chosen = choose_split_out(Arc::clone(&optimized.plan), config, &estimate_groups)?;
+    if chosen.changed {
+        optimized.applied.push("choose_split_out");
+        optimized.plan = chosen.plan;
+    }
+    // Last, once the inputs are final (a rebuilt join forgets its decision).
+    // Not listed as applied: their choices show on the nodes' lines.
+    optimized.plan = apply_split_every(optimized.plan, config)?.plan;
+    optimized.plan = choose_join_strategy(optimized.plan, config)?.plan;
+    Ok(optimized)
+}
+
+/// Groups the keys of the first input partition and extrapolates; `None`
+/// when there is nothing to choose (one input partition) or no cheap sample
+/// (an input that is itself a shuffle or reduction).
+pub(crate) fn estimate_groups(agg: &Aggregate, config: &Config) -> Result<Option<GroupEstimate>> {
+    let partitions = agg.input.npartitions();
+    if partitions < 2 || !agg.input.is_partition_local() {
+        return Ok(None);
+    }
+    let names: Vec<String> = agg.keys.iter().map(Expr::output_name).collect();
+    let exprs: Vec<Expr> = agg
+        .keys
+        .iter()
+        .zip(&names)
+        .map(|(k, name)| match k {
+            Expr::Column(_) => k.clone(),
+            _ => Expr::Alias { expr: Box::new(k.clone()), name: name.clone() },
+        })
+        .collect();
+    let keys_only = LogicalPlan::Project(Project::try_new(Arc::clone(&agg.input), exprs)?);
+    let mut graph = lower(&optimize(Arc::new(keys_only))?.plan)?;
+    let first = *graph.outputs.first().ok_or_else(|| Error::Internal("a sample of no partitions".into()))?;
+    graph.tasks[first].pipeline.push(ElementOp::AggregatePartial {
+        keys: names.into_iter().map(Expr::Column).collect(),
+        aggs: vec![AggregateSpec { func: AggregateFunction::Size, args: vec![] }],
+        options: GroupOptions { sort: false, dropna: agg.options.dropna },
+    });
+    let out = scheduler::run_with(&graph, &[first], config)?;
+    let state = out.batches.first().ok_or_else(|| Error::Internal("the sample did not run".into()))?;
+    let sizes = state
+        .columns()
+        .last()
+        .and_then(|c| c.as_primitive_opt::<Int64Type>())
+        .ok_or_else(|| Error::Internal("a size state that is not int64".into()))?;
+    let sample_groups = sizes.len() as u64;
+    let sample_rows = sizes.values().iter().map(|&s| s.max(0) as u64).sum::<u64>();
+    let once = sizes.values().iter().filter(|&&s| s == 1).count() as f64;
+    let total_rows = sample_rows.saturating_mul(partitions as u64);
+    let scale = (partitions as f64).sqrt();
+    let groups = (scale * once + (sample_groups as f64 - once)).round() as u64;
+    Ok(Some(GroupEstimate {
+        groups: groups.clamp(sample_groups, total_rows.max(sample_groups)),
+        sample_rows,
+        sample_groups,
+        partitions,
+    }))
+}
