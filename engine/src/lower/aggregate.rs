@@ -21,81 +21,53 @@ use rusk_ops::expr::Expr;
 use rusk_ops::sort::SortKey;
 use rusk_ops::Result;
 
-use super::shuffle::{receive, split_by_hash, split_by_range};
-use super::{elementwise, lower_node, Lowered};
-use crate::graph::{ElementOp, MemoryBatch, TaskGraph, TaskId, TaskOp};
+use super::reduce::Reduction;
+use super::shuffle::{split_by_hash, split_by_range};
+use super::{lower_node, Lowered};
+use crate::graph::{ElementOp, TaskGraph, TaskOp};
 use crate::plan::Aggregate;
 
 pub(crate) fn lower_aggregate(agg: &Aggregate, split_every: usize, graph: &mut TaskGraph) -> Result<Lowered> {
     let input = lower_node(&agg.input, graph)?;
-    let partial =
-        ElementOp::AggregatePartial { keys: agg.keys.clone(), aggs: agg.aggs.clone(), options: agg.options };
-    let partials = if input.tasks.is_empty() {
-        // Nothing to read (every partition pruned): merge an empty state, so
-        // a reduction still gives its one row (a sum of nothing is 0).
+    let reduction = reduction(agg);
+    let partials = reduction.chunks(input, graph, || {
         // The partial state of no rows holds the one group of a reduction.
         let empty = RecordBatch::new_empty(agg.input.schema());
-        let state = rusk_ops::aggregate::partial(&empty, &agg.keys, &agg.aggs, agg.options)?;
-        let stage = graph.add_stage("empty state");
-        vec![graph.add_task(stage, 0, TaskOp::Memory(MemoryBatch(state)), vec![])]
-    } else {
-        elementwise::fuse(graph, input, partial).tasks
-    };
-    match agg.split_out.partitions() {
-        Some(n) if n > 1 && !agg.keys.is_empty() => Ok(shuffle(agg, partials, n, graph)),
-        _ => Ok(tree(agg, partials, split_every, graph)),
-    }
-}
-
-/// Merges `level` in a tree of fan-in `split_every`, finishing at the root.
-fn tree(agg: &Aggregate, mut level: Vec<TaskId>, split_every: usize, graph: &mut TaskGraph) -> Lowered {
-    let split_every = split_every.max(2);
-    let mut depth = 0;
-    loop {
-        let stage =
-            graph.add_stage(if depth == 0 { "merge_agg".to_string() } else { format!("merge_agg {depth}") });
-        graph.stages[stage].detail = Some(format!("split_every {split_every}"));
-        level = level
-            .chunks(split_every)
-            .enumerate()
-            .map(|(i, chunk)| graph.add_task(stage, i, merge_op(agg), chunk.to_vec()))
-            .collect();
-        depth += 1;
-        if level.len() == 1 {
-            graph.tasks[level[0]].pipeline.push(finish_op(agg));
-            let name = format!("{}+finish_agg", graph.stages[stage].name);
-            graph.stages[stage].name = name;
-            return Lowered { tasks: level, stage };
+        rusk_ops::aggregate::partial(&empty, &agg.keys, &agg.aggs, agg.options)
+    })?;
+    Ok(match agg.split_out.partitions() {
+        Some(n) if n > 1 && !agg.keys.is_empty() => {
+            // Every key to one bucket: range when sorted (the partitions in
+            // order are then the sorted result), hash otherwise.
+            let keys: Vec<String> = agg.keys.iter().map(Expr::output_name).collect();
+            let splits = if agg.options.sort {
+                split_by_range(graph, &partials, keys.iter().map(SortKey::new).collect(), n)
+            } else {
+                split_by_hash(graph, &partials, keys, n)
+            };
+            reduction.buckets(&splits, n, format!("split_out {n}: bucket j of every split"), graph)
         }
-    }
+        _ => reduction.tree(partials, split_every, graph),
+    })
 }
 
-/// Splits every partial state into `n` buckets by key (range when sorted,
-/// hash otherwise), then merges and finishes each bucket.
-fn shuffle(agg: &Aggregate, partials: Vec<TaskId>, n: usize, graph: &mut TaskGraph) -> Lowered {
-    let keys: Vec<String> = agg.keys.iter().map(Expr::output_name).collect();
-    let splits = if agg.options.sort {
-        split_by_range(graph, &partials, keys.iter().map(SortKey::new).collect(), n)
-    } else {
-        split_by_hash(graph, &partials, keys, n)
-    };
-    let detail = format!("split_out {n}: bucket j of every split");
-    let (tasks, stage) = receive(graph, "merge_agg+finish_agg", detail, &splits, n, || merge_op(agg));
-    for &id in &tasks {
-        graph.tasks[id].pipeline.push(finish_op(agg));
-    }
-    Lowered { tasks, stage }
-}
-
-fn merge_op(agg: &Aggregate) -> TaskOp {
-    TaskOp::AggregateMerge { num_keys: agg.keys.len(), aggs: agg.aggs.clone() }
-}
-
-fn finish_op(agg: &Aggregate) -> ElementOp {
-    ElementOp::AggregateFinish {
-        num_keys: agg.keys.len(),
-        aggs: agg.aggs.clone(),
-        names: agg.names.clone(),
-        options: agg.options,
+/// A groupby as chunk (partial states) → combine (merge states) → finish.
+fn reduction(agg: &Aggregate) -> Reduction {
+    let num_keys = agg.keys.len();
+    Reduction {
+        name: "agg",
+        detail: None,
+        chunk: ElementOp::AggregatePartial {
+            keys: agg.keys.clone(),
+            aggs: agg.aggs.clone(),
+            options: agg.options,
+        },
+        combine: TaskOp::AggregateMerge { num_keys, aggs: agg.aggs.clone() },
+        finish: ElementOp::AggregateFinish {
+            num_keys,
+            aggs: agg.aggs.clone(),
+            names: agg.names.clone(),
+            options: agg.options,
+        },
     }
 }

@@ -15,6 +15,7 @@ mod elementwise;
 mod index;
 mod join;
 mod limit;
+mod reduce;
 mod repartition;
 mod shuffle;
 mod sort;

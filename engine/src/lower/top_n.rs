@@ -14,46 +14,26 @@
 use arrow::record_batch::RecordBatch;
 use rusk_ops::Result;
 
+use super::reduce::Reduction;
 use super::{elementwise, lower_node, Lowered};
-use crate::graph::{ElementOp, MemoryBatch, TaskGraph, TaskOp};
+use crate::graph::{ElementOp, TaskGraph, TaskOp};
 use crate::plan::TopN;
 
 pub(crate) fn lower_top_n(node: &TopN, split_every: usize, graph: &mut TaskGraph) -> Result<Lowered> {
-    let input = lower_node(&node.input, graph)?;
-    let spec = node.spec();
-    let mut level = if input.tasks.is_empty() {
-        // Nothing to read (every partition pruned): finish no candidates.
-        let stage = graph.add_stage("no candidates");
-        let empty = MemoryBatch(RecordBatch::new_empty(node.schema.clone()));
-        vec![graph.add_task(stage, 0, TaskOp::Memory(empty), vec![])]
-    } else {
-        let input = match node.output_exprs() {
-            Some(exprs) => elementwise::fuse(graph, input, ElementOp::Project(exprs)),
-            None => input,
-        };
-        elementwise::fuse(graph, input, ElementOp::TopNCandidates(spec.clone())).tasks
-    };
-    let split_every = split_every.max(2);
-    let mut depth = 0;
-    loop {
-        let name = if depth == 0 { "merge_top_n".to_string() } else { format!("merge_top_n {depth}") };
-        let stage = graph.add_stage(name);
-        graph.stages[stage].detail =
-            Some(format!("{} {} a group, split_every {split_every}", spec.order.name(), spec.n));
-        level = level
-            .chunks(split_every)
-            .enumerate()
-            .map(|(i, chunk)| {
-                let op = TaskOp::TopNMerge { schema: node.schema.clone(), spec: spec.clone() };
-                graph.add_task(stage, i, op, chunk.to_vec())
-            })
-            .collect();
-        depth += 1;
-        if level.len() == 1 {
-            graph.tasks[level[0]].pipeline.push(ElementOp::TopNFinish(spec));
-            let name = format!("{}+finish_top_n", graph.stages[stage].name);
-            graph.stages[stage].name = name;
-            return Ok(Lowered { tasks: level, stage });
-        }
+    let mut input = lower_node(&node.input, graph)?;
+    if let (Some(exprs), false) = (node.output_exprs(), input.tasks.is_empty()) {
+        // Computed keys first, by a fused projection.
+        input = elementwise::fuse(graph, input, ElementOp::Project(exprs));
     }
+    let spec = node.spec();
+    let reduction = Reduction {
+        name: "top_n",
+        detail: Some(format!("{} {} a group", spec.order.name(), spec.n)),
+        chunk: ElementOp::TopNCandidates(spec.clone()),
+        combine: TaskOp::TopNMerge { schema: node.schema.clone(), spec: spec.clone() },
+        finish: ElementOp::TopNFinish(spec),
+    };
+    // No candidates of nothing.
+    let candidates = reduction.chunks(input, graph, || Ok(RecordBatch::new_empty(node.schema.clone())))?;
+    Ok(reduction.tree(candidates, split_every, graph))
 }
