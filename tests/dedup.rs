@@ -17,7 +17,7 @@ mod common;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use common::{compare, fixture, read_table, table_of, Table};
+use common::{compare, fixture, read_table, stages, table_of, Table};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray};
@@ -163,23 +163,6 @@ fn the_fixture_has_null_keys_and_repeats_across_files() {
 }
 
 // ---- the graph and the API ---------------------------------------------------
-
-/// The stage chain of `explain()`'s task graph.
-fn stages(df: &DataFrame) -> Vec<(String, usize)> {
-    let text = df.explain().expect("explain");
-    let graph =
-        text.split("== Task graph ==\n").nth(1).unwrap_or_else(|| panic!("no task graph in:\n{text}"));
-    graph
-        .lines()
-        .next()
-        .expect("a stage chain")
-        .split(" → ")
-        .map(|stage| {
-            let (name, n) = stage.rsplit_once(" ×").unwrap_or_else(|| panic!("no task count in {stage:?}"));
-            (name.to_string(), n.parse().expect("a task count"))
-        })
-        .collect()
-}
 
 fn sales_parquet() -> DataFrame {
     rusk::read_parquet(fixture("fixtures/sales_parquet")).expect("read")

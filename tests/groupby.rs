@@ -18,7 +18,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use common::{compare, group_cases, table_of, GroupCase};
+use common::{compare, group_cases, stages, table_of, GroupCase};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
@@ -180,22 +180,6 @@ fn the_cases_cover_every_function_and_option() {
 }
 
 // ---- the graph --------------------------------------------------------------
-
-/// The stage chain of `explain()`'s task graph: `(stage name, tasks)`.
-fn stages(df: &DataFrame) -> Vec<(String, usize)> {
-    let text = df.explain().expect("explain");
-    let graph =
-        text.split("== Task graph ==\n").nth(1).unwrap_or_else(|| panic!("no task graph in:\n{text}"));
-    let chain = graph.lines().next().expect("a stage chain");
-    chain
-        .split(" → ")
-        .map(|stage| {
-            let (name, n) =
-                stage.rsplit_once(" ×").unwrap_or_else(|| panic!("no task count in {stage:?}:\n{text}"));
-            (name.to_string(), n.parse().unwrap_or_else(|_| panic!("bad task count in {stage:?}")))
-        })
-        .collect()
-}
 
 fn sales() -> rusk::Result<DataFrame> {
     rusk::read_csv(common::fixture("fixtures/sales"))

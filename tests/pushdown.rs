@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{cases, compare, fixture, rusk, table_of, Table};
+use common::{cases, compare, fixture, rusk, stages, table_of, Table};
 use rusk::{Analysis, Config, DataFrame, ScanCounts};
 
 /// Runs take one thread, by their own settings (never the process's).
@@ -53,24 +53,6 @@ fn section<'a>(explain: &'a str, header: &str) -> &'a str {
     let start = explain.find(header).unwrap_or_else(|| panic!("{header} in {explain}")) + header.len();
     let rest = &explain[start..];
     rest.find("\n==").map_or(rest, |end| &rest[..end]).trim()
-}
-
-/// The task graph's stages as `(name, tasks)`, from `explain`'s
-/// `scan csv+filter ×3 → limit ×1` line, checked against its `N tasks` line.
-fn stages(df: &DataFrame) -> Vec<(String, usize)> {
-    let explain = df.explain().expect("explain");
-    let graph = section(&explain, "== Task graph ==");
-    let chain = graph.lines().next().expect("a stage line");
-    let stages: Vec<(String, usize)> = chain
-        .split(" → ")
-        .map(|s| {
-            let (name, n) = s.rsplit_once(" ×").unwrap_or_else(|| panic!("stage {s:?} in {graph}"));
-            (name.to_string(), n.parse().unwrap_or_else(|_| panic!("task count in {s:?}")))
-        })
-        .collect();
-    let total: usize = stages.iter().map(|(_, n)| n).sum();
-    assert!(graph.lines().any(|l| l == format!("{total} tasks")), "{total} tasks in {graph}");
-    stages
 }
 
 #[test]

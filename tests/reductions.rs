@@ -15,7 +15,7 @@ mod reductions_common;
 
 use std::collections::BTreeSet;
 
-use common::{compare, table_of};
+use common::{compare, stages, table_of};
 use reductions_common::{reduction_cases, ReductionCase, NPARTITIONS, THREADS};
 use rusk::arrow::array::{Array, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use rusk::arrow::datatypes::Float64Type;
@@ -170,22 +170,6 @@ fn nan_is_a_value_for_the_reductions() {
     // Strings are left out of numeric reductions, kept by min and count.
     assert_eq!(df.mean().unwrap().columns(), ["a", "f"]);
     assert_eq!(df.min().unwrap().columns(), ["a", "s", "f"]);
-}
-
-/// The stage chain of `explain()`'s task graph: `(stage name, tasks)`.
-fn stages(df: &DataFrame) -> Vec<(String, usize)> {
-    let text = df.explain().expect("explain");
-    let graph = text.split("== Task graph ==\n").nth(1).unwrap_or_else(|| panic!("no task graph:\n{text}"));
-    graph
-        .lines()
-        .next()
-        .expect("a stage chain")
-        .split(" → ")
-        .map(|s| {
-            let (name, n) = s.rsplit_once(" ×").unwrap_or_else(|| panic!("no count in {s:?}"));
-            (name.to_string(), n.parse().expect("a task count"))
-        })
-        .collect()
 }
 
 #[test]

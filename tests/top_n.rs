@@ -18,7 +18,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use common::{compare, fixture, read_table, table_of, Format, Table};
+use common::{compare, fixture, read_table, stages, table_of, Format, Table};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
@@ -210,23 +210,6 @@ fn the_cases_cover_every_op_and_option() {
 }
 
 // ---- the graph and the API ---------------------------------------------------
-
-/// The stage chain of `explain()`'s task graph: `(stage name, tasks)`.
-fn stages(df: &DataFrame) -> Vec<(String, usize)> {
-    let text = df.explain().expect("explain");
-    let graph =
-        text.split("== Task graph ==\n").nth(1).unwrap_or_else(|| panic!("no task graph in:\n{text}"));
-    graph
-        .lines()
-        .next()
-        .expect("a stage chain")
-        .split(" → ")
-        .map(|stage| {
-            let (name, n) = stage.rsplit_once(" ×").unwrap_or_else(|| panic!("no task count in {stage:?}"));
-            (name.to_string(), n.parse().expect("a task count"))
-        })
-        .collect()
-}
 
 fn sales() -> DataFrame {
     rusk::read_csv(fixture("fixtures/sales")).expect("read")

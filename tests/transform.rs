@@ -18,7 +18,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use common::{compare, fixture, read_table, table_of, Format, Table};
+use common::{compare, fixture, read_table, stages, table_of, Format, Table};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
@@ -201,23 +201,6 @@ fn the_cases_cover_every_function_and_null_keys() {
 }
 
 // ---- the graph and the API ---------------------------------------------------
-
-/// The stage chain of `explain()`'s task graph.
-fn stages(df: &DataFrame) -> Vec<(String, usize)> {
-    let text = df.explain().expect("explain");
-    let graph =
-        text.split("== Task graph ==\n").nth(1).unwrap_or_else(|| panic!("no task graph in:\n{text}"));
-    graph
-        .lines()
-        .next()
-        .expect("a stage chain")
-        .split(" → ")
-        .map(|stage| {
-            let (name, n) = stage.rsplit_once(" ×").unwrap_or_else(|| panic!("no task count in {stage:?}"));
-            (name.to_string(), n.parse().expect("a task count"))
-        })
-        .collect()
-}
 
 fn sales_parquet() -> DataFrame {
     rusk::read_parquet(fixture("fixtures/sales_parquet")).expect("read")

@@ -39,6 +39,12 @@ pub fn names(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The task graph's stages of `df` and their task counts (the chain
+/// `explain` prints), for assertions on graph shapes.
+pub fn stages(df: &DataFrame) -> Vec<(String, usize)> {
+    df.stages().expect("the plan lowers")
+}
+
 /// The built `rusk` binary, run from the repository root.
 pub fn rusk_cmd() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rusk"));

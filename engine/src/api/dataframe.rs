@@ -16,7 +16,7 @@ use super::GroupBy;
 use crate::config::{config, Config};
 use crate::display::{dtype_name, format_frame, format_lazy, DisplayOptions};
 use crate::execute::{execute, plan_for_run};
-use crate::explain::{analyze_report, node_label, plan_tree, stage_summary, to_dot};
+use crate::explain::{analyze_report, node_label, plan_tree, stage_counts, stage_summary, to_dot};
 use crate::graph::WriteFormat;
 use crate::lower::{lower, lower_write};
 use crate::plan::{Filter, InMemory, Limit, LogicalPlan, MapPartitions, PartitionFn, Project, Repartition};
@@ -447,6 +447,23 @@ impl DataFrame {
             plan_tree(&optimized.plan),
             stage_summary(&graph)
         ))
+    }
+
+    /// The task graph's stages and their task counts, in order: the chain
+    /// `explain` prints (`scan csv ×3 → merge_agg+finish_agg ×1`), as data.
+    ///
+    /// # Errors
+    /// As [`DataFrame::explain`].
+    pub fn stages(&self) -> Result<Vec<(String, usize)>> {
+        self.stages_with(&config())
+    }
+
+    /// [`DataFrame::stages`] with explicit settings.
+    ///
+    /// # Errors
+    /// As [`DataFrame::explain`].
+    pub fn stages_with(&self, config: &Config) -> Result<Vec<(String, usize)>> {
+        Ok(stage_counts(&lower(&plan_for_run(Arc::clone(&self.plan), config)?.plan)?))
     }
 
     /// Runs the plan and reports, per stage, the tasks, rows, bytes and time,

@@ -8,5 +8,5 @@ mod tree;
 
 pub use analyze::analyze_report;
 pub use dot::to_dot;
-pub use stages::stage_summary;
+pub use stages::{stage_counts, stage_summary};
 pub use tree::{node_label, plan_tree};
