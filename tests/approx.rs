@@ -15,13 +15,10 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{parse_csv, rusk, table_of};
+use common::{parse_csv, rusk, table_of, NPARTITIONS, SPLIT_EVERY};
 use rusk::arrow::array::{Array, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use rusk::arrow::datatypes::{DataType, Field, Float64Type, Int64Type, Schema};
 use rusk::{col, Config, DataFrame, Expr};
-
-const NPARTITIONS: [usize; 5] = [1, 2, 3, 7, 16];
-const SPLIT_EVERY: [usize; 3] = [2, 3, 8];
 
 /// Pairs of (exact, approximate) aggregations over the sales fixture's columns.
 fn sales_aggs() -> Vec<(String, Expr)> {

@@ -18,7 +18,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use common::{compare, group_cases, stages, table_of, GroupCase};
+use common::{compare, group_cases, partitionings, stages, table_of, GroupCase, NPARTITIONS, THREADS};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
@@ -28,18 +28,9 @@ use rusk::{col, AggregateFunction, Config, DataFrame, Expr};
 /// The manifest has 33 cases today; fewer than this means it was truncated.
 const MIN_CASES: usize = 25;
 
-/// Partition counts each case is run under.
-const NPARTITIONS: [usize; 5] = [1, 2, 3, 7, 16];
-
-/// Merge-tree fan-ins each case is run under (2: the deepest tree).
-const SPLIT_EVERY: [usize; 3] = [2, 3, 8];
-
 /// Result partition counts each case is also run under (a shuffle of the
 /// partial states: by key range when sorted, by key hash otherwise).
 const SPLIT_OUT: [usize; 3] = [2, 3, 5];
-
-/// Thread counts each case is run under.
-const THREADS: [usize; 2] = [1, 4];
 
 /// A CSV blocksize that cuts every fixture file into several partitions.
 const BLOCKSIZE: u64 = 1000;
@@ -82,18 +73,15 @@ fn run_case(case: &GroupCase) -> Vec<String> {
         }
     };
     record(check(case, "compute", || case.frame()?.compute()));
-    for n in NPARTITIONS {
-        for split_every in SPLIT_EVERY {
-            for threads in THREADS {
-                let how = format!("repartition({n}) split_every={split_every} threads={threads}");
-                record(check(case, &how, || {
-                    let df = case.input()?.repartition(n)?;
-                    case.aggregate(&df, Some(split_every))?
-                        .compute_with(&Config::default().with_threads(threads))
-                }));
-            }
-        }
+    for (how, n, config) in partitionings() {
+        record(check(case, &how, || {
+            case.aggregate(&case.input()?.repartition(n)?, None)?.compute_with(&config)
+        }));
     }
+    // The groupby's own split_every, which wins over the run's.
+    record(check(case, "groupby split_every=2", || {
+        case.aggregate(&case.input()?.repartition(7)?, Some(2))?.compute_with(&Config::default())
+    }));
     for n in [1, 3, 7] {
         for split_out in SPLIT_OUT {
             for threads in THREADS {

@@ -18,21 +18,14 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use common::{compare, fixture, read_table, stages, table_of, Format, Table};
+use common::{
+    compare, fixture, partitionings, read_table, stages, table_of, Format, Table, NPARTITIONS, THREADS,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use rusk::arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
 use rusk::{col, lit, Config, CsvOptions, DataFrame};
-
-/// Partition counts each case is run under.
-const NPARTITIONS: [usize; 5] = [1, 2, 3, 7, 16];
-
-/// Merge-tree fan-ins each case is run under (2: the deepest tree).
-const SPLIT_EVERY: [usize; 3] = [2, 3, 8];
-
-/// Thread counts each case is run under.
-const THREADS: [usize; 2] = [1, 4];
 
 /// A CSV blocksize that cuts every fixture file into several partitions.
 const BLOCKSIZE: u64 = 1000;
@@ -151,17 +144,15 @@ fn run_case(case: &Case) -> Vec<String> {
         }
     };
     record(check(case, "compute", || case.top_n(&case.input(None)?, None)?.compute()));
-    for n in NPARTITIONS {
-        for split_every in SPLIT_EVERY {
-            for threads in THREADS {
-                let how = format!("repartition({n}) split_every={split_every} threads={threads}");
-                record(check(case, &how, || {
-                    let df = case.input(None)?.repartition(n)?;
-                    case.top_n(&df, Some(split_every))?.compute_with(&Config::default().with_threads(threads))
-                }));
-            }
-        }
+    for (how, n, config) in partitionings() {
+        record(check(case, &how, || {
+            case.top_n(&case.input(None)?.repartition(n)?, None)?.compute_with(&config)
+        }));
     }
+    // The top-n's own split_every, which wins over the run's.
+    record(check(case, "top_n split_every=2", || {
+        case.top_n(&case.input(None)?.repartition(7)?, Some(2))?.compute()
+    }));
     if case.format == Format::Csv {
         record(check(case, "blocksize=1000", || case.top_n(&case.input(Some(BLOCKSIZE))?, None)?.compute()));
     }

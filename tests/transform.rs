@@ -18,21 +18,14 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use common::{compare, fixture, read_table, stages, table_of, Format, Table};
+use common::{
+    compare, fixture, partitionings, read_table, stages, table_of, Format, Table, NPARTITIONS, THREADS,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use rusk::arrow::datatypes::{DataType, Field, Float64Type, Int64Type, Schema, SchemaRef};
 use rusk::{col, Config, CsvOptions, DataFrame, Expr};
-
-/// Partition counts each case is run under.
-const NPARTITIONS: [usize; 5] = [1, 2, 3, 7, 16];
-
-/// Merge-tree fan-ins each case is run under.
-const SPLIT_EVERY: [usize; 3] = [2, 3, 8];
-
-/// Thread counts each case is run under.
-const THREADS: [usize; 2] = [1, 4];
 
 /// A CSV blocksize that cuts every fixture file into several partitions.
 const BLOCKSIZE: u64 = 1000;
@@ -143,21 +136,18 @@ fn run_case(case: &Case) -> Vec<String> {
     };
     record(check(case, "compute", || case.transform(&case.input(None)?, None, None)?.compute()));
     record(check(case, "split_out=3", || case.transform(&case.input(None)?, None, Some(3))?.compute()));
-    for n in NPARTITIONS {
-        for split_every in SPLIT_EVERY {
-            for threads in THREADS {
-                let how = format!("repartition({n}) split_every={split_every} threads={threads}");
-                record(check(case, &how, || {
-                    let df = case.input(None)?.repartition(n)?;
-                    let out = case.transform(&df, Some(split_every), None)?;
-                    let computed = out.compute_with(&Config::default().with_threads(threads))?;
-                    // The rows keep their partitions.
-                    assert_eq!(computed.batches().len(), n.max(1), "{how}");
-                    Ok(computed)
-                }));
-            }
-        }
+    for (how, n, config) in partitionings() {
+        record(check(case, &how, || {
+            let out = case.transform(&case.input(None)?.repartition(n)?, None, None)?;
+            let computed = out.compute_with(&config)?;
+            // The rows keep their partitions.
+            assert_eq!(computed.batches().len(), n.max(1), "{how}");
+            Ok(computed)
+        }));
     }
+    record(check(case, "groupby split_every=2", || {
+        case.transform(&case.input(None)?.repartition(7)?, Some(2), None)?.compute()
+    }));
     if case.format == Format::Csv {
         record(check(case, "blocksize=1000", || {
             case.transform(&case.input(Some(BLOCKSIZE))?, None, None)?.compute()

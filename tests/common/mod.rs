@@ -39,6 +39,33 @@ pub fn names(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Partition counts a result must not depend on (one-row and empty
+/// partitions appear at the larger counts).
+pub const NPARTITIONS: [usize; 5] = [1, 2, 3, 7, 16];
+
+/// Merge-tree fan-ins a result must not depend on (2: the deepest tree).
+pub const SPLIT_EVERY: [usize; 3] = [2, 3, 8];
+
+/// Thread counts a result must not depend on.
+pub const THREADS: [usize; 2] = [1, 4];
+
+/// Every partitioning and run setting a result must not depend on:
+/// (label, partitions, the run's `Config`), for
+/// `NPARTITIONS × SPLIT_EVERY × THREADS` (`split_every` as a run setting).
+pub fn partitionings() -> Vec<(String, usize, rusk::Config)> {
+    let mut all = Vec::new();
+    for n in NPARTITIONS {
+        for split_every in SPLIT_EVERY {
+            for threads in THREADS {
+                let how = format!("repartition({n}) split_every={split_every} threads={threads}");
+                let config = rusk::Config { split_every, ..rusk::Config::default().with_threads(threads) };
+                all.push((how, n, config));
+            }
+        }
+    }
+    all
+}
+
 /// The task graph's stages of `df` and their task counts (the chain
 /// `explain` prints), for assertions on graph shapes.
 pub fn stages(df: &DataFrame) -> Vec<(String, usize)> {
