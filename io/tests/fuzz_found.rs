@@ -88,3 +88,31 @@ fn a_bom_past_the_start_of_the_file_is_data() {
         assert_eq!(column_a(text, skip.clone().blocksize(Some(blocksize))), whole, "blocksize {blocksize}");
     }
 }
+
+/// `fuzz_csv` (seed 0x18eeadcf2aa1ea81, case 35985), the same cause: with
+/// the BOM dropped, a quote after it opened a quoted field at one blocksize
+/// only, so a row was bad at one blocksize and fine at another. After a BOM
+/// that is data, a quote is mid-field and literal (as in pandas and the csv
+/// crate): `\u{feff}"x`, `y"`, `3` is a row of three fields.
+#[test]
+fn a_quote_after_a_bom_past_the_start_is_literal() {
+    let text = b"a,b\n\xEF\xBB\xBF\"x,y\",3\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("f.csv");
+    std::fs::write(&path, text).expect("write");
+    for blocksize in [Some(1), Some(5), None] {
+        let opts = CsvOptions::default().blocksize(blocksize);
+        let dataset = Dataset::open(&path, FileFormat::Csv(opts.clone())).expect("open");
+        let read: Result<Vec<_>, _> = dataset.partitions().iter().map(|p| dataset.read(p, None)).collect();
+        match read {
+            Err(rusk_ops::Error::MalformedRow { expected: 2, found: 3, location }) => {
+                assert_eq!(location.line, Some(2), "blocksize {blocksize:?}")
+            }
+            other => panic!("blocksize {blocksize:?}: expected a malformed row, got {other:?}"),
+        }
+        let skip = Dataset::open(&path, FileFormat::Csv(opts.on_bad_lines(OnBadLines::Skip))).expect("open");
+        let rows: usize =
+            skip.partitions().iter().map(|p| skip.read(p, None).expect("read").num_rows()).sum();
+        assert_eq!((rows, skip.metrics().snapshot().bad_lines_skipped), (0, 1), "blocksize {blocksize:?}");
+    }
+}
