@@ -28,13 +28,35 @@ pub(super) struct FileHead {
 
 /// A csv-crate reader configured like the arrow-csv decoder, so both split
 /// fields and rows identically.
-pub(super) fn csv_reader<R: Read>(opts: &CsvOptions, input: R) -> csv::Reader<R> {
+///
+/// Its input never starts a file (callers skip a file's BOM themselves), so
+/// a BOM in it is data, as pandas reads it; csv-core drops one at the start
+/// of its input, and cannot when its first read holds a single byte.
+pub(super) fn csv_reader<R: Read>(opts: &CsvOptions, input: R) -> csv::Reader<OneByteFirst<R>> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(opts.sep)
         .quote(opts.quote)
-        .from_reader(input)
+        .from_reader(OneByteFirst { input, first: true })
+}
+
+/// A reader whose first read gives at most one byte (see [`csv_reader`]).
+#[derive(Debug)]
+pub(super) struct OneByteFirst<R> {
+    input: R,
+    first: bool,
+}
+
+impl<R: Read> Read for OneByteFirst<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.first && !buf.is_empty() {
+            let n = self.input.read(&mut buf[..1])?;
+            self.first = false;
+            return Ok(n);
+        }
+        self.input.read(buf)
+    }
 }
 
 /// Reads the head of `path`.

@@ -168,9 +168,10 @@ impl CsvOptions {
 
     /// Bytes per partition, `None` for one partition per file (`blocksize=`).
     ///
-    /// Files are cut at byte offsets and each line goes to the partition its
-    /// first byte falls in, as in Dask: a quoted field holding a newline can
-    /// be cut in two, so read such files with `None`.
+    /// Files are cut every `blocksize` bytes, as in Dask, and each cut then
+    /// moves to the next record start (found by a scan of the file's quotes
+    /// when it is opened), so a quoted field holding newlines is never cut
+    /// in two. A compressed file is always one partition.
     pub fn blocksize(mut self, blocksize: Option<u64>) -> Self {
         self.blocksize = blocksize;
         self

@@ -329,12 +329,22 @@ impl CsvSource {
         let mut out = BatchAppender::new(Arc::new(schema.project(projection)?));
         let mut decoded_bytes = 0u64;
         let mut reserved = false;
+        // csv-core drops a UTF-8 BOM at the start of every input it is
+        // given, but this input starts mid-file (a file's own BOM is skipped
+        // with its header), where a BOM is data, as pandas reads it: fed on
+        // its own, a first byte cannot be taken for a BOM.
+        let mut first = true;
         loop {
             let chunk = input.next_chunk()?;
             let at_end = chunk.is_empty();
             let mut rest = chunk;
             loop {
-                let consumed = decoder.decode(rest)?;
+                let piece = match rest.split_first() {
+                    Some((&0xEF, _)) if first => &rest[..1],
+                    _ => rest,
+                };
+                first = first && rest.is_empty();
+                let consumed = decoder.decode(piece)?;
                 rest = rest.get(consumed..).unwrap_or_default();
                 decoded_bytes += consumed as u64;
                 // An empty chunk tells the decoder the input ended (finishing
