@@ -300,11 +300,14 @@ impl Dataset {
                 &all
             }
         };
+        // Names are looked up in maps: a file may have tens of thousands of columns.
         let file_schema = self.source.schema();
+        let file_index = name_index(&file_schema);
         let mut projection = Vec::new();
+        let mut projected = vec![false; file_schema.fields().len()];
         for name in columns {
-            if let Ok(i) = file_schema.index_of(name) {
-                if !projection.contains(&i) {
+            if let Some(&i) = file_index.get(name.as_str()) {
+                if !std::mem::replace(&mut projected[i], true) {
                     projection.push(i);
                 }
             } else if !self.hive_columns.contains(name) {
@@ -320,14 +323,16 @@ impl Dataset {
         let hive = if self.hive_columns.is_empty() { None } else { Some(self.hive_batch(part.file, n)?) };
         let mut fields = Vec::with_capacity(columns.len());
         let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
+        let read_schema = batch.schema();
+        let read_index = name_index(&read_schema);
         for name in columns {
-            let (field, array) = match (batch.schema().index_of(name), &hive) {
-                (Ok(i), _) => (batch.schema().field(i).clone(), Arc::clone(batch.column(i))),
-                (Err(_), Some(h)) => match h.schema().index_of(name) {
+            let (field, array) = match (read_index.get(name.as_str()), &hive) {
+                (Some(&i), _) => (read_schema.field(i).clone(), Arc::clone(batch.column(i))),
+                (None, Some(h)) => match h.schema().index_of(name) {
                     Ok(i) => (h.schema().field(i).clone(), Arc::clone(h.column(i))),
                     Err(_) => return Err(Error::Internal(format!("column {name} missing from scan output"))),
                 },
-                (Err(_), None) => {
+                (None, None) => {
                     return Err(Error::Internal(format!("column {name} missing from scan output")))
                 }
             };
@@ -356,4 +361,13 @@ impl Dataset {
         let options = RecordBatchOptions::new().with_row_count(Some(rows));
         Ok(RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &options)?)
     }
+}
+
+/// Each column's index by name (the first, for a repeated name).
+fn name_index(schema: &Schema) -> std::collections::HashMap<&str, usize> {
+    let mut index = std::collections::HashMap::with_capacity(schema.fields().len());
+    for (i, f) in schema.fields().iter().enumerate() {
+        index.entry(f.name().as_str()).or_insert(i);
+    }
+    index
 }

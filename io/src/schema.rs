@@ -7,6 +7,7 @@
 //! of types nothing sensible unifies (a string and a number) is an error that
 //! names both files.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -47,14 +48,18 @@ use rusk_ops::{Error, Result};
 pub fn merge_schemas(files: &[(PathBuf, SchemaRef)]) -> Result<Schema> {
     // For each column: its merged field, and the first file with its own type.
     let mut merged: Vec<(Field, &Path, &DataType)> = Vec::new();
+    // Columns by name: a file may have tens of thousands of them.
+    let mut position: HashMap<&str, usize> = HashMap::new();
     for (path, schema) in files {
         for field in schema.fields() {
-            match merged.iter_mut().find(|(f, _, _)| f.name() == field.name()) {
+            match position.get(field.name().as_str()) {
                 None => {
+                    position.insert(field.name().as_str(), merged.len());
                     let first = field.as_ref().clone().with_nullable(true);
                     merged.push((first, path.as_path(), field.data_type()));
                 }
-                Some((acc, left_file, left_type)) => {
+                Some(&at) => {
+                    let (acc, left_file, left_type) = &mut merged[at];
                     let unified =
                         unify(acc.data_type(), field.data_type()).ok_or_else(|| Error::SchemaConflict {
                             column: field.name().clone(),

@@ -24,6 +24,7 @@ mod read;
 mod records;
 mod value;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -128,18 +129,23 @@ impl CsvSource {
             .collect::<Result<Vec<_>>>()?;
         let partitions = planned.into_iter().flatten().collect();
         let mut csv_files = Vec::with_capacity(files.len());
+        // Names are looked up in maps: a file may have tens of thousands of columns.
+        let merged_types: HashMap<&str, &DataType> =
+            schema.fields().iter().map(|f| (f.name().as_str(), f.data_type())).collect();
         for (file, head) in files.iter().zip(heads) {
             let decode_fields: Vec<Field> = head
                 .names
                 .iter()
                 .map(|name| {
-                    let data_type =
-                        schema.field_with_name(name).map_or(DataType::Utf8, |f| f.data_type().clone());
+                    let data_type = merged_types.get(name.as_str()).map_or(DataType::Utf8, |&t| t.clone());
                     Field::new(name, data_type, true)
                 })
                 .collect();
-            let columns =
-                schema.fields().iter().map(|f| head.names.iter().position(|n| n == f.name())).collect();
+            let mut in_file: HashMap<&str, usize> = HashMap::with_capacity(head.names.len());
+            for (i, name) in head.names.iter().enumerate() {
+                in_file.entry(name.as_str()).or_insert(i);
+            }
+            let columns = schema.fields().iter().map(|f| in_file.get(f.name().as_str()).copied()).collect();
             csv_files.push(CsvFile {
                 path: file.path.clone(),
                 source: file.clone(),
