@@ -35,10 +35,17 @@ pub(crate) trait GroupedAggregate: Send {
     /// Adds the rows of the argument columns `cols` (a partial).
     fn update(&mut self, cols: &[ArrayRef], groups: &[u32], n: usize) -> Result<()>;
     /// The state columns, one row per group: what a partial task emits.
-    fn state(&mut self) -> Result<Vec<ArrayRef>>;
+    /// By default the result itself, for the aggregates whose state is
+    /// their result (sum, min, max, first, last, any, all).
+    fn state(&mut self) -> Result<Vec<ArrayRef>> {
+        Ok(vec![self.finish()?])
+    }
     /// Adds the rows of state columns `st` (a merge); called with the
-    /// states of the partitions in order, left to right.
-    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()>;
+    /// states of the partitions in order, left to right. By default an
+    /// update over the state, for the aggregates whose state is their result.
+    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
+        self.update(st, groups, n)
+    }
     /// The result column, one row per group (pandas' semantics live here).
     fn finish(&mut self) -> Result<ArrayRef>;
 }

@@ -51,14 +51,6 @@ impl GroupedAggregate for AnyAll {
         visit_numeric(array.as_ref(), groups, self)
     }
 
-    fn state(&mut self) -> Result<Vec<ArrayRef>> {
-        Ok(vec![self.finish()?])
-    }
-
-    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
-        self.update(st, groups, n)
-    }
-
     fn finish(&mut self) -> Result<ArrayRef> {
         Ok(Arc::new(BooleanArray::from(std::mem::take(&mut self.values))))
     }

@@ -70,14 +70,6 @@ impl<T: DecimalType> GroupedAggregate for DecimalSum<T> {
         Ok(())
     }
 
-    fn state(&mut self) -> Result<Vec<ArrayRef>> {
-        Ok(vec![self.finish()?])
-    }
-
-    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
-        self.update(st, groups, n)
-    }
-
     fn finish(&mut self) -> Result<ArrayRef> {
         let sums = PrimitiveArray::<T>::from_iter_values(std::mem::take(&mut self.acc))
             .with_data_type(self.data_type.clone());

@@ -67,14 +67,6 @@ impl GroupedAggregate for FirstLast {
         Ok(())
     }
 
-    fn state(&mut self) -> Result<Vec<ArrayRef>> {
-        Ok(vec![self.finish()?])
-    }
-
-    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
-        self.update(st, groups, n)
-    }
-
     fn finish(&mut self) -> Result<ArrayRef> {
         // One more chunk, a single null, for the groups without a value.
         let null_chunk = self.chunks.len();

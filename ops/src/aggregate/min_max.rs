@@ -91,14 +91,6 @@ impl<T: ArrowPrimitiveType> GroupedAggregate for MinMaxPrimitive<T> {
         Ok(())
     }
 
-    fn state(&mut self) -> Result<Vec<ArrayRef>> {
-        Ok(vec![self.finish()?])
-    }
-
-    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
-        self.update(st, groups, n)
-    }
-
     fn finish(&mut self) -> Result<ArrayRef> {
         let values = std::mem::take(&mut self.values);
         let nulls = NullBuffer::from(std::mem::take(&mut self.seen));
@@ -132,14 +124,6 @@ impl GroupedAggregate for MinMaxBool {
             }
         }
         Ok(())
-    }
-
-    fn state(&mut self) -> Result<Vec<ArrayRef>> {
-        Ok(vec![self.finish()?])
-    }
-
-    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
-        self.update(st, groups, n)
     }
 
     fn finish(&mut self) -> Result<ArrayRef> {
@@ -187,14 +171,6 @@ impl GroupedAggregate for MinMaxString {
             other => return Err(Error::Internal(format!("min/max of strings given {other}"))),
         }
         Ok(())
-    }
-
-    fn state(&mut self) -> Result<Vec<ArrayRef>> {
-        Ok(vec![self.finish()?])
-    }
-
-    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
-        self.update(st, groups, n)
     }
 
     fn finish(&mut self) -> Result<ArrayRef> {

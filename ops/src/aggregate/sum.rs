@@ -119,14 +119,6 @@ impl GroupedAggregate for SumProd {
         visit_numeric(one(cols, groups)?.as_ref(), groups, self)
     }
 
-    fn state(&mut self) -> Result<Vec<ArrayRef>> {
-        Ok(vec![self.finish()?])
-    }
-
-    fn merge(&mut self, st: &[ArrayRef], groups: &[u32], n: usize) -> Result<()> {
-        self.update(st, groups, n)
-    }
-
     fn finish(&mut self) -> Result<ArrayRef> {
         Ok(match &mut self.acc {
             Acc::I64(a) => Arc::new(Int64Array::from(std::mem::take(a))),
