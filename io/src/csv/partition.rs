@@ -173,7 +173,13 @@ impl RangeReader {
     pub(super) fn next_chunk(&mut self) -> Result<&[u8]> {
         let Some(input) = self.input.as_mut() else { return Ok(&[]) };
         if self.buf.is_empty() {
-            self.buf = vec![0u8; self.chunk];
+            // No bigger than the range: a partition of a few bytes must not
+            // zero a whole chunk (small blocksizes make thousands of them).
+            let size = match self.left {
+                Some(left) => usize::try_from(left).map_or(self.chunk, |l| l.min(self.chunk)),
+                None => self.chunk,
+            };
+            self.buf = vec![0u8; size.max(1)];
         }
         let want = match self.left {
             Some(left) => usize::try_from(left).unwrap_or(self.chunk).min(self.chunk),
