@@ -91,6 +91,16 @@ pub(super) fn read_head(path: &Path, opts: &CsvOptions) -> Result<FileHead> {
             names = dedup_names(record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect());
         }
         data_start = bom + reader.position().byte();
+    }
+    while samples.len() < opts.infer_rows && reader.read_byte_record(&mut record).map_err(csv_error)? {
+        if !opts.header && names.is_empty() {
+            names = (0..record.len()).map(|i| i.to_string()).collect();
+        }
+        samples.push(record.clone());
+    }
+    // A header whose quote never closes runs to the end of the file, so it
+    // leaves no row to sample: only then is the header read again to look.
+    if opts.header && samples.is_empty() {
         if let Some(at) = open_quote_before(path, bom, data_start, opts)? {
             return Err(Error::UnterminatedQuote {
                 location: Box::new(Location {
@@ -100,12 +110,6 @@ pub(super) fn read_head(path: &Path, opts: &CsvOptions) -> Result<FileHead> {
                 }),
             });
         }
-    }
-    while samples.len() < opts.infer_rows && reader.read_byte_record(&mut record).map_err(csv_error)? {
-        if !opts.header && names.is_empty() {
-            names = (0..record.len()).map(|i| i.to_string()).collect();
-        }
-        samples.push(record.clone());
     }
     if !opts.header && names.is_empty() {
         // No rows sampled (`infer_rows` is at least 1, so the file is empty).
