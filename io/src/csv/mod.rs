@@ -25,7 +25,6 @@ mod records;
 mod value;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use arrow::array::RecordBatch;
@@ -45,8 +44,7 @@ pub use options::{
 /// How one file is read.
 #[derive(Debug)]
 struct CsvFile {
-    path: PathBuf,
-    /// The file as listed, which every read checks it still is.
+    /// The file as listed (its path), which every read checks it still is.
     source: SourceFile,
     /// Its own columns, in its order, with the merged types (`Utf8` for
     /// columns left out by `usecols`, which are never converted).
@@ -147,7 +145,6 @@ impl CsvSource {
             }
             let columns = schema.fields().iter().map(|f| in_file.get(f.name().as_str()).copied()).collect();
             csv_files.push(CsvFile {
-                path: file.path.clone(),
                 source: file.clone(),
                 decode_schema: Arc::new(Schema::new(decode_fields)),
                 columns,
@@ -198,7 +195,7 @@ impl Source for CsvSource {
     }
 
     fn file_has_column(&self, path: &std::path::Path, name: &str) -> bool {
-        self.files.iter().any(|f| f.path == path && f.decode_schema.field_with_name(name).is_ok())
+        self.files.iter().any(|f| f.source.path == path && f.decode_schema.field_with_name(name).is_ok())
     }
 
     fn read(&self, part: &ScanPartition, projection: &[usize], metrics: &ScanMetrics) -> Result<RecordBatch> {

@@ -206,7 +206,7 @@ impl CsvSource {
                         expected,
                         found: first.found,
                         location: Box::new(Location {
-                            file: Some(file.path.clone()),
+                            file: Some(file.source.path.clone()),
                             line: Some(line),
                             ..Default::default()
                         }),
@@ -241,7 +241,7 @@ impl CsvSource {
                             value: bad.value,
                             data_type: bad.data_type,
                             location: Box::new(Location {
-                                file: Some(file.path.clone()),
+                                file: Some(file.source.path.clone()),
                                 line: Some(line),
                                 column: Some(schema.field(bad.column).name().clone()),
                                 ..Default::default()
@@ -251,7 +251,7 @@ impl CsvSource {
                     // Nothing found that the checks know of: arrow's own words.
                     None => {
                         let source = if bad.is_empty() { first_error } else { second_error };
-                        Err(Error::Arrow { source, location: Box::new(Location::file(&file.path)) })
+                        Err(Error::Arrow { source, location: Box::new(Location::file(&file.source.path)) })
                     }
                 }
             }
@@ -265,8 +265,8 @@ impl CsvSource {
             None => Ok(()),
             Some(at) => Err(Error::UnterminatedQuote {
                 location: Box::new(Location {
-                    file: Some(file.path.clone()),
-                    line: Some(partition::newlines_before(&file.path, at)? + 1),
+                    file: Some(file.source.path.clone()),
+                    line: Some(partition::newlines_before(&file.source.path, at)? + 1),
                     ..Default::default()
                 }),
             }),
@@ -275,7 +275,7 @@ impl CsvSource {
 
     /// The line in the file of the row whose span starts at `at` in `lines`.
     fn file_line(&self, file: &CsvFile, lines: &Lines, at: usize) -> Result<u64> {
-        let before = partition::newlines_before(&file.path, lines.file_offset)?;
+        let before = partition::newlines_before(&file.source.path, lines.file_offset)?;
         Ok(before + bad_lines::line_of(lines.data(), at))
     }
 }

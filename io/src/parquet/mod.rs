@@ -52,7 +52,7 @@ impl Source for ParquetSource {
     }
 
     fn file_has_column(&self, path: &std::path::Path, name: &str) -> bool {
-        self.files.iter().any(|f| f.path == path && f.reader.schema().field_with_name(name).is_ok())
+        self.files.iter().any(|f| f.source.path == path && f.reader.schema().field_with_name(name).is_ok())
     }
 }
 

@@ -33,9 +33,7 @@ fn dictionary_type() -> DataType {
 /// One file of the dataset, with its footer.
 #[derive(Debug)]
 pub(crate) struct ParquetFile {
-    /// Where it is.
-    pub(crate) path: PathBuf,
-    /// What it was when listed, checked by every read.
+    /// What it was when listed (its path), checked by every read.
     pub(crate) source: SourceFile,
     /// Its last 8 bytes when its footer was read (the footer's length and
     /// the magic `PAR1`), checked by every read as well.
@@ -160,13 +158,7 @@ impl ParquetFile {
         let options = ArrowReaderOptions::new().with_schema(Arc::new(read_schema));
         let reader = ArrowReaderMetadata::try_new(Arc::clone(footer.metadata()), options)
             .map_err(|e| Error::parquet(e, path))?;
-        Ok(ParquetFile {
-            path: path.to_path_buf(),
-            source: file.clone(),
-            tail,
-            reader,
-            stats_schema: Arc::new(stats_schema),
-        })
+        Ok(ParquetFile { source: file.clone(), tail, reader, stats_schema: Arc::new(stats_schema) })
     }
 
     /// Opens the file for a read, checking that it is the file planned from.
@@ -176,8 +168,11 @@ impl ParquetFile {
     /// differ; [`Error::Io`] when it does not open.
     pub(crate) fn open(&self) -> Result<File> {
         let file = self.source.open()?;
-        if read_tail(&file, &self.path)? != self.tail {
-            return Err(Error::FileChanged { path: self.path.clone(), detail: "its footer differs".into() });
+        if read_tail(&file, &self.source.path)? != self.tail {
+            return Err(Error::FileChanged {
+                path: self.source.path.clone(),
+                detail: "its footer differs".into(),
+            });
         }
         Ok(file)
     }

@@ -60,7 +60,7 @@ pub(crate) fn read_partition(
         .files
         .get(part.file)
         .ok_or_else(|| Error::Internal(format!("parquet partition of unknown file {}", part.file)))?;
-    let path = file.path.as_path();
+    let path = file.source.path.as_path();
     let PartitionRange::RowGroups(row_groups) = &part.range else {
         return Err(Error::Internal(format!("parquet partition with a byte range: {part:?}")));
     };
@@ -181,7 +181,7 @@ pub(crate) fn read_partition(
 /// as one batch: the batch size is `rows`, so the decoder sizes each column
 /// exactly once and yields one batch.
 fn decode(file: &ParquetFile, roots: &[usize], row_groups: Vec<usize>, rows: i64) -> Result<RecordBatch> {
-    let path = file.path.as_path();
+    let path = file.source.path.as_path();
     let reader = file.open()?;
     let handle = reader.try_clone().map_err(|e| Error::io(e, path))?;
     let mask = ProjectionMask::roots(file.reader.parquet_schema(), roots.iter().copied());
