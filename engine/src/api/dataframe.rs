@@ -15,7 +15,7 @@ use rusk_ops::{Error, Result};
 use super::GroupBy;
 use crate::config::{config, Config};
 use crate::display::{dtype_name, format_frame, format_lazy, DisplayOptions};
-use crate::execute::{execute, plan_for_run};
+use crate::execute::{execute, plan_for_run, scanned};
 use crate::explain::{analyze_report, node_label, plan_tree, stage_counts, stage_summary, to_dot};
 use crate::graph::WriteFormat;
 use crate::lower::{lower, lower_write};
@@ -515,16 +515,7 @@ impl DataFrame {
         // The run's own counters: concurrent runs of this frame do not mix.
         let scans = scans(&self.plan)
             .iter()
-            .map(|ds| {
-                let counts = executed.scans.iter().filter(|(d, _)| Arc::ptr_eq(d, ds)).fold(
-                    ScanCounts::default(),
-                    |mut sum, (_, c)| {
-                        sum += *c;
-                        sum
-                    },
-                );
-                (ds.path().to_path_buf(), counts)
-            })
+            .map(|ds| (ds.path().to_path_buf(), scanned(&executed.scans, ds)))
             .collect();
         Ok(Analysis {
             optimized_plan: plan_tree(&executed.plan),

@@ -28,7 +28,8 @@ pub(crate) struct Executed {
     pub spill: SpillStats,
     /// The plan that ran (optimized, with its choices made).
     pub plan: Arc<LogicalPlan>,
-    /// What each scanned dataset read in this run (every wave, for a limit).
+    /// What each scanned dataset read in this run (an entry per wave, for
+    /// a limit: see [`scanned`]).
     pub scans: Vec<(Arc<Dataset>, ScanCounts)>,
 }
 
@@ -86,12 +87,7 @@ fn run_limit(
             rows += b.num_rows();
             batches.push(b);
         }
-        for (dataset, c) in out.scans {
-            match scans.iter_mut().find(|(d, _)| Arc::ptr_eq(d, &dataset)) {
-                Some((_, sum)) => *sum += c,
-                None => scans.push((dataset, c)),
-            }
-        }
+        scans.extend(out.scans);
     }
     let schema = input.schema();
     let all = concat_batches(&schema, &batches)?;
@@ -104,4 +100,13 @@ fn run_limit(
         plan: Arc::clone(plan),
         scans,
     })
+}
+
+/// What `dataset` read in a run, summed over the run's entries (`Executed::scans`).
+pub(crate) fn scanned(scans: &[(Arc<Dataset>, ScanCounts)], dataset: &Arc<Dataset>) -> ScanCounts {
+    let mut sum = ScanCounts::default();
+    for (_, c) in scans.iter().filter(|(d, _)| Arc::ptr_eq(d, dataset)) {
+        sum += *c;
+    }
+    sum
 }
