@@ -161,6 +161,15 @@ fn the_cases_cover_every_how_and_option() {
     }
 }
 
+/// Column `i` of a computed frame of int64 columns, all partitions in order.
+fn ints(df: &rusk::DataFrame, i: usize) -> Vec<i64> {
+    use rusk::arrow::array::AsArray;
+    df.batches()
+        .iter()
+        .flat_map(|b| b.column(i).as_primitive::<rusk::arrow::datatypes::Int64Type>().values().to_vec())
+        .collect()
+}
+
 /// Names rusk makes up never replace a user column (issue 10, part F): a
 /// column named like merge's hidden cast keys, like a groupby's hidden
 /// aggregates, or like dedup's row ids survives, with its values.
@@ -193,12 +202,7 @@ fn user_columns_named_like_hidden_ones_survive() {
     let joined = left.merge(&right, rusk::MergeOptions::left_right_on(["a"], ["b"])).expect("merge");
     assert_eq!(joined.columns(), ["a", "__rusk_key_0", "b"]);
     let out = joined.sort_values(&["a"], &[true]).expect("sort").compute().expect("run");
-    let kept: Vec<i64> = out
-        .batches()
-        .iter()
-        .flat_map(|b| b.column(1).as_any().downcast_ref::<Int64Array>().expect("int").values().to_vec())
-        .collect();
-    assert_eq!(kept, [20, 30]);
+    assert_eq!(ints(&out, 1), [20, 30]);
 
     // A groupby output named like the hidden parts of an expression over aggregates.
     let df = frame(
@@ -214,13 +218,7 @@ fn user_columns_named_like_hidden_ones_survive() {
         .compute()
         .expect("run");
     assert_eq!(out.columns(), ["k", "r", "__r_0"]);
-    let col = |i: usize| -> Vec<i64> {
-        out.batches()
-            .iter()
-            .flat_map(|b| b.column(i).as_any().downcast_ref::<Int64Array>().expect("int").values().to_vec())
-            .collect()
-    };
-    assert_eq!((col(1), col(2)), (vec![2, 0], vec![12, 9]));
+    assert_eq!((ints(&out, 1), ints(&out, 2)), (vec![2, 0], vec![12, 9]));
 
     // Dedup on a key named like its row ids.
     let df = frame(
@@ -234,10 +232,5 @@ fn user_columns_named_like_hidden_ones_survive() {
         .compute()
         .expect("run");
     assert_eq!(out.columns(), ["__rusk_row_id", "v"]);
-    let v: Vec<i64> = out
-        .batches()
-        .iter()
-        .flat_map(|b| b.column(1).as_any().downcast_ref::<Int64Array>().expect("int").values().to_vec())
-        .collect();
-    assert_eq!(v, [1, 3]);
+    assert_eq!(ints(&out, 1), [1, 3]);
 }
