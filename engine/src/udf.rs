@@ -28,3 +28,33 @@ impl PartialEq for PartitionFn {
         self.name == other.name && Arc::ptr_eq(&self.func, &other.func)
     }
 }
+
+/// Written as `{"user_function": name}`: the code does not travel.
+impl serde::Serialize for PartitionFn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PartitionFn", 1)?;
+        s.serialize_field("user_function", &self.name)?;
+        s.end()
+    }
+}
+
+/// Read back as a function of the same name that fails when called: the
+/// process that reads a graph does not have the closure. An executor that
+/// has its own version of the function replaces `func` before running.
+impl<'de> serde::Deserialize<'de> for PartitionFn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Named {
+            user_function: String,
+        }
+        let name = Named::deserialize(deserializer)?.user_function;
+        let missing = name.clone();
+        let func = move |_: RecordBatch| -> Result<RecordBatch> {
+            Err(rusk_ops::Error::InvalidArgument(format!(
+                "user function {missing} came from a serialized task graph, which names it but cannot carry its code"
+            )))
+        };
+        Ok(PartitionFn { name, func: Arc::new(func) })
+    }
+}

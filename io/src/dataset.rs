@@ -13,9 +13,10 @@ use crate::csv::{CsvOptions, CsvSource};
 use crate::listing::{self, FileKinds, SourceFile};
 use crate::metrics::ScanMetrics;
 use crate::parquet::{ParquetOptions, ParquetSource};
+use crate::scan::FileScan;
 
 /// The format of a dataset's files and the options to read them with.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum FileFormat {
     /// Delimited text.
     Csv(CsvOptions),
@@ -81,7 +82,7 @@ pub fn infer_format(path: &Path) -> Result<FileFormat> {
 }
 
 /// Which part of a file one partition reads.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PartitionRange {
     /// CSV: the records in bytes `start..end`; both are record starts (or
     /// the end of the file), found when the dataset was opened.
@@ -102,7 +103,7 @@ pub enum PartitionRange {
 }
 
 /// One partition of a scan: a part of one file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ScanPartition {
     /// Index into [`Dataset::files`].
     pub file: usize,
@@ -277,6 +278,39 @@ impl Dataset {
         files_kept.dedup();
         let row_groups = self.source.row_group_count().map(|all| (row_groups_kept, all));
         Ok(Pruned { partitions, files: (files_kept.len(), self.files.len()), row_groups })
+    }
+
+    /// Partition `part`, reading `columns`, as a description any process
+    /// can read (see [`FileScan`]).
+    ///
+    /// # Errors
+    /// [`Error::Internal`] when `part` names a file the dataset lacks.
+    pub fn scan(self: &Arc<Self>, part: &ScanPartition, columns: Vec<String>) -> Result<FileScan> {
+        if part.file >= self.files.len() {
+            return Err(Error::Internal(format!("partition of file {} of {}", part.file, self.files.len())));
+        }
+        Ok(FileScan::new(self, part.file, part.range.clone(), columns))
+    }
+
+    /// The one file `scan` reads, opened as it describes: its head or
+    /// footer is read again; nothing is listed, inferred or merged.
+    pub(crate) fn reopen(scan: &FileScan) -> Result<Dataset> {
+        let file_fields: Vec<Arc<Field>> =
+            scan.schema.fields().iter().filter(|f| !scan.hive_columns.contains(f.name())).cloned().collect();
+        let file_schema = Arc::new(Schema::new(file_fields));
+        let file = &scan.file;
+        let source: Box<dyn Source> = match &scan.format {
+            FileFormat::Csv(opts) => Box::new(CsvSource::reopen(file, opts.clone(), file_schema)?),
+            FileFormat::Parquet(opts) => Box::new(ParquetSource::reopen(file, opts.clone(), file_schema)?),
+        };
+        Ok(Dataset {
+            path: scan.dataset.clone(),
+            format: scan.format.clone(),
+            files: vec![file.clone()],
+            schema: Arc::clone(&scan.schema),
+            hive_columns: scan.hive_columns.clone(),
+            source,
+        })
     }
 
     /// Reads one partition, keeping `columns` (by name, in that order; all

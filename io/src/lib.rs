@@ -14,6 +14,7 @@ pub mod dataset;
 pub mod listing;
 pub mod metrics;
 pub mod parquet;
+pub mod scan;
 pub mod schema;
 pub mod write;
 
@@ -22,4 +23,5 @@ pub use self::parquet::ParquetOptions;
 pub use dataset::{infer_format, Dataset, FileFormat, PartitionRange, Pruned, ScanPartition};
 pub use listing::SourceFile;
 pub use metrics::{ScanCounts, ScanMetrics};
+pub use scan::FileScan;
 pub use write::{part_file_name, write_csv, write_csv_file, write_parquet_file, PendingOutput};

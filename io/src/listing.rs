@@ -27,7 +27,7 @@ use rusk_ops::{Error, Location, Result};
 pub const HIVE_NULL: &str = "__HIVE_DEFAULT_PARTITION__";
 
 /// One input file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceFile {
     /// Its path.
     pub path: PathBuf,

@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::partition::split_by_bucket;
 
 /// Which of the rows sharing a key are *not* duplicates: pandas' `keep`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Keep {
     /// The first row of each key is kept, the later ones are duplicates
     /// (pandas' `keep="first"`, the default).
@@ -56,7 +56,7 @@ impl Keep {
 }
 
 /// What a dedup outputs: the kept rows or a flag per row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum DedupMode {
     /// The rows that are not duplicates (`drop_duplicates`).
     DropDuplicates,

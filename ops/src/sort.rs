@@ -47,7 +47,7 @@ use arrow::row::{RowConverter, Rows, SortField};
 use crate::error::{Error, Result};
 
 /// One column of a sort's key and its order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SortKey {
     /// The column name.
     pub column: String,

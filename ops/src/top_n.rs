@@ -71,7 +71,7 @@ use crate::aggregate::GroupOptions;
 use crate::error::{Error, Result};
 
 /// Which rows of each group a top-n keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TopNOrder {
     /// The rows with the `n` largest values (pandas' `nlargest`).
     Largest,
@@ -93,7 +93,7 @@ impl TopNOrder {
 }
 
 /// A per-group top-n over batches whose key and value columns are named.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TopNSpec {
     /// The key columns (none: the whole batch is one group).
     pub keys: Vec<String>,

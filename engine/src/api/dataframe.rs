@@ -17,7 +17,7 @@ use crate::config::{config, Config};
 use crate::display::{dtype_name, format_frame, format_lazy, DisplayOptions};
 use crate::execute::{execute, plan_for_run, scanned};
 use crate::explain::{analyze_report, node_label, plan_tree, stage_counts, stage_summary, to_dot};
-use crate::graph::WriteFormat;
+use crate::graph::{TaskGraph, WriteFormat};
 use crate::lower::{lower, lower_write};
 use crate::plan::{Filter, InMemory, Limit, LogicalPlan, MapPartitions, PartitionFn, Project, Repartition};
 use crate::query::parse_query;
@@ -449,6 +449,27 @@ impl DataFrame {
         ))
     }
 
+    /// The task graph [`DataFrame::compute`] runs, as plain data: its
+    /// outputs are the result's partitions, in order. It serializes
+    /// ([`TaskGraph::to_json`]) and runs whole ([`crate::scheduler::run_with`])
+    /// or task by task ([`crate::scheduler::run_task`]), in this process or
+    /// another.
+    ///
+    /// # Errors
+    /// As [`DataFrame::explain`].
+    pub fn task_graph(&self) -> Result<TaskGraph> {
+        self.task_graph_with(&config())
+    }
+
+    /// [`DataFrame::task_graph`] with explicit settings: the graph
+    /// `compute_with(config)` runs.
+    ///
+    /// # Errors
+    /// As [`DataFrame::explain`].
+    pub fn task_graph_with(&self, config: &Config) -> Result<TaskGraph> {
+        lower(&plan_for_run(Arc::clone(&self.plan), config)?.plan)
+    }
+
     /// The task graph's stages and their task counts, in order: the chain
     /// `explain` prints (`scan csv ×3 → merge_agg+finish_agg ×1`), as data.
     ///
@@ -463,7 +484,7 @@ impl DataFrame {
     /// # Errors
     /// As [`DataFrame::explain`].
     pub fn stages_with(&self, config: &Config) -> Result<Vec<(String, usize)>> {
-        Ok(stage_counts(&lower(&plan_for_run(Arc::clone(&self.plan), config)?.plan)?))
+        Ok(stage_counts(&self.task_graph_with(config)?))
     }
 
     /// Runs the plan and reports, per stage, the tasks, rows, bytes and time,

@@ -6,7 +6,7 @@ use rusk_ops::dedup::Keep;
 use rusk_ops::dedup::DedupMode;
 
 /// A row-wise step of a dedup (fused into a task's pipeline).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DedupStep {
     /// The key columns and each row's row id, as partition `partition`:
     /// what a partition sends into the shuffle.
@@ -50,7 +50,7 @@ impl DedupStep {
 }
 
 /// A dedup task's op.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DedupTask {
     /// Splits its one input, `(row id, duplicated)`, into `n` buckets by the
     /// partition of each row id (outputs buckets: bucket `i` goes back to

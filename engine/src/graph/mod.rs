@@ -1,28 +1,33 @@
 //! The task graph: what the scheduler runs, as plain data.
 //!
 //! A task is an operation description ([`TaskOp`]) plus the ids of its
-//! inputs; nothing in it is a closure but user functions, which travel as
-//! named `Arc`s. That keeps graphs printable and comparable in tests, and
-//! leaves room for another scheduler (a distributed one) to run them.
+//! inputs, and every op serializes (serde; [`TaskGraph::to_json`]): a scan
+//! is a description of one part of one file that any process can reopen
+//! ([`rusk_io::FileScan`]), an in-memory batch travels as Arrow IPC, and a
+//! shuffle's outputs are addressed as (task, bucket) through
+//! [`Task::bucket`]. User functions are the one exception: they travel by
+//! name only ([`Task::calls_user_function`]). With
+//! [`crate::scheduler::run_task`], that is the seam by which another
+//! scheduler (dask.distributed) runs rusk's graphs.
 
-use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use arrow::datatypes::SchemaRef;
-use arrow::record_batch::RecordBatch;
-use rusk_io::{Dataset, ScanPartition};
+use rusk_io::FileScan;
 use rusk_ops::aggregate::{AggregateSpec, GroupOptions};
 use rusk_ops::expr::Expr;
 use rusk_ops::join::{AsofSpec, JoinSpec};
 use rusk_ops::sort::SortKey;
 use rusk_ops::top_n::TopNSpec;
+use serde::{Deserialize, Serialize};
 
 use crate::udf::PartitionFn;
 
 mod dedup;
+mod wire;
 
 pub use dedup::{DedupStep, DedupTask};
+pub use wire::MemoryBatch;
 
 /// Index of a task in [`TaskGraph::tasks`].
 pub type TaskId = usize;
@@ -30,24 +35,8 @@ pub type TaskId = usize;
 /// Index of a stage in [`TaskGraph::stages`].
 pub type StageId = usize;
 
-/// A dataset shared by the scan tasks of a graph; equal when it is the same dataset.
-#[derive(Clone)]
-pub struct DatasetRef(pub Arc<Dataset>);
-
-impl PartialEq for DatasetRef {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl fmt::Debug for DatasetRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.path().display())
-    }
-}
-
 /// A step applied to one batch, row-wise: the fusable part of a task.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ElementOp {
     /// Keep the rows where the predicate is true.
     Filter(Expr),
@@ -121,17 +110,10 @@ impl ElementOp {
 }
 
 /// What a task does to its inputs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TaskOp {
     /// Reads a partition of a dataset (no inputs).
-    Scan {
-        /// The dataset.
-        dataset: DatasetRef,
-        /// Which part of which file.
-        partition: ScanPartition,
-        /// The columns to read.
-        columns: Vec<String>,
-    },
+    Scan(FileScan),
     /// A batch held in memory (no inputs).
     Memory(MemoryBatch),
     /// Concatenates its inputs in order (repartition to fewer partitions, limit).
@@ -224,7 +206,7 @@ pub enum TaskOp {
 }
 
 /// The file formats tasks write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WriteFormat {
     /// CSV, pandas-style values.
     Csv,
@@ -232,25 +214,8 @@ pub enum WriteFormat {
     Parquet,
 }
 
-/// An in-memory batch; compared by identity of its data, printed by its size.
-#[derive(Clone)]
-pub struct MemoryBatch(pub RecordBatch);
-
-impl PartialEq for MemoryBatch {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.num_rows() == other.0.num_rows()
-            && self.0.columns().iter().zip(other.0.columns()).all(|(a, b)| Arc::ptr_eq(a, b))
-    }
-}
-
-impl fmt::Debug for MemoryBatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} rows", self.0.num_rows())
-    }
-}
-
 /// One unit of work: an op over inputs, then a fused pipeline of row-wise steps.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     /// The source of the task's batch.
     pub op: TaskOp,
@@ -267,8 +232,18 @@ pub struct Task {
     pub partition: usize,
 }
 
+impl Task {
+    /// Whether the task calls a user function (`map_partitions`, a
+    /// groupby `apply`): its code is a closure of this process, which a
+    /// serialized graph names but does not carry, so a remote executor
+    /// must refuse such a task or supply the function itself.
+    pub fn calls_user_function(&self) -> bool {
+        self.pipeline.iter().any(|step| matches!(step, ElementOp::Map(_) | ElementOp::GroupApply { .. }))
+    }
+}
+
 /// Tasks that do the same thing to different partitions.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stage {
     /// What the stage does, e.g. `scan parquet+filter+project`.
     pub name: String,
@@ -277,7 +252,7 @@ pub struct Stage {
 }
 
 /// A DAG of tasks in topological order (every input's id is below its consumer's).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskGraph {
     /// The tasks.
     pub tasks: Vec<Task>,

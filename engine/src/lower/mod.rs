@@ -50,6 +50,16 @@ pub fn lower(plan: &LogicalPlan) -> Result<TaskGraph> {
     graph.outputs = out.tasks;
     // Partitions pruned by the index's divisions leave tasks no output needs.
     graph.retain_needed();
+    checked(graph)
+}
+
+/// Debug builds (every test run) check that each graph they lower survives
+/// serialization unchanged: the graph is the seam another scheduler takes
+/// rusk's work through, so nothing may lower to an op that does not travel.
+fn checked(graph: TaskGraph) -> Result<TaskGraph> {
+    if cfg!(debug_assertions) {
+        graph.check_round_trip()?;
+    }
     Ok(graph)
 }
 

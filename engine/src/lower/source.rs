@@ -1,12 +1,10 @@
 //! Sources: a task per scan partition or in-memory batch.
 
-use std::sync::Arc;
-
 use rusk_ops::expr::Expr;
 use rusk_ops::Result;
 
 use super::Lowered;
-use crate::graph::{DatasetRef, ElementOp, MemoryBatch, TaskGraph, TaskOp};
+use crate::graph::{ElementOp, MemoryBatch, TaskGraph, TaskOp};
 use crate::plan::{InMemory, Scan};
 
 /// One task per partition left after pruning; pushed filters and the final
@@ -26,23 +24,13 @@ pub(crate) fn lower_scan(scan: &Scan, graph: &mut TaskGraph) -> Result<Lowered> 
         name.push_str("+project");
     }
     let stage = graph.add_stage(name);
-    let dataset = DatasetRef(Arc::clone(&scan.dataset));
-    let tasks = scan
-        .pruned
-        .partitions
-        .iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let op = TaskOp::Scan {
-                dataset: dataset.clone(),
-                partition: part.clone(),
-                columns: read_columns.clone(),
-            };
-            let id = graph.add_task(stage, i, op, vec![]);
-            graph.tasks[id].pipeline = pipeline.clone();
-            id
-        })
-        .collect();
+    let mut tasks = Vec::with_capacity(scan.pruned.partitions.len());
+    for (i, part) in scan.pruned.partitions.iter().enumerate() {
+        let op = TaskOp::Scan(scan.dataset.scan(part, read_columns.clone())?);
+        let id = graph.add_task(stage, i, op, vec![]);
+        graph.tasks[id].pipeline = pipeline.clone();
+        tasks.push(id);
+    }
     Ok(Lowered { tasks, stage })
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use rusk_io::write::part_file_name;
 use rusk_ops::Result;
 
-use super::lower_node;
+use super::{checked, lower_node};
 use arrow::record_batch::RecordBatch;
 
 use crate::graph::{MemoryBatch, TaskGraph, TaskOp, WriteFormat};
@@ -46,5 +46,5 @@ pub fn lower_write(
             graph.add_task(stage, i, op, vec![src])
         })
         .collect();
-    Ok(graph)
+    checked(graph)
 }

@@ -19,6 +19,7 @@
 
 mod dedup;
 mod pool;
+mod run_task;
 mod scan_metrics;
 mod spill;
 mod task;
@@ -34,11 +35,12 @@ use rusk_ops::{Error, Result};
 
 use crate::config::Config;
 use crate::graph::{TaskGraph, TaskId};
+pub use run_task::{run_task, TaskOutput};
 pub use scan_metrics::RunMetrics;
 pub(crate) use scan_metrics::RunScans;
+use spill::Held;
 pub use spill::SpillStats;
 use spill::SpillStore;
-use task::TaskOutput;
 
 /// What one task produced, for `explain(analyze)`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -121,7 +123,7 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
     // Deepest first, then lowest id (partition order within a stage).
     let mut ready: BinaryHeap<(usize, Reverse<TaskId>)> =
         (0..n).filter(|&i| needed[i] && inputs_left[i] == 0).map(|i| (depth[i], Reverse(i))).collect();
-    let mut results: Vec<Option<TaskOutput>> = vec![None; n];
+    let mut results: Vec<Option<Held>> = vec![None; n];
     let mut stats: Vec<Option<TaskStats>> = vec![None; n];
     let (tx, rx) = mpsc::channel::<(TaskId, Result<TaskOutput>, Duration)>();
     let mut in_flight = 0usize;
@@ -175,7 +177,7 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
             Ok(output) => {
                 let (rows, bytes) = output.size();
                 stats[id] = Some(TaskStats { rows, bytes, elapsed });
-                results[id] = Some(output);
+                results[id] = Some(Held::Output(output));
                 for &input in &graph.tasks[id].inputs {
                     consumers_left[input] -= 1;
                     if consumers_left[input] == 0 {

@@ -21,21 +21,28 @@ impl RunScans {
     pub(crate) fn for_graph(graph: &TaskGraph, needed: &[bool]) -> Self {
         let mut scans: Vec<(Arc<Dataset>, Arc<ScanMetrics>)> = Vec::new();
         for (task, _) in graph.tasks.iter().zip(needed).filter(|(_, &n)| n) {
-            if let TaskOp::Scan { dataset, .. } = &task.op {
-                if !scans.iter().any(|(d, _)| Arc::ptr_eq(d, &dataset.0)) {
-                    scans.push((Arc::clone(&dataset.0), Arc::default()));
+            if let TaskOp::Scan(scan) = &task.op {
+                if let Some(dataset) = scan.opened() {
+                    if !scans.iter().any(|(d, _)| Arc::ptr_eq(d, dataset)) {
+                        scans.push((Arc::clone(dataset), Arc::default()));
+                    }
                 }
             }
         }
         RunScans { scans }
     }
 
-    /// The counters task `id` of `graph` counts into, if it is a scan.
+    /// The counters task `id` of `graph` counts into, if it is a scan: its
+    /// dataset's, or uncounted ones for a scan of a deserialized graph
+    /// (which has no open dataset to count by).
     pub(crate) fn of_task(&self, graph: &TaskGraph, id: TaskId) -> Option<Arc<ScanMetrics>> {
         match &graph.tasks.get(id)?.op {
-            TaskOp::Scan { dataset, .. } => {
-                self.scans.iter().find(|(d, _)| Arc::ptr_eq(d, &dataset.0)).map(|(_, m)| Arc::clone(m))
-            }
+            TaskOp::Scan(scan) => match scan.opened() {
+                Some(dataset) => {
+                    self.scans.iter().find(|(d, _)| Arc::ptr_eq(d, dataset)).map(|(_, m)| Arc::clone(m))
+                }
+                None => Some(Arc::default()),
+            },
             _ => None,
         }
     }

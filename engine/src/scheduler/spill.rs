@@ -44,7 +44,7 @@ use arrow::ipc::writer::FileWriter;
 use arrow::record_batch::RecordBatch;
 use rusk_ops::{Error, Result};
 
-use super::task::TaskOutput;
+use super::run_task::TaskOutput;
 use crate::graph::TaskId;
 
 /// What a run spilled, for `explain(analyze)` and tests.
@@ -65,13 +65,33 @@ pub struct SpillStats {
     pub dir: Option<PathBuf>,
 }
 
+/// A task output as the scheduler holds it: in memory, or spilled.
+#[derive(Debug, Clone)]
+pub(super) enum Held {
+    /// In memory.
+    Output(TaskOutput),
+    /// Buckets moved to disk to stay within the memory limit.
+    Spilled(Arc<SpilledBuckets>),
+}
+
+impl Held {
+    /// What a consumer reads: the batch, or bucket `bucket` of the buckets
+    /// (from disk, if they were spilled).
+    pub(super) fn read(&self, bucket: Option<usize>) -> Result<RecordBatch> {
+        match (self, bucket) {
+            (Held::Output(output), _) => output.read(bucket),
+            (Held::Spilled(s), Some(j)) => s.read(j),
+            (Held::Spilled(_), None) => Err(Error::Internal("a batch read of buckets".into())),
+        }
+    }
+}
+
 /// A spilled task output: where its buckets lie on disk.
 #[derive(Debug)]
 pub(super) struct SpilledBuckets {
     schema: SchemaRef,
     /// One file holding every bucket as a batch, or one file per bucket.
     files: Vec<PathBuf>,
-    rows: usize,
 }
 
 impl SpilledBuckets {
@@ -91,11 +111,6 @@ impl SpilledBuckets {
             Some(batch) => batch.map_err(|e| arrow_io(e, path)),
             None => Err(Error::Internal(format!("no bucket {j} in {} (a bug in rusk)", path.display()))),
         }
-    }
-
-    /// Rows held on disk.
-    pub(super) fn rows(&self) -> usize {
-        self.rows
     }
 }
 
@@ -142,9 +157,10 @@ impl SpillStore {
     ///
     /// # Errors
     /// [`Error::Io`] naming the spill file that could not be written.
-    pub(super) fn admit(&mut self, id: TaskId, results: &mut [Option<TaskOutput>]) -> Result<()> {
+    pub(super) fn admit(&mut self, id: TaskId, results: &mut [Option<Held>]) -> Result<()> {
         let Some(limit) = self.limit else { return Ok(()) };
-        let Some(TaskOutput::Buckets(buckets)) = results.get(id).and_then(Option::as_ref) else {
+        let Some(Held::Output(TaskOutput::Buckets(buckets))) = results.get(id).and_then(Option::as_ref)
+        else {
             return Ok(());
         };
         let bytes = held_bytes(buckets);
@@ -157,10 +173,10 @@ impl SpillStore {
             let slot = results
                 .get_mut(victim)
                 .ok_or_else(|| Error::Internal(format!("no task {victim} to spill (a bug in rusk)")))?;
-            if let Some(TaskOutput::Buckets(buckets)) = slot.as_ref() {
+            if let Some(Held::Output(TaskOutput::Buckets(buckets))) = slot.as_ref() {
                 let spilled = self.write(buckets)?;
                 self.stats.memory_bytes += bytes;
-                *slot = Some(TaskOutput::Spilled(Arc::new(spilled)));
+                *slot = Some(Held::Spilled(Arc::new(spilled)));
             }
         }
         Ok(())
@@ -188,7 +204,7 @@ impl SpillStore {
         let groups: Vec<&[RecordBatch]> =
             if shares_dictionaries(buckets) { vec![buckets] } else { buckets.chunks(1).collect() };
         let mut spilled =
-            SpilledBuckets { schema: Arc::clone(&schema), files: Vec::with_capacity(groups.len()), rows: 0 };
+            SpilledBuckets { schema: Arc::clone(&schema), files: Vec::with_capacity(groups.len()) };
         for group in groups {
             let name = format!("{}.arrow", self.next_file);
             self.next_file += 1;
@@ -200,7 +216,6 @@ impl SpillStore {
                 FileWriter::try_new(BufWriter::new(file), &schema).map_err(|e| arrow_io(e, &path))?;
             for b in group {
                 writer.write(b).map_err(|e| arrow_io(e, &path))?;
-                spilled.rows += b.num_rows();
             }
             writer.finish().map_err(|e| arrow_io(e, &path))?;
             let file = writer.into_inner().map_err(|e| arrow_io(e, &path))?;
@@ -344,8 +359,8 @@ mod tests {
         split_by_bucket(&batch(), &[1, 2, 1, 4, 4, 1], 5).unwrap()
     }
 
-    fn spill(store: &mut SpillStore, buckets: Vec<RecordBatch>) -> Vec<Option<TaskOutput>> {
-        let mut results = vec![Some(TaskOutput::Buckets(buckets.into()))];
+    fn spill(store: &mut SpillStore, buckets: Vec<RecordBatch>) -> Vec<Option<Held>> {
+        let mut results = vec![Some(Held::Output(TaskOutput::Buckets(buckets.into())))];
         store.admit(0, &mut results).unwrap();
         results
     }
@@ -356,7 +371,7 @@ mod tests {
         let mut store = SpillStore::new(Some(0), Some(parent.path().to_path_buf()));
         let expected = buckets();
         let results = spill(&mut store, expected.clone());
-        let Some(TaskOutput::Spilled(s)) = &results[0] else { panic!("not spilled") };
+        let Some(Held::Spilled(s)) = &results[0] else { panic!("not spilled") };
         assert_eq!(s.files.len(), 1, "shared dictionaries: one file");
         for (j, want) in expected.iter().enumerate() {
             assert_eq!(&s.read(j).unwrap(), want, "bucket {j}");
@@ -379,7 +394,7 @@ mod tests {
         };
         let expected = vec![make(vec!["a", "b"]), make(vec![]), make(vec!["c"])];
         let results = spill(&mut store, expected.clone());
-        let Some(TaskOutput::Spilled(s)) = &results[0] else { panic!("not spilled") };
+        let Some(Held::Spilled(s)) = &results[0] else { panic!("not spilled") };
         assert_eq!(s.files.len(), 3);
         for (j, want) in expected.iter().enumerate() {
             assert_eq!(&s.read(j).unwrap(), want);
@@ -400,15 +415,18 @@ mod tests {
         // Four slices of one 8000-byte column count once.
         assert!((8000..8000 + 1024).contains(&big_bytes), "{big_bytes}");
         let mut store = SpillStore::new(Some(big_bytes + small_bytes - 1), Some(parent.path().to_path_buf()));
-        let mut results =
-            vec![Some(TaskOutput::Buckets(small.into())), None, Some(TaskOutput::Batch(big_batch))];
+        let mut results = vec![
+            Some(Held::Output(TaskOutput::Buckets(small.into()))),
+            None,
+            Some(Held::Output(TaskOutput::Batch(big_batch))),
+        ];
         store.admit(0, &mut results).unwrap();
         store.admit(2, &mut results).unwrap(); // a batch: never counted
         assert!(store.stats().dir.is_none(), "under the limit: no directory yet");
-        results[1] = Some(TaskOutput::Buckets(big.into()));
+        results[1] = Some(Held::Output(TaskOutput::Buckets(big.into())));
         store.admit(1, &mut results).unwrap();
-        assert!(matches!(results[0], Some(TaskOutput::Buckets(_))));
-        assert!(matches!(results[1], Some(TaskOutput::Spilled(_))), "the largest goes");
+        assert!(matches!(results[0], Some(Held::Output(TaskOutput::Buckets(_)))));
+        assert!(matches!(results[1], Some(Held::Spilled(_))), "the largest goes");
         assert_eq!(store.held_bytes, small_bytes);
         store.release(0);
         assert_eq!(store.held_bytes, 0);
@@ -422,7 +440,7 @@ mod tests {
         let dir = store.stats().dir.unwrap();
         assert!(dir.starts_with(parent.path()));
         let file = match &results[0] {
-            Some(TaskOutput::Spilled(s)) => s.files[0].clone(),
+            Some(Held::Spilled(s)) => s.files[0].clone(),
             _ => panic!("not spilled"),
         };
         assert!(file.exists());
@@ -440,7 +458,7 @@ mod tests {
         let parent = tempfile::tempdir().unwrap();
         let mut store = SpillStore::new(Some(0), Some(parent.path().to_path_buf()));
         let results = spill(&mut store, buckets());
-        let Some(TaskOutput::Spilled(s)) = &results[0] else { panic!("not spilled") };
+        let Some(Held::Spilled(s)) = &results[0] else { panic!("not spilled") };
         std::fs::remove_file(&s.files[0]).unwrap();
         match s.read(1) {
             Err(Error::Io { path, .. }) => assert_eq!(path, s.files[0]),
@@ -454,7 +472,7 @@ mod tests {
         let blocker = parent.path().join("file");
         std::fs::write(&blocker, b"").unwrap();
         let mut store = SpillStore::new(Some(0), Some(blocker.join("sub")));
-        let mut results = vec![Some(TaskOutput::Buckets(buckets().into()))];
+        let mut results = vec![Some(Held::Output(TaskOutput::Buckets(buckets().into())))];
         match store.admit(0, &mut results) {
             Err(Error::Io { path, .. }) => assert!(path.starts_with(&blocker)),
             other => panic!("{other:?}"),

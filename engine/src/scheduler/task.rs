@@ -13,49 +13,8 @@ use rusk_ops::expr::{evaluate, filter_batch, Expr};
 use rusk_ops::partition::{hash_split, range_boundaries, range_split};
 use rusk_ops::{Error, Result};
 
-use super::spill::SpilledBuckets;
+use super::run_task::TaskOutput;
 use crate::graph::{ElementOp, Task, TaskOp, WriteFormat};
-
-/// What a task produced: one batch, or the buckets of a shuffle's sending
-/// half (each read by one task of the receiving half).
-#[derive(Debug, Clone)]
-pub(super) enum TaskOutput {
-    /// One batch.
-    Batch(RecordBatch),
-    /// One batch per bucket.
-    Buckets(Arc<[RecordBatch]>),
-    /// Buckets moved to disk to stay within the memory limit (see `spill`).
-    Spilled(Arc<SpilledBuckets>),
-}
-
-impl TaskOutput {
-    /// The rows and Arrow bytes held, for `explain(analyze)`.
-    pub(super) fn size(&self) -> (usize, usize) {
-        match self {
-            TaskOutput::Batch(b) => (b.num_rows(), b.get_array_memory_size()),
-            TaskOutput::Buckets(bs) => {
-                bs.iter().fold((0, 0), |(r, m), b| (r + b.num_rows(), m + b.get_array_memory_size()))
-            }
-            TaskOutput::Spilled(s) => (s.rows(), 0),
-        }
-    }
-
-    /// What a consumer reads: the batch, or bucket `bucket` of the buckets
-    /// (from disk, if they were spilled).
-    pub(super) fn read(&self, bucket: Option<usize>) -> Result<RecordBatch> {
-        match (self, bucket) {
-            (TaskOutput::Batch(b), None) => Ok(b.clone()),
-            (TaskOutput::Buckets(bs), Some(j)) => {
-                bs.get(j).cloned().ok_or_else(|| Error::Internal(format!("no bucket {j}")))
-            }
-            (TaskOutput::Spilled(s), Some(j)) => s.read(j),
-            (TaskOutput::Batch(_), Some(_)) => Err(Error::Internal("a bucket read of a batch".into())),
-            (TaskOutput::Buckets(_) | TaskOutput::Spilled(_), None) => {
-                Err(Error::Internal("a batch read of buckets".into()))
-            }
-        }
-    }
-}
 
 /// Runs `task` over its inputs' outputs.
 pub(super) fn execute(
@@ -95,8 +54,8 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>, scan: Option<&ScanMetrics>)
             Err(Error::Internal("a shuffle split outputs buckets".into()))
         }
         TaskOp::RangeBoundaries { keys, n } => range_boundaries(&inputs, keys, *n),
-        TaskOp::Scan { dataset, partition, columns } => match scan {
-            Some(metrics) => dataset.0.read(partition, Some(columns), metrics),
+        TaskOp::Scan(file_scan) => match scan {
+            Some(metrics) => file_scan.read(metrics),
             None => Err(Error::Internal("a scan task without the run's counters".into())),
         },
         TaskOp::Memory(batch) => Ok(batch.0.clone()),

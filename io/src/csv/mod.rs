@@ -126,31 +126,48 @@ impl CsvSource {
             })
             .collect::<Result<Vec<_>>>()?;
         let partitions = planned.into_iter().flatten().collect();
-        let mut csv_files = Vec::with_capacity(files.len());
+        let csv_files =
+            files.iter().zip(&heads).map(|(file, head)| CsvFile::new(file, head, &schema)).collect();
+        Ok(CsvSource { opts, schema, files: csv_files, nulls, partitions })
+    }
+
+    /// One file of a dataset opened before, read as `schema` (the
+    /// dataset's merged file columns): only its head is read again, for its
+    /// column names and where its rows start; nothing is inferred or
+    /// planned, and it has no partitions of its own (its reader is given one).
+    ///
+    /// # Errors
+    /// As [`CsvSource::open`] for the options and the head.
+    pub(crate) fn reopen(file: &SourceFile, opts: CsvOptions, schema: SchemaRef) -> Result<Self> {
+        validate(&opts)?;
+        let nulls = na::NullValues::new(&opts)?;
+        let head = head::read_head(&file.path, &opts)?;
+        nulls.plan_fast_path(&schema);
+        let files = vec![CsvFile::new(file, &head, &schema)];
+        Ok(CsvSource { opts, schema, files, nulls, partitions: Vec::new() })
+    }
+}
+
+impl CsvFile {
+    /// How `file`, whose head is `head`, reads as the merged `schema`.
+    fn new(file: &SourceFile, head: &head::FileHead, schema: &Schema) -> Self {
         // Names are looked up in maps: a file may have tens of thousands of columns.
         let merged_types: HashMap<&str, &DataType> =
             schema.fields().iter().map(|f| (f.name().as_str(), f.data_type())).collect();
-        for (file, head) in files.iter().zip(heads) {
-            let decode_fields: Vec<Field> = head
-                .names
-                .iter()
-                .map(|name| {
-                    let data_type = merged_types.get(name.as_str()).map_or(DataType::Utf8, |&t| t.clone());
-                    Field::new(name, data_type, true)
-                })
-                .collect();
-            let mut in_file: HashMap<&str, usize> = HashMap::with_capacity(head.names.len());
-            for (i, name) in head.names.iter().enumerate() {
-                in_file.entry(name.as_str()).or_insert(i);
-            }
-            let columns = schema.fields().iter().map(|f| in_file.get(f.name().as_str()).copied()).collect();
-            csv_files.push(CsvFile {
-                source: file.clone(),
-                decode_schema: Arc::new(Schema::new(decode_fields)),
-                columns,
-            });
+        let decode_fields: Vec<Field> = head
+            .names
+            .iter()
+            .map(|name| {
+                let data_type = merged_types.get(name.as_str()).map_or(DataType::Utf8, |&t| t.clone());
+                Field::new(name, data_type, true)
+            })
+            .collect();
+        let mut in_file: HashMap<&str, usize> = HashMap::with_capacity(head.names.len());
+        for (i, name) in head.names.iter().enumerate() {
+            in_file.entry(name.as_str()).or_insert(i);
         }
-        Ok(CsvSource { opts, schema, files: csv_files, nulls, partitions })
+        let columns = schema.fields().iter().map(|f| in_file.get(f.name().as_str()).copied()).collect();
+        CsvFile { source: file.clone(), decode_schema: Arc::new(Schema::new(decode_fields)), columns }
     }
 }
 

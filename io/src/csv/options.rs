@@ -22,7 +22,7 @@ pub const DEFAULT_INFER_ROWS: usize = 1000;
 pub const PARSE_DATES_TYPE: DataType = DataType::Timestamp(TimeUnit::Nanosecond, None);
 
 /// What to do with a row whose field count differs from the header's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum OnBadLines {
     /// Fail, naming the file and line (pandas' default).
     #[default]
@@ -54,7 +54,7 @@ pub enum OnBadLines {
 /// without a header the columns are named `"0"`, `"1"`, ... (strings, where
 /// pandas uses integers); a row with fewer fields than the header is a bad
 /// line (pandas pads it with NaN).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CsvOptions {
     /// The field delimiter (pandas' `sep`), `b','` by default.
     pub sep: u8,

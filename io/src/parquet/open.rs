@@ -105,6 +105,18 @@ impl ParquetSource {
         Ok(ParquetSource { files, schema, options })
     }
 
+    /// One file of a dataset opened before, read as `schema` (the
+    /// dataset's merged columns, string types chosen): its footer is read
+    /// again, nothing is merged or chosen.
+    ///
+    /// # Errors
+    /// As [`ParquetSource::open`] for the one file.
+    pub(crate) fn reopen(file: &SourceFile, options: ParquetOptions, schema: SchemaRef) -> Result<Self> {
+        let (footer, tail) = read_footer(file)?;
+        let files = vec![ParquetFile::new(file, footer, tail, &schema)?];
+        Ok(ParquetSource { files, schema, options })
+    }
+
     /// Every partition: one per file, or one per `split_row_groups` row
     /// groups. A file without row groups still gives one (empty) partition,
     /// so that its schema is seen and reads give 0 rows.

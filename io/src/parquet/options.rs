@@ -9,7 +9,7 @@
 /// let opts = ParquetOptions::default().split_row_groups(Some(4));
 /// assert_eq!(opts.split_row_groups, Some(4));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ParquetOptions {
     /// Row groups per partition: `None` (the default) makes one partition
     /// per file, `Some(k)` one per `k` consecutive row groups of a file, as

@@ -98,7 +98,7 @@ use crate::sort::{sort_to_indices, SortKey};
 
 /// One aggregate of a groupby: a function over argument expressions, which
 /// are evaluated on the input batch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AggregateSpec {
     /// The function.
     pub func: AggregateFunction,
@@ -107,7 +107,7 @@ pub struct AggregateSpec {
 }
 
 /// How [`finish`] shapes the result, as pandas' `groupby(sort=, dropna=)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GroupOptions {
     /// Sort the groups by key (nulls last); otherwise first-seen order.
     pub sort: bool,

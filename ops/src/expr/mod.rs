@@ -38,7 +38,7 @@ pub use scalar::ScalarValue;
 use arrow::datatypes::DataType;
 
 /// A binary operator, with pandas' meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum BinaryOp {
     /// `+`
     Add,
@@ -130,7 +130,7 @@ impl BinaryOp {
 }
 
 /// An aggregate function of a groupby or a whole-frame reduction, with pandas' semantics.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AggregateFunction {
     /// Sum of non-null values (0 for none, as pandas' `min_count=0`).
     Sum,
@@ -250,7 +250,7 @@ impl AggregateFunction {
 }
 
 /// An expression over the columns of one batch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Expr {
     /// A column, by name.
     Column(String),

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 /// Integer literals are `Int64` (or `UInt64` beyond its range) and floats
 /// `Float64`, as Python's; they are cast to the other operand's type when an
 /// expression is evaluated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ScalarValue {
     /// A null of no particular type (`None`).
     Null,

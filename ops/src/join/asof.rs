@@ -32,7 +32,7 @@ use crate::aggregate::group_ids::GroupIds;
 use crate::error::{Error, Result};
 
 /// Which right row an asof join takes for a left key `x` (pandas' `direction`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub enum AsofDirection {
     /// The last right row whose key is ≤ `x`.
     #[default]
@@ -79,7 +79,7 @@ impl FromStr for AsofDirection {
 
 /// An asof join of a left and a right batch, as pandas' `merge_asof`
 /// describes it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AsofSpec {
     /// The left's ordered key (integers, floats, dates or timestamps).
     pub left_on: String,

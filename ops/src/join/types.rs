@@ -6,7 +6,7 @@ use std::str::FromStr;
 use crate::error::{Error, Result};
 
 /// Which rows a join keeps (pandas' `how`, plus Polars' `semi` and `anti`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub enum JoinType {
     /// Pairs of rows whose keys are equal.
     #[default]
@@ -90,7 +90,7 @@ pub const INDICATOR_RIGHT_ONLY: &str = "right_only";
 pub const INDICATOR_BOTH: &str = "both";
 
 /// A join of a left and a right batch, as pandas' `merge` describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct JoinSpec {
     /// Which rows are kept.
     pub how: JoinType,
