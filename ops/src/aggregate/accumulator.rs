@@ -1,29 +1,13 @@
-//! The [`GroupedAggregate`] trait every aggregate implements, the factory
-//! that picks the implementation from a function and its state types, and
-//! the typed-slice helpers the implementations share.
+//! The [`GroupedAggregate`] trait every aggregate's accumulator implements
+//! (made by its function: see `function`), and the typed-slice helpers the
+//! implementations share.
 
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::buffer::NullBuffer;
 use arrow::compute::kernels::cast::cast;
 use arrow::datatypes::*;
 
-use super::any_all::AnyAll;
-use super::corr::Corr;
-use super::count::Count;
-use super::decimal_sum::new_decimal_sum;
-use super::distinct::Nunique;
-use super::first_last::FirstLast;
-use super::group_ids::key_output_type;
-use super::hll::NuniqueApprox;
-use super::mean::Mean;
-use super::min_max::new_min_max;
-use super::quantile::Quantile;
-use super::sum::SumProd;
-use super::tdigest::QuantileApprox;
-use super::types::output_type;
-use super::var::Var;
 use crate::error::{Error, Result};
-use crate::expr::AggregateFunction;
 
 /// One aggregate over all the groups of a groupby, updated a batch at a time.
 ///
@@ -48,147 +32,6 @@ pub(crate) trait GroupedAggregate: Send {
     }
     /// The result column, one row per group (pandas' semantics live here).
     fn finish(&mut self) -> Result<ArrayRef>;
-}
-
-/// The number of state columns of `func`.
-pub(crate) fn num_state_columns(func: &AggregateFunction) -> usize {
-    use AggregateFunction as F;
-    match func {
-        F::Mean => 2,
-        F::Var { .. } | F::Std { .. } => 3,
-        F::Corr => 6,
-        _ => 1,
-    }
-}
-
-/// The state columns (name suffix, type, nullable) of `func` over arguments
-/// of `args` types.
-///
-/// # Errors
-/// [`Error::Type`] when `func` does not take such arguments,
-/// [`Error::InvalidArgument`] for a quantile outside `[0, 1]`.
-pub(crate) fn state_fields(func: &AggregateFunction, args: &[DataType]) -> Result<Vec<Field>> {
-    use AggregateFunction as F;
-    let out = output_type(func, args)?;
-    let f = |name: &str, t: DataType, nullable: bool| Field::new(name, t, nullable);
-    let item = |t: DataType| DataType::List(std::sync::Arc::new(Field::new_list_field(t, true)));
-    Ok(match func {
-        F::Sum | F::Prod => vec![f(func.name(), out, false)],
-        F::Count | F::Size => vec![f(func.name(), DataType::Int64, false)],
-        F::Mean => vec![f("sum", DataType::Float64, false), f("count", DataType::Int64, false)],
-        F::Var { .. } | F::Std { .. } => vec![
-            f("count", DataType::Int64, false),
-            f("mean", DataType::Float64, false),
-            f("m2", DataType::Float64, false),
-        ],
-        F::Corr => vec![
-            f("count", DataType::Int64, false),
-            f("mean_x", DataType::Float64, false),
-            f("mean_y", DataType::Float64, false),
-            f("m2_x", DataType::Float64, false),
-            f("m2_y", DataType::Float64, false),
-            f("c_xy", DataType::Float64, false),
-        ],
-        F::Min | F::Max => {
-            super::min_max::check_type(&out)?;
-            vec![f(func.name(), out, true)]
-        }
-        F::First | F::Last => vec![f(func.name(), out, true)],
-        F::Nunique => {
-            let t = args.first().map(key_output_type).unwrap_or(DataType::Null);
-            // The distinct values are interned like keys: the type must be groupable.
-            super::group_ids::GroupIds::new(std::slice::from_ref(&t))?;
-            vec![f("values", item(t), false)]
-        }
-        F::Median | F::Quantile(_) => {
-            if let F::Quantile(q) = func {
-                check_quantile(*q)?;
-            }
-            vec![f("values", item(DataType::Float64), false)]
-        }
-        // Sketches: one opaque `LargeBinary` a group (see `hll`, `tdigest`).
-        F::NuniqueApprox => vec![f("hll", DataType::LargeBinary, false)],
-        F::MedianApprox | F::QuantileApprox(_) => {
-            if let F::QuantileApprox(q) = func {
-                check_quantile(*q)?;
-            }
-            vec![f("tdigest", DataType::LargeBinary, false)]
-        }
-        F::Any | F::All => {
-            let t = args.first().map(key_output_type).unwrap_or(DataType::Null);
-            if !(t.is_numeric() || t == DataType::Boolean || t == DataType::Null) {
-                return Err(Error::type_error(format!(
-                    "{} needs booleans or numbers, got {}",
-                    func.name(),
-                    crate::dtype::pandas_dtype(&t)
-                )));
-            }
-            vec![f(func.name(), DataType::Boolean, false)]
-        }
-    })
-}
-
-/// Checks that `q` is a quantile pandas accepts.
-pub(crate) fn check_quantile(q: f64) -> Result<()> {
-    if (0.0..=1.0).contains(&q) {
-        Ok(())
-    } else {
-        Err(Error::InvalidArgument(format!("quantile must be between 0 and 1, got {q}")))
-    }
-}
-
-/// A fresh aggregate for `func` whose state columns have `state` types (as
-/// [`state_fields`] gives them): a partial, a merge and a finish build the
-/// same aggregate from the same state schema.
-///
-/// # Errors
-/// State types that `func` does not produce (a bug or a foreign state).
-pub(crate) fn create(func: &AggregateFunction, state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
-    use AggregateFunction as F;
-    if state.len() != num_state_columns(func) {
-        return Err(Error::Internal(format!(
-            "{} has {} state columns, got {}",
-            func.name(),
-            num_state_columns(func),
-            state.len()
-        )));
-    }
-    let first = &state[0];
-    let list_item = || match first {
-        DataType::List(f) => Ok(f.data_type().clone()),
-        other => Err(Error::Internal(format!("{} state of type {other}", func.name()))),
-    };
-    Ok(match func {
-        F::Sum if matches!(first, DataType::Decimal128(..) | DataType::Decimal256(..)) => {
-            new_decimal_sum(first)?
-        }
-        F::Sum => Box::new(SumProd::new(false, first)?),
-        F::Prod => Box::new(SumProd::new(true, first)?),
-        F::Count => Box::new(Count::new(false)),
-        F::Size => Box::new(Count::new(true)),
-        F::Mean => Box::new(Mean::default()),
-        F::Var { ddof } => Box::new(Var::new(*ddof, false)),
-        F::Std { ddof } => Box::new(Var::new(*ddof, true)),
-        F::Corr => Box::new(Corr::default()),
-        F::Min => new_min_max(false, first)?,
-        F::Max => new_min_max(true, first)?,
-        F::First => Box::new(FirstLast::new(false, first.clone())),
-        F::Last => Box::new(FirstLast::new(true, first.clone())),
-        F::Nunique => Box::new(Nunique::new(list_item()?)?),
-        F::Median => Box::new(Quantile::new(None)),
-        F::Quantile(q) => {
-            check_quantile(*q)?;
-            Box::new(Quantile::new(Some(*q)))
-        }
-        F::Any => Box::new(AnyAll::new(false)),
-        F::All => Box::new(AnyAll::new(true)),
-        F::NuniqueApprox => Box::new(NuniqueApprox::default()),
-        F::MedianApprox => Box::new(QuantileApprox::new(None)),
-        F::QuantileApprox(q) => {
-            check_quantile(*q)?;
-            Box::new(QuantileApprox::new(Some(*q)))
-        }
-    })
 }
 
 /// The one column an aggregate of one argument takes.

@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, BooleanArray};
 use arrow::buffer::NullBuffer;
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, Field};
 
 use super::accumulator::{for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor};
-use crate::error::Result;
+use super::function::{field, AggregateImpl};
+use super::group_ids::key_output_type;
+use crate::error::{Error, Result};
 
 /// `any` or `all` per group.
 pub(crate) struct AnyAll {
@@ -65,6 +67,46 @@ impl AnyAll {
             for_each_valid(bits, nulls, groups, |g, v| acc[g] |= v);
         }
         Ok(())
+    }
+}
+
+/// `any` and `all`: the state is the result.
+pub(crate) struct AnyAllFunction {
+    /// Every value true rather than any.
+    pub(crate) all: bool,
+}
+
+impl AggregateImpl for AnyAllFunction {
+    fn name(&self) -> &'static str {
+        if self.all {
+            "all"
+        } else {
+            "any"
+        }
+    }
+
+    fn output_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Boolean)
+    }
+
+    fn output_nullable(&self) -> bool {
+        false
+    }
+
+    fn state_fields(&self, args: &[DataType], _output: &DataType) -> Result<Vec<Field>> {
+        let t = key_output_type(&args[0]);
+        if !(t.is_numeric() || t == DataType::Boolean || t == DataType::Null) {
+            return Err(Error::type_error(format!(
+                "{} needs booleans or numbers, got {}",
+                self.name(),
+                crate::dtype::pandas_dtype(&t)
+            )));
+        }
+        Ok(vec![field(self.name(), DataType::Boolean, false)])
+    }
+
+    fn accumulator(&self, _state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        Ok(Box::new(AnyAll::new(self.all)))
     }
 }
 

@@ -11,9 +11,10 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array};
 use arrow::buffer::NullBuffer;
-use arrow::datatypes::{DataType, Float64Type, Int64Type};
+use arrow::datatypes::{DataType, Field, Float64Type, Int64Type};
 
 use super::accumulator::{cast_to, columns, GroupedAggregate};
+use super::function::{field, need_numeric, AggregateImpl};
 use crate::error::{Error, Result};
 
 /// The co-moments of one group.
@@ -130,6 +131,40 @@ impl GroupedAggregate for Corr {
             })
             .collect();
         Ok(Arc::new(out))
+    }
+}
+
+/// `corr`: Pearson's correlation of two columns, from `(count, means, m2s,
+/// co-moment)` states.
+pub(crate) struct CorrFunction;
+
+impl AggregateImpl for CorrFunction {
+    fn name(&self) -> &'static str {
+        "corr"
+    }
+
+    fn arity(&self) -> usize {
+        2
+    }
+
+    fn output_type(&self, args: &[DataType]) -> Result<DataType> {
+        for t in args {
+            need_numeric(self.name(), t)?;
+        }
+        Ok(DataType::Float64)
+    }
+
+    fn state_fields(&self, _args: &[DataType], _output: &DataType) -> Result<Vec<Field>> {
+        let f64s = ["mean_x", "mean_y", "m2_x", "m2_y", "c_xy"].map(|n| field(n, DataType::Float64, false));
+        Ok(std::iter::once(field("count", DataType::Int64, false)).chain(f64s).collect())
+    }
+
+    fn num_state_columns(&self) -> usize {
+        6
+    }
+
+    fn accumulator(&self, _state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        Ok(Box::new(Corr::default()))
     }
 }
 

@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, Int64Array};
-use arrow::datatypes::Int64Type;
+use arrow::datatypes::{DataType, Field, Int64Type};
 
 use super::accumulator::{for_each_valid, one, GroupedAggregate};
+use super::function::{field, AggregateImpl};
 use crate::error::{Error, Result};
 
 /// Counts per group.
@@ -62,6 +63,42 @@ impl GroupedAggregate for Count {
 
     fn finish(&mut self) -> Result<ArrayRef> {
         Ok(Arc::new(Int64Array::from(std::mem::take(&mut self.counts))))
+    }
+}
+
+/// `count` (non-null values) and `size` (rows; no argument).
+pub(crate) struct CountFunction {
+    /// Rows, nulls included, rather than values.
+    pub(crate) size: bool,
+}
+
+impl AggregateImpl for CountFunction {
+    fn name(&self) -> &'static str {
+        if self.size {
+            "size"
+        } else {
+            "count"
+        }
+    }
+
+    fn arity(&self) -> usize {
+        usize::from(!self.size)
+    }
+
+    fn output_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Int64)
+    }
+
+    fn output_nullable(&self) -> bool {
+        false
+    }
+
+    fn state_fields(&self, _args: &[DataType], _output: &DataType) -> Result<Vec<Field>> {
+        Ok(vec![field(self.name(), DataType::Int64, false)])
+    }
+
+    fn accumulator(&self, _state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        Ok(Box::new(Count::new(self.size)))
     }
 }
 

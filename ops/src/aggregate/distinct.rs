@@ -17,6 +17,8 @@ use arrow::datatypes::{DataType, Field};
 use hashbrown::hash_table::{Entry, HashTable};
 
 use super::accumulator::{one, sort_by_group, GroupedAggregate};
+use super::function::{field, first, list_item, list_of, AggregateImpl};
+use super::group_ids::key_output_type;
 use super::group_ids::{hash_u64, GroupIds};
 use crate::error::{Error, Result};
 
@@ -124,6 +126,34 @@ impl GroupedAggregate for Nunique {
             counts[(p >> 32) as usize] += 1;
         }
         Ok(Arc::new(Int64Array::from(counts)))
+    }
+}
+
+/// `nunique`: the distinct values of each group, kept as a list.
+pub(crate) struct NuniqueFunction;
+
+impl AggregateImpl for NuniqueFunction {
+    fn name(&self) -> &'static str {
+        "nunique"
+    }
+
+    fn output_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Int64)
+    }
+
+    fn output_nullable(&self) -> bool {
+        false
+    }
+
+    fn state_fields(&self, args: &[DataType], _output: &DataType) -> Result<Vec<Field>> {
+        let t = key_output_type(&args[0]);
+        // The distinct values are interned like keys: the type must be groupable.
+        GroupIds::new(std::slice::from_ref(&t))?;
+        Ok(vec![field("values", list_of(t), false)])
+    }
+
+    fn accumulator(&self, state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        Ok(Box::new(Nunique::new(list_item(self.name(), &first(self.name(), state)?)?)?))
     }
 }
 

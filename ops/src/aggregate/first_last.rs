@@ -12,9 +12,10 @@
 
 use arrow::array::{new_null_array, Array, ArrayRef};
 use arrow::compute::interleave;
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, Field};
 
 use super::accumulator::{cast_to, one, unpack_dictionary, GroupedAggregate};
+use super::function::{field, first, value_type, AggregateImpl};
 use crate::error::{Error, Result};
 
 /// `pos[g].0` for a group without a value yet.
@@ -82,6 +83,34 @@ impl GroupedAggregate for FirstLast {
         self.chunks.clear();
         self.pos.clear();
         Ok(out)
+    }
+}
+
+/// `first` and `last`: the state is the result.
+pub(crate) struct FirstLastFunction {
+    /// The last rather than the first.
+    pub(crate) last: bool,
+}
+
+impl AggregateImpl for FirstLastFunction {
+    fn name(&self) -> &'static str {
+        if self.last {
+            "last"
+        } else {
+            "first"
+        }
+    }
+
+    fn output_type(&self, args: &[DataType]) -> Result<DataType> {
+        Ok(value_type(&args[0]))
+    }
+
+    fn state_fields(&self, _args: &[DataType], output: &DataType) -> Result<Vec<Field>> {
+        Ok(vec![field(self.name(), output.clone(), true)])
+    }
+
+    fn accumulator(&self, state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        Ok(Box::new(FirstLast::new(self.last, first(self.name(), state)?)))
     }
 }
 

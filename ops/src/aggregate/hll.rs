@@ -59,6 +59,7 @@ use arrow::datatypes::*;
 use arrow::row::{RowConverter, SortField};
 
 use super::accumulator::{for_each_valid, one, GroupedAggregate};
+use super::function::{field, AggregateImpl};
 use super::sketch_state::{merge_states, states_array, BinaryState};
 use crate::error::{Error, Result};
 
@@ -584,6 +585,32 @@ impl GroupedAggregate for NuniqueApprox {
             })
             .collect();
         Ok(Arc::new(counts))
+    }
+}
+
+/// `nunique_approx`: a HyperLogLog sketch a group.
+pub(crate) struct NuniqueApproxFunction;
+
+impl AggregateImpl for NuniqueApproxFunction {
+    fn name(&self) -> &'static str {
+        "nunique_approx"
+    }
+
+    fn output_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Int64)
+    }
+
+    fn output_nullable(&self) -> bool {
+        false
+    }
+
+    /// One opaque `LargeBinary` a group (see `sketch_state`).
+    fn state_fields(&self, _args: &[DataType], _output: &DataType) -> Result<Vec<Field>> {
+        Ok(vec![field("hll", DataType::LargeBinary, false)])
+    }
+
+    fn accumulator(&self, _state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        Ok(Box::new(NuniqueApprox::default()))
     }
 }
 

@@ -8,11 +8,12 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, AsArray, Float64Array, Int64Array};
 use arrow::buffer::NullBuffer;
-use arrow::datatypes::{Float64Type, Int64Type};
+use arrow::datatypes::{DataType, Field, Float64Type, Int64Type};
 
 use super::accumulator::{
     columns, fold_lanes, for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor,
 };
+use super::function::{field, need_numeric, AggregateImpl};
 use crate::error::{Error, Result};
 
 /// Sums and counts per group.
@@ -81,6 +82,32 @@ impl GroupedAggregate for Mean {
             .map(|(&s, &c)| if c > 0 { Some(s / c as f64) } else { None })
             .collect();
         Ok(Arc::new(Float64Array::from(means)))
+    }
+}
+
+/// `mean`: a sum and a count of the non-null values.
+pub(crate) struct MeanFunction;
+
+impl AggregateImpl for MeanFunction {
+    fn name(&self) -> &'static str {
+        "mean"
+    }
+
+    fn output_type(&self, args: &[DataType]) -> Result<DataType> {
+        need_numeric(self.name(), &args[0])?;
+        Ok(DataType::Float64)
+    }
+
+    fn state_fields(&self, _args: &[DataType], _output: &DataType) -> Result<Vec<Field>> {
+        Ok(vec![field("sum", DataType::Float64, false), field("count", DataType::Int64, false)])
+    }
+
+    fn num_state_columns(&self) -> usize {
+        2
+    }
+
+    fn accumulator(&self, _state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        Ok(Box::new(Mean::default()))
     }
 }
 

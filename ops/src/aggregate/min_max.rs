@@ -14,9 +14,10 @@ use arrow::array::{
     LargeStringArray, PrimitiveArray, StringArray, StringViewArray,
 };
 use arrow::buffer::NullBuffer;
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, Field};
 
 use super::accumulator::{cast_to, for_each_valid, one, unpack_dictionary, GroupedAggregate};
+use super::function::{field, first, value_type, AggregateImpl};
 use crate::error::{Error, Result};
 
 /// Checks that `min`/`max` take values of type `t` (a dictionary's value type).
@@ -180,6 +181,35 @@ impl GroupedAggregate for MinMaxString {
             DataType::LargeUtf8 => Arc::new(values.into_iter().collect::<LargeStringArray>()),
             _ => Arc::new(values.into_iter().collect::<StringViewArray>()),
         })
+    }
+}
+
+/// `min` and `max`: the state is the result.
+pub(crate) struct MinMaxFunction {
+    /// The largest rather than the smallest.
+    pub(crate) max: bool,
+}
+
+impl AggregateImpl for MinMaxFunction {
+    fn name(&self) -> &'static str {
+        if self.max {
+            "max"
+        } else {
+            "min"
+        }
+    }
+
+    fn output_type(&self, args: &[DataType]) -> Result<DataType> {
+        Ok(value_type(&args[0]))
+    }
+
+    fn state_fields(&self, _args: &[DataType], output: &DataType) -> Result<Vec<Field>> {
+        check_type(output)?;
+        Ok(vec![field(self.name(), output.clone(), true)])
+    }
+
+    fn accumulator(&self, state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        new_min_max(self.max, &first(self.name(), state)?)
     }
 }
 

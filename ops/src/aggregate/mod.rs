@@ -62,6 +62,7 @@ mod count;
 mod decimal_sum;
 mod distinct;
 mod first_last;
+mod function;
 pub(crate) mod group_ids;
 mod hll;
 mod mean;
@@ -70,7 +71,6 @@ mod quantile;
 mod sketch_state;
 mod sum;
 mod tdigest;
-mod types;
 mod var;
 
 #[cfg(test)]
@@ -78,7 +78,8 @@ mod sketch_tests;
 #[cfg(test)]
 mod tests;
 
-pub use types::{output_nullable, output_type};
+pub(crate) use function::implementation;
+pub use function::{output_nullable, output_type};
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -89,7 +90,7 @@ use arrow::compute::{filter, take};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
-use accumulator::{create, num_state_columns, state_fields};
+use function::{create, num_state_columns, state_fields};
 use group_ids::{key_output_type, GroupIds};
 
 use crate::error::{Error, Result};

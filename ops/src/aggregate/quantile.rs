@@ -11,6 +11,7 @@
 //! NaN (a value here) sorts above every number. Integers above 2⁵³ lose
 //! their last bits, as in pandas.
 
+use std::fmt;
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, Float64Array, ListArray};
@@ -18,6 +19,7 @@ use arrow::buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::{DataType, Field, Float64Type};
 
 use super::accumulator::{for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor};
+use super::function::{check_quantile, field, list_of, need_numeric, AggregateImpl};
 use crate::error::{Error, Result};
 
 /// The values of every group: rows added by `update` with their group, and
@@ -171,6 +173,44 @@ impl GroupedAggregate for Quantile {
             })
             .collect();
         Ok(Arc::new(out))
+    }
+}
+
+/// `median` and `quantile(q)`, exact: every value of a group is kept.
+pub(crate) struct QuantileFunction {
+    /// The quantile; `None` for the median.
+    pub(crate) q: Option<f64>,
+}
+
+impl AggregateImpl for QuantileFunction {
+    fn name(&self) -> &'static str {
+        if self.q.is_some() {
+            "quantile"
+        } else {
+            "median"
+        }
+    }
+
+    fn output_type(&self, args: &[DataType]) -> Result<DataType> {
+        need_numeric(self.name(), &args[0])?;
+        Ok(DataType::Float64)
+    }
+
+    fn state_fields(&self, _args: &[DataType], _output: &DataType) -> Result<Vec<Field>> {
+        self.q.map_or(Ok(()), check_quantile)?;
+        Ok(vec![field("values", list_of(DataType::Float64), false)])
+    }
+
+    fn accumulator(&self, _state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        self.q.map_or(Ok(()), check_quantile)?;
+        Ok(Box::new(Quantile::new(self.q)))
+    }
+
+    fn fmt_call(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.q {
+            Some(q) => write!(f, ".quantile({q})"),
+            None => write!(f, ".median()"),
+        }
     }
 }
 

@@ -12,11 +12,12 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Float64Array, Int64Array, UInt64Array};
 use arrow::buffer::NullBuffer;
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, Field};
 
 use super::accumulator::{
     fold_lanes, for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor,
 };
+use super::function::{field, first, need_numeric, AggregateImpl};
 use crate::error::{Error, Result};
 
 /// Running sums or products, in the output type.
@@ -125,6 +126,52 @@ impl GroupedAggregate for SumProd {
             Acc::U64(a) => Arc::new(UInt64Array::from(std::mem::take(a))),
             Acc::F64(a) => Arc::new(Float64Array::from(std::mem::take(a))),
         })
+    }
+}
+
+/// `sum` and `prod`.
+pub(crate) struct SumFunction {
+    /// A product rather than a sum.
+    pub(crate) prod: bool,
+}
+
+impl AggregateImpl for SumFunction {
+    fn name(&self) -> &'static str {
+        if self.prod {
+            "prod"
+        } else {
+            "sum"
+        }
+    }
+
+    fn output_type(&self, args: &[DataType]) -> Result<DataType> {
+        let t = &args[0];
+        need_numeric(self.name(), t)?;
+        // Exact, as pandas sums `Decimal`s (a product stays float64).
+        if let (false, Some(decimal)) = (self.prod, super::decimal_sum::decimal_sum_type(t)) {
+            return Ok(decimal);
+        }
+        Ok(match t {
+            DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => DataType::UInt64,
+            t if t.is_integer() || *t == DataType::Boolean => DataType::Int64,
+            _ => DataType::Float64,
+        })
+    }
+
+    fn output_nullable(&self) -> bool {
+        false
+    }
+
+    fn state_fields(&self, _args: &[DataType], output: &DataType) -> Result<Vec<Field>> {
+        Ok(vec![field(self.name(), output.clone(), false)])
+    }
+
+    fn accumulator(&self, state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        let state = first(self.name(), state)?;
+        if !self.prod && matches!(state, DataType::Decimal128(..) | DataType::Decimal256(..)) {
+            return super::decimal_sum::new_decimal_sum(&state);
+        }
+        Ok(Box::new(SumProd::new(self.prod, &state)?))
     }
 }
 

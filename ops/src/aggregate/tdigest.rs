@@ -55,12 +55,15 @@
 //! and weight (`f64` LE), the weight negated for a mixed centroid.
 
 use std::f64::consts::PI;
+use std::fmt;
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Float64Array};
 use arrow::buffer::NullBuffer;
+use arrow::datatypes::{DataType, Field};
 
 use super::accumulator::{for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor};
+use super::function::{check_quantile, field, need_numeric, AggregateImpl};
 use super::sketch_state::{merge_states, states_array, BinaryState};
 use crate::error::{Error, Result};
 
@@ -448,6 +451,45 @@ impl GroupedAggregate for QuantileApprox {
             })
             .collect();
         Ok(Arc::new(out))
+    }
+}
+
+/// `median_approx` and `quantile_approx(q)`: a t-digest a group.
+pub(crate) struct QuantileApproxFunction {
+    /// The quantile; `None` for the median.
+    pub(crate) q: Option<f64>,
+}
+
+impl AggregateImpl for QuantileApproxFunction {
+    fn name(&self) -> &'static str {
+        if self.q.is_some() {
+            "quantile_approx"
+        } else {
+            "median_approx"
+        }
+    }
+
+    fn output_type(&self, args: &[DataType]) -> Result<DataType> {
+        need_numeric(self.name(), &args[0])?;
+        Ok(DataType::Float64)
+    }
+
+    /// One opaque `LargeBinary` a group (see `sketch_state`).
+    fn state_fields(&self, _args: &[DataType], _output: &DataType) -> Result<Vec<Field>> {
+        self.q.map_or(Ok(()), check_quantile)?;
+        Ok(vec![field("tdigest", DataType::LargeBinary, false)])
+    }
+
+    fn accumulator(&self, _state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        self.q.map_or(Ok(()), check_quantile)?;
+        Ok(Box::new(QuantileApprox::new(self.q)))
+    }
+
+    fn fmt_call(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.q {
+            Some(q) => write!(f, ".quantile_approx({q})"),
+            None => write!(f, ".median_approx()"),
+        }
     }
 }
 

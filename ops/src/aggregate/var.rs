@@ -14,15 +14,17 @@
 //! with a single pass to rounding. `var = m2 / (n − ddof)`, null when
 //! `n <= ddof` (pandas gives NaN).
 
+use std::fmt;
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, AsArray, Float64Array, Int64Array};
 use arrow::buffer::NullBuffer;
-use arrow::datatypes::{Float64Type, Int64Type};
+use arrow::datatypes::{DataType, Field, Float64Type, Int64Type};
 
 use super::accumulator::{
     columns, for_each_valid, one, visit_numeric, GroupedAggregate, Num, NumericVisitor,
 };
+use super::function::{field, need_numeric, AggregateImpl};
 use crate::error::{Error, Result};
 
 /// Count, mean and m2 per group.
@@ -133,6 +135,54 @@ impl GroupedAggregate for Var {
             })
             .collect();
         Ok(Arc::new(out))
+    }
+}
+
+/// `var` and `std` with `ddof` delta degrees of freedom: `(count, mean,
+/// m2)` states.
+pub(crate) struct VarFunction {
+    /// Delta degrees of freedom.
+    pub(crate) ddof: u8,
+    /// The standard deviation rather than the variance.
+    pub(crate) std: bool,
+}
+
+impl AggregateImpl for VarFunction {
+    fn name(&self) -> &'static str {
+        if self.std {
+            "std"
+        } else {
+            "var"
+        }
+    }
+
+    fn output_type(&self, args: &[DataType]) -> Result<DataType> {
+        need_numeric(self.name(), &args[0])?;
+        Ok(DataType::Float64)
+    }
+
+    fn state_fields(&self, _args: &[DataType], _output: &DataType) -> Result<Vec<Field>> {
+        Ok(vec![
+            field("count", DataType::Int64, false),
+            field("mean", DataType::Float64, false),
+            field("m2", DataType::Float64, false),
+        ])
+    }
+
+    fn num_state_columns(&self) -> usize {
+        3
+    }
+
+    fn accumulator(&self, _state: &[DataType]) -> Result<Box<dyn GroupedAggregate>> {
+        Ok(Box::new(Var::new(self.ddof, self.std)))
+    }
+
+    /// pandas' default ddof (1) is left out.
+    fn fmt_call(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.ddof {
+            1 => write!(f, ".{}()", self.name()),
+            ddof => write!(f, ".{}(ddof={ddof})", self.name()),
+        }
     }
 }
 

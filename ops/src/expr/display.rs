@@ -83,23 +83,15 @@ impl fmt::Display for Expr {
                 operand(f, expr, 9)?;
                 write!(f, ".between({low}, {high})")
             }
-            Expr::Aggregate { func, args } => match (func, args.as_slice()) {
-                (super::AggregateFunction::Size, _) => write!(f, "size()"),
-                (super::AggregateFunction::Corr, [a, b]) => write!(f, "corr({a}, {b})"),
-                (func, [arg, ..]) => {
+            Expr::Aggregate { func, args } => match args.as_slice() {
+                [arg] => {
                     operand(f, arg, 9)?;
-                    match func {
-                        super::AggregateFunction::Quantile(q) => write!(f, ".quantile({q})"),
-                        super::AggregateFunction::QuantileApprox(q) => write!(f, ".quantile_approx({q})"),
-                        super::AggregateFunction::Var { ddof } | super::AggregateFunction::Std { ddof }
-                            if *ddof != 1 =>
-                        {
-                            write!(f, ".{}(ddof={ddof})", func.name())
-                        }
-                        other => write!(f, ".{}()", other.name()),
-                    }
+                    crate::aggregate::implementation(func).fmt_call(f)
                 }
-                (func, []) => write!(f, "{}()", func.name()),
+                args => {
+                    let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+                    write!(f, "{}({})", func.name(), args.join(", "))
+                }
             },
             Expr::Alias { expr, name } => {
                 write!(f, "{expr} AS ")?;

@@ -185,67 +185,46 @@ pub enum AggregateFunction {
 }
 
 impl AggregateFunction {
+    /// Every function, with pandas' default parameters (`quantile` and
+    /// `quantile_approx` as the median, `var`/`std` with ddof 1): the
+    /// functions [`AggregateFunction::from_name`] knows.
+    pub const ALL: [AggregateFunction; 20] = [
+        Self::Sum,
+        Self::Mean,
+        Self::Count,
+        Self::Size,
+        Self::Min,
+        Self::Max,
+        Self::Var { ddof: 1 },
+        Self::Std { ddof: 1 },
+        Self::First,
+        Self::Last,
+        Self::Nunique,
+        Self::Median,
+        Self::Quantile(0.5),
+        Self::Prod,
+        Self::Any,
+        Self::All,
+        Self::Corr,
+        Self::NuniqueApprox,
+        Self::MedianApprox,
+        Self::QuantileApprox(0.5),
+    ];
+
     /// The pandas name (`sum`, `std`, ...).
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::Sum => "sum",
-            Self::Mean => "mean",
-            Self::Count => "count",
-            Self::Size => "size",
-            Self::Min => "min",
-            Self::Max => "max",
-            Self::Var { .. } => "var",
-            Self::Std { .. } => "std",
-            Self::First => "first",
-            Self::Last => "last",
-            Self::Nunique => "nunique",
-            Self::Median => "median",
-            Self::Quantile(_) => "quantile",
-            Self::Prod => "prod",
-            Self::Any => "any",
-            Self::All => "all",
-            Self::Corr => "corr",
-            Self::NuniqueApprox => "nunique_approx",
-            Self::MedianApprox => "median_approx",
-            Self::QuantileApprox(_) => "quantile_approx",
-        }
+        crate::aggregate::implementation(self).name()
     }
 
-    /// The function with pandas name `name` (`quantile` and `quantile_approx`
-    /// as the median; `var`/`std` with ddof 1).
+    /// The function with pandas name `name`, with default parameters (see
+    /// [`AggregateFunction::ALL`]).
     pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "sum" => Self::Sum,
-            "mean" => Self::Mean,
-            "count" => Self::Count,
-            "size" => Self::Size,
-            "min" => Self::Min,
-            "max" => Self::Max,
-            "var" => Self::Var { ddof: 1 },
-            "std" => Self::Std { ddof: 1 },
-            "first" => Self::First,
-            "last" => Self::Last,
-            "nunique" => Self::Nunique,
-            "median" => Self::Median,
-            "quantile" => Self::Quantile(0.5),
-            "prod" => Self::Prod,
-            "any" => Self::Any,
-            "all" => Self::All,
-            "corr" => Self::Corr,
-            "nunique_approx" => Self::NuniqueApprox,
-            "median_approx" => Self::MedianApprox,
-            "quantile_approx" => Self::QuantileApprox(0.5),
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|f| f.name() == name)
     }
 
     /// How many argument expressions the function takes.
     pub fn arity(&self) -> usize {
-        match self {
-            Self::Size => 0,
-            Self::Corr => 2,
-            _ => 1,
-        }
+        crate::aggregate::implementation(self).arity()
     }
 }
 
