@@ -1,5 +1,6 @@
 //! Method calls on a value: `isnull()`, `notnull()`, `isna()`, `notna()`,
-//! `isin(list)`, `between(left, right, inclusive)`.
+//! `isin(list)`, `between(left, right, inclusive)`, and the `.str` methods
+//! (`str_methods`).
 
 use rusk_ops::expr::{BinaryOp, Expr, ScalarValue};
 
@@ -10,10 +11,10 @@ use super::parser::{describe, Node, Parser, Result};
 const METHODS: &str = "isnull, notnull, isna, notna, isin, between";
 
 /// An argument of a method call: `value` or `name=value`.
-struct Arg {
-    name: Option<String>,
-    value: Node,
-    pos: usize,
+pub(super) struct Arg {
+    pub(super) name: Option<String>,
+    pub(super) value: Node,
+    pub(super) pos: usize,
 }
 
 impl Parser {
@@ -29,9 +30,14 @@ impl Parser {
                 ));
             };
             let method = method.clone();
+            if method == "str" {
+                self.advance();
+                node = self.str_method(node, &name)?;
+                continue;
+            }
             if !matches!(method.as_str(), "isnull" | "isna" | "notnull" | "notna" | "isin" | "between") {
                 let message = match method.as_str() {
-                    "str" | "dt" => format!("'.{method}' methods are not supported in a query"),
+                    "dt" => format!("'.{method}' methods are not supported in a query"),
                     _ => format!("unknown method '{method}'; supported: {METHODS}"),
                 };
                 return Err(self.error(name.pos, message));
@@ -100,7 +106,7 @@ impl Parser {
     }
 
     /// The arguments of a call, after its `(`, up to and including its `)`.
-    fn call_args(&mut self, method: &str, open: &Token) -> Result<Vec<Arg>> {
+    pub(super) fn call_args(&mut self, method: &str, open: &Token) -> Result<Vec<Arg>> {
         let mut args = Vec::new();
         loop {
             if self.is_sym(Sym::RParen) {

@@ -19,12 +19,15 @@
 //! - `a in [1, 2]`, `a not in (1, 2)`, and, as pandas, `a == [1, 2]`
 //!   (`isin`) and `a != [1, 2]` (not in);
 //! - methods `isnull()`, `isna()`, `notnull()`, `notna()`, `isin(list)`,
-//!   `between(left, right, inclusive='both')`.
+//!   `between(left, right, inclusive='both')`;
+//! - the `.str` methods `len`, `lower`, `upper`, `strip`, `lstrip`,
+//!   `rstrip`, `startswith`, `endswith`, `contains`, `match`, `fullmatch`,
+//!   `replace`, `slice`, with pandas' arguments (constants).
 //!
 //! Refused with a [`Error::QuerySyntax`] pointing at the offending token:
 //! `@local` variables (rusk has no caller scope to read them from), the
-//! power operator `**` (no kernel for it), function calls, `.str`/`.dt`
-//! accessors. `~` binds like `not` here (`~a == b` is `~(a == b)`), where
+//! power operator `**` (no kernel for it), function calls, the `.dt`
+//! accessor. `~` binds like `not` here (`~a == b` is `~(a == b)`), where
 //! pandas would apply Python's bitwise `~` to `a` first: the two agree on the
 //! boolean operands a query negates.
 
@@ -32,6 +35,7 @@ mod comparison;
 mod lexer;
 mod methods;
 mod parser;
+mod str_methods;
 #[cfg(test)]
 mod tests;
 

@@ -93,6 +93,10 @@ impl fmt::Display for Expr {
                     write!(f, "{}({})", func.name(), args.join(", "))
                 }
             },
+            Expr::Function { func, arg } => {
+                operand(f, arg, 9)?;
+                func.fmt_call(f)
+            }
             Expr::Alias { expr, name } => {
                 write!(f, "{expr} AS ")?;
                 column(f, name)

@@ -29,7 +29,7 @@ use super::coerce::{self, check_isin, literal_of, Operand};
 use super::compare::compare;
 use super::fill_null::fill_null;
 use super::isin::isin;
-use super::type_of::{cast_type, coerce_operands, fill_type, negative_type, not_type};
+use super::type_of::{cast_type, coerce_operands, fill_type, function_type, negative_type, not_type};
 use super::types::type_name;
 use super::value::Value;
 use super::{BinaryOp, Expr};
@@ -191,6 +191,11 @@ fn eval_node(expr: &Expr, batch: &RecordBatch) -> Result<Value> {
             let (a, b) = coerced(expr, &v, BinaryOp::LtEq, &high)?;
             let below = compare(BinaryOp::LtEq, &a, &b)?;
             kleene(BinaryOp::And, above, below, batch.num_rows())
+        }
+        Expr::Function { func, arg } => {
+            let v = eval(arg, batch)?;
+            function_type(func, v.data_type(), expr)?;
+            Value::from_output(func.evaluate(&v.array_ref())?, v.is_scalar())
         }
         Expr::Alias { expr: e, .. } => eval(e, batch),
     }

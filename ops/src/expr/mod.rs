@@ -21,6 +21,7 @@ mod compare;
 mod display;
 mod evaluate;
 mod fill_null;
+pub mod function;
 mod isin;
 mod scalar;
 mod type_of;
@@ -32,6 +33,7 @@ use std::collections::BTreeSet;
 pub use build::{col, corr, lit, size};
 pub use coerce::common_numeric_type;
 pub use evaluate::{evaluate, evaluate_predicate, filter_batch};
+pub use function::ScalarFunction;
 pub use isin::isin;
 pub use scalar::ScalarValue;
 
@@ -292,6 +294,13 @@ pub enum Expr {
         /// Its arguments: none for `size`, two for `corr`, else one.
         args: Vec<Expr>,
     },
+    /// A scalar function (a `str` method) of one argument.
+    Function {
+        /// The function, with its constant parameters.
+        func: ScalarFunction,
+        /// Its argument.
+        arg: Box<Expr>,
+    },
     /// An expression with a new output name.
     Alias {
         /// The expression.
@@ -338,6 +347,7 @@ impl Expr {
             Expr::Not(e) | Expr::Negative(e) | Expr::IsNull(e) | Expr::IsNotNull(e) => vec![e],
             Expr::FillNull { expr, value } => vec![expr, value],
             Expr::Cast { expr, .. } | Expr::IsIn { expr, .. } | Expr::Alias { expr, .. } => vec![expr],
+            Expr::Function { arg, .. } => vec![arg],
             Expr::Between { expr, low, high } => vec![expr, low, high],
             Expr::Aggregate { args, .. } => args.iter().collect(),
         }
@@ -360,6 +370,7 @@ impl Expr {
             }
             Expr::Between { expr, low, high } => Expr::Between { expr: t(expr), low: t(low), high: t(high) },
             Expr::Alias { expr, name } => Expr::Alias { expr: t(expr), name: name.clone() },
+            Expr::Function { func, arg } => Expr::Function { func: func.clone(), arg: t(arg) },
             Expr::Aggregate { func, args } => {
                 Expr::Aggregate { func: *func, args: args.iter().map(|a| a.transform_up(f)).collect() }
             }

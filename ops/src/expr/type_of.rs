@@ -11,7 +11,7 @@ use arrow::datatypes::{DataType, Field, Schema};
 
 use super::coerce::{self, check_isin, coerce_fill, literal_of, Coercion, Operand};
 use super::types::{is_integer, is_numeric_or_bool, type_name, value_type};
-use super::{BinaryOp, Expr};
+use super::{BinaryOp, Expr, ScalarFunction};
 use crate::error::{Error, Result};
 
 impl Expr {
@@ -60,6 +60,7 @@ impl Expr {
                 Ok(DataType::Boolean)
             }
             Expr::Alias { expr, .. } => expr.data_type(schema),
+            Expr::Function { func, arg } => function_type(func, &arg.data_type(schema)?, self),
         }
     }
 
@@ -89,6 +90,8 @@ impl Expr {
                 divides || left.nullable(schema)? || right.nullable(schema)?
             }
             Expr::Not(e) | Expr::Cast { expr: e, .. } | Expr::Alias { expr: e, .. } => e.nullable(schema)?,
+            // `na` may fill nulls, a kernel may make some: say nullable.
+            Expr::Function { .. } => true,
             Expr::IsNull(_) | Expr::IsNotNull(_) | Expr::IsIn { .. } => false,
             Expr::Aggregate { func, .. } => crate::aggregate::output_nullable(func),
             Expr::FillNull { expr, value } => expr.nullable(schema)? && value.nullable(schema)?,
@@ -161,6 +164,16 @@ pub(crate) fn cast_type(t: &DataType, to: &DataType, whole: &dyn Display) -> Res
     } else {
         Err(Error::type_error(format!("cannot cast {} to {} in `{whole}`", type_name(t), type_name(to))))
     }
+}
+
+/// The type of `func` over `t`; a type error names the expression `whole`.
+pub(crate) fn function_type(func: &ScalarFunction, t: &DataType, whole: &dyn Display) -> Result<DataType> {
+    func.output_type(t).map_err(|e| match e {
+        Error::Type { message, location } => {
+            Error::Type { message: format!("{message} in `{whole}`"), location }
+        }
+        other => other,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,239 @@
+//! Scalar functions: the `str` methods (and, next, the `dt` ones), each a
+//! [`ScalarImpl`] beside its kernel, registered by one line in
+//! [`implementation`], as the aggregates are (see `aggregate::function`).
+//!
+//! A function's parameters (a pattern, a prefix, slice bounds) are part of
+//! the function, not expressions: pandas takes them as constants, and a
+//! regex is compiled once, when the expression is built (a bad pattern is
+//! an error then, showing where), not per batch.
+
+mod accessor;
+mod pattern;
+mod str_case;
+mod str_len;
+mod str_match;
+mod str_replace;
+mod str_slice;
+mod str_strip;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::sync::Arc;
+
+use arrow::array::{new_null_array, Array, ArrayRef, AsArray, UInt32Array};
+use arrow::compute::{cast, concat, take};
+use arrow::datatypes::{DataType, UInt32Type};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+pub use accessor::StrAccessor;
+pub use pattern::{Anchor, Regex, StrPattern};
+pub use str_strip::StripSide;
+
+/// A scalar function of one argument expression, with pandas' semantics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ScalarFunction {
+    /// `str.len()`: the number of characters (Unicode code points).
+    StrLen,
+    /// `str.lower()`.
+    StrLower,
+    /// `str.upper()`.
+    StrUpper,
+    /// `str.strip(chars)`, `str.lstrip(chars)`, `str.rstrip(chars)`:
+    /// whitespace, or any of `chars`, removed from the ends.
+    StrStrip {
+        /// Which ends.
+        side: StripSide,
+        /// The characters to remove; whitespace when `None`.
+        chars: Option<String>,
+    },
+    /// `str.startswith(prefix, na)`.
+    StrStartsWith {
+        /// The prefix.
+        prefix: String,
+        /// The result for a null string (null when `None`).
+        na: Option<bool>,
+    },
+    /// `str.endswith(suffix, na)`.
+    StrEndsWith {
+        /// The suffix.
+        suffix: String,
+        /// The result for a null string (null when `None`).
+        na: Option<bool>,
+    },
+    /// `str.contains(pat, case, regex, na)`: the pattern occurs anywhere.
+    StrContains {
+        /// A literal or a regex.
+        pattern: StrPattern,
+        /// The result for a null string (null when `None`).
+        na: Option<bool>,
+    },
+    /// `str.match(pat, case, na)` (the regex matches at the start) and
+    /// `str.fullmatch(pat, case, na)` (it matches the whole string), by
+    /// the regex's anchor.
+    StrMatch {
+        /// The regex, anchored at the start or at both ends.
+        regex: Regex,
+        /// The result for a null string (null when `None`).
+        na: Option<bool>,
+    },
+    /// `str.replace(pat, repl, n, case, regex)`.
+    StrReplace {
+        /// A literal or a regex.
+        pattern: StrPattern,
+        /// The replacement (for a regex, `\1` / `\g<name>` refer to groups).
+        repl: String,
+        /// At most this many replacements per string (all when `None`).
+        n: Option<usize>,
+    },
+    /// `str.slice(start, stop, step)`, by characters, as Python slices.
+    StrSlice {
+        /// First character (negative: from the end).
+        start: Option<i64>,
+        /// Character to stop before (negative: from the end).
+        stop: Option<i64>,
+        /// Step (not 0; negative walks backwards).
+        step: Option<i64>,
+    },
+}
+
+/// One scalar function.
+pub(crate) trait ScalarImpl {
+    /// The method as pandas spells it, accessor included (`str.lower`).
+    fn name(&self) -> &'static str;
+
+    /// The result type over an argument of type `arg`.
+    fn output_type(&self, arg: &DataType) -> Result<DataType>;
+
+    /// The result over the argument's values.
+    fn evaluate(&self, arg: &ArrayRef) -> Result<ArrayRef>;
+
+    /// The call's arguments as pandas writes them (`'ab', regex=False`).
+    fn fmt_args(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
+    }
+}
+
+/// The implementation of `func`: the registry, one line per function.
+pub(crate) fn implementation(func: &ScalarFunction) -> Box<dyn ScalarImpl + '_> {
+    use ScalarFunction as F;
+    match func {
+        F::StrLen => Box::new(str_len::Len),
+        F::StrLower => Box::new(str_case::Case { upper: false }),
+        F::StrUpper => Box::new(str_case::Case { upper: true }),
+        F::StrStrip { side, chars } => Box::new(str_strip::Strip { side: *side, chars: chars.as_deref() }),
+        F::StrStartsWith { prefix, na } => Box::new(str_match::Affix { affix: prefix, end: false, na: *na }),
+        F::StrEndsWith { suffix, na } => Box::new(str_match::Affix { affix: suffix, end: true, na: *na }),
+        F::StrContains { pattern, na } => Box::new(str_match::Contains { pattern, na: *na }),
+        F::StrMatch { regex, na } => Box::new(str_match::Match { regex, na: *na }),
+        F::StrReplace { pattern, repl, n } => Box::new(str_replace::Replace { pattern, repl, n: *n }),
+        F::StrSlice { start, stop, step } => {
+            Box::new(str_slice::Slice { start: *start, stop: *stop, step: *step })
+        }
+    }
+}
+
+impl ScalarFunction {
+    /// The method as pandas spells it (`str.lower`).
+    pub fn name(&self) -> &'static str {
+        implementation(self).name()
+    }
+
+    /// The result type over an argument of type `arg`.
+    ///
+    /// # Errors
+    /// [`Error::Type`] when the function does not take such values.
+    pub fn output_type(&self, arg: &DataType) -> Result<DataType> {
+        implementation(self).output_type(arg)
+    }
+
+    /// The function over `arg`'s values.
+    ///
+    /// # Errors
+    /// As [`ScalarFunction::output_type`].
+    pub fn evaluate(&self, arg: &ArrayRef) -> Result<ArrayRef> {
+        implementation(self).evaluate(arg)
+    }
+
+    /// Writes the call as pandas does, after its argument: `.str.lower()`.
+    pub(crate) fn fmt_call(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let imp = implementation(self);
+        write!(f, ".{}(", imp.name())?;
+        imp.fmt_args(f)?;
+        write!(f, ")")
+    }
+}
+
+/// Whether `t` holds strings (a dictionary of them included).
+pub(crate) fn is_string(t: &DataType) -> bool {
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, v) => is_string(v),
+        _ => false,
+    }
+}
+
+/// Fails unless `t` holds strings (or is all null), naming the method.
+pub(crate) fn need_strings(name: &str, t: &DataType) -> Result<()> {
+    if is_string(t) || *t == DataType::Null {
+        Ok(())
+    } else {
+        Err(Error::type_error(format!("{name} needs strings, got {}", crate::dtype::pandas_dtype(t))))
+    }
+}
+
+/// A kernel over a column's strings, given as optional values in row order.
+pub(crate) type StringKernel<'a> = dyn Fn(&mut dyn Iterator<Item = Option<&str>>) -> Result<ArrayRef> + 'a;
+
+/// Runs `kernel` over the strings of `array` (`Utf8`, `LargeUtf8`,
+/// `Utf8View`, or all nulls), as one iterator of optional values. A
+/// dictionary's values go through `kernel` once, and the results are
+/// taken by key, so each distinct string is processed once (a kernel must
+/// therefore give each value a result of its own, independent of its
+/// neighbours).
+pub(crate) fn over_strings(array: &ArrayRef, kernel: &StringKernel<'_>) -> Result<ArrayRef> {
+    match array.data_type() {
+        DataType::Utf8 => kernel(&mut array.as_string::<i32>().iter()),
+        DataType::LargeUtf8 => kernel(&mut array.as_string::<i64>().iter()),
+        DataType::Utf8View => kernel(&mut array.as_string_view().iter()),
+        DataType::Null => kernel(&mut std::iter::repeat_n(None, array.len())),
+        DataType::Dictionary(_, _) => {
+            let dictionary = array.as_any_dictionary();
+            let values = dictionary.values();
+            // One value more, a null: what the kernel gives a null (`na`),
+            // which the null keys take.
+            let extended = concat(&[values.as_ref(), new_null_array(values.data_type(), 1).as_ref()])?;
+            let results = over_strings(&extended, kernel)?;
+            let keys = cast(dictionary.keys(), &DataType::UInt32)?;
+            let null_slot = u32::try_from(values.len())
+                .map_err(|_| Error::Internal("a dictionary of more than u32::MAX values".into()))?;
+            let indices: UInt32Array =
+                keys.as_primitive::<UInt32Type>().iter().map(|k| Some(k.unwrap_or(null_slot))).collect();
+            Ok(take(results.as_ref(), &indices, None)?)
+        }
+        other => {
+            Err(Error::type_error(format!("expected strings, got {}", crate::dtype::pandas_dtype(other))))
+        }
+    }
+}
+
+/// `values` as an `ArrayRef`.
+pub(crate) fn array(values: impl Array + 'static) -> ArrayRef {
+    Arc::new(values)
+}
+
+/// Writes `s` as a Python string literal (single quotes, escaped).
+pub(crate) fn quoted(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    write!(f, "{}", crate::expr::ScalarValue::Utf8(s.to_string()))
+}
+
+/// Writes `, na=True` when `na` is set.
+pub(crate) fn fmt_na(f: &mut fmt::Formatter<'_>, na: Option<bool>) -> fmt::Result {
+    match na {
+        Some(true) => write!(f, ", na=True"),
+        Some(false) => write!(f, ", na=False"),
+        None => Ok(()),
+    }
+}
