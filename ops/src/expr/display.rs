@@ -93,10 +93,13 @@ impl fmt::Display for Expr {
                     write!(f, "{}({})", func.name(), args.join(", "))
                 }
             },
-            Expr::Function { func, arg } => {
-                operand(f, arg, 9)?;
-                func.fmt_call(f)
-            }
+            Expr::Function { func, args } => match args.split_first() {
+                Some((value, rest)) => {
+                    operand(f, value, 9)?;
+                    func.fmt_call(f, rest)
+                }
+                None => func.fmt_call(f, &[]),
+            },
             Expr::Alias { expr, name } => {
                 write!(f, "{expr} AS ")?;
                 column(f, name)

@@ -192,10 +192,15 @@ fn eval_node(expr: &Expr, batch: &RecordBatch) -> Result<Value> {
             let below = compare(BinaryOp::LtEq, &a, &b)?;
             kleene(BinaryOp::And, above, below, batch.num_rows())
         }
-        Expr::Function { func, arg } => {
-            let v = eval(arg, batch)?;
-            function_type(func, v.data_type(), expr)?;
-            Value::from_output(func.evaluate(&v.array_ref())?, v.is_scalar())
+        Expr::Function { func, args } => {
+            let values = args.iter().map(|a| eval(a, batch)).collect::<Result<Vec<_>>>()?;
+            let types: Vec<DataType> = values.iter().map(|v| v.data_type().clone()).collect();
+            function_type(func, &types, expr)?;
+            let all_scalar = values.iter().all(Value::is_scalar);
+            // Scalars meet columns at full length (a literal `cat` argument).
+            let len = if all_scalar { 1 } else { batch.num_rows() };
+            let arrays = values.into_iter().map(|v| v.into_array(len)).collect::<Result<Vec<_>>>()?;
+            Value::from_output(func.evaluate(&arrays)?, all_scalar)
         }
         Expr::Alias { expr: e, .. } => eval(e, batch),
     }

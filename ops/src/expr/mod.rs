@@ -294,12 +294,14 @@ pub enum Expr {
         /// Its arguments: none for `size`, two for `corr`, else one.
         args: Vec<Expr>,
     },
-    /// A scalar function (a `str` method) of one argument.
+    /// A scalar function (a `str` or `dt` method): its first argument is
+    /// the value the method is called on, the others are its expression
+    /// arguments (`str.cat`'s other column).
     Function {
         /// The function, with its constant parameters.
         func: ScalarFunction,
-        /// Its argument.
-        arg: Box<Expr>,
+        /// Its arguments.
+        args: Vec<Expr>,
     },
     /// An expression with a new output name.
     Alias {
@@ -347,7 +349,7 @@ impl Expr {
             Expr::Not(e) | Expr::Negative(e) | Expr::IsNull(e) | Expr::IsNotNull(e) => vec![e],
             Expr::FillNull { expr, value } => vec![expr, value],
             Expr::Cast { expr, .. } | Expr::IsIn { expr, .. } | Expr::Alias { expr, .. } => vec![expr],
-            Expr::Function { arg, .. } => vec![arg],
+            Expr::Function { args, .. } => args.iter().collect(),
             Expr::Between { expr, low, high } => vec![expr, low, high],
             Expr::Aggregate { args, .. } => args.iter().collect(),
         }
@@ -370,7 +372,9 @@ impl Expr {
             }
             Expr::Between { expr, low, high } => Expr::Between { expr: t(expr), low: t(low), high: t(high) },
             Expr::Alias { expr, name } => Expr::Alias { expr: t(expr), name: name.clone() },
-            Expr::Function { func, arg } => Expr::Function { func: func.clone(), arg: t(arg) },
+            Expr::Function { func, args } => {
+                Expr::Function { func: func.clone(), args: args.iter().map(|a| a.transform_up(f)).collect() }
+            }
             Expr::Aggregate { func, args } => {
                 Expr::Aggregate { func: *func, args: args.iter().map(|a| a.transform_up(f)).collect() }
             }

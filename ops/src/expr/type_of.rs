@@ -60,7 +60,10 @@ impl Expr {
                 Ok(DataType::Boolean)
             }
             Expr::Alias { expr, .. } => expr.data_type(schema),
-            Expr::Function { func, arg } => function_type(func, &arg.data_type(schema)?, self),
+            Expr::Function { func, args } => {
+                let types = args.iter().map(|a| a.data_type(schema)).collect::<Result<Vec<_>>>()?;
+                function_type(func, &types, self)
+            }
         }
     }
 
@@ -167,8 +170,12 @@ pub(crate) fn cast_type(t: &DataType, to: &DataType, whole: &dyn Display) -> Res
 }
 
 /// The type of `func` over `t`; a type error names the expression `whole`.
-pub(crate) fn function_type(func: &ScalarFunction, t: &DataType, whole: &dyn Display) -> Result<DataType> {
-    func.output_type(t).map_err(|e| match e {
+pub(crate) fn function_type(
+    func: &ScalarFunction,
+    args: &[DataType],
+    whole: &dyn Display,
+) -> Result<DataType> {
+    func.output_type(args).map_err(|e| match e {
         Error::Type { message, location } => {
             Error::Type { message: format!("{message} in `{whole}`"), location }
         }

@@ -20,7 +20,7 @@ impl Expr {
 
 impl StrAccessor {
     fn call(self, func: ScalarFunction) -> Expr {
-        Expr::Function { func, arg: Box::new(self.0) }
+        Expr::Function { func, args: vec![self.0] }
     }
 
     /// `str.len()`: characters.

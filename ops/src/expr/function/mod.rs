@@ -32,7 +32,8 @@ pub use accessor::StrAccessor;
 pub use pattern::{Anchor, Regex, StrPattern};
 pub use str_strip::StripSide;
 
-/// A scalar function of one argument expression, with pandas' semantics.
+/// A scalar function, with pandas' semantics: a method of its first
+/// argument (see [`Expr::Function`](crate::expr::Expr::Function)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ScalarFunction {
     /// `str.len()`: the number of characters (Unicode code points).
@@ -104,11 +105,28 @@ pub(crate) trait ScalarImpl {
     /// The method as pandas spells it, accessor included (`str.lower`).
     fn name(&self) -> &'static str;
 
-    /// The result type over an argument of type `arg`.
+    /// How many argument expressions it takes, the value included.
+    fn arity(&self) -> usize {
+        1
+    }
+
+    /// The result type over an argument of type `arg` (for a function of
+    /// one argument; others override [`ScalarImpl::output_types`]).
     fn output_type(&self, arg: &DataType) -> Result<DataType>;
 
-    /// The result over the argument's values.
+    /// The result type over arguments of `args` types ([`ScalarFunction::output_type`]
+    /// checks their number first).
+    fn output_types(&self, args: &[DataType]) -> Result<DataType> {
+        self.output_type(&args[0])
+    }
+
+    /// The result over one argument's values.
     fn evaluate(&self, arg: &ArrayRef) -> Result<ArrayRef>;
+
+    /// The result over the arguments' values, of equal lengths.
+    fn evaluate_all(&self, args: &[ArrayRef]) -> Result<ArrayRef> {
+        self.evaluate(&args[0])
+    }
 
     /// The call's arguments as pandas writes them (`'ab', regex=False`).
     fn fmt_args(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -141,28 +159,44 @@ impl ScalarFunction {
         implementation(self).name()
     }
 
-    /// The result type over an argument of type `arg`.
+    /// The result type over arguments of `args` types.
     ///
     /// # Errors
-    /// [`Error::Type`] when the function does not take such values.
-    pub fn output_type(&self, arg: &DataType) -> Result<DataType> {
-        implementation(self).output_type(arg)
+    /// [`Error::Type`] for the wrong number of arguments or values the
+    /// function does not take.
+    pub fn output_type(&self, args: &[DataType]) -> Result<DataType> {
+        let imp = implementation(self);
+        check_arity(imp.as_ref(), args.len())?;
+        imp.output_types(args)
     }
 
-    /// The function over `arg`'s values.
+    /// The function over the arguments' values (of equal lengths).
     ///
     /// # Errors
     /// As [`ScalarFunction::output_type`].
-    pub fn evaluate(&self, arg: &ArrayRef) -> Result<ArrayRef> {
-        implementation(self).evaluate(arg)
+    pub fn evaluate(&self, args: &[ArrayRef]) -> Result<ArrayRef> {
+        let imp = implementation(self);
+        check_arity(imp.as_ref(), args.len())?;
+        imp.evaluate_all(args)
     }
 
-    /// Writes the call as pandas does, after its argument: `.str.lower()`.
-    pub(crate) fn fmt_call(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// Writes the call as pandas does, after its first argument:
+    /// `.str.lower()`, `.str.cat(b, sep='-')`.
+    pub(crate) fn fmt_call(&self, f: &mut fmt::Formatter<'_>, others: &[crate::expr::Expr]) -> fmt::Result {
         let imp = implementation(self);
         write!(f, ".{}(", imp.name())?;
+        let others: Vec<String> = others.iter().map(ToString::to_string).collect();
+        write!(f, "{}", others.join(", "))?;
         imp.fmt_args(f)?;
         write!(f, ")")
+    }
+}
+
+fn check_arity(imp: &dyn ScalarImpl, n: usize) -> Result<()> {
+    if n == imp.arity() {
+        Ok(())
+    } else {
+        Err(Error::type_error(format!("{} takes {} argument(s), got {n}", imp.name(), imp.arity())))
     }
 }
 

@@ -57,7 +57,7 @@ fn functions() -> Vec<Expr> {
 
 fn eval(expr: &Expr, values: &ArrayRef) -> ArrayRef {
     let Expr::Function { func, .. } = expr else { panic!("a function") };
-    func.evaluate(values).unwrap()
+    func.evaluate(std::slice::from_ref(values)).unwrap()
 }
 
 #[test]
@@ -132,7 +132,7 @@ fn results_are_pythons() {
 #[test]
 fn a_non_string_is_a_type_error_naming_the_method() {
     let Expr::Function { func, .. } = col("s").str().lower() else { panic!("a function") };
-    let err = func.output_type(&DataType::Int64).unwrap_err().to_string();
+    let err = func.output_type(&[DataType::Int64]).unwrap_err().to_string();
     assert!(err.contains("str.lower needs strings, got int64"), "{err}");
 }
 
