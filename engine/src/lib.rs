@@ -23,7 +23,7 @@ pub mod udf;
 pub use api::{concat, concat_with, AsofOptions, MergeOptions};
 pub use api::{
     from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, read_with,
-    Analysis, DataFrame, GroupBy, InputFormat, ReadOptions,
+    Analysis, DataFrame, GroupBy, InputFormat, ReadOptions, Resampler,
 };
 pub use api::{parse_dtypes, parse_size};
 pub use api::{parse_sort, NaPosition, SortOptions};

@@ -16,6 +16,7 @@ pub mod join;
 pub mod lookup;
 pub mod partition;
 pub mod sort;
+pub mod time;
 pub mod top_n;
 
 pub use error::{Error, Location, Result};

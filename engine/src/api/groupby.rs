@@ -40,6 +40,16 @@ impl GroupBy {
         })
     }
 
+    /// The frame being grouped.
+    pub(crate) fn frame(&self) -> &DataFrame {
+        &self.df
+    }
+
+    /// The group keys.
+    pub(crate) fn keys(&self) -> &[Expr] {
+        &self.keys
+    }
+
     /// Sort the result by the keys (default true, as pandas), nulls last;
     /// false keeps the order in which groups first appear.
     pub fn sort(mut self, sort: bool) -> Self {

@@ -8,6 +8,7 @@ mod index;
 mod merge;
 mod read;
 mod reductions;
+mod resample;
 mod sort;
 mod specs;
 
@@ -18,5 +19,6 @@ pub use read::{
     from_batches, read, read_csv, read_csv_with, read_parquet, read_parquet_with, read_with, InputFormat,
     ReadOptions,
 };
+pub use resample::Resampler;
 pub use sort::{parse_sort, NaPosition, SortOptions};
 pub use specs::{parse_dtypes, parse_size};

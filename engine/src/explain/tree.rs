@@ -82,6 +82,9 @@ pub fn node_label(plan: &LogicalPlan) -> String {
             if a.split_out != crate::plan::SplitOut::Auto {
                 s.push_str(&format!(", split_out={}", a.split_out));
             }
+            if a.fill_bins.is_some() {
+                s.push_str(", fill empty bins");
+            }
             s
         }
         LogicalPlan::TopN(t) => t.label(),

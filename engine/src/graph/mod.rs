@@ -88,6 +88,17 @@ pub enum ElementOp {
     Sort(Vec<SortKey>),
     /// A step of `drop_duplicates` / `duplicated`.
     Dedup(DedupStep),
+    /// Adds a row for every empty bin inside each group's span of a
+    /// finished resample (keys, then the bin, then the aggregates).
+    FillBins {
+        /// How many group keys come before the bin column.
+        group_keys: usize,
+        /// The bins.
+        bins: rusk_ops::time::Bins,
+        /// The aggregate columns (by index) that read a value in an empty
+        /// bin (0 for a count or a sum, 1 for a product); the others null.
+        fills: Vec<(usize, i64)>,
+    },
 }
 
 impl ElementOp {
@@ -105,6 +116,7 @@ impl ElementOp {
             ElementOp::TopNFinish(_) => "finish_top_n",
             ElementOp::Sort(_) => "sort",
             ElementOp::Dedup(step) => step.name(),
+            ElementOp::FillBins { .. } => "fill_bins",
         }
     }
 }

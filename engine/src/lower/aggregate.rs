@@ -35,8 +35,8 @@ pub(crate) fn lower_aggregate(agg: &Aggregate, split_every: usize, graph: &mut T
         let empty = RecordBatch::new_empty(agg.input.schema());
         rusk_ops::aggregate::partial(&empty, &agg.keys, &agg.aggs, agg.options)
     })?;
-    Ok(match agg.split_out.partitions() {
-        Some(n) if n > 1 && !agg.keys.is_empty() => {
+    let lowered = match agg.split_out.partitions() {
+        Some(n) if n > 1 && !agg.keys.is_empty() && agg.fill_bins.is_none() => {
             // Every key to one bucket: range when sorted (the partitions in
             // order are then the sorted result), hash otherwise.
             let keys: Vec<String> = agg.keys.iter().map(Expr::output_name).collect();
@@ -48,6 +48,17 @@ pub(crate) fn lower_aggregate(agg: &Aggregate, split_every: usize, graph: &mut T
             reduction.buckets(&splits, n, format!("split_out {n}: bucket j of every split"), graph)
         }
         _ => reduction.tree(partials, split_every, graph),
+    };
+    Ok(match agg.fill_bins {
+        Some(bins) => {
+            let fills = agg.empty_bin_fills();
+            super::elementwise::fuse(
+                graph,
+                lowered,
+                ElementOp::FillBins { group_keys: agg.keys.len().saturating_sub(1), bins, fills },
+            )
+        }
+        None => lowered,
     })
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use rusk_ops::aggregate::{output_nullable, AggregateSpec, GroupOptions};
 use rusk_ops::expr::Expr;
+use rusk_ops::time::Bins;
 use rusk_ops::{Error, Result};
 
 use super::LogicalPlan;
@@ -27,6 +28,9 @@ pub struct Aggregate {
     pub split_every: Option<usize>,
     /// How many partitions the result has (more than one: a shuffle).
     pub split_out: SplitOut,
+    /// A resample: the last key is the time bin, and every empty bin
+    /// inside each group's span gets a row (see [`Aggregate::with_fill_bins`]).
+    pub fill_bins: Option<Bins>,
     /// The output schema.
     pub schema: SchemaRef,
 }
@@ -93,6 +97,7 @@ impl Aggregate {
             options,
             split_every,
             split_out: SplitOut::Auto,
+            fill_bins: None,
             schema: Arc::new(Schema::new(fields)),
         })
     }
@@ -109,6 +114,39 @@ impl Aggregate {
         Ok(self)
     }
 
+    /// The same node as a resample's: its last key is the time bin of
+    /// `bins`, and the result gets a row for every empty bin inside each
+    /// group's span, as pandas gives it. The groups are merged into one
+    /// partition (a tree reduce): filling needs each group's bins together
+    /// and in order, which a shuffle by every key would scatter.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a node without keys.
+    pub fn with_fill_bins(mut self, bins: Bins) -> Result<Self> {
+        if self.keys.is_empty() {
+            return Err(Error::InvalidArgument("a resample groups by its time bin".into()));
+        }
+        self.fill_bins = Some(bins);
+        self.split_out = SplitOut::Given(1);
+        Ok(self)
+    }
+
+    /// What an empty bin reads in each aggregate column (by index in the
+    /// output): 0 for counts and sums, 1 for products, null for the rest.
+    pub fn empty_bin_fills(&self) -> Vec<(usize, i64)> {
+        use rusk_ops::expr::AggregateFunction as F;
+        let offset = self.keys.len();
+        self.aggs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, spec)| match spec.func {
+                F::Count | F::Size | F::Sum | F::Nunique | F::NuniqueApprox => Some((offset + i, 0)),
+                F::Prod => Some((offset + i, 1)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The same node over a new input.
     ///
     /// # Errors
@@ -123,6 +161,7 @@ impl Aggregate {
             self.split_every,
         )?
         .with_split_out(self.split_out.clone())
+        .map(|node| Aggregate { fill_bins: self.fill_bins, ..node })
     }
 }
 

@@ -135,6 +135,9 @@ pub(crate) fn apply(op: &ElementOp, batch: RecordBatch) -> Result<RecordBatch> {
         ElementOp::TopNFinish(spec) => rusk_ops::top_n::finish(&batch, spec),
         ElementOp::Sort(keys) => rusk_ops::sort::sort_batch(&batch, keys),
         ElementOp::Dedup(step) => super::dedup::apply(step, batch),
+        ElementOp::FillBins { group_keys, bins, fills } => {
+            rusk_ops::time::fill_empty_bins(&batch, *group_keys, bins, fills)
+        }
         ElementOp::GroupApply { keys, func, options, prepended, schema } => {
             apply_groups(&batch, keys, func, *options, prepended, schema)
         }

@@ -70,6 +70,8 @@ pub(crate) fn implementation(func: &AggregateFunction) -> Box<dyn AggregateImpl>
         F::Std { ddof } => Box::new(var::VarFunction { ddof, std: true }),
         F::First => Box::new(first_last::FirstLastFunction { last: false }),
         F::Last => Box::new(first_last::FirstLastFunction { last: true }),
+        F::FirstBy => Box::new(first_last_by::FirstLastByFunction { last: false }),
+        F::LastBy => Box::new(first_last_by::FirstLastByFunction { last: true }),
         F::Nunique => Box::new(distinct::NuniqueFunction),
         F::Median => Box::new(quantile::QuantileFunction { q: None }),
         F::Quantile(q) => Box::new(quantile::QuantileFunction { q: Some(q) }),
@@ -212,6 +214,12 @@ mod tests {
             assert_eq!(state.len(), imp.num_state_columns(), "{}", imp.name());
             let types: Vec<DataType> = state.iter().map(|f| f.data_type().clone()).collect();
             create(&func, &types).unwrap();
+        }
+        for func in [AggregateFunction::FirstBy, AggregateFunction::LastBy] {
+            let args = [DataType::Utf8, DataType::Timestamp(arrow::datatypes::TimeUnit::Second, None)];
+            let state = state_fields(&func, &args).unwrap();
+            assert_eq!(state.len(), 2);
+            assert!(output_type(&func, &[DataType::Utf8, DataType::Utf8]).is_err(), "strings do not order");
         }
     }
 }

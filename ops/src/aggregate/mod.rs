@@ -62,6 +62,7 @@ mod count;
 mod decimal_sum;
 mod distinct;
 mod first_last;
+mod first_last_by;
 mod function;
 pub(crate) mod group_ids;
 mod hll;

@@ -160,6 +160,13 @@ pub enum AggregateFunction {
     First,
     /// Last non-null value, in row order.
     Last,
+    /// The non-null first argument at the smallest second argument (ties:
+    /// the earliest row): `first` in a resample, whose rows pandas takes
+    /// in time order.
+    FirstBy,
+    /// The non-null first argument at the largest second argument (ties:
+    /// the latest row): `last` in a resample.
+    LastBy,
     /// Number of distinct non-null values (exact).
     Nunique,
     /// Median of non-null values (exact).

@@ -17,6 +17,7 @@ mod str_slice;
 mod str_strip;
 #[cfg(test)]
 mod tests;
+mod time_bin;
 
 use std::fmt;
 use std::sync::Arc;
@@ -89,6 +90,8 @@ pub enum ScalarFunction {
         /// At most this many replacements per string (all when `None`).
         n: Option<usize>,
     },
+    /// The `resample` bin of each timestamp (a group key of a resample).
+    TimeBin(crate::time::Bins),
     /// `str.slice(start, stop, step)`, by characters, as Python slices.
     StrSlice {
         /// First character (negative: from the end).
@@ -147,6 +150,7 @@ pub(crate) fn implementation(func: &ScalarFunction) -> Box<dyn ScalarImpl + '_> 
         F::StrContains { pattern, na } => Box::new(str_match::Contains { pattern, na: *na }),
         F::StrMatch { regex, na } => Box::new(str_match::Match { regex, na: *na }),
         F::StrReplace { pattern, repl, n } => Box::new(str_replace::Replace { pattern, repl, n: *n }),
+        F::TimeBin(bins) => Box::new(time_bin::TimeBin { bins }),
         F::StrSlice { start, stop, step } => {
             Box::new(str_slice::Slice { start: *start, stop: *stop, step: *step })
         }

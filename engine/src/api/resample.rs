@@ -1,0 +1,176 @@
+//! `df.resample(rule, on)` and `df.groupby(keys).resample(rule, on)`:
+//! aggregates per time bin (and group), as pandas'.
+//!
+//! A resample is a groupby whose last key is each row's time bin: every
+//! partition aggregates its rows by (group, bin), the partial states merge
+//! in the tree reduce, and the finish adds a row for every empty bin inside
+//! each group's span. No sorted index and no known divisions are needed,
+//! and no partition is gathered before it is reduced.
+
+use rusk_ops::aggregate::GroupOptions;
+use rusk_ops::expr::{AggregateFunction, Expr, ScalarFunction};
+use rusk_ops::time::{Bins, Freq, Origin};
+use rusk_ops::{Error, Result};
+
+use super::groupby::aggregate;
+use super::DataFrame;
+use crate::plan::{LogicalPlan, Project, SplitOut};
+use std::sync::Arc;
+
+/// A frame binned by time, waiting for its aggregations (pandas'
+/// `Resampler`).
+#[derive(Debug, Clone)]
+pub struct Resampler {
+    df: DataFrame,
+    keys: Vec<Expr>,
+    on: String,
+    bins: Bins,
+}
+
+impl DataFrame {
+    /// Bins the rows by the timestamp column `on` with pandas' `rule`
+    /// ("90s", "15min", "h", "D", "W", "W-MON", "MS", "ME", "QS", "QE",
+    /// "YS", "YE") and pandas' defaults for `closed` and `label`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a rule rusk does not read.
+    pub fn resample(&self, rule: &str, on: &str) -> Result<Resampler> {
+        Resampler::new(self.clone(), vec![], rule, on)
+    }
+}
+
+impl super::GroupBy {
+    /// Bins each group's rows by the timestamp column `on` (see
+    /// [`DataFrame::resample`]): `groupby(keys).resample(rule, on=on)`.
+    ///
+    /// # Errors
+    /// As [`DataFrame::resample`].
+    pub fn resample(&self, rule: &str, on: &str) -> Result<Resampler> {
+        Resampler::new(self.frame().clone(), self.keys().to_vec(), rule, on)
+    }
+}
+
+impl Resampler {
+    fn new(df: DataFrame, keys: Vec<Expr>, rule: &str, on: &str) -> Result<Self> {
+        df.col(on)?;
+        Ok(Resampler { df, keys, on: on.to_string(), bins: Bins::new(Freq::parse(rule)?) })
+    }
+
+    /// Which edge of a bin belongs to it: `"left"` or `"right"`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for another side.
+    pub fn closed(mut self, side: &str) -> Result<Self> {
+        self.bins.closed_right = right(side, "closed")?;
+        Ok(self)
+    }
+
+    /// Which edge names a bin: `"left"` or `"right"`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for another side.
+    pub fn label(mut self, side: &str) -> Result<Self> {
+        self.bins.label_right = right(side, "label")?;
+        Ok(self)
+    }
+
+    /// Where fixed-frequency bins count from: `"start_day"` (the default)
+    /// or `"epoch"`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for another origin.
+    pub fn origin(mut self, origin: &str) -> Result<Self> {
+        self.bins.origin = match origin {
+            "start_day" => Origin::StartDay,
+            "epoch" => Origin::Epoch,
+            other => {
+                return Err(Error::InvalidArgument(format!(
+                    "resample origin {other:?}: rusk takes 'start_day' or 'epoch'"
+                )))
+            }
+        };
+        Ok(self)
+    }
+
+    /// Shifts the bins by a fixed length ("2min", "1h").
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a calendar rule or a malformed length.
+    pub fn offset(mut self, offset: &str) -> Result<Self> {
+        self.bins.offset = match Freq::parse(offset)? {
+            Freq::Tick(nanos) => nanos,
+            _ => {
+                return Err(Error::InvalidArgument(format!(
+                    "resample offset {offset:?} is not a fixed length"
+                )))
+            }
+        };
+        Ok(self)
+    }
+
+    /// Named aggregations, as [`super::GroupBy::agg`]. The result has the
+    /// group keys, the bin (named as `on`, labelled as `label` says), then
+    /// one column per aggregation; groups sorted by key, bins in order,
+    /// and every empty bin inside a group's span present (0 for counts and
+    /// sums, null for the rest). Rows whose key or time is null are left
+    /// out, as pandas does.
+    ///
+    /// # Errors
+    /// As [`super::GroupBy::agg`]; [`Error::Type`] when `on` is not a
+    /// datetime column (or has a time zone: not supported yet).
+    pub fn agg<I, S>(&self, aggs: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = (S, Expr)>,
+        S: Into<String>,
+    {
+        self.bins.check()?;
+        // pandas takes a bin's rows in time order: its first and last are
+        // by time, not by row.
+        let on = Expr::Column(self.on.clone());
+        let aggs: Vec<(String, Expr)> = aggs
+            .into_iter()
+            .map(|(name, expr)| {
+                let by_time = expr.transform_up(&mut |e| match e {
+                    Expr::Aggregate { func: AggregateFunction::First, mut args } => {
+                        args.push(on.clone());
+                        Expr::Aggregate { func: AggregateFunction::FirstBy, args }
+                    }
+                    Expr::Aggregate { func: AggregateFunction::Last, mut args } => {
+                        args.push(on.clone());
+                        Expr::Aggregate { func: AggregateFunction::LastBy, args }
+                    }
+                    other => other,
+                });
+                (name.into(), by_time)
+            })
+            .collect();
+        let bin = Expr::Function {
+            func: ScalarFunction::TimeBin(self.bins),
+            args: vec![Expr::Column(self.on.clone())],
+        };
+        let mut keys = self.keys.clone();
+        keys.push(Expr::Alias { expr: Box::new(bin), name: self.on.clone() });
+        let options = GroupOptions { sort: true, dropna: true };
+        let grouped = aggregate(&self.df, keys, aggs, options, None, SplitOut::Given(1))?;
+        let plan = match grouped.plan().as_ref() {
+            LogicalPlan::Aggregate(a) => LogicalPlan::Aggregate(a.clone().with_fill_bins(self.bins)?),
+            LogicalPlan::Project(p) => match p.input.as_ref() {
+                LogicalPlan::Aggregate(a) => {
+                    let filled = LogicalPlan::Aggregate(a.clone().with_fill_bins(self.bins)?);
+                    LogicalPlan::Project(Project::try_new(Arc::new(filled), p.exprs.clone())?)
+                }
+                _ => return Err(Error::Internal("a resample's aggregate under its projection".into())),
+            },
+            _ => return Err(Error::Internal("a resample's plan is an aggregate".into())),
+        };
+        Ok(DataFrame::from_plan(plan))
+    }
+}
+
+fn right(side: &str, what: &str) -> Result<bool> {
+    match side {
+        "left" => Ok(false),
+        "right" => Ok(true),
+        other => Err(Error::InvalidArgument(format!("resample {what} {other:?}: use 'left' or 'right'"))),
+    }
+}

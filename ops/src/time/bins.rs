@@ -1,0 +1,243 @@
+//! The bin of each timestamp, as pandas' `resample` labels it, and the
+//! label of the bin after a given one (to fill empty bins).
+//!
+//! Fixed frequencies bin from an origin: `origin + k * freq`. rusk takes
+//! pandas' `origin="epoch"` and `"start_day"` (the default) where they
+//! agree without looking at the data: `start_day` (midnight of the first
+//! day) gives the epoch's bins whenever the frequency divides a day, as
+//! "s", "15min", "h" and "D" do. Calendar rules bin by the calendar: a
+//! week, month, quarter or year, labelled by its first or last day.
+
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, PrimitiveArray};
+use arrow::datatypes::{DataType, Int64Type, TimeUnit};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::freq::{Freq, NANOS_PER_DAY};
+use crate::error::{Error, Result};
+
+/// Where fixed-frequency bins start counting from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Origin {
+    /// Midnight of the first day in the data (pandas' default).
+    StartDay,
+    /// 1970-01-01 00:00.
+    Epoch,
+}
+
+/// How timestamps are binned: pandas' `rule`, `closed`, `label`, `origin`
+/// and `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bins {
+    /// The frequency.
+    pub freq: Freq,
+    /// Bins include their right edge, not their left (`closed="right"`).
+    pub closed_right: bool,
+    /// Bins are labelled by their right edge (`label="right"`).
+    pub label_right: bool,
+    /// Where fixed-frequency bins count from.
+    pub origin: Origin,
+    /// Added to the origin, in nanoseconds.
+    pub offset: i64,
+}
+
+impl Bins {
+    /// `freq`'s bins with pandas' defaults for `closed` and `label`.
+    pub fn new(freq: Freq) -> Self {
+        let right = freq.closed_right_by_default();
+        Bins { freq, closed_right: right, label_right: right, origin: Origin::StartDay, offset: 0 }
+    }
+
+    /// Checks the combination can be binned without the data.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for what rusk does not support yet: a
+    /// `start_day` origin with a frequency that does not divide a day, an
+    /// offset on a calendar rule, or a calendar rule's non-default `closed`
+    /// or `label`.
+    pub fn check(&self) -> Result<()> {
+        match self.freq {
+            Freq::Tick(nanos) => {
+                if self.origin == Origin::StartDay && NANOS_PER_DAY % nanos != 0 {
+                    return Err(Error::InvalidArgument(format!(
+                        "resample rule {}: bins from the first day's midnight (origin='start_day') depend on \
+                         the data for a frequency that does not divide a day; not supported yet: use origin='epoch'",
+                        self.freq
+                    )));
+                }
+            }
+            _ => {
+                let right = self.freq.closed_right_by_default();
+                if self.closed_right != right || self.label_right != right || self.offset != 0 {
+                    return Err(Error::InvalidArgument(format!(
+                        "resample rule {}: only pandas' default closed, label and no offset are supported for \
+                         calendar rules so far",
+                        self.freq
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The bin label of each value of `values` (timestamps without a time
+    /// zone), as the same type; nulls stay null.
+    ///
+    /// # Errors
+    /// [`Error::Type`] for another type or a time zone;
+    /// [`Error::InvalidArgument`] for a frequency finer than the column's
+    /// unit, or a label out of range.
+    pub fn labels(&self, values: &ArrayRef) -> Result<ArrayRef> {
+        self.check()?;
+        let unit = timestamp_unit(values.data_type())?;
+        let per_unit = nanos_per(unit);
+        let raw = arrow::compute::cast(values, &DataType::Int64)?;
+        let raw = raw.as_primitive::<Int64Type>();
+        let out: PrimitiveArray<Int64Type> = match self.freq {
+            Freq::Tick(nanos) => {
+                let (step, origin) = (in_units(nanos, per_unit)?, in_units(self.offset, per_unit)?);
+                raw.try_unary(|v| self.tick_label(v, step, origin))?
+            }
+            _ => {
+                // Rows of one day share a bin: computed once per run of days.
+                let day = NANOS_PER_DAY / per_unit;
+                let mut last: Option<(i64, i64)> = None;
+                let mut out = Vec::with_capacity(raw.len());
+                for &v in raw.values() {
+                    let days = v.div_euclid(day);
+                    let label = match last {
+                        Some((d, label)) if d == days => label,
+                        _ => {
+                            let label =
+                                calendar_label(days, self.freq)?.checked_mul(day).ok_or_else(out_of_range)?;
+                            last = Some((days, label));
+                            label
+                        }
+                    };
+                    out.push(label);
+                }
+                PrimitiveArray::<Int64Type>::new(out.into(), raw.nulls().cloned())
+            }
+        };
+        Ok(arrow::compute::cast(&(Arc::new(out) as ArrayRef), values.data_type())?)
+    }
+
+    fn tick_label(&self, v: i64, step: i64, origin: i64) -> Result<i64> {
+        let since = v.checked_sub(origin).ok_or_else(out_of_range)?;
+        let k = if self.closed_right { ceil_div(since, step) - 1 } else { since.div_euclid(step) };
+        let k = if self.label_right { k + 1 } else { k };
+        k.checked_mul(step).and_then(|s| s.checked_add(origin)).ok_or_else(out_of_range)
+    }
+
+    /// The label of the bin after the one labelled `label`, in `unit`.
+    ///
+    /// # Errors
+    /// As [`Bins::labels`].
+    pub fn next_label(&self, label: i64, unit: TimeUnit) -> Result<i64> {
+        let per_unit = nanos_per(unit);
+        match self.freq {
+            Freq::Tick(nanos) => label.checked_add(in_units(nanos, per_unit)?).ok_or_else(out_of_range),
+            freq => {
+                let day = NANOS_PER_DAY / per_unit;
+                let days = label.div_euclid(day);
+                let next = match freq {
+                    Freq::Week { .. } => days + 7,
+                    // The day after this period's last day is in the next
+                    // period; a period labelled by its start ends before the
+                    // start of the next one.
+                    Freq::Calendar { end: true, .. } => calendar_label(days + 1, freq)?,
+                    Freq::Calendar { months, end: false } => {
+                        let date = to_date(days)?;
+                        from_date(add_months(date, months)?)
+                    }
+                    Freq::Tick(_) => days,
+                };
+                next.checked_mul(day).ok_or_else(out_of_range)
+            }
+        }
+    }
+}
+
+/// The label (days since the epoch) of the calendar bin of day `days`.
+fn calendar_label(days: i64, freq: Freq) -> Result<i64> {
+    let date = to_date(days)?;
+    match freq {
+        Freq::Week { anchor } => {
+            let ahead =
+                (7 + anchor.num_days_from_monday() as i64 - date.weekday().num_days_from_monday() as i64) % 7;
+            Ok(days + ahead)
+        }
+        Freq::Calendar { months, end } => {
+            let first_month = (date.month0() / months) * months + 1;
+            let start = NaiveDate::from_ymd_opt(date.year(), first_month, 1).ok_or_else(out_of_range)?;
+            if end {
+                Ok(from_date(add_months(start, months)?) - 1)
+            } else {
+                Ok(from_date(start))
+            }
+        }
+        Freq::Tick(_) => Err(Error::Internal("a calendar label of a fixed frequency".into())),
+    }
+}
+
+fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate> {
+    date.checked_add_months(chrono::Months::new(months)).ok_or_else(out_of_range)
+}
+
+/// Days from 0001-01-01 to 1970-01-01.
+const EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
+fn to_date(days: i64) -> Result<NaiveDate> {
+    i32::try_from(days + EPOCH_DAYS_FROM_CE)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .ok_or_else(out_of_range)
+}
+
+fn from_date(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce()) - EPOCH_DAYS_FROM_CE
+}
+
+fn ceil_div(a: i64, b: i64) -> i64 {
+    -((-a).div_euclid(b))
+}
+
+fn out_of_range() -> Error {
+    Error::InvalidArgument("a resample bin falls outside the timestamps' range".into())
+}
+
+/// The unit of a timestamp column without a time zone.
+pub(crate) fn timestamp_unit(data_type: &DataType) -> Result<TimeUnit> {
+    match data_type {
+        DataType::Timestamp(unit, None) => Ok(*unit),
+        DataType::Timestamp(_, Some(tz)) => Err(Error::type_error(format!(
+            "resample of a time-zone-aware column ({tz}) is not supported yet"
+        ))),
+        other => Err(Error::type_error(format!(
+            "resample needs a datetime column, got {}",
+            crate::dtype::pandas_dtype(other)
+        ))),
+    }
+}
+
+pub(crate) fn nanos_per(unit: TimeUnit) -> i64 {
+    match unit {
+        TimeUnit::Second => 1_000_000_000,
+        TimeUnit::Millisecond => 1_000_000,
+        TimeUnit::Microsecond => 1_000,
+        TimeUnit::Nanosecond => 1,
+    }
+}
+
+/// `nanos` in units of `per_unit` nanoseconds, which must divide it.
+fn in_units(nanos: i64, per_unit: i64) -> Result<i64> {
+    if nanos % per_unit == 0 {
+        Ok(nanos / per_unit)
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "{nanos} ns is finer than the column's unit ({per_unit} ns): cast the column to a finer unit first"
+        )))
+    }
+}

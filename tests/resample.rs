@@ -1,0 +1,124 @@
+//! resample against pandas: every case of
+//! `fixtures/expected/resample/cases.tsv` (`fixtures/resample_generate.py`:
+//! unsorted readings with null sensors, times and values, a sensor silent
+//! for days) gives pandas' rows, bins and empty bins, however the input is
+//! partitioned, whatever the threads and merge fan-in, and with the CSV
+//! cut into ~2 KB partitions.
+
+mod common;
+
+use common::{compare, fixture, partitionings, read_table, stages, table_of};
+use rusk::{CsvOptions, DataFrame};
+
+/// One line of the manifest.
+struct Case {
+    name: String,
+    rule: String,
+    aggs: Vec<String>,
+    keys: Vec<String>,
+    closed: String,
+    label: String,
+    origin: String,
+}
+
+fn cases() -> Vec<Case> {
+    let text = std::fs::read_to_string(fixture("fixtures/expected/resample/cases.tsv")).expect("manifest");
+    let list = |s: &str| s.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect();
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 7, "{line}");
+            Case {
+                name: f[0].into(),
+                rule: f[1].into(),
+                aggs: list(f[2]),
+                keys: list(f[3]),
+                closed: f[4].into(),
+                label: f[5].into(),
+                origin: f[6].into(),
+            }
+        })
+        .collect()
+}
+
+fn input(blocksize: Option<u64>) -> rusk::Result<DataFrame> {
+    let options = CsvOptions::default().parse_dates(["ts"]).blocksize(blocksize);
+    rusk::read_csv_with(fixture("fixtures/resample"), options)
+}
+
+fn resample(case: &Case, df: &DataFrame) -> rusk::Result<DataFrame> {
+    let mut r = if case.keys.is_empty() {
+        df.resample(&case.rule, "ts")?
+    } else {
+        df.groupby(case.keys.clone())?.resample(&case.rule, "ts")?
+    };
+    if !case.closed.is_empty() {
+        r = r.closed(&case.closed)?;
+    }
+    if !case.label.is_empty() {
+        r = r.label(&case.label)?;
+    }
+    if !case.origin.is_empty() {
+        r = r.origin(&case.origin)?;
+    }
+    let aggs = case.aggs.iter().map(|s| rusk::parse_agg(s)).collect::<rusk::Result<Vec<_>>>()?;
+    r.agg(aggs)
+}
+
+#[test]
+fn every_case_matches_pandas_however_partitioned() {
+    let cases = cases();
+    assert!(cases.len() >= 12, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let expected = read_table(&format!("fixtures/expected/resample/{}.csv", case.name));
+        let mut check = |how: &str, got: rusk::Result<DataFrame>| match got {
+            Ok(df) => {
+                if let Err(e) = compare(&format!("{} [{how}]", case.name), &expected, &table_of(&df)) {
+                    failures.push(e);
+                }
+            }
+            Err(e) => failures.push(format!("{} [{how}]: error: {e}", case.name)),
+        };
+        check("default", input(None).and_then(|df| resample(case, &df)?.compute()));
+        check("blocksize 2 KB", input(Some(2048)).and_then(|df| resample(case, &df)?.compute()));
+        for (how, n, config) in partitionings() {
+            check(
+                &how,
+                input(None).and_then(|df| resample(case, &df.repartition(n)?)?.compute_with(&config)),
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn a_resample_reduces_each_partition_before_merging() {
+    let df = input(Some(2048)).unwrap();
+    let agg = df
+        .groupby(["sensor"])
+        .unwrap()
+        .resample("h", "ts")
+        .unwrap()
+        .agg([("v", rusk::col("v").mean())])
+        .unwrap();
+    let stages = stages(&agg);
+    assert!(stages[0].0.ends_with("partial_agg"), "{stages:?}");
+    assert!(stages[0].1 > 3, "the CSV is cut into several partitions: {stages:?}");
+    assert!(stages.last().unwrap().0.ends_with("finish_agg+fill_bins"), "{stages:?}");
+}
+
+#[test]
+fn bad_resamples_are_errors_naming_the_problem() {
+    let df = input(None).unwrap();
+    let err = |r: rusk::Result<DataFrame>| r.unwrap_err().to_string();
+    let mean = || [("v", rusk::col("v").mean())];
+    assert!(err(df.resample("fortnight", "ts").map(|_| df.clone())).contains("unknown unit"));
+    assert!(err(df.resample("h", "v").and_then(|r| r.agg(mean())))
+        .contains("needs a datetime column, got float64"));
+    assert!(err(df.resample("7min", "ts").and_then(|r| r.agg(mean()))).contains("origin='epoch'"));
+    assert!(err(df.resample("h", "nope").map(|_| df.clone())).contains("nope"));
+    assert!(err(df.resample("h", "ts").and_then(|r| r.closed("middle")).map(|_| df.clone()))
+        .contains("'left' or 'right'"));
+}
