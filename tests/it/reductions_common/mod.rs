@@ -2,7 +2,6 @@
 //! `fixtures/reductions_generate.py`), shared by tests/reductions.rs,
 //! tests/sort.rs and tests/sort_cli.rs: read → query → select → one
 //! operation, and pandas' result.
-#![allow(dead_code)]
 
 use rusk::{DataFrame, NaPosition, SortOptions};
 

@@ -13,7 +13,7 @@
 //! - The graph: the groupby's tree, then one broadcast task per partition;
 //!   the frame is read twice, each side only the columns it uses.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 //! descriptions. (Debug builds also check every graph they lower, so the
 //! whole test suite round-trips its graphs.)
 
-mod common;
+use crate::common;
 
 use rusk::arrow::compute::concat_batches;
 use rusk::arrow::record_batch::RecordBatch;

@@ -13,8 +13,8 @@
 //! - The manifest covers every `how`, both key forms, suffixes, the
 //!   indicator, empty sides and empty results.
 
-mod common;
-mod join_common;
+use crate::common;
+use crate::join_common;
 
 use std::collections::BTreeSet;
 

@@ -11,7 +11,7 @@
 //!   the value range of the exact quantile;
 //! - through the CLI: `--agg v:nunique_approx,v:quantile_approx=0.9`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -11,8 +11,8 @@
 //!   `by` keys never matching, with each side in 1, 2, 3 or 7 partitions
 //!   (same and lopsided counts) and 1 or 4 threads.
 
-mod common;
-mod join_common;
+use crate::common;
+use crate::join_common;
 
 use std::collections::BTreeSet;
 

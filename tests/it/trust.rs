@@ -1,7 +1,7 @@
 //! What the README's "What rusk guarantees" promises about hostile input,
 //! through the public API and the CLI: nothing is silently lost (issue 9).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -8,7 +8,7 @@
 //! The join results need the hash-join kernel (`rusk_ops::join::hash_join`);
 //! the tests that run a join say so.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -13,7 +13,7 @@
 //! - The graph: candidates are kept in the input tasks, merged in a tree of
 //!   fan-in `split_every`; only the columns used are read.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

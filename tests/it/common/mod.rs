@@ -2,8 +2,7 @@
 //! (`fixtures/expected/cases.tsv`), reading its expected CSVs, rendering
 //! rusk's results to comparable text, and comparing the two without Python.
 //!
-//! Every test binary compiles this module on its own and uses part of it.
-#![allow(dead_code)]
+//! Compiled once, in the one integration-test binary (`tests/it/main.rs`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -10,8 +10,8 @@
 //! - None collects its input: they are aggregates (partial per partition,
 //!   merge, finish), `describe` one more one-task step.
 
-mod common;
-mod reductions_common;
+use crate::common;
+use crate::reductions_common;
 
 use std::collections::BTreeSet;
 

@@ -6,7 +6,7 @@
 //!
 //! One test runs all cases and reports every failure at once.
 
-mod common;
+use crate::common;
 
 use common::{cases, cells_match, compare, normalize_datetime, parse_csv, table_of, Case};
 use rusk::{Config, DataFrame};

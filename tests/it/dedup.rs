@@ -12,7 +12,7 @@
 //!   frame read a second time; one partition is one task; each read only
 //!   the columns it needs.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;

@@ -11,8 +11,8 @@
 //! - The plan: filters sink below a sort, a limit never does, only the
 //!   columns used are read, the partitions are gathered into one task.
 
-mod common;
-mod reductions_common;
+use crate::common;
+use crate::reductions_common;
 
 use std::sync::Arc;
 

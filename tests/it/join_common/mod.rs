@@ -2,7 +2,6 @@
 //! `fixtures/join_generate.py`), shared by tests/merge.rs and
 //! tests/asof_concat.rs: the three manifests (merge, concat, merge_asof),
 //! building each case's rusk call, and comparing results as multisets.
-#![allow(dead_code)]
 
 use rusk::{AsofDirection, AsofOptions, DataFrame, JoinStrategy, JoinType, MergeOptions};
 

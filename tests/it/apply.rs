@@ -4,7 +4,7 @@
 //! equal the first two rows of each group of the collected input, under
 //! every partitioning, `split_out`, `sort` and `dropna`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

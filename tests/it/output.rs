@@ -5,7 +5,7 @@
 //! One test function: cancellation goes through the process-wide config,
 //! which other tests of this binary would otherwise see.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

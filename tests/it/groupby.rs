@@ -13,7 +13,7 @@
 //! - The graph: the partial aggregate is fused into the input tasks, and the
 //!   merge tree has ⌈log_split_every(partitions)⌉ levels.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
