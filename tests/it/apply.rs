@@ -1,6 +1,6 @@
 //! `groupby(keys).apply(f)` against references that cannot be wrong the same
 //! way: a per-group reduction through `apply` must equal `agg` (itself
-//! checked against pandas in tests/groupby.rs), and `apply(head(2))` must
+//! checked against pandas in tests/it/groupby.rs), and `apply(head(2))` must
 //! equal the first two rows of each group of the collected input, under
 //! every partitioning, `split_out`, `sort` and `dropna`.
 

@@ -1,6 +1,6 @@
 //! The cases of `fixtures/expected/join/` (written by
-//! `fixtures/join_generate.py`), shared by tests/merge.rs and
-//! tests/asof_concat.rs: the three manifests (merge, concat, merge_asof),
+//! `fixtures/join_generate.py`), shared by tests/it/merge.rs and
+//! tests/it/asof_concat.rs: the three manifests (merge, concat, merge_asof),
 //! building each case's rusk call, and comparing results as multisets.
 
 use rusk::{AsofDirection, AsofOptions, DataFrame, JoinStrategy, JoinType, MergeOptions};

@@ -1,6 +1,6 @@
 //! The cases of `fixtures/expected/reductions/cases.tsv` (written by
-//! `fixtures/reductions_generate.py`), shared by tests/reductions.rs,
-//! tests/sort.rs and tests/sort_cli.rs: read → query → select → one
+//! `fixtures/reductions_generate.py`), shared by tests/it/reductions.rs,
+//! tests/it/sort.rs and tests/it/sort_cli.rs: read → query → select → one
 //! operation, and pandas' result.
 
 use rusk::{DataFrame, NaPosition, SortOptions};
