@@ -7,12 +7,6 @@ use rusk::{DataFrame, NaPosition, SortOptions};
 
 use crate::common::{read_table, Case, Format, Table};
 
-/// Partition counts each case is run under.
-pub const NPARTITIONS: [usize; 4] = [1, 2, 3, 7];
-
-/// Thread counts each case is run under.
-pub const THREADS: [usize; 2] = [1, 4];
-
 /// One line of the manifest.
 #[derive(Debug, Clone)]
 pub struct ReductionCase {
