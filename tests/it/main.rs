@@ -2,6 +2,9 @@
 //! `tests/<name>.rs` is the module `<name>` here, and the shared helpers
 //! (`common`, `join_common`, `reductions_common`) are compiled once for all
 //! of them. A new test file goes in this directory with a `mod` line below.
+//! A result that must not depend on partitioning, `split_every` or threads
+//! loops over `common::partitionings()` or a sibling of it, so widening a
+//! sweep is one edit in `common`.
 //!
 //! The tests of all modules run in one process, in parallel: none may
 //! change process-wide state (`rusk::set_config`, environment variables,
