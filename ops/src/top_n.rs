@@ -49,12 +49,10 @@
 //! keeps its rows without comparing). Most rows lose one comparison with
 //! their header and cost nothing more: O(rows) plus O(rows kept × log n).
 //!
-//! One h2o-like partition (1.25e6 rows, int64 key of 1e5 groups, float64
-//! values, n = 2; release build, best of 5, CPU time on a loaded 2-core
-//! machine, ±30%): group ids ≈ 25 ms, `nlargest` candidates ≈ 75–110 ms
-//! with the ids, `head` candidates ≈ 32 ms (`top_n::timing::timing`
-//! measures these). The per-group state (48 bytes a group here) outgrows
-//! L2 with many groups: that random access is most of the cost.
+//! With many groups the per-group state (48 bytes a group for float64
+//! values and n = 2) outgrows L2, and that random access is most of the
+//! cost. `top_n::timing::timing` measures the group ids and the candidates
+//! on one h2o-like partition; past results are in benches/README.md.
 
 use std::cmp::Ordering;
 use std::sync::Arc;

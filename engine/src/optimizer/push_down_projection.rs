@@ -274,7 +274,7 @@ mod tests {
         );
         assert_eq!(t.plan.schema(), plan.schema());
         // drop_duplicates under a selection: the rows' side keeps what is
-        // selected (in memory, nothing to prune; scans: tests/dedup.rs).
+        // selected (in memory, nothing to prune; scans: tests/it/dedup.rs).
         let node = Dedup::try_new(memory(), subset, Keep::First, DedupMode::DropDuplicates).unwrap();
         let selected =
             Project::try_new(Arc::new(LogicalPlan::Dedup(node)), vec![(col("b") + lit(1)).alias("x")])

@@ -2,8 +2,8 @@
 //! partition, each copied while it is still in cache and then dropped.
 //!
 //! Keeping all the small batches and calling `concat_batches` at the end
-//! holds the partition twice and reads it back cold: on 1e6 h2o rows that
-//! cost a quarter of the read in page faults and copies. Here the output
+//! holds the partition twice and reads it back cold, a large share of the
+//! read in page faults and copies (benches/README.md). Here the output
 //! buffers are reserved once, from the first batch's bytes per row, and the
 //! small batches' memory is reused by the allocator for the next ones.
 

@@ -2,7 +2,7 @@
 //! cheaply.
 //!
 //! arrow-csv takes one regex for nulls and calls it on every field, which
-//! makes the whole decode about 55% slower (see the numbers in `read.rs`).
+//! makes the whole decode much slower (measured: benches/README.md).
 //! pandas' 19 default tokens can almost never parse as a number, a boolean or a date,
 //! so rusk decodes with arrow-csv's built-in rule (an empty field is null)
 //! and then:

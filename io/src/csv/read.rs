@@ -15,25 +15,17 @@
 //!     first bad value ─► Parse (file line, column)
 //! ```
 //!
-//! Measured on 1e6 rows of the h2o groupby shape (3 string, 5 int, 1 float
-//! columns, 51 MB), one thread, release build, on this 2-core machine while
-//! others compiled (CPU time, best of 9):
-//!
-//! | what                                                   | ms  | peak RSS |
-//! |--------------------------------------------------------|-----|----------|
-//! | arrow-csv alone, batches dropped, 8k / 64k rows         | 260 / 290 | 6 MB |
-//! | arrow-csv alone with pandas' NA regex                   | 420 (+55%) |  |
-//! | rusk, one 51 MB partition (range read whole, 64k-row batches, `concat_batches`) | 480 | 226 MB |
-//! | rusk, one 51 MB partition (streamed, 8k-row batches appended) | 340 | 89 MB |
-//! | rusk, 8 MiB partitions                                  | 320 |  |
-//! | rusk, NA regex forced (`na_values=["-999"]`)            | 470 |  |
-//! | rusk, columns `id1, v1` only                            | 150 |  |
+//! Why this shape: a range read whole and cut into batches that are
+//! concatenated at the end holds the partition twice, so it costs both
+//! time and peak memory; streamed small batches appended as they come
+//! (`append.rs`) do not. arrow-csv's null regex, run on every field, makes
+//! a decode much slower, so it is used only when needed (`na.rs`).
+//! Parsing only the projected columns makes a narrow read much cheaper.
 //!
 //! Plain partitions (no quotes; `Int64`, `Float64`, `Utf8` columns; default
 //! NA strings) first go through `fast.rs`, which gives up to the path above
-//! on anything unusual. 1e7 rows (8 files), one thread, user CPU per 1e6
-//! rows, machine loaded (load average ~5): all 9 columns 330–380 → 170–190
-//! ms; `id2, v3` only 170–190 → 103–114 ms.
+//! on anything unusual. The measurements behind all of this are in
+//! benches/README.md.
 
 use std::sync::Arc;
 
@@ -55,9 +47,9 @@ use crate::metrics::ScanMetrics;
 /// Rows per arrow-csv batch, appended to the partition's output one by one.
 ///
 /// arrow-csv sizes its buffers by the batch (field offsets and text for
-/// rows × columns): 8k rows of 9 columns keep them around 1 MB, in cache,
-/// where 64k rows (9 MB) ran 10–15% slower and one batch for a whole
-/// partition slower still.
+/// rows × columns): 8k rows of 9 columns keep them around 1 MB, in cache;
+/// larger batches (64k rows: 9 MB) and one batch for a whole partition ran
+/// slower (benches/README.md).
 pub(super) const BATCH_ROWS: usize = 8192;
 
 /// Why a decode stopped.

@@ -21,8 +21,8 @@ use crate::listing::SourceFile;
 use crate::schema::merge_schemas;
 
 /// The type string columns are read as unless dictionary pays off: views
-/// decode without copying into one offsets buffer (measured 3x faster than
-/// `Utf8` on 1e7 rows).
+/// decode without copying into one offsets buffer, so faster than `Utf8`
+/// (measured: benches/README.md).
 const STRING_TYPE: DataType = DataType::Utf8View;
 
 /// The type of string columns whose every chunk is dictionary-encoded.
@@ -300,8 +300,9 @@ fn normalize_strings(schema: &Schema) -> Schema {
 
 /// True when column `name` has at least one chunk and every chunk of it, in
 /// every file that has it, has only dictionary-encoded data pages. A chunk
-/// that fell back to plain pages decodes 2.6x slower into a dictionary than
-/// into views, so one such chunk anywhere makes the column a view.
+/// that fell back to plain pages decodes slower into a dictionary than into
+/// views (benches/README.md), so one such chunk anywhere makes the column a
+/// view.
 fn all_chunks_dictionary_encoded(name: &str, footers: &[ArrowReaderMetadata]) -> bool {
     let mut chunks = 0;
     for footer in footers {

@@ -13,13 +13,12 @@
 //! arrow-rs keeps a dictionary column's keys only while a batch reads from
 //! one dictionary, and each row group has its own: a batch that spans two
 //! row groups is expanded to strings and hashed back into a dictionary
-//! (`DictionaryBuffer::spill_values`, then `pack_values_from_offsets`), 7x
-//! slower (0.43 s vs 0.06 s for 1e7 strings). So dictionary columns are read
-//! a row group at a time and their keys joined (`dictionary.rs`). The other
-//! columns are read as one batch, which fills each column's buffer once:
-//! a batch per row group and `concat_batches` copies every byte again and
-//! faults in twice the memory (1.28 s vs 1.57 s for 1e7 rows of 4 columns
-//! in 10 row groups).
+//! (`DictionaryBuffer::spill_values`, then `pack_values_from_offsets`),
+//! several times slower than keeping the keys. So dictionary columns are
+//! read a row group at a time and their keys joined (`dictionary.rs`). The
+//! other columns are read as one batch, which fills each column's buffer
+//! once: a batch per row group and `concat_batches` copies every byte again
+//! and faults in twice the memory. (Measured: benches/README.md.)
 
 use std::sync::Arc;
 

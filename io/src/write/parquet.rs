@@ -17,10 +17,9 @@ use super::create_new;
 /// Writes `batch` as a new Parquet file at `path`.
 ///
 /// Snappy-compressed: it is what pandas, pyarrow, Dask and Spark write by
-/// default, and what rusk reads back fastest. Measured on 5e6 random rows
-/// (int, float, string): snappy and zstd (level 1) write in the same time,
-/// snappy reads back in 0.33 s against zstd's 0.40 s, for files 30% larger
-/// (63 MB vs 49 MB); on very regular data zstd's files are far smaller. A
+/// default, and what rusk reads back fastest. Against zstd (level 1) it
+/// writes as fast and reads back faster, for somewhat larger files; on very
+/// regular data zstd's files are far smaller (measured: benches/README.md). A
 /// frame written here is usually read again soon by the same machine, where
 /// decode time counts more than disk. Row groups of up to 1 Mi rows (the
 /// writer's default), dictionary encoding where it pays, min/max statistics

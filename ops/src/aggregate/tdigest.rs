@@ -78,9 +78,9 @@ const COMPRESSION: f64 = 100.0;
 const MAX_ITEMS: usize = 500;
 /// New values buffered before they are sorted in (as `u64` keys): the
 /// merge and compression after each sort (two transcendental calls per
-/// centroid) cost about a nanosecond a value at 2048, and the buffer 16 KiB
-/// of memory a group while a batch is aggregated (measured: 1024 was ~20 %
-/// slower than 2048 by a 100-group key, 4096 no faster).
+/// centroid) are paid once a buffer, and the buffer costs 16 KiB of memory
+/// a group while a batch is aggregated. A smaller buffer was measurably
+/// slower by a 100-group key, a larger one no faster (benches/README.md).
 const BUFFER: usize = 2048;
 /// The state's format byte.
 const FORMAT: u8 = 1;

@@ -2,14 +2,7 @@
 //! `cargo test --release -p rusk-ops join::timing -- --ignored --nocapture`.
 //! One thread, CPU time of the best of `RUSK_TIMING_REPS` (3) runs; "pairs"
 //! is finding the row pairs alone, "join" adds building the columns.
-//!
-//! Measured on the shared 2-core machine (release, before the left
-//! columns were reused for an in-order left side), pairs / join in ms:
-//! 1e7 × 1e4 int64 all matching: inner 107 / 177, left 109 / 179;
-//! 1e7 × 1e4 int64, 10% matching: inner 179 / 203, left 211 / 302;
-//! 1.25e6 × 1.25e6 int64, ~1 match a row: inner 128 / 135, left 119 / 132;
-//! the same with 12-byte string views: inner 288 / 292, left 289 / 295;
-//! asof 1e7 × 1e6 int64 backward, no `by`: 168.
+//! Past results are in benches/README.md.
 
 use std::sync::Arc;
 

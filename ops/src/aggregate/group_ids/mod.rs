@@ -28,15 +28,10 @@
 //! high cardinality each pair table is millions of entries, so each probe
 //! is a cache miss: h2o q10 (six keys, 1e7 rows, ~1e7 groups) spent most
 //! of its time there. Packing also beats `RowConverter` rows (every column
-//! keeps its fast path; two `Utf8View` keys of 100 values, 1e7 rows: 780 ms
-//! through rows, 280 ms pairwise). Measured by `timing` (release, one
-//! thread, CPU time on a loaded 2-core machine, ±30%), q10 over eight
-//! partitions of 1.25e6 rows, before → after: partial of one partition
-//! 1000 → 480 ms, merge of the eight states 8570 → 4420 ms, `finish`
-//! with `sort` 15600 → 5400 ms (the sort: see [`order`]); 1e4-group keys
-//! (q2 two strings, q6 two int64, q9 string + int64), a partition's
-//! partial: 40 → 48, 28 → 33, 48 → 37 ms (noise: the direct array
-//! replaces a small pair table, a wash at this size).
+//! keeps its fast path). `timing` measures q10's partial, merge and
+//! `finish` with `sort` (the sort: see [`order`]) and 1e4-group keys; the
+//! tuple table made the first three much faster and was a wash on the
+//! small keys (benches/README.md has the numbers).
 //!
 //! Every path hashes a chunk of rows first and probes in a second loop.
 //! A null key is a group of its own (the caller drops null keys before

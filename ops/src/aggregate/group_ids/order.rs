@@ -5,9 +5,8 @@
 //! the order is its order: ascending, NaN then nulls last), which gives
 //! every value a dense rank; a row's ranks, column 0 in the high bits,
 //! pack into one `u64` that compares as the row does. Sorting `u64`s
-//! beats comparing encoded rows: h2o q10's 1e7 groups of six keys took
-//! 15.4 s through `sort_to_indices`' row bytes, 5.2 s so (CPU time,
-//! loaded machine).
+//! beats comparing encoded rows (`sort_to_indices`' row bytes) by far on
+//! h2o q10's 1e7 groups of six keys (measured: benches/README.md).
 //!
 //! ```text
 //! id1 "b" "a" "b"   ranks 1 0 1   packed (id1 rank << 1 | id4 rank)

@@ -12,8 +12,8 @@
 //!
 //! Pass 1's loads are independent of each other, so the processor keeps
 //! many cache misses in flight at once instead of one per row: with 1e5
-//! groups the table outgrows L2, and this is where the time goes (measured:
-//! the 1e5-group string key went from 60 to 25 ns a row). A gathered slot
+//! groups the table outgrows L2, and this is where the time goes (a
+//! 1e5-group string key measured: benches/README.md). A gathered slot
 //! that holds the key is right even if pass 2 has since inserted others;
 //! one that does not (empty then, or another key) is probed again in the
 //! live table. A table that fits in L1 skips pass 1.

@@ -3,20 +3,21 @@
 //!
 //! - Every non-sort case of `fixtures/expected/reductions/cases.tsv` gives
 //!   pandas' result, computed with the default settings and after
-//!   `repartition(n)` for n in 1, 2, 3, 7, each with 1 and 4 threads. The
+//!   `repartition(n)` for n in 1, 2, 3, 7, 16, each with `split_every` 2, 3
+//!   and 8 and 1 and 4 threads (`common::partitionings`). The
 //!   edge-case frame has NaN and null floats, -0.0 next to 0.0, an all-null
 //!   column, an empty file; `value_counts` cases have tied counts.
 //! - Bad input fails when the frame is built, with the variant a user matches on.
 //! - None collects its input: they are aggregates (partial per partition,
 //!   merge, finish), `describe` one more one-task step.
 
-mod common;
-mod reductions_common;
+use crate::common;
+use crate::reductions_common;
 
 use std::collections::BTreeSet;
 
-use common::{compare, stages, table_of};
-use reductions_common::{reduction_cases, ReductionCase, NPARTITIONS, THREADS};
+use common::{compare, partitionings, stages, table_of};
+use reductions_common::{reduction_cases, ReductionCase};
 use rusk::arrow::array::{Array, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use rusk::arrow::datatypes::Float64Type;
 use rusk::{Config, DataFrame, Error};
@@ -42,13 +43,9 @@ fn run_case(case: &ReductionCase) -> Vec<String> {
         }
     };
     record(check(case, "compute", || case.frame()?.compute()));
-    for n in NPARTITIONS {
-        for threads in THREADS {
-            record(check(case, &format!("repartition({n}) threads={threads}"), || {
-                case.apply(&case.input()?.repartition(n)?)?
-                    .compute_with(&Config::default().with_threads(threads))
-            }));
-        }
+    // Aggregates all: partials merged in a tree, so split_every too.
+    for (how, n, config) in partitionings() {
+        record(check(case, &how, || case.apply(&case.input()?.repartition(n)?)?.compute_with(&config)));
     }
     failures
 }

@@ -4,20 +4,21 @@
 //!   each type, both directions and `na_position`s, NaN and null, -0.0 next
 //!   to 0.0, several keys with mixed directions, ties everywhere) gives
 //!   pandas' rows in pandas' order (`kind="stable"`), computed with the
-//!   default settings and after `repartition(n)` for n in 1, 2, 3, 7, each
-//!   with 1 and 4 threads; `head(n)` after the sort is its first n rows.
+//!   default settings and after `repartition(n)` for n in 1, 2, 3, 7, 16,
+//!   each with 1 and 4 threads (`common::partitionings_no_tree`: a sort has
+//!   no merge tree); `head(n)` after the sort is its first n rows.
 //! - Random frames in random partitions (empty ones too) sort to the same
 //!   rows whatever the partitioning.
 //! - The plan: filters sink below a sort, a limit never does, only the
 //!   columns used are read, the partitions are gathered into one task.
 
-mod common;
-mod reductions_common;
+use crate::common;
+use crate::reductions_common;
 
 use std::sync::Arc;
 
-use common::{compare, table_of, Table};
-use reductions_common::{reduction_cases, ReductionCase, NPARTITIONS, THREADS};
+use common::{compare, partitionings_no_tree, table_of, Table, THREADS};
+use reductions_common::{reduction_cases, ReductionCase};
 use rusk::arrow::array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use rusk::{Config, DataFrame, Error, NaPosition, SortOptions};
 
@@ -45,29 +46,25 @@ fn run_case(case: &ReductionCase) -> Vec<String> {
         }
     };
     record(check(case, "compute", &expected, case.frame().and_then(|df| df.compute())));
-    for n in NPARTITIONS {
-        for threads in THREADS {
-            let config = Config::default().with_threads(threads);
-            let sorted = case.input().and_then(|df| case.apply(&df.repartition(n)?));
-            let how = format!("repartition({n}) threads={threads}");
-            record(check(
-                case,
-                &how,
-                &expected,
-                sorted.as_ref().map_err(clone_err).and_then(|s| s.compute_with(&config)),
-            ));
-            // The first rows of the sort: pandas' `sort_values(...).head(5)`.
-            let top = Table {
-                columns: expected.columns.clone(),
-                rows: expected.rows.iter().take(5).cloned().collect(),
-            };
-            record(check(
-                case,
-                &format!("{how} head(5)"),
-                &top,
-                sorted.and_then(|s| s.limit(5).compute_with(&config)),
-            ));
-        }
+    for (how, n, config) in partitionings_no_tree() {
+        let sorted = case.input().and_then(|df| case.apply(&df.repartition(n)?));
+        record(check(
+            case,
+            &how,
+            &expected,
+            sorted.as_ref().map_err(clone_err).and_then(|s| s.compute_with(&config)),
+        ));
+        // The first rows of the sort: pandas' `sort_values(...).head(5)`.
+        let top = Table {
+            columns: expected.columns.clone(),
+            rows: expected.rows.iter().take(5).cloned().collect(),
+        };
+        record(check(
+            case,
+            &format!("{how} head(5)"),
+            &top,
+            sorted.and_then(|s| s.limit(5).compute_with(&config)),
+        ));
     }
     failures
 }

@@ -6,20 +6,20 @@
 //!   null keys; a header-only side; suffixes; the indicator) gives pandas'
 //!   rows, as a multiset (a join's row order depends on its strategy), with
 //!   null keys never matching. It is run with the defaults; with each side
-//!   in 1, 2, 3 or 7 partitions (same and lopsided counts), under a forced
+//!   in 1, 2, 3, 7 or 16 partitions (same and lopsided counts), under a forced
 //!   broadcast and a forced shuffle (default, 1 and 4 output partitions),
 //!   with 1 and 4 threads. One test runs them all and reports every failure.
 //! - Broadcast and shuffle give the same rows, case by case.
 //! - The manifest covers every `how`, both key forms, suffixes, the
 //!   indicator, empty sides and empty results.
 
-mod common;
-mod join_common;
+use crate::common;
+use crate::join_common;
 
 use std::collections::BTreeSet;
 
 use join_common::{
-    compare_unordered, merge_cases, sorted, MergeCase, Strategy, PARTITION_PAIRS, SHOWN_PER_CASE, THREADS,
+    compare_unordered, merge_cases, pair_partitionings, sorted, MergeCase, Strategy, SHOWN_PER_CASE,
 };
 use rusk::{Config, DataFrame, JoinType};
 
@@ -34,16 +34,16 @@ fn check(case: &MergeCase, how: &str, run: impl FnOnce() -> rusk::Result<DataFra
     compare_unordered(&format!("{} [{how}]", case.name), &case.expected(), &table_of(&df))
 }
 
-/// `case` with each side in `(l, r)` partitions, under `strategy`, on `threads`.
+/// `case` with each side in `(l, r)` partitions, under `strategy`, run with `config`.
 fn run_variant(
     case: &MergeCase,
     (l, r): (usize, usize),
     strategy: Strategy,
-    threads: usize,
+    config: &Config,
 ) -> rusk::Result<DataFrame> {
     let left = case.left_frame()?.repartition(l)?;
     let right = case.right_frame()?.repartition(r)?;
-    case.merge(&left, &right, strategy)?.compute_with(&Config::default().with_threads(threads))
+    case.merge(&left, &right, strategy)?.compute_with(config)
 }
 
 /// Every way `case` is run, each compared with pandas; the failures.
@@ -57,12 +57,9 @@ fn run_case(case: &MergeCase) -> Vec<String> {
     record(check(case, "default", || {
         case.merge(&case.left_frame()?, &case.right_frame()?, Strategy::Auto)?.compute()
     }));
-    for pair in PARTITION_PAIRS {
+    for (how, pair, config) in pair_partitionings() {
         for strategy in case.strategies() {
-            for threads in THREADS {
-                let how = format!("left×{} right×{} {strategy} threads={threads}", pair.0, pair.1);
-                record(check(case, &how, || run_variant(case, pair, strategy, threads)));
-            }
+            record(check(case, &format!("{how} {strategy}"), || run_variant(case, pair, strategy, &config)));
         }
     }
     failures
@@ -109,7 +106,7 @@ fn broadcast_and_shuffle_agree() {
     let mut report = Vec::new();
     for case in merge_cases().iter().filter(|c| c.how != JoinType::Cross) {
         let run = |strategy| {
-            run_variant(case, (3, 2), strategy, 4)
+            run_variant(case, (3, 2), strategy, &Config::default().with_threads(4))
                 .map(|df| sorted(&table_of(&df)))
                 .map_err(|e| format!("case {} [{strategy}]: error: {e}", case.name))
         };

@@ -2,8 +2,7 @@
 //! (`fixtures/expected/cases.tsv`), reading its expected CSVs, rendering
 //! rusk's results to comparable text, and comparing the two without Python.
 //!
-//! Every test binary compiles this module on its own and uses part of it.
-#![allow(dead_code)]
+//! Compiled once, in the one integration-test binary (`tests/it/main.rs`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -43,16 +42,21 @@ pub fn names(dir: &Path) -> Vec<String> {
 /// partitions appear at the larger counts).
 pub const NPARTITIONS: [usize; 5] = [1, 2, 3, 7, 16];
 
-/// Merge-tree fan-ins a result must not depend on (2: the deepest tree).
+/// Merge-tree fan-ins a result must not depend on (2: the deepest tree;
+/// 8: the default).
 pub const SPLIT_EVERY: [usize; 3] = [2, 3, 8];
 
 /// Thread counts a result must not depend on.
 pub const THREADS: [usize; 2] = [1, 4];
 
-/// Every partitioning and run setting a result must not depend on:
-/// (label, partitions, the run's `Config`), for
-/// `NPARTITIONS × SPLIT_EVERY × THREADS` (`split_every` as a run setting).
-pub fn partitionings() -> Vec<(String, usize, rusk::Config)> {
+/// One run of an invariance sweep: a label for failure messages, the
+/// partition count to `repartition` the input into, and the run's `Config`.
+pub type Run = (String, usize, rusk::Config);
+
+/// Every partitioning and run setting a result with a merge tree (a
+/// groupby, a reduction, a top-n, a transform) must not depend on:
+/// `NPARTITIONS × SPLIT_EVERY × THREADS`, `split_every` as a run setting.
+pub fn partitionings() -> Vec<Run> {
     let mut all = Vec::new();
     for n in NPARTITIONS {
         for split_every in SPLIT_EVERY {
@@ -62,6 +66,44 @@ pub fn partitionings() -> Vec<(String, usize, rusk::Config)> {
                 all.push((how, n, config));
             }
         }
+    }
+    all
+}
+
+/// Every partitioning and thread count a result without a merge tree (a
+/// sort, a shuffle, a concat, `apply`, `drop_duplicates`) must not depend
+/// on: `NPARTITIONS × THREADS`. No `split_every`: such a graph never reads
+/// it, so sweeping it would only rerun the same graph.
+pub fn partitionings_no_tree() -> Vec<Run> {
+    let mut all = Vec::new();
+    for n in NPARTITIONS {
+        for threads in THREADS {
+            let how = format!("repartition({n}) threads={threads}");
+            all.push((how, n, rusk::Config::default().with_threads(threads)));
+        }
+    }
+    all
+}
+
+/// The runs of a property test over one random frame of `drawn`
+/// partitions (drawn at random, empty and one-row ones too), for a result
+/// with a merge tree: (label, `None` to run the frame as drawn or `Some(n)`
+/// to `repartition` it into n, the run's `Config`). The drawn partitions
+/// run under every `SPLIT_EVERY × THREADS`; each of `NPARTITIONS` with
+/// `split_every` 3 and the default threads. Not the full product for both:
+/// a property runs this for each of its 48 to 64 generated frames.
+pub fn property_runs(drawn: usize) -> Vec<(String, Option<usize>, rusk::Config)> {
+    let mut all = Vec::new();
+    for split_every in SPLIT_EVERY {
+        for threads in THREADS {
+            let how = format!("{drawn} partitions, split_every={split_every}, threads={threads}");
+            let config = rusk::Config { split_every, ..rusk::Config::default().with_threads(threads) };
+            all.push((how, None, config));
+        }
+    }
+    for n in NPARTITIONS {
+        let how = format!("repartition({n}), split_every=3");
+        all.push((how, Some(n), rusk::Config { split_every: 3, ..rusk::Config::default() }));
     }
     all
 }

@@ -2,7 +2,7 @@
 //! oracle (`fixtures/expected/groupby/`) through the binary, and how it
 //! refuses a bad `--agg` or a `--groupby` without one (one line, exit 2).
 
-mod common;
+use crate::common;
 
 use common::{compare, group_cases, parse_csv, rusk, GroupCase};
 

@@ -3,7 +3,7 @@
 //! - Every case of `fixtures/expected/dedup/cases.tsv` (written by
 //!   `fixtures/dedup_generate.py`: subset None, one and two columns, keep
 //!   first, last and False) gives pandas' rows in pandas' order, however it
-//!   is run: the default settings, `repartition(n)` for n in 1, 2, 3, 7
+//!   is run: the default settings, `repartition(n)` for n in 1, 2, 3, 7, 16
 //!   with 1 and 4 threads, CSV cut into ~200-byte partitions.
 //! - A property test: random frames with null keys, in random partitions
 //!   (empty and one-row ones too), equal a naive reference, and keep their
@@ -12,23 +12,19 @@
 //!   frame read a second time; one partition is one task; each read only
 //!   the columns it needs.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use common::{compare, fixture, read_table, stages, table_of, Table};
+use common::{
+    compare, fixture, partitionings_no_tree, read_table, stages, table_of, Table, NPARTITIONS, THREADS,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray};
 use rusk::arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
 use rusk::{Config, CsvOptions, DataFrame, Keep};
-
-/// Partition counts each case is run under.
-const NPARTITIONS: [usize; 4] = [1, 2, 3, 7];
-
-/// Thread counts each case is run under.
-const THREADS: [usize; 2] = [1, 4];
 
 /// A CSV blocksize that cuts the fixture files into several partitions.
 const BLOCKSIZE: u64 = 200;
@@ -115,17 +111,14 @@ fn run_case(case: &Case) -> Vec<String> {
         }
     };
     record(check(case, "compute", || case.run(&input(None)?)?.compute()));
-    for n in NPARTITIONS {
-        for threads in THREADS {
-            let how = format!("repartition({n}) threads={threads}");
-            record(check(case, &how, || {
-                let out = case.run(&input(None)?.repartition(n)?)?;
-                let computed = out.compute_with(&Config::default().with_threads(threads))?;
-                // The rows keep their partitions.
-                assert_eq!(computed.batches().len(), n, "{how}");
-                Ok(computed)
-            }));
-        }
+    // A hash shuffle, no merge tree: split_every is never read.
+    for (how, n, config) in partitionings_no_tree() {
+        record(check(case, &how, || {
+            let computed = case.run(&input(None)?.repartition(n)?)?.compute_with(&config)?;
+            // The rows keep their partitions.
+            assert_eq!(computed.batches().len(), n, "{how}");
+            Ok(computed)
+        }));
     }
     record(check(case, "blocksize=200", || {
         let df = input(Some(BLOCKSIZE))?;
@@ -410,7 +403,7 @@ proptest! {
         let df = rusk::from_batches(schema(), parts.iter().map(|p| batch(p)).collect())
             .map_err(|e| fail("from_batches", e))?;
         let mut frames = vec![(format!("{} partitions", parts.len()), df.clone())];
-        for n in [1, 2, 3, 7, 16] {
+        for n in NPARTITIONS {
             frames.push((format!("repartition({n})"), df.repartition(n).map_err(|e| fail("repartition", e))?));
         }
         for (how, frame) in frames {

@@ -3,8 +3,8 @@
 //! default suffixes) through the binary, a join followed by the other
 //! query steps, and how bad join flags are refused (one line, exit 2).
 
-mod common;
-mod join_common;
+use crate::common;
+use crate::join_common;
 
 use common::{rusk, rusk_csv, table_of};
 use join_common::{compare_unordered, merge_cases};

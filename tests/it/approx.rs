@@ -4,18 +4,19 @@
 //! - on the fixtures (groups of at most a few hundred values, where the
 //!   sketches are exact), identical to `nunique` / `median` / `quantile`,
 //!   however the frame is partitioned and merged (`repartition(n)` for n in
-//!   1, 2, 3, 7, 16, `split_every` 2, 3 and 8), whole-frame too;
+//!   1, 2, 3, 7, 16, `split_every` 2, 3 and 8, 1 and 4 threads), whole-frame
+//!   too;
 //! - on a generated frame of 2e5 rows (sketches past their exact range),
 //!   `nunique_approx` identical for every partitioning (HyperLogLog merges
 //!   losslessly) and within 4σ of `nunique`; the t-digest within 1 % of
 //!   the value range of the exact quantile;
 //! - through the CLI: `--agg v:nunique_approx,v:quantile_approx=0.9`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
-use common::{parse_csv, rusk, table_of, NPARTITIONS, SPLIT_EVERY};
+use common::{parse_csv, partitionings, rusk, table_of, NPARTITIONS, SPLIT_EVERY};
 use rusk::arrow::array::{Array, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use rusk::arrow::datatypes::{DataType, Field, Float64Type, Int64Type, Schema};
 use rusk::{col, Config, DataFrame, Expr};
@@ -66,22 +67,14 @@ fn fixtures_small_groups_are_exact_however_partitioned() {
     for path in ["fixtures/sales", "fixtures/sales_parquet"] {
         let df = rusk::read(common::fixture(path)).expect("read");
         for keys in [&["region"][..], &["region", "product"][..]] {
-            let run = |d: &DataFrame, split_every: Option<usize>| {
-                let mut g = d.groupby(keys.iter().copied()).expect("groupby");
-                if let Some(s) = split_every {
-                    g = g.split_every(s);
-                }
-                g.agg(sales_aggs()).expect("agg").compute().expect("compute")
+            let run = |d: &DataFrame, config: &Config| {
+                let g = d.groupby(keys.iter().copied()).expect("groupby");
+                g.agg(sales_aggs()).expect("agg").compute_with(config).expect("compute")
             };
-            assert_approx_is_exact(&run(&df, None), &format!("{path} by {keys:?}"));
-            for n in NPARTITIONS {
-                for s in SPLIT_EVERY {
-                    let d = df.repartition(n).expect("repartition");
-                    assert_approx_is_exact(
-                        &run(&d, Some(s)),
-                        &format!("{path} by {keys:?}, {n} parts, every {s}"),
-                    );
-                }
+            assert_approx_is_exact(&run(&df, &Config::default()), &format!("{path} by {keys:?}"));
+            for (how, n, config) in partitionings() {
+                let d = df.repartition(n).expect("repartition");
+                assert_approx_is_exact(&run(&d, &config), &format!("{path} by {keys:?}, {how}"));
             }
         }
         // Whole frame: 553 distinct prices, past the t-digest's exact
@@ -174,6 +167,9 @@ fn large_groups_within_bound_and_hll_identical_across_partitions() {
     for c in ["v nunique~", "s nunique~"] {
         assert_eq!(ints(&shuffled, c), ints(&reference, c), "split_out: {c}");
     }
+    // NPARTITIONS × SPLIT_EVERY on two threads, not `partitionings()`: on
+    // 2e5 rows this is the suite's slowest test, and the thread count only
+    // schedules the same tree (swept on the fixtures above).
     for n in NPARTITIONS {
         for s in SPLIT_EVERY {
             let how = format!("{n} partitions, split_every {s}");

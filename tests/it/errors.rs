@@ -2,7 +2,7 @@
 //! variant and where it happened (file, line, column, position), and that
 //! the CLI prints one `rusk: error: ...` line and exits 2 without a panic.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Output;

@@ -6,9 +6,9 @@
 //!
 //! One test runs all cases and reports every failure at once.
 
-mod common;
+use crate::common;
 
-use common::{cases, cells_match, compare, normalize_datetime, parse_csv, table_of, Case};
+use common::{cases, cells_match, compare, normalize_datetime, parse_csv, table_of, Case, THREADS};
 use rusk::{Config, DataFrame};
 
 /// The manifest has 43 cases today; fewer than this means it was truncated
@@ -29,12 +29,14 @@ fn check(case: &Case, how: &str, run: impl FnOnce() -> rusk::Result<DataFrame>) 
 fn run_case(case: &Case) -> Vec<String> {
     let mut results = vec![
         check(case, "compute", || case.frame()?.compute()),
-        check(case, "threads=1", || case.frame()?.compute_with(&Config::default().with_threads(1))),
-        check(case, "threads=4", || case.frame()?.compute_with(&Config::default().with_threads(4))),
         check(case, "repartition(7) after read", || case.apply(case.read()?.repartition(7)?)?.compute()),
         // About 1 KB of CSV a partition: 9 to 10 per file, cut mid-file.
         check(case, "blocksize=1000", || case.apply(case.read_with_blocksize(Some(BLOCKSIZE))?)?.compute()),
     ];
+    for threads in THREADS {
+        let config = Config::default().with_threads(threads);
+        results.push(check(case, &format!("threads={threads}"), || case.frame()?.compute_with(&config)));
+    }
     let last = check(case, "repartition(7) at the end", || case.frame()?.repartition(7)?.compute());
     if let Ok(df) = &last {
         if df.batches().len() != 7 {

@@ -4,24 +4,21 @@
 //!   frames with different columns, column orders and types) gives pandas'
 //!   rows in frame order and its union schema (columns in the order they
 //!   first appear, int with float → float, a missing column null), with
-//!   each frame in 1, 2, 3 or 7 partitions and 1 or 4 threads.
+//!   each frame in 1, 2, 3, 7 or 16 partitions and 1 or 4 threads.
 //! - Every case of `fixtures/expected/join/asof/cases.tsv` (backward,
 //!   forward, nearest; by a group or not; tolerance; exact matches
 //!   excluded; int and float times) gives pandas' rows in left order, null
-//!   `by` keys never matching, with each side in 1, 2, 3 or 7 partitions
+//!   `by` keys never matching, with each side in 1, 2, 3, 7 or 16 partitions
 //!   (same and lopsided counts) and 1 or 4 threads.
 
-mod common;
-mod join_common;
+use crate::common;
+use crate::join_common;
 
 use std::collections::BTreeSet;
 
-use common::{compare, table_of};
-use join_common::{asof_cases, concat_cases, AsofCase, ConcatCase, PARTITION_PAIRS, SHOWN_PER_CASE, THREADS};
-use rusk::{AsofDirection, Config, DataFrame};
-
-/// Partition counts each concatenated frame is run under.
-const NPARTITIONS: [usize; 4] = [1, 2, 3, 7];
+use common::{compare, partitionings_no_tree, table_of};
+use join_common::{asof_cases, concat_cases, pair_partitionings, AsofCase, ConcatCase, SHOWN_PER_CASE};
+use rusk::{AsofDirection, DataFrame};
 
 /// Failures of `run` over `cases`, reported at once.
 fn run_all<C>(cases: &[C], name: impl Fn(&C) -> &str, run: impl Fn(&C) -> Vec<String>) {
@@ -68,12 +65,9 @@ fn run_concat(case: &ConcatCase) -> Vec<String> {
         }
     };
     record(check_concat(case, "default", || rusk::concat(&case.frames(None)?)?.compute()));
-    for n in NPARTITIONS {
-        for threads in THREADS {
-            record(check_concat(case, &format!("repartition({n}) threads={threads}"), || {
-                rusk::concat(&case.frames(Some(n))?)?.compute_with(&Config::default().with_threads(threads))
-            }));
-        }
+    // Each frame in n partitions: a concat has no merge tree.
+    for (how, n, config) in partitionings_no_tree() {
+        record(check_concat(case, &how, || rusk::concat(&case.frames(Some(n))?)?.compute_with(&config)));
     }
     failures
 }
@@ -127,14 +121,11 @@ fn run_asof(case: &AsofCase) -> Vec<String> {
         let (left, right) = sides()?;
         case.merge(&left, &right)?.compute()
     }));
-    for (l, r) in PARTITION_PAIRS {
-        for threads in THREADS {
-            record(check_asof(case, &format!("left×{l} right×{r} threads={threads}"), || {
-                let (left, right) = sides()?;
-                case.merge(&left.repartition(l)?, &right.repartition(r)?)?
-                    .compute_with(&Config::default().with_threads(threads))
-            }));
-        }
+    for (how, (l, r), config) in pair_partitionings() {
+        record(check_asof(case, &how, || {
+            let (left, right) = sides()?;
+            case.merge(&left.repartition(l)?, &right.repartition(r)?)?.compute_with(&config)
+        }));
     }
     failures
 }

@@ -1,18 +1,18 @@
 //! `groupby(keys).apply(f)` against references that cannot be wrong the same
 //! way: a per-group reduction through `apply` must equal `agg` (itself
-//! checked against pandas in tests/groupby.rs), and `apply(head(2))` must
+//! checked against pandas in tests/it/groupby.rs), and `apply(head(2))` must
 //! equal the first two rows of each group of the collected input, under
 //! every partitioning, `split_out`, `sort` and `dropna`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
-use common::{render_batches, table_of};
+use common::{partitionings_no_tree, render_batches, table_of};
 use rusk::arrow::array::{Array, Float64Array, RecordBatch};
 use rusk::arrow::compute::sum;
 use rusk::arrow::datatypes::{DataType, Field, Float64Type, Schema};
-use rusk::{col, Config, DataFrame};
+use rusk::{col, DataFrame};
 
 fn sales() -> DataFrame {
     rusk::read_csv("fixtures/sales").expect("read fixtures/sales")
@@ -46,35 +46,33 @@ fn a_reduction_through_apply_equals_agg() {
             .agg([("price_sum", col("price").sum())])
             .and_then(|d| d.compute())
             .expect("agg");
-        for n in [1, 3, 7] {
+        // `apply` shuffles whole groups: no merge tree, so no split_every.
+        for (run, n, config) in partitionings_no_tree() {
             for split_out in [1, 2, 5] {
-                for threads in [1, 4] {
-                    let got = sales()
-                        .repartition(n)
-                        .and_then(|d| d.groupby(["region"]))
-                        .map(|g| g.sort(sort).dropna(dropna).split_out(split_out))
-                        .and_then(|g| g.apply("price_sum", price_sum))
-                        .and_then(|d| d.compute_with(&Config::default().with_threads(threads)))
-                        .expect("apply");
-                    let how =
-                        format!("sort={sort} dropna={dropna} n={n} split_out={split_out} threads={threads}");
-                    assert_eq!(got.columns(), want.columns(), "{how}");
-                    assert_eq!(got.batches().len(), split_out, "{how}");
-                    // Float sums in another order may differ in the last digit.
-                    let round = |t: common::Table| -> Vec<Vec<String>> {
-                        t.rows
-                            .into_iter()
-                            .map(|r| {
-                                vec![r[0].clone(), format!("{:.6}", r[1].parse::<f64>().unwrap_or(f64::NAN))]
-                            })
-                            .collect()
-                    };
-                    assert_eq!(
-                        sorted(round(table_of(&got)), sort),
-                        sorted(round(table_of(&want)), sort),
-                        "{how}"
-                    );
-                }
+                let got = sales()
+                    .repartition(n)
+                    .and_then(|d| d.groupby(["region"]))
+                    .map(|g| g.sort(sort).dropna(dropna).split_out(split_out))
+                    .and_then(|g| g.apply("price_sum", price_sum))
+                    .and_then(|d| d.compute_with(&config))
+                    .expect("apply");
+                let how = format!("sort={sort} dropna={dropna} {run} split_out={split_out}");
+                assert_eq!(got.columns(), want.columns(), "{how}");
+                assert_eq!(got.batches().len(), split_out, "{how}");
+                // Float sums in another order may differ in the last digit.
+                let round = |t: common::Table| -> Vec<Vec<String>> {
+                    t.rows
+                        .into_iter()
+                        .map(|r| {
+                            vec![r[0].clone(), format!("{:.6}", r[1].parse::<f64>().unwrap_or(f64::NAN))]
+                        })
+                        .collect()
+                };
+                assert_eq!(
+                    sorted(round(table_of(&got)), sort),
+                    sorted(round(table_of(&want)), sort),
+                    "{how}"
+                );
             }
         }
     }
@@ -92,17 +90,17 @@ fn head_of_each_group_keeps_row_order() {
     let want: Vec<Vec<String>> =
         keys.iter().flat_map(|k| rows.iter().filter(move |r| &r[region] == k).take(2).cloned()).collect();
     assert!(want.len() >= 4, "fixture too small: {want:?}");
-    for n in [1, 2, 7] {
+    for (how, n, config) in partitionings_no_tree() {
         for split_out in [1, 3] {
             let got = sales()
                 .repartition(n)
                 .and_then(|d| d.groupby(["region"]))
                 .map(|g| g.split_out(split_out))
                 .and_then(|g| g.apply("head2", |b: RecordBatch| Ok(b.slice(0, b.num_rows().min(2)))))
-                .and_then(|d| d.compute())
+                .and_then(|d| d.compute_with(&config))
                 .expect("apply");
             assert_eq!(got.columns(), all.columns(), "f returns the keys: none prepended");
-            assert_eq!(render_batches(got.batches()), want, "n={n} split_out={split_out}");
+            assert_eq!(render_batches(got.batches()), want, "{how} split_out={split_out}");
         }
     }
 }

@@ -3,8 +3,8 @@
 //! groupby, top-n with `--limit`, and how a bad `--sort` is refused (one
 //! line, exit 2).
 
-mod common;
-mod reductions_common;
+use crate::common;
+use crate::reductions_common;
 
 use common::{compare, rusk, rusk_csv, table_of};
 use reductions_common::reduction_cases;

@@ -2,7 +2,7 @@
 //! compared with the pandas oracle), what it writes (`--output`, `--dot`),
 //! and how it ends when its reader goes away.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;

@@ -1,7 +1,7 @@
 //! What the README's "What rusk guarantees" promises about hostile input,
 //! through the public API and the CLI: nothing is silently lost (issue 9).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -115,7 +115,7 @@ fn decimal_sums_are_exact() {
     let specs = ["amount:sum", "amount:min", "amount:max", "amount:first", "amount:last"];
     let aggs: Vec<_> = specs.iter().map(|s| rusk::parse_agg(s).expect("spec")).collect();
     for blocksize in [Some(1), None] {
-        for split_every in [2, 8] {
+        for split_every in common::SPLIT_EVERY {
             let opts =
                 CsvOptions::default().dtype("amount", DataType::Decimal128(20, 2)).blocksize(blocksize);
             let df = rusk::read_csv_with(dir.path(), opts).expect("open");

@@ -1,18 +1,11 @@
 //! The cases of `fixtures/expected/reductions/cases.tsv` (written by
-//! `fixtures/reductions_generate.py`), shared by tests/reductions.rs,
-//! tests/sort.rs and tests/sort_cli.rs: read → query → select → one
+//! `fixtures/reductions_generate.py`), shared by tests/it/reductions.rs,
+//! tests/it/sort.rs and tests/it/sort_cli.rs: read → query → select → one
 //! operation, and pandas' result.
-#![allow(dead_code)]
 
 use rusk::{DataFrame, NaPosition, SortOptions};
 
 use crate::common::{read_table, Case, Format, Table};
-
-/// Partition counts each case is run under.
-pub const NPARTITIONS: [usize; 4] = [1, 2, 3, 7];
-
-/// Thread counts each case is run under.
-pub const THREADS: [usize; 2] = [1, 4];
 
 /// One line of the manifest.
 #[derive(Debug, Clone)]

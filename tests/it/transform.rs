@@ -13,19 +13,17 @@
 //! - The graph: the groupby's tree, then one broadcast task per partition;
 //!   the frame is read twice, each side only the columns it uses.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use common::{
-    compare, fixture, partitionings, read_table, stages, table_of, Format, Table, NPARTITIONS, THREADS,
-};
+use common::{compare, fixture, partitionings, property_runs, read_table, stages, table_of, Format, Table};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use rusk::arrow::datatypes::{DataType, Field, Float64Type, Int64Type, Schema, SchemaRef};
-use rusk::{col, Config, CsvOptions, DataFrame, Expr};
+use rusk::{col, CsvOptions, DataFrame, Expr};
 
 /// A CSV blocksize that cuts every fixture file into several partitions.
 const BLOCKSIZE: u64 = 1000;
@@ -446,28 +444,21 @@ proptest! {
         let fail = |how: &str, e: rusk::Error| TestCaseError::fail(format!("{how}: {e}"));
         let df = rusk::from_batches(schema(), parts.iter().map(|p| batch(p)).collect())
             .map_err(|e| fail("from_batches", e))?;
-        let build = |df: &DataFrame, split_every: usize| {
-            df.groupby(keys.iter().copied())?.dropna(dropna).split_every(split_every).transform(transforms())
+        let build = |df: &DataFrame| {
+            df.groupby(keys.iter().copied())?.dropna(dropna).transform(transforms())
         };
-        let mut runs: Vec<(String, rusk::Result<DataFrame>)> = Vec::new();
-        for split_every in [2, 8] {
-            for threads in THREADS {
-                let how = format!("{} partitions, split_every={split_every}, threads={threads}", parts.len());
-                runs.push((how, build(&df, split_every).and_then(|d| d.compute_with(&Config::default().with_threads(threads)))));
-            }
-        }
-        for n in NPARTITIONS {
-            runs.push((format!("repartition({n})"), df.repartition(n).and_then(|d| build(&d, 3)).and_then(|d| d.compute())));
-        }
-        for (how, got) in runs {
-            let got = got.map_err(|e| fail(&how, e))?;
+        for (how, n, config) in property_runs(parts.len()) {
+            let got = n.map_or(Ok(df.clone()), |n| df.repartition(n))
+                .and_then(|d| build(&d))
+                .and_then(|d| d.compute_with(&config))
+                .map_err(|e| fail(&how, e))?;
             let rows_got = got_rows(&got);
             prop_assert_eq!(rows_got.len(), want.len(), "{}", how);
             for (i, (g, w)) in rows_got.iter().zip(&want).enumerate() {
                 prop_assert!(same(g, w), "{}: row {}: got {:?}, want {:?}", how, i, g, w);
             }
         }
-        let computed = build(&df, 8).and_then(|d| d.compute()).map_err(|e| fail("partitions", e))?;
+        let computed = build(&df).and_then(|d| d.compute()).map_err(|e| fail("partitions", e))?;
         prop_assert_eq!(computed.batches().len(), parts.len(), "the rows keep their partitions");
     }
 }

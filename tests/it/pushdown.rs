@@ -7,7 +7,7 @@
 //! counts of a limit depend on the thread count: every analysis here runs
 //! with one thread, by its own settings.
 
-mod common;
+use crate::common;
 
 use common::{cases, compare, fixture, rusk, stages, table_of, Table};
 use rusk::{Analysis, Config, DataFrame, ScanCounts};

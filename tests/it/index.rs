@@ -3,12 +3,12 @@
 //! Divisions are checked against the partitions they describe; pruning is
 //! proven by what the scans read (`analyze()`), and every pruned result is
 //! compared with the same filter on the unindexed frame (`query`, itself
-//! checked against pandas in `tests/oracle.rs`).
+//! checked against pandas in `tests/it/oracle.rs`).
 //!
 //! The join results need the hash-join kernel (`rusk_ops::join::hash_join`);
 //! the tests that run a join say so.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

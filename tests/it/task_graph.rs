@@ -5,7 +5,7 @@
 //! descriptions. (Debug builds also check every graph they lower, so the
 //! whole test suite round-trips its graphs.)
 
-mod common;
+use crate::common;
 
 use rusk::arrow::compute::concat_batches;
 use rusk::arrow::record_batch::RecordBatch;
@@ -89,7 +89,7 @@ fn frames() -> Vec<(&'static str, DataFrame)> {
 
 #[test]
 fn graphs_round_trip_and_run_task_by_task_like_the_scheduler() {
-    for threads in [1, 4] {
+    for threads in common::THREADS {
         let config = Config::default().with_threads(threads);
         for (what, df) in frames() {
             let graph = df.task_graph_with(&config).expect(what);

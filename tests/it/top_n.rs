@@ -13,19 +13,17 @@
 //! - The graph: candidates are kept in the input tasks, merged in a tree of
 //!   fan-in `split_every`; only the columns used are read.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use common::{
-    compare, fixture, partitionings, read_table, stages, table_of, Format, Table, NPARTITIONS, THREADS,
-};
+use common::{compare, fixture, partitionings, property_runs, read_table, stages, table_of, Format, Table};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use rusk::arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
-use rusk::{col, lit, Config, CsvOptions, DataFrame};
+use rusk::{col, lit, CsvOptions, DataFrame};
 
 /// A CSV blocksize that cuts every fixture file into several partitions.
 const BLOCKSIZE: u64 = 1000;
@@ -469,26 +467,19 @@ proptest! {
         let batches: Vec<RecordBatch> = parts.iter().map(|p| { let b = batch(p, first); first += p.len(); b }).collect();
         let fail = |how: &str, e: rusk::Error| TestCaseError::fail(format!("{how}: {e}"));
         let df = rusk::from_batches(schema(), batches).map_err(|e| fail("from_batches", e))?;
-        let build = |df: &DataFrame, split_every: usize| -> rusk::Result<DataFrame> {
-            let g = df.groupby(keys.iter().copied())?.sort(sort).dropna(dropna).split_every(split_every);
+        let build = |df: &DataFrame| -> rusk::Result<DataFrame> {
+            let g = df.groupby(keys.iter().copied())?.sort(sort).dropna(dropna);
             match op {
                 "nlargest" => g.nlargest(n, column),
                 "nsmallest" => g.nsmallest(n, column),
                 _ => g.head(n),
             }
         };
-        for split_every in [2, 8] {
-            for threads in THREADS {
-                let how = format!("{} partitions, split_every={split_every}, threads={threads}", parts.len());
-                let got = build(&df, split_every)
-                    .and_then(|d| d.compute_with(&Config::default().with_threads(threads)))
-                    .map_err(|e| fail(&how, e))?;
-                prop_assert_eq!(row_numbers(&got), want.clone(), "{}", how);
-            }
-        }
-        for np in NPARTITIONS {
-            let how = format!("repartition({np}), split_every=3");
-            let got = df.repartition(np).and_then(|d| build(&d, 3)).and_then(|d| d.compute()).map_err(|e| fail(&how, e))?;
+        for (how, np, config) in property_runs(parts.len()) {
+            let got = np.map_or(Ok(df.clone()), |np| df.repartition(np))
+                .and_then(|d| build(&d))
+                .and_then(|d| d.compute_with(&config))
+                .map_err(|e| fail(&how, e))?;
             prop_assert_eq!(row_numbers(&got), want.clone(), "{}", how);
         }
     }

@@ -25,8 +25,7 @@ use rusk::arrow::array::{
 use rusk::arrow::datatypes::{DataType, Field, Float64Type, Int64Type, Schema, SchemaRef};
 use rusk::{col, lit, Config, DataFrame, Expr};
 
-/// Partition counts every property is checked under.
-const NPARTITIONS: [usize; 5] = [1, 2, 3, 7, 16];
+use crate::common::{NPARTITIONS, THREADS};
 
 fn proptest_config() -> ProptestConfig {
     ProptestConfig {
@@ -534,7 +533,7 @@ proptest! {
 
         let got = run(apply(&random, &case.query), "random partitions", None)?;
         prop_assert_eq!(&got, &want, "random partitions {:?}", case.parts.iter().map(Vec::len).collect::<Vec<_>>());
-        for threads in [1, 4] {
+        for threads in THREADS {
             let cfg = Config::default().with_threads(threads);
             let got = run(apply(&random, &case.query), "threads", Some(&cfg))?;
             prop_assert_eq!(&got, &want, "threads={}", threads);

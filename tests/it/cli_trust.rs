@@ -5,7 +5,7 @@
 //! --format are refused; and the input flags (--format-in, --blocksize,
 //! --on-bad-lines, --dtype) reach the readers.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Output, Stdio};

@@ -13,12 +13,14 @@
 //! - The graph: the partial aggregate is fused into the input tasks, and the
 //!   merge tree has ⌈log_split_every(partitions)⌉ levels.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use common::{compare, group_cases, partitionings, stages, table_of, GroupCase, NPARTITIONS, THREADS};
+use common::{
+    compare, group_cases, partitionings, partitionings_no_tree, property_runs, stages, table_of, GroupCase,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use rusk::arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
@@ -82,16 +84,13 @@ fn run_case(case: &GroupCase) -> Vec<String> {
     record(check(case, "groupby split_every=2", || {
         case.aggregate(&case.input()?.repartition(7)?, Some(2))?.compute_with(&Config::default())
     }));
-    for n in [1, 3, 7] {
+    // Partials shuffled into split_out buckets, each merged in one step.
+    for (how, n, config) in partitionings_no_tree() {
         for split_out in SPLIT_OUT {
-            for threads in THREADS {
-                let how = format!("repartition({n}) split_out={split_out} threads={threads}");
-                record(check_shuffled(case, &how, || {
-                    let df = case.input()?.repartition(n)?;
-                    case.aggregate_split(&df, None, Some(split_out))?
-                        .compute_with(&Config::default().with_threads(threads))
-                }));
-            }
+            record(check_shuffled(case, &format!("{how} split_out={split_out}"), || {
+                let df = case.input()?.repartition(n)?;
+                case.aggregate_split(&df, None, Some(split_out))?.compute_with(&config)
+            }));
         }
     }
     if case.format == common::Format::Csv {
@@ -516,15 +515,9 @@ fn key_choice() -> impl Strategy<Value = Vec<&'static str>> {
     prop::sample::select(vec![vec![], vec!["ki"], vec!["ks"], vec!["ki", "ks"], vec!["ks", "ki"]])
 }
 
-fn build(
-    df: &DataFrame,
-    keys: &[&str],
-    sort: bool,
-    dropna: bool,
-    split_every: usize,
-) -> rusk::Result<DataFrame> {
-    // No keys: a groupby by nothing is `df.agg`, which takes no `split_every`.
-    df.groupby(keys.iter().copied())?.sort(sort).dropna(dropna).split_every(split_every).agg(agg_exprs())
+fn build(df: &DataFrame, keys: &[&str], sort: bool, dropna: bool) -> rusk::Result<DataFrame> {
+    // No keys: a groupby by nothing, as `df.agg`.
+    df.groupby(keys.iter().copied())?.sort(sort).dropna(dropna).agg(agg_exprs())
 }
 
 proptest! {
@@ -551,14 +544,12 @@ proptest! {
             let got = df.agg(agg_exprs()).and_then(|d| d.compute()).map_err(|e| fail("df.agg", e))?;
             check_rows(&got, &want, "df.agg")?;
         }
-        for split_every in [2, 8] {
-            for threads in THREADS {
-                let how = format!("{} partitions, split_every={split_every}, threads={threads}", parts.len());
-                let got = build(&df, &keys, sort, dropna, split_every)
-                    .and_then(|d| d.compute_with(&Config::default().with_threads(threads)))
-                    .map_err(|e| fail(&how, e))?;
-                check_rows(&got, &want, &how)?;
-            }
+        for (how, n, config) in property_runs(parts.len()) {
+            let got = n.map_or(Ok(df.clone()), |n| df.repartition(n))
+                .and_then(|d| build(&d, &keys, sort, dropna))
+                .and_then(|d| d.compute_with(&config))
+                .map_err(|e| fail(&how, e))?;
+            check_rows(&got, &want, &how)?;
         }
         if !keys.is_empty() {
             for split_out in [2, 5] {
@@ -581,14 +572,6 @@ proptest! {
                     check_values(&rows, &got.columns(), &want, &how)?;
                 }
             }
-        }
-        for n in NPARTITIONS {
-            let how = format!("repartition({n}), split_every=3");
-            let got = df.repartition(n)
-                .and_then(|d| build(&d, &keys, sort, dropna, 3))
-                .and_then(|d| d.compute())
-                .map_err(|e| fail(&how, e))?;
-            check_rows(&got, &want, &how)?;
         }
     }
 }

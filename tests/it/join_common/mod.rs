@@ -1,19 +1,34 @@
 //! The cases of `fixtures/expected/join/` (written by
-//! `fixtures/join_generate.py`), shared by tests/merge.rs and
-//! tests/asof_concat.rs: the three manifests (merge, concat, merge_asof),
+//! `fixtures/join_generate.py`), shared by tests/it/merge.rs and
+//! tests/it/asof_concat.rs: the three manifests (merge, concat, merge_asof),
 //! building each case's rusk call, and comparing results as multisets.
-#![allow(dead_code)]
 
-use rusk::{AsofDirection, AsofOptions, DataFrame, JoinStrategy, JoinType, MergeOptions};
+use rusk::{AsofDirection, AsofOptions, Config, DataFrame, JoinStrategy, JoinType, MergeOptions};
 
-use crate::common::{compare, fixture, normalize_datetime, read_table, Table};
+use crate::common::{compare, fixture, normalize_datetime, read_table, Table, NPARTITIONS, THREADS};
 
-/// Partition counts each side is run under, as `(left, right)` pairs: the
-/// same count on both sides, and lopsided ones.
-pub const PARTITION_PAIRS: [(usize, usize); 7] = [(1, 1), (2, 2), (3, 3), (7, 7), (1, 7), (7, 2), (3, 1)];
+/// Lopsided partition counts, `(left, right)`: either side the larger.
+const LOPSIDED: [(usize, usize); 3] = [(1, 7), (7, 2), (3, 1)];
 
-/// Thread counts each case is run under.
-pub const THREADS: [usize; 2] = [1, 4];
+/// Every pair of partition counts and thread count a two-sided result must
+/// not depend on: both sides in each of `NPARTITIONS`, and the `LOPSIDED`
+/// pairs, each under every `THREADS`; as (label, `(left, right)`, the run's
+/// `Config`). The two sides are repartitioned apart, so this is not
+/// `common::partitionings_no_tree` (nor has a join a merge tree).
+pub fn pair_partitionings() -> Vec<(String, (usize, usize), Config)> {
+    let pairs = NPARTITIONS.iter().map(|&n| (n, n)).chain(LOPSIDED);
+    let mut all = Vec::new();
+    for (l, r) in pairs {
+        for threads in THREADS {
+            all.push((
+                format!("left×{l} right×{r} threads={threads}"),
+                (l, r),
+                Config::default().with_threads(threads),
+            ));
+        }
+    }
+    all
+}
 
 /// At most this many failures are shown per case (a missing kernel fails
 /// every variant the same way).

@@ -2,10 +2,10 @@
 //! `to_parquet`, one file or a directory): written under a hidden temporary
 //! sibling, renamed when complete, removed on error and on cancellation.
 //!
-//! One test function: cancellation goes through the process-wide config,
-//! which other tests of this binary would otherwise see.
+//! Cancellation goes through the run's own `Config` (`to_csv_with`), never
+//! the process-wide one, which every other test of this binary would see.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
