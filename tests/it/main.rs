@@ -35,6 +35,7 @@ mod output;
 mod properties;
 mod pushdown;
 mod reductions;
+mod resample;
 mod sort;
 mod sort_cli;
 mod spill;

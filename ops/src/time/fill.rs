@@ -39,8 +39,11 @@ pub fn fill_empty_bins(
     if labels.null_count() > 0 {
         return Err(Error::Internal("a null resample bin (null timestamps are dropped first)".into()));
     }
-    let groups =
-        if group_keys == 0 { std::iter::once(0..n).collect() } else { partition(&batch.columns()[..group_keys])?.ranges() };
+    let groups = if group_keys == 0 {
+        std::iter::once(0..n).collect()
+    } else {
+        partition(&batch.columns()[..group_keys])?.ranges()
+    };
     let mut key_rows: Vec<u32> = Vec::with_capacity(n);
     let mut rows: Vec<Option<u32>> = Vec::with_capacity(n);
     let mut out_labels: Vec<i64> = Vec::with_capacity(n);

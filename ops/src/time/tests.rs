@@ -1,5 +1,5 @@
 //! Bins and their successors against dates worked out by hand (the pandas
-//! oracle of `tests/it/resample` checks whole resamples).
+//! oracle of `tests/it/resample.rs` checks whole resamples).
 
 use std::sync::Arc;
 

@@ -5,9 +5,7 @@
 //! partitioned, whatever the threads and merge fan-in, and with the CSV
 //! cut into ~2 KB partitions.
 
-mod common;
-
-use common::{compare, fixture, partitionings, read_table, stages, table_of};
+use crate::common::{compare, fixture, partitionings, read_table, stages, table_of};
 use rusk::{CsvOptions, DataFrame};
 
 /// One line of the manifest.
