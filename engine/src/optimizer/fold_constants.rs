@@ -97,7 +97,7 @@ mod tests {
 
     use super::*;
     use crate::explain::plan_tree;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
 
     #[test]
     fn folds_literal_arithmetic_and_drops_true() {

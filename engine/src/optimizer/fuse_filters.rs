@@ -41,7 +41,7 @@ mod tests {
 
     use super::*;
     use crate::explain::plan_tree;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
 
     #[test]
     fn three_filters_become_one() {

@@ -54,7 +54,7 @@ mod tests {
 
     use super::*;
     use crate::explain::plan_tree;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
     use crate::plan::{Divisions, SetIndex};
 
     /// `memory()` (two partitions, a = 1..3 each) indexed by `a`, with

@@ -47,7 +47,7 @@ impl OptimizerRule for PushDownLimit {
 mod tests {
     use super::*;
     use crate::explain::plan_tree;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
     use crate::plan::Repartition;
 
     #[test]

@@ -211,7 +211,7 @@ mod tests {
 
     use super::*;
     use crate::explain::plan_tree;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
     use crate::plan::Limit;
 
     fn filter(input: Arc<LogicalPlan>, p: Expr) -> Arc<LogicalPlan> {

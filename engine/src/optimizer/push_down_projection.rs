@@ -239,7 +239,7 @@ mod tests {
 
     use super::*;
     use crate::explain::plan_tree;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
 
     /// Above a sort only `c` is used; below it, `c` and the key `a`.
     #[test]

@@ -68,7 +68,7 @@ mod tests {
     use rusk_ops::join::{JoinSpec, JoinType};
 
     use super::*;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
     use crate::plan::{Chosen, Join, JoinStrategy};
 
     fn join() -> Arc<LogicalPlan> {

@@ -80,7 +80,7 @@ mod tests {
     use rusk_ops::expr::col;
 
     use super::*;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
 
     fn groupby() -> Arc<LogicalPlan> {
         let agg = Aggregate::try_new(

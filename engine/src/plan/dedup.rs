@@ -125,7 +125,7 @@ impl Dedup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
 
     fn node(subset: Option<&[&str]>, keep: Keep, mode: DedupMode) -> Result<Dedup> {
         Dedup::try_new(memory(), subset.map(|s| s.iter().map(|c| c.to_string()).collect()), keep, mode)

@@ -305,7 +305,7 @@ mod tests {
     use rusk_ops::join::{JoinSpec, JoinType};
 
     use super::*;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
 
     fn join(how: JoinType, strategy: JoinStrategy) -> Join {
         let spec = JoinSpec::new(how, vec!["a".into()], vec!["a".into()]);

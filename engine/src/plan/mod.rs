@@ -15,6 +15,8 @@ mod index;
 mod join;
 mod nodes;
 mod sort;
+#[cfg(test)]
+pub(crate) mod test_util;
 mod top_n;
 mod transform;
 

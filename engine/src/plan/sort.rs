@@ -74,7 +74,7 @@ impl Sort {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optimizer::test_util::memory;
+    use crate::plan::test_util::memory;
 
     fn label(keys: Vec<SortKey>) -> String {
         Sort::try_new(memory(), keys).unwrap().label()
