@@ -5,7 +5,7 @@
 //! partitioned, whatever the threads and merge fan-in, and with the CSV
 //! cut into ~2 KB partitions.
 
-use crate::common::{compare, fixture, partitionings, read_table, stages, table_of};
+use crate::common::{compare, fixture, partitionings, read_table, rusk, rusk_csv, stages, table_of};
 use rusk::{CsvOptions, DataFrame};
 
 /// One line of the manifest.
@@ -119,4 +119,46 @@ fn bad_resamples_are_errors_naming_the_problem() {
     assert!(err(df.resample("h", "nope").map(|_| df.clone())).contains("nope"));
     assert!(err(df.resample("h", "ts").and_then(|r| r.closed("middle")).map(|_| df.clone()))
         .contains("'left' or 'right'"));
+}
+
+#[test]
+fn the_cli_resamples_as_pandas() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let mut args: Vec<String> = ["query", "fixtures/resample", "--dtype", "ts:datetime64[ns]"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        args.extend(["--resample".into(), case.rule.clone(), "--time".into(), "ts".into()]);
+        args.extend(["--agg".into(), case.aggs.join(",")]);
+        if !case.keys.is_empty() {
+            args.extend(["--groupby".into(), case.keys.join(",")]);
+        }
+        for (flag, value) in [("--closed", &case.closed), ("--label", &case.label)] {
+            if !value.is_empty() {
+                args.extend([flag.to_string(), value.clone()]);
+            }
+        }
+        if !case.origin.is_empty() {
+            continue; // the CLI has no --origin
+        }
+        let expected = read_table(&format!("fixtures/expected/resample/{}.csv", case.name));
+        match rusk_csv(&args) {
+            Ok(got) => {
+                if let Err(e) = compare(&format!("{} [cli]", case.name), &expected, &got) {
+                    failures.push(e);
+                }
+            }
+            Err(e) => failures.push(format!("{} [cli]: {e}", case.name)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn cli_resample_flags_need_each_other() {
+    let out = rusk(&["query", "fixtures/resample", "--resample", "h", "--agg", "v:mean"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--resample needs --time"));
+    let out = rusk(&["query", "fixtures/resample", "--time", "ts", "--agg", "v:mean"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("go with --resample"));
 }

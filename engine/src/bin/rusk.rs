@@ -118,6 +118,20 @@ struct QueryArgs {
     /// --groupby, reduces the whole frame to one row.
     #[arg(long, value_delimiter = ',', value_name = "SPECS")]
     agg: Option<Vec<String>>,
+    /// Aggregate per time bin of --time with pandas' rule ("h", "15min",
+    /// "D", "W", "MS", "ME", ...), per --groupby group if given; output
+    /// columns: the keys, the --time column (the bin), then --agg's.
+    #[arg(long, value_name = "RULE")]
+    resample: Option<String>,
+    /// The datetime column --resample bins (pandas' `on=`).
+    #[arg(long, value_name = "COL")]
+    time: Option<String>,
+    /// Which edge of a --resample bin belongs to it: left or right (default: pandas' for the rule).
+    #[arg(long, value_name = "SIDE")]
+    closed: Option<String>,
+    /// Which edge names a --resample bin: left or right (default: pandas' for the rule).
+    #[arg(long, value_name = "SIDE")]
+    label: Option<String>,
     /// Fan-in of the groupby merge tree (default 8).
     #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     split_every: Option<usize>,
@@ -381,24 +395,27 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
     if let Some(q) = &args.filter {
         df = df.query(q)?;
     }
-    match (&args.groupby, &args.agg) {
-        (Some(keys), Some(specs)) => {
-            let aggs = specs.iter().map(|s| rusk::parse_agg(s)).collect::<Result<Vec<_>>>()?;
-            let mut g = df.groupby(keys.iter().map(|k| k.trim()))?;
-            if let Some(n) = args.split_out {
-                g = g.split_out(n);
-            }
-            if let Some(n) = args.split_every {
-                g = g.split_every(n);
-            }
-            df = g.agg(aggs)?;
+    if let Some(rule) = &args.resample {
+        let time =
+            args.time.as_deref().ok_or_else(|| Error::InvalidArgument("--resample needs --time".into()))?;
+        let specs =
+            args.agg.as_ref().ok_or_else(|| Error::InvalidArgument("--resample needs --agg".into()))?;
+        let aggs = specs.iter().map(|s| rusk::parse_agg(s)).collect::<Result<Vec<_>>>()?;
+        let mut r = match &args.groupby {
+            Some(keys) => df.groupby(keys.iter().map(|k| k.trim()))?.resample(rule, time)?,
+            None => df.resample(rule, time)?,
+        };
+        if let Some(side) = &args.closed {
+            r = r.closed(side)?;
         }
-        (None, Some(specs)) => {
-            let aggs = specs.iter().map(|s| rusk::parse_agg(s)).collect::<Result<Vec<_>>>()?;
-            df = df.agg(aggs)?;
+        if let Some(side) = &args.label {
+            r = r.label(side)?;
         }
-        (Some(_), None) => return Err(Error::InvalidArgument("--groupby needs --agg".into())),
-        (None, None) => {}
+        df = r.agg(aggs)?;
+    } else if args.time.is_some() || args.closed.is_some() || args.label.is_some() {
+        return Err(Error::InvalidArgument("--time, --closed and --label go with --resample".into()));
+    } else {
+        df = group(df, &args)?;
     }
     if let Some(specs) = &args.sort {
         let keys = specs.iter().map(|s| rusk::parse_sort(s)).collect::<Result<Vec<_>>>()?;
@@ -464,4 +481,27 @@ fn show(df: &DataFrame, csv: bool, cancel: &Cancel) -> Result<()> {
 fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Error::io(e, "<stdout>"))
+}
+
+/// `--groupby` + `--agg`, or `--agg` alone (a whole-frame reduction).
+fn group(df: DataFrame, args: &QueryArgs) -> Result<DataFrame> {
+    match (&args.groupby, &args.agg) {
+        (Some(keys), Some(specs)) => {
+            let aggs = specs.iter().map(|s| rusk::parse_agg(s)).collect::<Result<Vec<_>>>()?;
+            let mut g = df.groupby(keys.iter().map(|k| k.trim()))?;
+            if let Some(n) = args.split_out {
+                g = g.split_out(n);
+            }
+            if let Some(n) = args.split_every {
+                g = g.split_every(n);
+            }
+            g.agg(aggs)
+        }
+        (None, Some(specs)) => {
+            let aggs = specs.iter().map(|s| rusk::parse_agg(s)).collect::<Result<Vec<_>>>()?;
+            df.agg(aggs)
+        }
+        (Some(_), None) => Err(Error::InvalidArgument("--groupby needs --agg".into())),
+        (None, None) => Ok(df),
+    }
 }
