@@ -89,6 +89,15 @@ impl Parser {
         }
         let open = self.advance();
         let args = self.call_args(&format!("str.{method}"), &open)?;
+        if method == "split" {
+            // pandas: split(pat=None, *, n=-1, expand=False, regex=None).
+            if let Some(extra) = args.iter().filter(|a| a.name.is_none()).nth(1) {
+                return Err(self.error(
+                    extra.pos,
+                    "str.split() takes one positional argument, pat (n, expand and regex are keyword-only)",
+                ));
+            }
+        }
         let others = (method == "cat").then_some(0);
         let bound = self.bind(&format!("str.{method}"), params, args, others)?;
         let index = if method == "split" { Some(self.split_index()?) } else { None };

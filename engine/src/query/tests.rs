@@ -270,6 +270,7 @@ const ERRORS: &[(&str, usize, &str)] = &[
     ("a.str.split('-', expand=True).str[0]", 6, "str.split(): expand=True (a frame) is not supported"),
     ("a.str.split('(-)').str[0]", 6, "str.split: the pattern \"(-)\" has groups, which Python's re.split returns among the pieces; this is not supported (use (?:...) for a group that captures nothing)"),
     ("a.str.split('-', n=-2).str[0]", 6, "str.split(): n must be -1 or more, got -2"),
+    ("a.str.split('-', 1).str[0]", 17, "str.split() takes one positional argument, pat (n, expand and regex are keyword-only)"),
     ("a.str[b]", 6, "str[]: the index must be an integer constant"),
     ("a.str[1", 5, "unclosed '['"),
     ("a.str.get('x')", 6, "str.get(): i must be an integer, got 'x'"),

@@ -432,7 +432,7 @@ fn dt_refuses_time_zones_and_non_timestamps() {
     let aware = DataType::Timestamp(TimeUnit::Nanosecond, Some("Europe/Paris".into()));
     for expr in [col("ts").dt().hour(), col("ts").dt().strftime("%Y").unwrap()] {
         let Expr::Function { func, .. } = &expr else { panic!("a function") };
-        let err = func.output_type(&[aware.clone()]).unwrap_err();
+        let err = func.output_type(std::slice::from_ref(&aware)).unwrap_err();
         assert!(matches!(err, crate::error::Error::Type { .. }), "{err:?}");
         assert!(err.to_string().contains("time zones are not supported yet by dt."), "{err}");
         let values: ArrayRef =
