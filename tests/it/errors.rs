@@ -485,3 +485,41 @@ fn cli_errors_keep_relative_paths() {
     let file = PathBuf::from("fixtures/bad/ragged/ragged.csv");
     assert!(line.contains(&format!("file {}", file.display())), "{line}");
 }
+
+/// `dt` on a timestamp with a time zone is a type error naming the
+/// property, when the expression is added: never a silent UTC answer.
+#[test]
+fn dt_on_a_time_zone_is_a_type_error_not_utc() {
+    use std::sync::Arc;
+
+    use rusk::arrow::array::{RecordBatch, TimestampNanosecondArray};
+    use rusk::arrow::datatypes::{Field, Schema, TimeUnit};
+
+    let ts = TimestampNanosecondArray::from(vec![Some(0), None]).with_timezone("Asia/Tokyo");
+    let schema = Arc::new(Schema::new(vec![Field::new(
+        "ts",
+        DataType::Timestamp(TimeUnit::Nanosecond, Some("Asia/Tokyo".into())),
+        true,
+    )]));
+    let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(ts)]).expect("a batch");
+    let df = rusk::from_batches(schema, vec![batch]).expect("a frame");
+    let err = fails("dt.hour on a zoned timestamp", df.with_column("h", col("ts").dt().hour()));
+    assert!(matches!(err, Error::Type { .. }), "{err:?}");
+    assert_contains(&err.to_string(), &["time zones are not supported yet by dt.hour"]);
+    let err = fails("dt.year in a query", df.query("ts.dt.year == 1970"));
+    assert_contains(&err.to_string(), &["time zones are not supported yet by dt.year"]);
+}
+
+#[test]
+fn dt_on_strings_and_str_on_numbers_name_the_method() {
+    let err = fails("dt.year on strings", sales().with_column("y", col("region").dt().year()));
+    assert!(matches!(err, Error::Type { .. }), "{err:?}");
+    assert_contains(&err.to_string(), &["dt.year needs timestamps or dates, got"]);
+    let err = fails("str.zfill on ints", sales().query("qty.str.zfill(3) == '007'"));
+    assert_contains(&err.to_string(), &["str.zfill needs strings, got int64"]);
+    let err = fails(
+        "dt.hour on dates",
+        rusk::read_parquet(fixture("fixtures/sales_parquet")).and_then(|df| df.query("date.dt.hour == 0")),
+    );
+    assert_contains(&err.to_string(), &["dt.hour needs timestamps, got date32"]);
+}

@@ -1,6 +1,6 @@
 //! Method calls on a value: `isnull()`, `notnull()`, `isna()`, `notna()`,
-//! `isin(list)`, `between(left, right, inclusive)`, and the `.str` methods
-//! (`str_methods`).
+//! `isin(list)`, `between(left, right, inclusive)`, the `.str` methods
+//! (`str_methods`) and the `.dt` properties (`dt_methods`).
 
 use rusk_ops::expr::{BinaryOp, Expr, ScalarValue};
 
@@ -35,12 +35,13 @@ impl Parser {
                 node = self.str_method(node, &name)?;
                 continue;
             }
+            if method == "dt" {
+                self.advance();
+                node = self.dt_method(node, &name)?;
+                continue;
+            }
             if !matches!(method.as_str(), "isnull" | "isna" | "notnull" | "notna" | "isin" | "between") {
-                let message = match method.as_str() {
-                    "dt" => format!("'.{method}' methods are not supported in a query"),
-                    _ => format!("unknown method '{method}'; supported: {METHODS}"),
-                };
-                return Err(self.error(name.pos, message));
+                return Err(self.error(name.pos, format!("unknown method '{method}'; supported: {METHODS}")));
             }
             self.advance();
             if !self.is_sym(Sym::LParen) {

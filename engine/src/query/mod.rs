@@ -22,16 +22,27 @@
 //!   `between(left, right, inclusive='both')`;
 //! - the `.str` methods `len`, `lower`, `upper`, `strip`, `lstrip`,
 //!   `rstrip`, `startswith`, `endswith`, `contains`, `match`, `fullmatch`,
-//!   `replace`, `slice`, with pandas' arguments (constants).
+//!   `replace`, `slice`, `get` (and `.str[i]`), `split` followed by
+//!   `.str.get(i)` or `.str[i]`, `pad`, `center`, `ljust`, `rjust`, `zfill`,
+//!   `cat(others, sep, na_rep)` (`others` a string expression),
+//!   `extract(pat)` with one group (`expand=False`), with pandas' arguments
+//!   (constants);
+//! - the `.dt` properties, without parentheses as in pandas: `year`,
+//!   `month`, `day`, `hour`, `minute`, `second`, `microsecond`,
+//!   `nanosecond`, `dayofweek` (Monday 0), `dayofyear`, `quarter`,
+//!   `days_in_month`, `is_month_start`, `is_month_end`, `date`; and
+//!   `dt.strftime(date_format)` with Python's codes (`%Y %y %m %d %H %I %p
+//!   %M %S %f %j %a %A %b %B %%`).
 //!
 //! Refused with a [`Error::QuerySyntax`] pointing at the offending token:
 //! `@local` variables (rusk has no caller scope to read them from), the
-//! power operator `**` (no kernel for it), function calls, the `.dt`
-//! accessor. `~` binds like `not` here (`~a == b` is `~(a == b)`), where
+//! power operator `**` (no kernel for it), function calls, `str.split`
+//! alone (rusk has no list columns), multi-group `str.extract`. `~` binds like `not` here (`~a == b` is `~(a == b)`), where
 //! pandas would apply Python's bitwise `~` to `a` first: the two agree on the
 //! boolean operands a query negates.
 
 mod comparison;
+mod dt_methods;
 mod lexer;
 mod methods;
 mod parser;

@@ -1,7 +1,11 @@
 //! `value.str.method(args)` in a query: pandas' string methods, with
 //! pandas' argument names and defaults. Arguments are constants (a
-//! pattern, a prefix, slice bounds), as pandas' are.
+//! pattern, a prefix, slice bounds), as pandas' are, but for `cat`'s
+//! `others`, another string expression. `split` must be followed by
+//! `.str.get(i)` or `.str[i]` (rusk has no list columns); `value.str[i]` is
+//! `value.str.get(i)`.
 
+use rusk_ops::expr::function::PadSide;
 use rusk_ops::expr::{Expr, ScalarValue};
 
 use super::lexer::{Sym, Tok, Token};
@@ -10,7 +14,8 @@ use super::parser::{describe, Node, Parser, Result};
 
 /// The `str` methods a query may call, listed in error messages.
 pub(super) const STR_METHODS: &str = "len, lower, upper, strip, lstrip, rstrip, startswith, endswith, \
-     contains, match, fullmatch, replace, slice";
+     contains, match, fullmatch, replace, slice, get, split (then .str.get(i)), pad, center, ljust, rjust, \
+     zfill, cat, extract";
 
 /// Each method's parameters, in pandas' order.
 fn parameters(method: &str) -> Option<&'static [&'static str]> {
@@ -22,17 +27,26 @@ fn parameters(method: &str) -> Option<&'static [&'static str]> {
         "match" | "fullmatch" => &["pat", "case", "na"],
         "replace" => &["pat", "repl", "n", "case", "regex"],
         "slice" => &["start", "stop", "step"],
+        "get" => &["i"],
+        "split" => &["pat", "n", "expand", "regex"],
+        "pad" => &["width", "side", "fillchar"],
+        "center" | "ljust" | "rjust" => &["width", "fillchar"],
+        "zfill" => &["width"],
+        "cat" => &["others", "sep", "na_rep"],
+        "extract" => &["pat", "flags", "expand"],
         _ => return None,
     })
 }
 
 /// A call's arguments bound to their parameters.
-struct Bound {
+pub(super) struct Bound {
     values: Vec<(usize, Option<ScalarValue>)>,
+    /// The argument of the one parameter that takes an expression, if any.
+    expr: Option<Expr>,
 }
 
 impl Bound {
-    fn get(&self, i: usize) -> Option<&ScalarValue> {
+    pub(super) fn get(&self, i: usize) -> Option<&ScalarValue> {
         self.values.get(i).and_then(|(_, v)| v.as_ref())
     }
 }
@@ -40,6 +54,10 @@ impl Bound {
 impl Parser {
     /// After `value.str`: `.method(args)`.
     pub(super) fn str_method(&mut self, value: Node, accessor: &Token) -> Result<Node> {
+        if self.is_sym(Sym::LBracket) {
+            let index = self.str_index("str[]")?;
+            return self.node(value.expr.str().get(index), value.depth, accessor.pos);
+        }
         if !self.is_sym(Sym::Dot) {
             let found = self.peek().clone();
             return Err(self.unexpected(
@@ -71,15 +89,96 @@ impl Parser {
         }
         let open = self.advance();
         let args = self.call_args(&format!("str.{method}"), &open)?;
-        let bound = self.bind(&method, params, args)?;
-        let expr = self.build_str(&method, value.expr, &bound).map_err(|e| self.error(name.pos, e))?;
-        let _ = accessor;
+        if method == "split" {
+            // pandas: split(pat=None, *, n=-1, expand=False, regex=None).
+            if let Some(extra) = args.iter().filter(|a| a.name.is_none()).nth(1) {
+                return Err(self.error(
+                    extra.pos,
+                    "str.split() takes one positional argument, pat (n, expand and regex are keyword-only)",
+                ));
+            }
+        }
+        let others = (method == "cat").then_some(0);
+        let bound = self.bind(&format!("str.{method}"), params, args, others)?;
+        let index = if method == "split" { Some(self.split_index()?) } else { None };
+        let expr = self.build_str(&method, value.expr, &bound, index).map_err(|e| self.error(name.pos, e))?;
         self.node(expr, value.depth, name.pos)
     }
 
-    /// Binds positional and keyword arguments to `params`; each must be a
-    /// constant.
-    fn bind(&self, method: &str, params: &[&str], args: Vec<Arg>) -> Result<Bound> {
+    /// After `split(...)`: `.str.get(i)` or `.str[i]`, the piece's index.
+    fn split_index(&mut self) -> Result<i64> {
+        let next = self.peek().clone();
+        let is_str = matches!(&self.peek_at(1).tok, Tok::Ident(name) if name == "str");
+        if !(self.is_sym(Sym::Dot) && is_str) {
+            return Err(self.unexpected(
+                &next,
+                "str.split() must be followed by .str.get(i) or .str[i] (rusk has no list columns)",
+            ));
+        }
+        self.advance();
+        self.advance();
+        if self.is_sym(Sym::LBracket) {
+            return self.str_index("str[]");
+        }
+        let get = self.peek_at(1).clone();
+        if !(self.is_sym(Sym::Dot) && matches!(&get.tok, Tok::Ident(name) if name == "get")) {
+            let found = self.peek().clone();
+            return Err(self.unexpected(
+                &found,
+                "str.split() must be followed by .str.get(i) or .str[i] (rusk has no list columns)",
+            ));
+        }
+        self.advance();
+        self.advance();
+        if !self.is_sym(Sym::LParen) {
+            let found = self.peek().clone();
+            return Err(
+                self.unexpected(&found, format!("expected '(' after 'str.get', found {}", describe(&found)))
+            );
+        }
+        let open = self.advance();
+        let args = self.call_args("str.get", &open)?;
+        let bound = self.bind("str.get", &["i"], args, None)?;
+        match bound.get(0) {
+            Some(ScalarValue::Int64(i)) => Ok(*i),
+            _ => Err(self.error(get.pos, "str.get() needs an integer i")),
+        }
+    }
+
+    /// `[i]` after `.str`: a constant integer index.
+    fn str_index(&mut self, what: &str) -> Result<i64> {
+        let open = self.advance();
+        let pos = self.peek().pos;
+        self.enter(pos)?;
+        let index = self.or_expr()?;
+        self.leave();
+        let Expr::Literal(ScalarValue::Int64(i)) = index.expr else {
+            return Err(self.error(pos, format!("{what}: the index must be an integer constant")));
+        };
+        let close = self.peek().clone();
+        match close.tok {
+            Tok::Sym(Sym::RBracket) => {
+                self.advance();
+                Ok(i)
+            }
+            Tok::Eof => Err(self.error(open.pos, "unclosed '['")),
+            _ => {
+                Err(self
+                    .unexpected(&close, format!("expected ']' after the index, found {}", describe(&close))))
+            }
+        }
+    }
+
+    /// Binds positional and keyword arguments to `params` of `method`
+    /// (`str.strip`); each must be a constant, but the one of slot `expr`.
+    pub(super) fn bind(
+        &self,
+        method: &str,
+        params: &[&str],
+        args: Vec<Arg>,
+        expr: Option<usize>,
+    ) -> Result<Bound> {
+        let mut bound_expr = None;
         let mut values: Vec<(usize, Option<ScalarValue>)> = vec![(0, None); params.len()];
         let mut seen = vec![false; params.len()];
         let mut positional = 0;
@@ -90,31 +189,40 @@ impl Parser {
                     positional - 1
                 }
                 None => {
-                    return Err(self
-                        .error(arg.pos, format!("str.{method}() takes at most {} arguments", params.len())))
+                    return Err(
+                        self.error(arg.pos, format!("{method}() takes at most {} arguments", params.len()))
+                    )
                 }
                 Some(name) => params.iter().position(|p| *p == name).ok_or_else(|| {
                     self.error(
                         arg.pos,
-                        format!("str.{method}() has no argument '{name}' (it takes {})", params.join(", ")),
+                        format!("{method}() has no argument '{name}' (it takes {})", params.join(", ")),
                     )
                 })?,
             };
             if std::mem::replace(&mut seen[slot], true) {
-                return Err(self.error(arg.pos, format!("str.{method}() got '{}' twice", params[slot])));
+                return Err(self.error(arg.pos, format!("{method}() got '{}' twice", params[slot])));
+            }
+            if expr == Some(slot) {
+                bound_expr = Some(arg.value.expr);
+                continue;
             }
             let Expr::Literal(value) = arg.value.expr else {
-                return Err(
-                    self.error(arg.pos, format!("str.{method}(): '{}' must be a constant", params[slot]))
-                );
+                return Err(self.error(arg.pos, format!("{method}(): '{}' must be a constant", params[slot])));
             };
             values[slot] = (arg.pos, Some(value));
         }
-        Ok(Bound { values })
+        Ok(Bound { values, expr: bound_expr })
     }
 
     /// The expression of `value.str.method(bound)`.
-    fn build_str(&self, method: &str, value: Expr, args: &Bound) -> std::result::Result<Expr, String> {
+    fn build_str(
+        &self,
+        method: &str,
+        value: Expr,
+        args: &Bound,
+        index: Option<i64>,
+    ) -> std::result::Result<Expr, String> {
         let text = |i: usize, what: &str| match args.get(i) {
             Some(ScalarValue::Utf8(s)) => Ok(Some(s.clone())),
             None | Some(ScalarValue::Null) => Ok(None),
@@ -135,6 +243,23 @@ impl Parser {
             Some(ScalarValue::Int64(v)) => Ok(Some(*v)),
             None | Some(ScalarValue::Null) => Ok(None),
             Some(other) => Err(format!("str.{method}(): {what} must be an integer, got {other}")),
+        };
+        let width = |i: usize| match args.get(i) {
+            Some(ScalarValue::Int64(v)) => {
+                usize::try_from(*v).map_err(|_| format!("str.{method}(): width must be 0 or more, got {v}"))
+            }
+            None => Err(format!("str.{method}() needs width")),
+            Some(other) => Err(format!("str.{method}(): width must be an integer, got {other}")),
+        };
+        let fillchar = |i: usize| match text(i, "fillchar")? {
+            None => Ok(' '),
+            Some(c) => {
+                let mut chars = c.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Ok(c),
+                    _ => Err(format!("str.{method}(): fillchar must be one character, got {c:?}")),
+                }
+            }
         };
         let s = value.str();
         let err = |e: rusk_ops::Error| match e {
@@ -168,6 +293,65 @@ impl Parser {
                 s.replace(&pat, &repl, n, flag(3, "case", true)?, flag(4, "regex", false)?).map_err(err)?
             }
             "slice" => s.slice(int(0, "start")?, int(1, "stop")?, int(2, "step")?).map_err(err)?,
+            "get" => s.get(int(0, "i")?.ok_or("str.get() needs i")?),
+            "split" => {
+                if flag(2, "expand", false)? {
+                    return Err("str.split(): expand=True (a frame) is not supported".into());
+                }
+                // pandas: None, 0 and -1 split everywhere.
+                let n = match int(1, "n")? {
+                    None | Some(0 | -1) => None,
+                    Some(n) => Some(
+                        usize::try_from(n)
+                            .map_err(|_| format!("str.split(): n must be -1 or more, got {n}"))?,
+                    ),
+                };
+                let regex = match args.get(3) {
+                    Some(ScalarValue::Boolean(b)) => Some(*b),
+                    None | Some(ScalarValue::Null) => None,
+                    Some(other) => {
+                        return Err(format!("str.split(): regex must be True, False or None, got {other}"))
+                    }
+                };
+                let index = index.ok_or("str.split() needs .str.get(i)")?;
+                s.split_get(text(0, "pat")?.as_deref(), n, regex, index).map_err(err)?
+            }
+            "pad" => {
+                let side = match text(1, "side")?.as_deref() {
+                    None | Some("left") => PadSide::Left,
+                    Some("right") => PadSide::Right,
+                    Some("both") => PadSide::Both,
+                    Some(other) => {
+                        return Err(format!(
+                            "str.pad(): side must be 'left', 'right' or 'both', got {other:?}"
+                        ))
+                    }
+                };
+                s.pad(width(0)?, side, fillchar(2)?)
+            }
+            "center" => s.center(width(0)?, fillchar(1)?),
+            "ljust" => s.ljust(width(0)?, fillchar(1)?),
+            "rjust" => s.rjust(width(0)?, fillchar(1)?),
+            "zfill" => s.zfill(width(0)?),
+            "cat" => {
+                let others = args.expr.clone().ok_or("str.cat() needs others (a string column)")?;
+                if matches!(others, Expr::Literal(_)) {
+                    return Err("str.cat(): others must be a column, not a constant".into());
+                }
+                s.cat(others, &text(1, "sep")?.unwrap_or_default(), text(2, "na_rep")?.as_deref())
+            }
+            "extract" => {
+                match args.get(1) {
+                    None | Some(ScalarValue::Int64(0)) => {}
+                    Some(_) => return Err("str.extract(): flags are not supported".into()),
+                }
+                if flag(2, "expand", false)? {
+                    return Err(
+                        "str.extract(): expand=True (a frame) is not supported; pass expand=False".into()
+                    );
+                }
+                s.extract(&required(0, "pat")?).map_err(err)?
+            }
             _ => return Err(format!("unknown str method '{method}'; supported: {STR_METHODS}")),
         })
     }

@@ -1,9 +1,12 @@
-//! `col("name").str()`: pandas' `.str` accessor in Rust. Methods whose
-//! pattern may not compile return a `Result`, so a bad regex is an error
-//! where the expression is written.
+//! `col("name").str()` and `col("ts").dt()`: pandas' `.str` and `.dt`
+//! accessors in Rust. Methods whose pattern or format may be bad return a
+//! `Result`, so a bad regex is an error where the expression is written.
 
+use super::dt_strftime::chrono_format;
 use super::pattern::{python_replacement, Anchor, Regex, StrPattern};
-use super::{ScalarFunction, StripSide};
+use super::str_extract::check_one_group;
+use super::str_split::check_split_pattern;
+use super::{DtField, PadSide, ScalarFunction, StripSide};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 
@@ -112,5 +115,187 @@ impl StrAccessor {
             return Err(Error::InvalidArgument("str.slice: step cannot be zero".into()));
         }
         Ok(self.call(ScalarFunction::StrSlice { start, stop, step }))
+    }
+
+    /// `str.get(i)`: the i-th character (negative: from the end), null
+    /// when out of range.
+    pub fn get(self, index: i64) -> Expr {
+        self.call(ScalarFunction::StrGet { index })
+    }
+
+    /// `str.split(pat, n, regex).str.get(index)`: the index-th piece.
+    /// `pat` `None` splits on whitespace; pandas' `regex=None` (a single
+    /// character is a literal, a longer pattern a regex) when `regex` is
+    /// `None`; `n` `None` splits everywhere.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a regex that does not compile or has
+    /// capture groups, or an empty literal separator.
+    pub fn split_get(
+        self,
+        pat: Option<&str>,
+        n: Option<usize>,
+        regex: Option<bool>,
+        index: i64,
+    ) -> Result<Expr> {
+        let pattern = match pat {
+            None => None,
+            Some(pat) => {
+                let regex = regex.unwrap_or(pat.chars().count() != 1);
+                Some(StrPattern::new(pat, true, regex)?)
+            }
+        };
+        check_split_pattern(pattern.as_ref())?;
+        Ok(self.call(ScalarFunction::StrSplitGet { pattern, n, index }))
+    }
+
+    /// `str.pad(width, side, fillchar)`.
+    pub fn pad(self, width: usize, side: PadSide, fillchar: char) -> Expr {
+        self.call(ScalarFunction::StrPad { width, side, fillchar })
+    }
+
+    /// `str.center(width, fillchar)`.
+    pub fn center(self, width: usize, fillchar: char) -> Expr {
+        self.pad(width, PadSide::Both, fillchar)
+    }
+
+    /// `str.ljust(width, fillchar)`: padded on the right.
+    pub fn ljust(self, width: usize, fillchar: char) -> Expr {
+        self.pad(width, PadSide::Right, fillchar)
+    }
+
+    /// `str.rjust(width, fillchar)`: padded on the left.
+    pub fn rjust(self, width: usize, fillchar: char) -> Expr {
+        self.pad(width, PadSide::Left, fillchar)
+    }
+
+    /// `str.zfill(width)`.
+    pub fn zfill(self, width: usize) -> Expr {
+        self.call(ScalarFunction::StrZfill { width })
+    }
+
+    /// `str.cat(others, sep, na_rep)`: joined with `others`' string on the
+    /// same row.
+    pub fn cat(self, others: Expr, sep: &str, na_rep: Option<&str>) -> Expr {
+        Expr::Function {
+            func: ScalarFunction::StrCat { sep: sep.to_string(), na_rep: na_rep.map(str::to_string) },
+            args: vec![self.0, others],
+        }
+    }
+
+    /// `str.extract(pat, expand=False)`, `pat` with one capture group.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a regex that does not compile or
+    /// has no group or several.
+    pub fn extract(self, pat: &str) -> Result<Expr> {
+        let regex = Regex::new(pat, true)?;
+        check_one_group(&regex)?;
+        Ok(self.call(ScalarFunction::StrExtract { regex }))
+    }
+}
+
+/// The `dt` properties and methods of an expression (see [`Expr::dt`]).
+#[derive(Debug, Clone)]
+pub struct DtAccessor(Expr);
+
+impl Expr {
+    /// pandas' `.dt` accessor: properties of timestamps and dates.
+    pub fn dt(self) -> DtAccessor {
+        DtAccessor(self)
+    }
+}
+
+impl DtAccessor {
+    /// The property `field` (`dt.year` is `field(DtField::Year)`).
+    pub fn field(self, field: DtField) -> Expr {
+        Expr::Function { func: ScalarFunction::Dt(field), args: vec![self.0] }
+    }
+
+    /// `dt.year`.
+    pub fn year(self) -> Expr {
+        self.field(DtField::Year)
+    }
+
+    /// `dt.month`.
+    pub fn month(self) -> Expr {
+        self.field(DtField::Month)
+    }
+
+    /// `dt.day`.
+    pub fn day(self) -> Expr {
+        self.field(DtField::Day)
+    }
+
+    /// `dt.hour`.
+    pub fn hour(self) -> Expr {
+        self.field(DtField::Hour)
+    }
+
+    /// `dt.minute`.
+    pub fn minute(self) -> Expr {
+        self.field(DtField::Minute)
+    }
+
+    /// `dt.second`.
+    pub fn second(self) -> Expr {
+        self.field(DtField::Second)
+    }
+
+    /// `dt.microsecond`.
+    pub fn microsecond(self) -> Expr {
+        self.field(DtField::Microsecond)
+    }
+
+    /// `dt.nanosecond`.
+    pub fn nanosecond(self) -> Expr {
+        self.field(DtField::Nanosecond)
+    }
+
+    /// `dt.dayofweek`: Monday 0 to Sunday 6.
+    pub fn dayofweek(self) -> Expr {
+        self.field(DtField::DayOfWeek)
+    }
+
+    /// `dt.dayofyear`.
+    pub fn dayofyear(self) -> Expr {
+        self.field(DtField::DayOfYear)
+    }
+
+    /// `dt.quarter`.
+    pub fn quarter(self) -> Expr {
+        self.field(DtField::Quarter)
+    }
+
+    /// `dt.days_in_month`.
+    pub fn days_in_month(self) -> Expr {
+        self.field(DtField::DaysInMonth)
+    }
+
+    /// `dt.is_month_start`.
+    pub fn is_month_start(self) -> Expr {
+        self.field(DtField::IsMonthStart)
+    }
+
+    /// `dt.is_month_end`.
+    pub fn is_month_end(self) -> Expr {
+        self.field(DtField::IsMonthEnd)
+    }
+
+    /// `dt.date`: the date, a `Date32`.
+    pub fn date(self) -> Expr {
+        self.field(DtField::Date)
+    }
+
+    /// `dt.strftime(format)`, with Python's codes (see `dt_strftime`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a code that is not supported.
+    pub fn strftime(self, format: &str) -> Result<Expr> {
+        chrono_format(format)?;
+        Ok(Expr::Function {
+            func: ScalarFunction::DtStrftime { format: format.to_string() },
+            args: vec![self.0],
+        })
     }
 }

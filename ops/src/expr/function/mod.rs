@@ -1,4 +1,5 @@
-//! Scalar functions: the `str` methods (and, next, the `dt` ones), each a
+//! Scalar functions: the `str` methods and the `dt` properties and
+//! methods, each a
 //! [`ScalarImpl`] beside its kernel, registered by one line in
 //! [`implementation`], as the aggregates are (see `aggregate::function`).
 //!
@@ -8,12 +9,18 @@
 //! an error then, showing where), not per batch.
 
 mod accessor;
+mod dt_field;
+mod dt_strftime;
 mod pattern;
 mod str_case;
+mod str_cat;
+mod str_extract;
 mod str_len;
 mod str_match;
+mod str_pad;
 mod str_replace;
 mod str_slice;
+mod str_split;
 mod str_strip;
 #[cfg(test)]
 mod tests;
@@ -29,8 +36,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-pub use accessor::StrAccessor;
+pub use accessor::{DtAccessor, StrAccessor};
+pub use dt_field::DtField;
+pub use dt_strftime::STRFTIME_CODES;
 pub use pattern::{Anchor, Regex, StrPattern};
+pub use str_pad::PadSide;
 pub use str_strip::StripSide;
 
 /// A scalar function, with pandas' semantics: a method of its first
@@ -101,6 +111,55 @@ pub enum ScalarFunction {
         /// Step (not 0; negative walks backwards).
         step: Option<i64>,
     },
+    /// `str.get(i)`: the i-th character (negative: from the end; null
+    /// when out of range).
+    StrGet {
+        /// The character's index.
+        index: i64,
+    },
+    /// `str.split(pat, n).str.get(i)`: the i-th piece of a split.
+    StrSplitGet {
+        /// What separates the pieces; runs of whitespace when `None`.
+        pattern: Option<StrPattern>,
+        /// At most this many splits (all when `None`).
+        n: Option<usize>,
+        /// The piece's index (negative: from the end; null when out of range).
+        index: i64,
+    },
+    /// `str.pad(width, side, fillchar)`, and `center`, `ljust`, `rjust`.
+    StrPad {
+        /// The width, in characters, the string is padded to.
+        width: usize,
+        /// Where the padding goes.
+        side: PadSide,
+        /// The padding character.
+        fillchar: char,
+    },
+    /// `str.zfill(width)`: zeros on the left, after a sign.
+    StrZfill {
+        /// The width, in characters.
+        width: usize,
+    },
+    /// `str.cat(others, sep, na_rep)`: two arguments, the value and the
+    /// other string column.
+    StrCat {
+        /// What goes between the two strings.
+        sep: String,
+        /// What stands in for a null (a null gives null when `None`).
+        na_rep: Option<String>,
+    },
+    /// `str.extract(pat, expand=False)` with one capture group.
+    StrExtract {
+        /// The regex, with exactly one capture group.
+        regex: Regex,
+    },
+    /// `dt.year`, `dt.hour`, … : a property of timestamps or dates.
+    Dt(DtField),
+    /// `dt.strftime(format)`, with Python's codes.
+    DtStrftime {
+        /// The format, in Python's codes.
+        format: String,
+    },
 }
 
 /// One scalar function.
@@ -135,6 +194,23 @@ pub(crate) trait ScalarImpl {
     fn fmt_args(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
         Ok(())
     }
+
+    /// Whether pandas writes it as a property, without parentheses (`dt.year`).
+    fn is_property(&self) -> bool {
+        false
+    }
+
+    /// Writes the call after its first argument, given the others printed:
+    /// `.str.cat(b, sep='-')`, or `.dt.year` for a property.
+    fn fmt_call(&self, f: &mut fmt::Formatter<'_>, others: &[String]) -> fmt::Result {
+        write!(f, ".{}", self.name())?;
+        if self.is_property() {
+            return Ok(());
+        }
+        write!(f, "({}", others.join(", "))?;
+        self.fmt_args(f)?;
+        write!(f, ")")
+    }
 }
 
 /// The implementation of `func`: the registry, one line per function.
@@ -154,6 +230,18 @@ pub(crate) fn implementation(func: &ScalarFunction) -> Box<dyn ScalarImpl + '_> 
         F::StrSlice { start, stop, step } => {
             Box::new(str_slice::Slice { start: *start, stop: *stop, step: *step })
         }
+        F::StrGet { index } => Box::new(str_split::Get { index: *index }),
+        F::StrSplitGet { pattern, n, index } => {
+            Box::new(str_split::SplitGet { pattern: pattern.as_ref(), n: *n, index: *index })
+        }
+        F::StrPad { width, side, fillchar } => {
+            Box::new(str_pad::Pad { width: *width, side: *side, fillchar: *fillchar })
+        }
+        F::StrZfill { width } => Box::new(str_pad::Zfill { width: *width }),
+        F::StrCat { sep, na_rep } => Box::new(str_cat::Cat { sep, na_rep: na_rep.as_deref() }),
+        F::StrExtract { regex } => Box::new(str_extract::Extract { regex }),
+        F::Dt(field) => Box::new(dt_field::Field(*field)),
+        F::DtStrftime { format } => Box::new(dt_strftime::Strftime { format }),
     }
 }
 
@@ -187,12 +275,8 @@ impl ScalarFunction {
     /// Writes the call as pandas does, after its first argument:
     /// `.str.lower()`, `.str.cat(b, sep='-')`.
     pub(crate) fn fmt_call(&self, f: &mut fmt::Formatter<'_>, others: &[crate::expr::Expr]) -> fmt::Result {
-        let imp = implementation(self);
-        write!(f, ".{}(", imp.name())?;
         let others: Vec<String> = others.iter().map(ToString::to_string).collect();
-        write!(f, "{}", others.join(", "))?;
-        imp.fmt_args(f)?;
-        write!(f, ")")
+        implementation(self).fmt_call(f, &others)
     }
 }
 

@@ -28,7 +28,7 @@ pub(super) struct Strip<'a> {
 
 /// Python's `str.isspace` characters: Unicode whitespace and the four
 /// ASCII separators (0x1c..0x1f) it also counts.
-fn is_python_space(c: char) -> bool {
+pub(super) fn is_python_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 

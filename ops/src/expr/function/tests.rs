@@ -1,14 +1,18 @@
 //! The `str` kernels on every string encoding, and on values pandas would
-//! treat specially (Unicode case, Python's whitespace, nulls and `na`).
+//! treat specially (Unicode case, Python's whitespace, nulls and `na`); the
+//! `dt` kernels on every timestamp unit, on dates, and on nulls.
 
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, DictionaryArray, LargeStringArray, StringArray, StringViewArray,
+    Array, ArrayRef, AsArray, Date32Array, Date64Array, DictionaryArray, LargeStringArray, StringArray,
+    StringViewArray, TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
+    TimestampSecondArray,
 };
 use arrow::compute::cast;
-use arrow::datatypes::{DataType, Int8Type};
+use arrow::datatypes::{DataType, Date32Type, Int64Type, Int8Type, TimeUnit};
 
+use super::{DtField, PadSide};
 use crate::expr::{col, Expr};
 
 const VALUES: [Option<&str>; 8] = [
@@ -146,4 +150,306 @@ fn functions_print_as_pandas_writes_them_and_travel() {
         let back: Expr = serde_json::from_str(&serde_json::to_string(&expr).unwrap()).unwrap();
         assert_eq!(back, expr);
     }
+}
+
+fn more_string_functions() -> Vec<Expr> {
+    let s = || col("s").str();
+    vec![
+        s().get(0),
+        s().get(-2),
+        s().split_get(Some("ß"), None, None, 0).unwrap(),
+        s().split_get(Some("."), None, None, -1).unwrap(),
+        s().split_get(None, Some(1), None, 1).unwrap(),
+        s().split_get(Some("[.ß]"), None, None, 1).unwrap(),
+        s().pad(8, PadSide::Both, '·'),
+        s().ljust(7, '_'),
+        s().zfill(7),
+        s().extract("([a-zß]+)").unwrap(),
+    ]
+}
+
+#[test]
+fn every_encoding_gives_the_same_result_for_the_new_methods() {
+    for expr in more_string_functions() {
+        let encodings = encodings();
+        let want = eval(&expr, &encodings[0]);
+        for values in &encodings[1..] {
+            let got = eval(&expr, values);
+            let got = cast(&got, want.data_type()).unwrap();
+            assert_eq!(&got, &want, "{expr} on {}", values.data_type());
+        }
+    }
+}
+
+#[test]
+fn new_string_methods_are_pythons() {
+    let utf8 = &encodings()[0];
+    let s = || col("s").str();
+    let all = |e: Expr| strings(&eval(&e, utf8));
+    assert_eq!(
+        all(s().get(-1)),
+        texts(&[Some("e"), Some("E"), None, None, Some("\u{1f}"), Some("e"), Some("b"), None])
+    );
+    assert_eq!(
+        all(s().split_get(Some("."), None, None, 1).unwrap()),
+        texts(&[None, None, None, None, None, None, Some("b"), None])
+    );
+    assert_eq!(
+        all(s().split_get(None, None, None, 0).unwrap()),
+        texts(&[Some("straße"), Some("ÉCOLE"), None, None, Some("gizmo"), Some("straße"), Some("a.b"), None]),
+        "Python's whitespace split; '' has no piece 0"
+    );
+    assert_eq!(all(s().zfill(7))[1].as_deref(), Some("00ÉCOLE"));
+    assert_eq!(all(s().pad(8, PadSide::Both, '·'))[0].as_deref(), Some("·straße·"));
+    assert_eq!(all(s().extract("(ß)").unwrap())[..3], texts(&[Some("ß"), None, None])[..]);
+}
+
+#[test]
+fn cat_joins_rows_of_two_columns_of_any_encoding() {
+    let others: ArrayRef = Arc::new(StringArray::from(vec![
+        Some("1"),
+        Some("2"),
+        Some("3"),
+        None,
+        Some("5"),
+        Some("6"),
+        Some(""),
+        None,
+    ]));
+    let cat = |na_rep: Option<&str>| {
+        let Expr::Function { func, .. } = col("s").str().cat(col("t"), "-", na_rep) else {
+            panic!("a function")
+        };
+        func
+    };
+    for values in encodings() {
+        let got = strings(&cat(None).evaluate(&[values.clone(), others.clone()]).unwrap());
+        assert_eq!(
+            got,
+            texts(&[
+                Some("straße-1"),
+                Some("ÉCOLE-2"),
+                None,
+                None,
+                Some("\u{1c} gizmo \u{1f}-5"),
+                Some("straße-6"),
+                Some("a.b-"),
+                None
+            ]),
+            "{}",
+            values.data_type()
+        );
+        let got = strings(&cat(Some("?")).evaluate(&[others.clone(), values.clone()]).unwrap());
+        assert_eq!(got[2].as_deref(), Some("3-?"));
+        assert_eq!(got[7].as_deref(), Some("?-?"));
+    }
+    let err = cat(None).output_type(&[DataType::Utf8, DataType::Int64]).unwrap_err().to_string();
+    assert!(err.contains("str.cat's others needs strings, got int64"), "{err}");
+    assert!(cat(None)
+        .output_type(&[DataType::Utf8])
+        .unwrap_err()
+        .to_string()
+        .contains("takes 2 argument(s), got 1"));
+}
+
+#[test]
+fn bad_new_string_arguments_are_refused_when_built() {
+    let s = || col("s").str();
+    assert!(s().extract("(a)(b)").unwrap_err().to_string().contains("multi-group extract"));
+    assert!(s().extract("a").unwrap_err().to_string().contains("no capture group"));
+    assert!(s().split_get(Some("(a)"), None, None, 0).unwrap_err().to_string().contains("groups"));
+    assert!(s()
+        .split_get(Some(""), None, Some(false), 0)
+        .unwrap_err()
+        .to_string()
+        .contains("empty separator"));
+}
+
+#[test]
+fn new_functions_print_as_pandas_writes_them_and_travel() {
+    let s = || col("s").str();
+    let t = || col("ts").dt();
+    let exprs = vec![
+        s().split_get(Some("-"), Some(1), None, 0).unwrap(),
+        s().split_get(None, None, None, -1).unwrap(),
+        s().cat(col("t"), "", None),
+        s().center(5, '*'),
+        t().year(),
+        t().strftime("%Y-%m").unwrap(),
+    ];
+    let printed: Vec<String> = exprs.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        printed,
+        [
+            "s.str.split('-', n=1).str.get(0)",
+            "s.str.split().str.get(-1)",
+            "s.str.cat(t)",
+            "s.str.pad(5, side='both', fillchar='*')",
+            "ts.dt.year",
+            "ts.dt.strftime('%Y-%m')",
+        ]
+    );
+    for expr in exprs.into_iter().chain(more_string_functions()).chain(DtField::ALL.map(|f| t().field(f))) {
+        let back: Expr = serde_json::from_str(&serde_json::to_string(&expr).unwrap()).unwrap();
+        assert_eq!(back, expr);
+    }
+}
+
+// --- dt ---------------------------------------------------------------
+
+/// Instants (seconds since the epoch, and nanoseconds within the second):
+/// a leap day afternoon, the last nanosecond of January, a month start at
+/// midnight, a Sunday, and a day before the epoch.
+const INSTANTS: [Option<(i64, i64)>; 6] = [
+    Some((1_709_214_310, 123_456_789)), // 2024-02-29 13:45:10.123456789, Thursday
+    Some((1_706_745_599, 999_999_999)), // 2024-01-31 23:59:59.999999999, Wednesday
+    None,
+    Some((1_709_251_200, 0)),     // 2024-03-01 00:00:00, Friday
+    Some((1_703_970_300, 0)),     // 2023-12-30 21:05:00, Saturday
+    Some((-86_400 + 3_600, 500)), // 1969-12-31 01:00:00.000000500, Wednesday
+];
+
+/// The instants in each unit (truncated to it).
+fn timestamps() -> Vec<ArrayRef> {
+    let at = |per_second: i64| -> Vec<Option<i64>> {
+        INSTANTS
+            .iter()
+            .map(|v| v.map(|(s, ns)| s * per_second + ns.div_euclid(1_000_000_000 / per_second)))
+            .collect()
+    };
+    vec![
+        Arc::new(TimestampSecondArray::from(at(1))),
+        Arc::new(TimestampMillisecondArray::from(at(1_000))),
+        Arc::new(TimestampMicrosecondArray::from(at(1_000_000))),
+        Arc::new(TimestampNanosecondArray::from(at(1_000_000_000))),
+    ]
+}
+
+fn ints(array: &ArrayRef) -> Vec<Option<i64>> {
+    array.as_primitive::<Int64Type>().iter().collect()
+}
+
+fn dt_eval(field: DtField, values: &ArrayRef) -> ArrayRef {
+    eval(&col("ts").dt().field(field), values)
+}
+
+#[test]
+fn dt_fields_are_pandas_in_every_unit() {
+    use DtField as F;
+    let expected: &[(DtField, [Option<i64>; 6])] = &[
+        (F::Year, [Some(2024), Some(2024), None, Some(2024), Some(2023), Some(1969)]),
+        (F::Month, [Some(2), Some(1), None, Some(3), Some(12), Some(12)]),
+        (F::Day, [Some(29), Some(31), None, Some(1), Some(30), Some(31)]),
+        (F::Hour, [Some(13), Some(23), None, Some(0), Some(21), Some(1)]),
+        (F::Minute, [Some(45), Some(59), None, Some(0), Some(5), Some(0)]),
+        (F::Second, [Some(10), Some(59), None, Some(0), Some(0), Some(0)]),
+        (F::DayOfWeek, [Some(3), Some(2), None, Some(4), Some(5), Some(2)]),
+        (F::DayOfYear, [Some(60), Some(31), None, Some(61), Some(364), Some(365)]),
+        (F::Quarter, [Some(1), Some(1), None, Some(1), Some(4), Some(4)]),
+        (F::DaysInMonth, [Some(29), Some(31), None, Some(31), Some(31), Some(31)]),
+    ];
+    for values in timestamps() {
+        for (field, want) in expected {
+            assert_eq!(ints(&dt_eval(*field, &values)), want, "{field:?} on {}", values.data_type());
+        }
+    }
+    // The sub-second fields, as far as each unit holds them.
+    let [s, ms, us, ns] = &timestamps()[..] else { panic!("four units") };
+    assert_eq!(ints(&dt_eval(F::Microsecond, s)), [Some(0), Some(0), None, Some(0), Some(0), Some(0)]);
+    assert_eq!(
+        ints(&dt_eval(F::Microsecond, ms)),
+        [Some(123_000), Some(999_000), None, Some(0), Some(0), Some(0)]
+    );
+    assert_eq!(
+        ints(&dt_eval(F::Microsecond, us)),
+        [Some(123_456), Some(999_999), None, Some(0), Some(0), Some(0)]
+    );
+    assert_eq!(
+        ints(&dt_eval(F::Microsecond, ns)),
+        [Some(123_456), Some(999_999), None, Some(0), Some(0), Some(0)]
+    );
+    assert_eq!(ints(&dt_eval(F::Nanosecond, us)), [Some(0), Some(0), None, Some(0), Some(0), Some(0)]);
+    assert_eq!(ints(&dt_eval(F::Nanosecond, ns)), [Some(789), Some(999), None, Some(0), Some(0), Some(500)]);
+}
+
+#[test]
+fn dt_flags_and_dates() {
+    for values in timestamps() {
+        let flags = |f| -> Vec<Option<bool>> { dt_eval(f, &values).as_boolean().iter().collect() };
+        assert_eq!(
+            flags(DtField::IsMonthStart),
+            [Some(false), Some(false), None, Some(true), Some(false), Some(false)]
+        );
+        assert_eq!(
+            flags(DtField::IsMonthEnd),
+            [Some(true), Some(true), None, Some(false), Some(false), Some(true)]
+        );
+        let dates = dt_eval(DtField::Date, &values);
+        assert_eq!(dates.data_type(), &DataType::Date32);
+        let days: Vec<Option<i32>> = dates.as_primitive::<Date32Type>().iter().collect();
+        assert_eq!(days, [Some(19_782), Some(19_753), None, Some(19_783), Some(19_721), Some(-1)]);
+    }
+}
+
+#[test]
+fn dt_on_dates_has_the_date_fields_only() {
+    let days: ArrayRef = Arc::new(Date32Array::from(vec![Some(19_782), None, Some(-1)]));
+    let millis: ArrayRef =
+        Arc::new(Date64Array::from(vec![Some(19_782 * 86_400_000), None, Some(-86_400_000)]));
+    for values in [days, millis] {
+        assert_eq!(ints(&dt_eval(DtField::Year, &values)), [Some(2024), None, Some(1969)]);
+        assert_eq!(ints(&dt_eval(DtField::DaysInMonth, &values)), [Some(29), None, Some(31)]);
+        let text = eval(&col("d").dt().strftime("%d/%m/%Y %H").unwrap(), &values);
+        assert_eq!(strings(&text), texts(&[Some("29/02/2024 00"), None, Some("31/12/1969 00")]));
+        let Expr::Function { func, .. } = col("d").dt().hour() else { panic!("a function") };
+        let err = func.output_type(&[values.data_type().clone()]).unwrap_err().to_string();
+        assert!(err.contains("dt.hour needs timestamps, got date32") || err.contains("got date64"), "{err}");
+    }
+}
+
+#[test]
+fn strftime_has_pythons_codes_in_every_unit() {
+    let format = "%Y-%m-%d %H:%M:%S.%f|%j %a %A %b %B %y %p %I %%";
+    let expr = col("ts").dt().strftime(format).unwrap();
+    let want = texts(&[
+        Some("2024-02-29 13:45:10.123456|060 Thu Thursday Feb February 24 PM 01 %"),
+        Some("2024-01-31 23:59:59.999999|031 Wed Wednesday Jan January 24 PM 11 %"),
+        None,
+        Some("2024-03-01 00:00:00.000000|061 Fri Friday Mar March 24 AM 12 %"),
+        Some("2023-12-30 21:05:00.000000|364 Sat Saturday Dec December 23 PM 09 %"),
+        Some("1969-12-31 01:00:00.000000|365 Wed Wednesday Dec December 69 AM 01 %"),
+    ]);
+    let [_, _, us, ns] = &timestamps()[..] else { panic!("four units") };
+    assert_eq!(strings(&eval(&expr, us)), want);
+    assert_eq!(strings(&eval(&expr, ns)), want);
+    let seconds = strings(&eval(&col("ts").dt().strftime("%S.%f").unwrap(), &timestamps()[0]));
+    assert_eq!(seconds[0].as_deref(), Some("10.000000"));
+    assert!(col("ts").dt().strftime("%Y %G").unwrap_err().to_string().contains("unsupported code %G"));
+}
+
+#[test]
+fn dt_refuses_time_zones_and_non_timestamps() {
+    let aware = DataType::Timestamp(TimeUnit::Nanosecond, Some("Europe/Paris".into()));
+    for expr in [col("ts").dt().hour(), col("ts").dt().strftime("%Y").unwrap()] {
+        let Expr::Function { func, .. } = &expr else { panic!("a function") };
+        let err = func.output_type(std::slice::from_ref(&aware)).unwrap_err();
+        assert!(matches!(err, crate::error::Error::Type { .. }), "{err:?}");
+        assert!(err.to_string().contains("time zones are not supported yet by dt."), "{err}");
+        let values: ArrayRef =
+            Arc::new(TimestampNanosecondArray::from(vec![Some(0)]).with_timezone("Europe/Paris"));
+        assert!(func.evaluate(&[values]).is_err(), "{expr} must not compute in UTC");
+        let err = func.output_type(&[DataType::Utf8]).unwrap_err().to_string();
+        assert!(err.contains("needs timestamps"), "{err}");
+    }
+}
+
+#[test]
+fn dt_on_an_all_null_column_is_null() {
+    let nulls: ArrayRef = Arc::new(arrow::array::NullArray::new(3));
+    let year = dt_eval(DtField::Year, &nulls);
+    assert_eq!((year.data_type(), year.null_count()), (&DataType::Int64, 3));
+    let flag = dt_eval(DtField::IsMonthEnd, &nulls);
+    assert_eq!((flag.data_type(), flag.null_count()), (&DataType::Boolean, 3));
+    let text = eval(&col("ts").dt().strftime("%Y").unwrap(), &nulls);
+    assert_eq!(text.null_count(), 3);
 }

@@ -1,0 +1,77 @@
+//! `value.dt.property` and `value.dt.strftime(date_format)` in a query:
+//! pandas' datetime accessor. Properties take no parentheses, as in
+//! pandas (`ts.dt.hour >= 9`); `strftime` takes a constant format in
+//! Python's codes.
+
+use rusk_ops::expr::function::DtField;
+use rusk_ops::expr::ScalarValue;
+
+use super::lexer::{Sym, Tok, Token};
+use super::parser::{describe, Node, Parser, Result};
+
+/// The `dt` properties and methods a query may use, listed in error messages.
+pub(super) const DT_METHODS: &str = "year, month, day, hour, minute, second, microsecond, nanosecond, \
+     dayofweek (day_of_week, weekday), dayofyear (day_of_year), quarter, days_in_month (daysinmonth), \
+     is_month_start, is_month_end, date, strftime(date_format)";
+
+impl Parser {
+    /// After `value.dt`: `.property` or `.strftime(format)`.
+    pub(super) fn dt_method(&mut self, value: Node, accessor: &Token) -> Result<Node> {
+        if !self.is_sym(Sym::Dot) {
+            let found = self.peek().clone();
+            return Err(self.unexpected(
+                &found,
+                format!("expected '.property' after '.dt', found {}", describe(&found)),
+            ));
+        }
+        self.advance();
+        let name = self.peek().clone();
+        let Tok::Ident(method) = &name.tok else {
+            return Err(self.unexpected(
+                &name,
+                format!("expected a dt property after '.dt.', found {}", describe(&name)),
+            ));
+        };
+        let method = method.clone();
+        let _ = accessor;
+        if let Some(field) = DtField::from_property(&method) {
+            self.advance();
+            if self.is_sym(Sym::LParen) {
+                let found = self.peek().clone();
+                return Err(self
+                    .unexpected(&found, format!("dt.{method} is a property: write it without parentheses")));
+            }
+            return self.node(value.expr.dt().field(field), value.depth, name.pos);
+        }
+        if method != "strftime" {
+            return Err(
+                self.error(name.pos, format!("unknown dt property '{method}'; supported: {DT_METHODS}"))
+            );
+        }
+        self.advance();
+        if !self.is_sym(Sym::LParen) {
+            let found = self.peek().clone();
+            return Err(self.unexpected(
+                &found,
+                format!("expected '(' after 'dt.strftime', found {}", describe(&found)),
+            ));
+        }
+        let open = self.advance();
+        let args = self.call_args("dt.strftime", &open)?;
+        let bound = self.bind("dt.strftime", &["date_format"], args, None)?;
+        let format = match bound.get(0) {
+            Some(ScalarValue::Utf8(format)) => format.clone(),
+            None => return Err(self.error(name.pos, "dt.strftime() needs date_format, e.g. '%Y-%m-%d'")),
+            Some(other) => {
+                return Err(
+                    self.error(name.pos, format!("dt.strftime(): date_format must be a string, got {other}"))
+                )
+            }
+        };
+        let expr = value.expr.dt().strftime(&format).map_err(|e| match e {
+            rusk_ops::Error::InvalidArgument(message) => self.error(name.pos, message),
+            other => self.error(name.pos, other.to_string()),
+        })?;
+        self.node(expr, value.depth, name.pos)
+    }
+}
