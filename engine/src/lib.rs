@@ -21,6 +21,7 @@ pub mod scheduler;
 pub mod udf;
 
 pub use api::{concat, concat_with, AsofOptions, MergeOptions};
+pub use api::{cummax, cummin, cumprod, cumsum, diff, pct_change, shift};
 pub use api::{
     from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, read_with,
     Analysis, DataFrame, GroupBy, InputFormat, ReadOptions, Resampler,
@@ -34,6 +35,7 @@ pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
 pub use rusk_ops::dedup::Keep;
 pub use rusk_ops::expr::{col, corr, lit, size, AggregateFunction, BinaryOp, Expr, ScalarValue};
 pub use rusk_ops::join::{AsofDirection, JoinType};
+pub use rusk_ops::window::WindowSpec;
 pub use rusk_ops::{Error, Location, Result};
 pub use scheduler::RunMetrics;
 

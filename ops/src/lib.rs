@@ -18,5 +18,6 @@ pub mod partition;
 pub mod sort;
 pub mod time;
 pub mod top_n;
+pub mod window;
 
 pub use error::{Error, Location, Result};

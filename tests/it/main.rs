@@ -43,3 +43,4 @@ mod task_graph;
 mod top_n;
 mod transform;
 mod trust;
+mod window;

@@ -11,6 +11,7 @@ mod reductions;
 mod resample;
 mod sort;
 mod specs;
+mod window;
 
 pub use dataframe::{Analysis, DataFrame};
 pub use groupby::{parse_agg, GroupBy};
@@ -22,3 +23,4 @@ pub use read::{
 pub use resample::Resampler;
 pub use sort::{parse_sort, NaPosition, SortOptions};
 pub use specs::{parse_dtypes, parse_size};
+pub use window::{cummax, cummin, cumprod, cumsum, diff, pct_change, shift};

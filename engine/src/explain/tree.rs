@@ -94,6 +94,7 @@ pub fn node_label(plan: &LogicalPlan) -> String {
         LogicalPlan::AsofJoin(j) => j.label(),
         LogicalPlan::Concat(c) => format!("Concat: {} frames", c.inputs.len()),
         LogicalPlan::Dedup(d) => d.label(),
+        LogicalPlan::Window(w) => w.label(),
         LogicalPlan::SetIndex(n) => n.label(),
         LogicalPlan::GroupApply(a) => {
             let mut s = format!("GroupApply: keys=[{}], func={}", a.keys.join(", "), a.func.name);

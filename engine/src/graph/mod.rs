@@ -88,6 +88,9 @@ pub enum ElementOp {
     Sort(Vec<SortKey>),
     /// A step of `drop_duplicates` / `duplicated`.
     Dedup(DedupStep),
+    /// A partition's summary for a window's prefix pass (its totals and
+    /// last rows: `rusk_ops::window::summarize`).
+    WindowSummary(Vec<rusk_ops::window::WindowSpec>),
     /// Adds a row for every empty bin inside each group's span of a
     /// finished resample (keys, then the bin, then the aggregates).
     FillBins {
@@ -117,6 +120,7 @@ impl ElementOp {
             ElementOp::Sort(_) => "sort",
             ElementOp::Dedup(step) => step.name(),
             ElementOp::FillBins { .. } => "fill_bins",
+            ElementOp::WindowSummary(_) => "window_summary",
         }
     }
 }
@@ -205,6 +209,23 @@ pub enum TaskOp {
     AsofJoin {
         /// Keys, direction, tolerance, suffixes.
         spec: AsofSpec,
+    },
+    /// Folds the window summaries of every partition, its inputs in
+    /// partition order, into what each partition carries in (the prefix
+    /// pass: `rusk_ops::window::carries`).
+    WindowCarry {
+        /// The methods.
+        specs: Vec<rusk_ops::window::WindowSpec>,
+    },
+    /// Its first input is partition `partition`, its second the carries:
+    /// the partition with the window's columns.
+    WindowApply {
+        /// The methods.
+        specs: Vec<rusk_ops::window::WindowSpec>,
+        /// The new columns' names.
+        names: Vec<String>,
+        /// Which partition.
+        partition: usize,
     },
     /// A task of `drop_duplicates` / `duplicated` (its route outputs buckets).
     Dedup(DedupTask),

@@ -22,6 +22,7 @@ mod sort;
 mod source;
 mod top_n;
 mod transform;
+mod window;
 mod write;
 
 pub use write::lower_write;
@@ -94,5 +95,6 @@ pub(crate) fn lower_node(plan: &LogicalPlan, graph: &mut TaskGraph) -> Result<Lo
         LogicalPlan::Concat(c) => concat::lower_concat(c, graph),
         LogicalPlan::Dedup(d) => dedup::lower_dedup(d, graph),
         LogicalPlan::SetIndex(s) => index::lower_set_index(s, graph),
+        LogicalPlan::Window(w) => window::lower_window(w, graph),
     }
 }

@@ -173,6 +173,22 @@ fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result
             }
             Ok(Transformed::yes(LogicalPlan::Dedup(n.with_new_inputs(rows.plan, keys.plan)?)))
         }
+        LogicalPlan::Window(n) => {
+            // The rows' side needs what is asked for, less the new columns,
+            // plus the specs' columns; the summaries' side only those.
+            let args: BTreeSet<String> = n.specs.iter().map(|s| s.column.clone()).collect();
+            let rows_needed = required.map(|r| {
+                let mut need: BTreeSet<String> = r.iter().filter(|c| !n.names.contains(c)).cloned().collect();
+                need.extend(args.iter().cloned());
+                need
+            });
+            let rows = prune(&n.input, rows_needed.as_ref())?;
+            let summaries = prune(&n.args, Some(&args))?;
+            if !rows.changed && !summaries.changed {
+                return Ok(Transformed::no(Arc::clone(plan)));
+            }
+            Ok(Transformed::yes(LogicalPlan::Window(n.with_new_inputs(rows.plan, summaries.plan)?)))
+        }
         LogicalPlan::MapPartitions(m) => {
             let t = prune(&m.input, None)?;
             if !t.changed {

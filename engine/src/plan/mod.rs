@@ -19,6 +19,7 @@ mod sort;
 pub(crate) mod test_util;
 mod top_n;
 mod transform;
+mod window;
 
 pub use crate::udf::PartitionFn;
 pub use aggregate::{Aggregate, GroupEstimate, SplitOut};
@@ -32,6 +33,7 @@ pub use nodes::{Filter, InMemory, Limit, MapPartitions, Project, Repartition, Sc
 pub use sort::Sort;
 pub use top_n::TopN;
 pub use transform::Transform;
+pub use window::Window;
 
 use std::sync::Arc;
 
@@ -75,6 +77,8 @@ pub enum LogicalPlan {
     Dedup(Dedup),
     /// A column marked as the index, with its divisions (`set_index`).
     SetIndex(SetIndex),
+    /// Frame-order methods as new columns (`cumsum`, `shift`, `diff`, ...).
+    Window(Window),
 }
 
 impl LogicalPlan {
@@ -98,6 +102,7 @@ impl LogicalPlan {
             LogicalPlan::Concat(n) => Arc::clone(&n.schema),
             LogicalPlan::Dedup(n) => Arc::clone(&n.schema),
             LogicalPlan::SetIndex(n) => n.schema(),
+            LogicalPlan::Window(n) => Arc::clone(&n.schema),
         }
     }
 
@@ -120,6 +125,7 @@ impl LogicalPlan {
             LogicalPlan::Concat(n) => n.inputs.iter().collect(),
             LogicalPlan::Dedup(n) => vec![&n.input, &n.keys],
             LogicalPlan::SetIndex(n) => vec![&n.input],
+            LogicalPlan::Window(n) => vec![&n.input, &n.args],
         }
     }
 
@@ -159,6 +165,7 @@ impl LogicalPlan {
             ),
             LogicalPlan::Dedup(n) => LogicalPlan::Dedup(n.with_new_inputs(next()?, next()?)?),
             LogicalPlan::SetIndex(n) => LogicalPlan::SetIndex(n.with_input(next()?)?),
+            LogicalPlan::Window(n) => LogicalPlan::Window(n.with_new_inputs(next()?, next()?)?),
         })
     }
 
@@ -183,6 +190,7 @@ impl LogicalPlan {
             LogicalPlan::Concat(n) => n.inputs.iter().map(|i| i.npartitions()).sum(),
             LogicalPlan::Dedup(n) => n.input.npartitions(),
             LogicalPlan::SetIndex(n) => n.npartitions(),
+            LogicalPlan::Window(n) => n.input.npartitions(),
         }
     }
 
@@ -209,6 +217,8 @@ impl LogicalPlan {
             LogicalPlan::Dedup(_) => false,
             // Sorted and unpruned, it keeps its input's partitions.
             LogicalPlan::SetIndex(n) => n.sorted && n.kept.is_none() && n.input.is_partition_local(),
+            // A row's value depends on the rows before it, in every partition.
+            LogicalPlan::Window(_) => false,
         }
     }
 }

@@ -1,0 +1,76 @@
+//! Frame-order methods as new columns: pandas'
+//! `df.assign(c=df.v.cumsum(), d=df.v.diff())`.
+
+use std::sync::Arc;
+
+use rusk_ops::window::{Cumulative, WindowFunction, WindowSpec};
+use rusk_ops::Result;
+
+use super::DataFrame;
+use crate::plan::{LogicalPlan, Window};
+
+impl DataFrame {
+    /// Adds one column per `(name, method)`, each computed in frame order
+    /// across partitions: running totals (`cumsum`, `cumprod`, `cummax`,
+    /// `cummin`, skipping nulls as pandas' `skipna=True`) and lags (`shift`,
+    /// `diff`, `pct_change`; the first rows of the frame get null). Build
+    /// the methods with [`cumsum`], [`shift`], ...
+    ///
+    /// A prefix pass: each partition is summarized (its totals and last
+    /// rows), the summaries are folded in order into what each partition
+    /// carries in, and each partition computes its columns from its rows
+    /// and its carry. A lag longer than a partition reaches back as many
+    /// partitions as it needs; the frame is read twice and never gathered.
+    ///
+    /// # Errors
+    /// Unknown columns, methods over types they don't take, names the frame has.
+    pub fn assign_window<I, S>(&self, columns: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = (S, WindowSpec)>,
+        S: Into<String>,
+    {
+        let (names, specs): (Vec<String>, Vec<WindowSpec>) =
+            columns.into_iter().map(|(n, s)| (n.into(), s)).unzip();
+        let node = Window::try_new(Arc::clone(self.plan()), specs, names)?;
+        Ok(DataFrame::from_plan(LogicalPlan::Window(node)))
+    }
+}
+
+fn spec(func: WindowFunction, column: &str) -> WindowSpec {
+    WindowSpec { func, column: column.to_string() }
+}
+
+/// `column.cumsum()`.
+pub fn cumsum(column: &str) -> WindowSpec {
+    spec(WindowFunction::Cumulative(Cumulative::Sum), column)
+}
+
+/// `column.cumprod()`.
+pub fn cumprod(column: &str) -> WindowSpec {
+    spec(WindowFunction::Cumulative(Cumulative::Prod), column)
+}
+
+/// `column.cummax()`.
+pub fn cummax(column: &str) -> WindowSpec {
+    spec(WindowFunction::Cumulative(Cumulative::Max), column)
+}
+
+/// `column.cummin()`.
+pub fn cummin(column: &str) -> WindowSpec {
+    spec(WindowFunction::Cumulative(Cumulative::Min), column)
+}
+
+/// `column.shift(n)`: the value `n` rows earlier (`n` ≥ 0).
+pub fn shift(column: &str, n: usize) -> WindowSpec {
+    spec(WindowFunction::Shift(n), column)
+}
+
+/// `column.diff(n)`: the value minus the one `n` rows earlier.
+pub fn diff(column: &str, n: usize) -> WindowSpec {
+    spec(WindowFunction::Diff(n), column)
+}
+
+/// `column.pct_change(n)`: the value over the one `n` rows earlier, minus 1.
+pub fn pct_change(column: &str, n: usize) -> WindowSpec {
+    spec(WindowFunction::PctChange(n), column)
+}
