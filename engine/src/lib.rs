@@ -21,7 +21,7 @@ pub mod scheduler;
 pub mod udf;
 
 pub use api::{concat, concat_with, AsofOptions, MergeOptions};
-pub use api::{cummax, cummin, cumprod, cumsum, diff, pct_change, shift};
+pub use api::{cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, shift, RollingWindow};
 pub use api::{
     from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, read_with,
     Analysis, DataFrame, GroupBy, InputFormat, ReadOptions, Resampler,

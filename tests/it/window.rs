@@ -14,6 +14,22 @@ fn methods() -> Vec<(String, WindowSpec)> {
         .map(|line| {
             let f: Vec<&str> = line.split('\t').collect();
             let arg = || f[3].parse::<usize>().expect("a lag");
+            let rolling = || {
+                let parts: Vec<&str> = f[3].split(',').collect();
+                let window = rusk::rolling(f[1], parts[0].parse().expect("window"))
+                    .min_periods(parts[1].parse().expect("min_periods"));
+                match parts[2] {
+                    "sum" => window.sum(),
+                    "mean" => window.mean(),
+                    "count" => window.count(),
+                    "min" => window.min(),
+                    "max" => window.max(),
+                    "var" => window.var(),
+                    "std" => window.std(),
+                    "median" => window.median(),
+                    other => panic!("unknown rolling function {other}"),
+                }
+            };
             let spec = match f[2] {
                 "cumsum" => rusk::cumsum(f[1]),
                 "cumprod" => rusk::cumprod(f[1]),
@@ -22,6 +38,7 @@ fn methods() -> Vec<(String, WindowSpec)> {
                 "shift" => rusk::shift(f[1], arg()),
                 "diff" => rusk::diff(f[1], arg()),
                 "pct_change" => rusk::pct_change(f[1], arg()),
+                "rolling" => rolling(),
                 other => panic!("unknown method {other}"),
             };
             (f[0].to_string(), spec)
@@ -39,7 +56,7 @@ fn input(blocksize: Option<u64>) -> DataFrame {
 fn every_method_matches_pandas_however_partitioned() {
     let expected = read_table("fixtures/expected/window/all.csv");
     let methods = methods();
-    assert_eq!(methods.len(), 10);
+    assert_eq!(methods.len(), 18);
     let mut failures = Vec::new();
     let mut check = |how: &str, got: rusk::Result<DataFrame>| match got {
         Ok(df) => {

@@ -23,4 +23,4 @@ pub use read::{
 pub use resample::Resampler;
 pub use sort::{parse_sort, NaPosition, SortOptions};
 pub use specs::{parse_dtypes, parse_size};
-pub use window::{cummax, cummin, cumprod, cumsum, diff, pct_change, shift};
+pub use window::{cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, shift, RollingWindow};

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use rusk_ops::window::{Cumulative, WindowFunction, WindowSpec};
+use rusk_ops::window::{Cumulative, Rolling, WindowFunction, WindowSpec};
 use rusk_ops::Result;
 
 use super::DataFrame;
@@ -73,4 +73,74 @@ pub fn diff(column: &str, n: usize) -> WindowSpec {
 /// `column.pct_change(n)`: the value over the one `n` rows earlier, minus 1.
 pub fn pct_change(column: &str, n: usize) -> WindowSpec {
     spec(WindowFunction::PctChange(n), column)
+}
+
+/// `column.rolling(window)`: windows of the row and the `window - 1`
+/// before it; its methods make the [`WindowSpec`]. A window needs
+/// `window` non-null values for a result unless [`RollingWindow::min_periods`]
+/// says fewer (pandas' default).
+///
+pub fn rolling(column: &str, window: usize) -> RollingWindow {
+    RollingWindow { column: column.to_string(), window, min_periods: window }
+}
+
+/// A rolling window waiting for its function (see [`rolling`]).
+#[derive(Debug, Clone)]
+pub struct RollingWindow {
+    column: String,
+    window: usize,
+    min_periods: usize,
+}
+
+impl RollingWindow {
+    /// Non-null values a window needs for a result (pandas' `min_periods`).
+    pub fn min_periods(mut self, min_periods: usize) -> Self {
+        self.min_periods = min_periods;
+        self
+    }
+
+    fn with(self, func: Rolling) -> WindowSpec {
+        let (window, min_periods) = (self.window, self.min_periods);
+        spec(WindowFunction::Rolling { window, min_periods, func }, &self.column)
+    }
+
+    /// `.sum()`.
+    pub fn sum(self) -> WindowSpec {
+        self.with(Rolling::Sum)
+    }
+
+    /// `.mean()`.
+    pub fn mean(self) -> WindowSpec {
+        self.with(Rolling::Mean)
+    }
+
+    /// `.count()`.
+    pub fn count(self) -> WindowSpec {
+        self.with(Rolling::Count)
+    }
+
+    /// `.min()`.
+    pub fn min(self) -> WindowSpec {
+        self.with(Rolling::Min)
+    }
+
+    /// `.max()`.
+    pub fn max(self) -> WindowSpec {
+        self.with(Rolling::Max)
+    }
+
+    /// `.var()` (ddof 1).
+    pub fn var(self) -> WindowSpec {
+        self.with(Rolling::Var)
+    }
+
+    /// `.std()` (ddof 1).
+    pub fn std(self) -> WindowSpec {
+        self.with(Rolling::Std)
+    }
+
+    /// `.median()`.
+    pub fn median(self) -> WindowSpec {
+        self.with(Rolling::Median)
+    }
 }

@@ -48,6 +48,14 @@ impl Window {
                 name: spec.column.clone(),
                 available: in_schema.fields().iter().map(|f| f.name().clone()).collect(),
             })?;
+            if let rusk_ops::window::WindowFunction::Rolling { window, min_periods, .. } = spec.func {
+                if window == 0 || min_periods > window {
+                    return Err(Error::InvalidArgument(format!(
+                        "rolling({window}, min_periods={min_periods}): the window must be at least 1 \
+                         and min_periods at most the window"
+                    )));
+                }
+            }
             let t = spec.func.output_type(field.data_type())?;
             if fields.iter().any(|f| f.name() == name) {
                 return Err(Error::InvalidArgument(format!("column {name:?} exists; pick another name")));

@@ -9,10 +9,11 @@
 
 mod cumulative;
 mod lag;
+mod rolling;
 
 use serde::{Deserialize, Serialize};
 
-use arrow::array::{Array, ArrayRef, Int64Array, RecordBatch, RecordBatchOptions};
+use arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, RecordBatchOptions};
 use arrow::compute::concat;
 use arrow::datatypes::{DataType, Field, Schema};
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 
 pub use cumulative::Cumulative;
+pub use rolling::Rolling;
 
 /// A frame-order method of one column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +35,16 @@ pub enum WindowFunction {
     Diff(usize),
     /// The value over the one `n` rows earlier, minus 1 (`pct_change(n)`).
     PctChange(usize),
+    /// `rolling(window, min_periods).func()` over rows: the row and the
+    /// `window - 1` before it.
+    Rolling {
+        /// Rows per window (at least 1).
+        window: usize,
+        /// Non-null values a window needs for a result.
+        min_periods: usize,
+        /// The function.
+        func: Rolling,
+    },
 }
 
 /// One frame-order method over the column `column`.
@@ -50,6 +62,7 @@ impl WindowFunction {
         match self {
             WindowFunction::Cumulative(_) => 0,
             WindowFunction::Shift(n) | WindowFunction::Diff(n) | WindowFunction::PctChange(n) => *n,
+            WindowFunction::Rolling { window, .. } => window.saturating_sub(1),
         }
     }
 
@@ -60,6 +73,9 @@ impl WindowFunction {
             WindowFunction::Shift(n) => format!("shift({n})"),
             WindowFunction::Diff(n) => format!("diff({n})"),
             WindowFunction::PctChange(n) => format!("pct_change({n})"),
+            WindowFunction::Rolling { window, min_periods, func } => {
+                format!("rolling({window}, min_periods={min_periods}).{}()", func.name())
+            }
         }
     }
 
@@ -80,7 +96,7 @@ impl WindowFunction {
             } else {
                 DataType::Float64
             }),
-            WindowFunction::PctChange(_) if numeric => Ok(DataType::Float64),
+            WindowFunction::PctChange(_) | WindowFunction::Rolling { .. } if numeric => Ok(DataType::Float64),
             other => need(&other.call()),
         }
     }
@@ -147,10 +163,20 @@ pub fn carries(summaries: &[RecordBatch], specs: &[WindowSpec]) -> Result<Record
     let mut running: Vec<Option<ArrayRef>> = vec![None; specs.len()];
     // The frame's last `lag` values of each lagged spec so far.
     let mut recent: Vec<Option<ArrayRef>> = vec![None; specs.len()];
+    // Rows of the frame before the partition.
+    let mut rows_before: i64 = 0;
     for (i, summary) in summaries.iter().enumerate() {
-        let mut fields = vec![Field::new("partition", DataType::Int64, false)];
+        let mut fields = vec![
+            Field::new("partition", DataType::Int64, false),
+            Field::new("rows_before", DataType::Int64, false),
+        ];
         // A partition index fits in i64.
-        let mut columns: Vec<ArrayRef> = vec![Arc::new(Int64Array::from(vec![i as i64; 1 + lag]))];
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from(vec![i as i64; 1 + lag])),
+            Arc::new(Int64Array::from(vec![rows_before; 1 + lag])),
+        ];
+        let rows = summary.column(0).as_primitive::<arrow::datatypes::Int64Type>();
+        rows_before += if rows.is_empty() { 0 } else { rows.value(0) };
         for (j, spec) in specs.iter().enumerate() {
             let s = column(summary, &format!("s{j}"))?;
             let carried = match spec.func {
@@ -212,6 +238,15 @@ pub fn apply(
             WindowFunction::Shift(n) => lag::shift(values, &c.slice(1 + lag - n, n), n)?,
             WindowFunction::Diff(n) => lag::diff(values, &c.slice(1 + lag - n, n), n, false)?,
             WindowFunction::PctChange(n) => lag::diff(values, &c.slice(1 + lag - n, n), n, true)?,
+            WindowFunction::Rolling { window, min_periods, func } => {
+                let n = window.saturating_sub(1);
+                let rows_before =
+                    column(&carry, "rows_before")?.as_primitive::<arrow::datatypes::Int64Type>();
+                // A count fits in usize.
+                let rows_before = rows_before.value(0) as usize;
+                let before = c.slice(1 + lag - n, n);
+                rolling::rolling(values, &before, rows_before, window, min_periods, func)?
+            }
         };
         let t = spec.func.output_type(values.data_type())?;
         let out = if out.data_type() == &t { out } else { arrow::compute::cast(&out, &t)? };
