@@ -13,7 +13,7 @@ fn methods() -> Vec<(String, WindowSpec)> {
         .skip(1)
         .map(|line| {
             let f: Vec<&str> = line.split('\t').collect();
-            let arg = || f[3].parse::<usize>().expect("a lag");
+            let arg = || f[3].parse::<i64>().expect("a lag");
             let rolling = || {
                 let parts: Vec<&str> = f[3].split(',').collect();
                 let window = rusk::rolling(f[1], parts[0].parse().expect("window"))
@@ -56,7 +56,7 @@ fn input(blocksize: Option<u64>) -> DataFrame {
 fn every_method_matches_pandas_however_partitioned() {
     let expected = read_table("fixtures/expected/window/all.csv");
     let methods = methods();
-    assert_eq!(methods.len(), 18);
+    assert_eq!(methods.len(), 21);
     let mut failures = Vec::new();
     let mut check = |how: &str, got: rusk::Result<DataFrame>| match got {
         Ok(df) => {

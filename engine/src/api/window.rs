@@ -60,18 +60,18 @@ pub fn cummin(column: &str) -> WindowSpec {
     spec(WindowFunction::Cumulative(Cumulative::Min), column)
 }
 
-/// `column.shift(n)`: the value `n` rows earlier (`n` ≥ 0).
-pub fn shift(column: &str, n: usize) -> WindowSpec {
+/// `column.shift(n)`: the value `n` rows earlier (later for a negative `n`).
+pub fn shift(column: &str, n: i64) -> WindowSpec {
     spec(WindowFunction::Shift(n), column)
 }
 
 /// `column.diff(n)`: the value minus the one `n` rows earlier.
-pub fn diff(column: &str, n: usize) -> WindowSpec {
+pub fn diff(column: &str, n: i64) -> WindowSpec {
     spec(WindowFunction::Diff(n), column)
 }
 
 /// `column.pct_change(n)`: the value over the one `n` rows earlier, minus 1.
-pub fn pct_change(column: &str, n: usize) -> WindowSpec {
+pub fn pct_change(column: &str, n: i64) -> WindowSpec {
     spec(WindowFunction::PctChange(n), column)
 }
 

@@ -28,20 +28,45 @@ pub(super) fn append(recent: Option<&ArrayRef>, tail: &ArrayRef, n: usize) -> Re
     Ok(all.slice(all.len() - keep, keep))
 }
 
-/// Each value's predecessor `n` rows back: `before` (the `n` values before
-/// the partition) then the partition's own values.
-pub(super) fn shift(values: &ArrayRef, before: &ArrayRef, n: usize) -> Result<ArrayRef> {
-    if n == 0 {
-        return Ok(values.clone());
-    }
-    let before = cast(before, values.data_type())?;
-    let all = concat(&[before.as_ref(), values.as_ref()])?;
-    Ok(all.slice(0, values.len()))
+/// The first `n` values of `upcoming`, null-padded at the end when fewer
+/// follow (the frame's end).
+pub(super) fn first(upcoming: Option<&ArrayRef>, data_type: &DataType, n: usize) -> Result<ArrayRef> {
+    let seen = upcoming.map_or(0, |u| u.len());
+    let pad = new_null_array(data_type, n - seen.min(n));
+    Ok(match upcoming {
+        Some(u) => concat(&[u.slice(0, seen.min(n)).as_ref(), pad.as_ref()])?,
+        None => pad,
+    })
 }
 
-/// `value - shifted` (`diff`) or `value / shifted - 1` (`pct_change`).
-pub(super) fn diff(values: &ArrayRef, before: &ArrayRef, n: usize, ratio: bool) -> Result<ArrayRef> {
-    let shifted = shift(values, before, n)?;
+/// `head` followed by `upcoming`, keeping the first `n` values.
+pub(super) fn prepend(head: &ArrayRef, upcoming: Option<&ArrayRef>, n: usize) -> Result<ArrayRef> {
+    let all = match upcoming {
+        Some(u) => concat(&[head.as_ref(), u.as_ref()])?,
+        None => head.clone(),
+    };
+    Ok(all.slice(0, all.len().min(n)))
+}
+
+/// Each value's neighbour: `near` holds the `k` values before the
+/// partition (`back`: the value `k` rows earlier) or after it (the value
+/// `k` rows later).
+pub(super) fn shift(values: &ArrayRef, near: &ArrayRef, back: bool) -> Result<ArrayRef> {
+    let k = near.len();
+    if k == 0 {
+        return Ok(values.clone());
+    }
+    let near = cast(near, values.data_type())?;
+    Ok(if back {
+        concat(&[near.as_ref(), values.as_ref()])?.slice(0, values.len())
+    } else {
+        concat(&[values.as_ref(), near.as_ref()])?.slice(k, values.len())
+    })
+}
+
+/// `value - neighbour` (`diff`) or `value / neighbour - 1` (`pct_change`).
+pub(super) fn diff(values: &ArrayRef, near: &ArrayRef, back: bool, ratio: bool) -> Result<ArrayRef> {
+    let shifted = shift(values, near, back)?;
     let work = if ratio || !(values.data_type().is_integer() || *values.data_type() == DataType::Boolean) {
         DataType::Float64
     } else {

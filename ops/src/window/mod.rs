@@ -29,12 +29,13 @@ pub enum WindowFunction {
     /// A running total (`cumsum`, `cumprod`, `cummax`, `cummin`), skipping
     /// nulls as pandas' `skipna=True`: null where the value is.
     Cumulative(Cumulative),
-    /// The value `n` rows earlier (`shift(n)`); null for the first `n`.
-    Shift(usize),
+    /// The value `n` rows earlier (`shift(n)`; later for a negative `n`);
+    /// null where there is none.
+    Shift(i64),
     /// The value minus the one `n` rows earlier (`diff(n)`).
-    Diff(usize),
+    Diff(i64),
     /// The value over the one `n` rows earlier, minus 1 (`pct_change(n)`).
-    PctChange(usize),
+    PctChange(i64),
     /// `rolling(window, min_periods).func()` over rows: the row and the
     /// `window - 1` before it.
     Rolling {
@@ -57,13 +58,27 @@ pub struct WindowSpec {
 }
 
 impl WindowFunction {
+    /// The offset of a shift: positive looks back, negative ahead.
+    fn offset(&self) -> i64 {
+        match self {
+            WindowFunction::Shift(n) | WindowFunction::Diff(n) | WindowFunction::PctChange(n) => *n,
+            _ => 0,
+        }
+    }
+
     /// How many earlier rows the method reads.
     fn lag(&self) -> usize {
         match self {
-            WindowFunction::Cumulative(_) => 0,
-            WindowFunction::Shift(n) | WindowFunction::Diff(n) | WindowFunction::PctChange(n) => *n,
             WindowFunction::Rolling { window, .. } => window.saturating_sub(1),
+            // An offset fits in usize on the platforms rusk runs on.
+            other => other.offset().max(0).unsigned_abs() as usize,
         }
+    }
+
+    /// How many later rows the method reads.
+    fn lead(&self) -> usize {
+        // As `lag`.
+        self.offset().min(0).unsigned_abs() as usize
     }
 
     /// pandas' name, as `explain` prints the call.
@@ -108,62 +123,94 @@ impl std::fmt::Display for WindowSpec {
     }
 }
 
-/// The longest lag of `specs`.
-fn max_lag(specs: &[WindowSpec]) -> usize {
-    specs.iter().map(|s| s.func.lag()).max().unwrap_or(0)
+/// The longest lag and lead of `specs`.
+fn reach(specs: &[WindowSpec]) -> (usize, usize) {
+    let lag = specs.iter().map(|s| s.func.lag()).max().unwrap_or(0);
+    let lead = specs.iter().map(|s| s.func.lead()).max().unwrap_or(0);
+    (lag, lead)
 }
 
 fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a ArrayRef> {
     batch.column_by_name(name).ok_or_else(|| Error::Internal(format!("window column {name} missing")))
 }
 
-/// A partition's summary: one row (`rows`, the partition's length, and
-/// each cumulative spec's total, `c{j}`), then the partition's last
-/// `max lag` values of each lagged spec's column (`l{j}`), oldest first.
+fn nulls(data_type: &DataType, n: usize) -> ArrayRef {
+    arrow::array::new_null_array(data_type, n)
+}
+
+/// A partition's summary: `rows`, the partition's length, and per spec
+/// `s{j}`: a cumulative spec's total in row 0; a shifted or rolling spec's
+/// column's last `lag` values (rows `1..=tail`), then its first `lead`
+/// values (`tail + 1..`), where `tail` and `head` are `lag` and `lead` cut
+/// to the partition's length.
 ///
 /// # Errors
 /// A missing column, a kernel error.
 pub fn summarize(batch: &RecordBatch, specs: &[WindowSpec]) -> Result<RecordBatch> {
-    let lag = max_lag(specs);
+    let (lag, lead) = reach(specs);
     let n = batch.num_rows();
-    let tail = lag.min(n);
+    let (tail, head) = (lag.min(n), lead.min(n));
+    let rows = 1 + tail + head;
     let mut fields = vec![Field::new("rows", DataType::Int64, false)];
     // A length fits in i64.
-    let mut columns: Vec<ArrayRef> = vec![Arc::new(Int64Array::from(vec![n as i64; 1 + tail]))];
+    let mut columns: Vec<ArrayRef> = vec![Arc::new(Int64Array::from(vec![n as i64; rows]))];
     for (j, spec) in specs.iter().enumerate() {
         let values = column(batch, &spec.column)?;
         let out = match spec.func {
             WindowFunction::Cumulative(c) => {
                 let total = c.total(values)?;
-                concat(&[total.as_ref(), arrow::array::new_null_array(total.data_type(), tail).as_ref()])?
+                concat(&[total.as_ref(), nulls(total.data_type(), tail + head).as_ref()])?
             }
             _ => {
-                let last = values.slice(n - tail, tail);
-                concat(&[arrow::array::new_null_array(values.data_type(), 1).as_ref(), last.as_ref()])?
+                let t = values.data_type();
+                let (last, first) = (values.slice(n - tail, tail), values.slice(0, head));
+                concat(&[nulls(t, 1).as_ref(), last.as_ref(), first.as_ref()])?
             }
         };
         fields.push(Field::new(format!("s{j}"), out.data_type().clone(), true));
         columns.push(out);
     }
-    let options = RecordBatchOptions::new().with_row_count(Some(1 + tail));
+    let options = RecordBatchOptions::new().with_row_count(Some(rows));
     Ok(RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), columns, &options)?)
 }
 
-/// What each partition carries in from the ones before it, from their
-/// summaries in order: a batch of one row per partition and spec, as
-/// `(partition, s{j})` rows: row 0 of a partition's block is the running
-/// total of each cumulative spec before it, rows 1.. the `max lag` values
-/// before it, oldest first (nulls before the frame's first row, as pandas).
+/// What each partition carries in from the others, from their summaries
+/// in order: a block of `1 + lag + lead` rows per partition, `partition`
+/// and `rows_before` (the frame's rows before it) in every row, and per
+/// spec `s{j}`: the running total before the partition in row 0 (a
+/// cumulative spec), or the `lag` values before it (rows `1..=lag`, oldest
+/// first, nulls before the frame's start) and the `lead` values after it
+/// (rows `lag + 1..`, nulls past the frame's end).
 ///
 /// # Errors
 /// Summaries of another shape (a bug), kernel errors.
 pub fn carries(summaries: &[RecordBatch], specs: &[WindowSpec]) -> Result<RecordBatch> {
-    let lag = max_lag(specs);
+    let (lag, lead) = reach(specs);
+    let block = 1 + lag + lead;
+    let lengths = summaries
+        .iter()
+        .map(|s| match s.column(0).as_primitive::<arrow::datatypes::Int64Type>().iter().next() {
+            Some(Some(n)) => {
+                usize::try_from(n).map_err(|_| Error::Internal("a negative partition length".into()))
+            }
+            _ => Err(Error::Internal("a window summary without its length".into())),
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    // The values after each partition, per spec: a backward pass.
+    let mut after: Vec<Vec<ArrayRef>> = vec![Vec::with_capacity(specs.len()); summaries.len()];
+    let mut upcoming: Vec<Option<ArrayRef>> = vec![None; specs.len()];
+    for (i, summary) in summaries.iter().enumerate().rev() {
+        for (j, _) in specs.iter().enumerate() {
+            let s = column(summary, &format!("s{j}"))?;
+            let next = lag::first(upcoming[j].as_ref(), s.data_type(), lead)?;
+            let head = s.slice(1 + lag.min(lengths[i]), lead.min(lengths[i]));
+            upcoming[j] = Some(lag::prepend(&head, upcoming[j].as_ref(), lead)?);
+            after[i].push(next);
+        }
+    }
     let mut blocks: Vec<RecordBatch> = Vec::with_capacity(summaries.len());
     let mut running: Vec<Option<ArrayRef>> = vec![None; specs.len()];
-    // The frame's last `lag` values of each lagged spec so far.
     let mut recent: Vec<Option<ArrayRef>> = vec![None; specs.len()];
-    // Rows of the frame before the partition.
     let mut rows_before: i64 = 0;
     for (i, summary) in summaries.iter().enumerate() {
         let mut fields = vec![
@@ -172,34 +219,33 @@ pub fn carries(summaries: &[RecordBatch], specs: &[WindowSpec]) -> Result<Record
         ];
         // A partition index fits in i64.
         let mut columns: Vec<ArrayRef> = vec![
-            Arc::new(Int64Array::from(vec![i as i64; 1 + lag])),
-            Arc::new(Int64Array::from(vec![rows_before; 1 + lag])),
+            Arc::new(Int64Array::from(vec![i as i64; block])),
+            Arc::new(Int64Array::from(vec![rows_before; block])),
         ];
-        let rows = summary.column(0).as_primitive::<arrow::datatypes::Int64Type>();
-        rows_before += if rows.is_empty() { 0 } else { rows.value(0) };
+        // A length fits in i64.
+        rows_before += lengths[i] as i64;
         for (j, spec) in specs.iter().enumerate() {
             let s = column(summary, &format!("s{j}"))?;
             let carried = match spec.func {
                 WindowFunction::Cumulative(c) => {
                     let before = match &running[j] {
                         Some(total) => Arc::clone(total),
-                        None => arrow::array::new_null_array(s.data_type(), 1),
+                        None => nulls(s.data_type(), 1),
                     };
-                    let this = s.slice(0, 1);
-                    running[j] = Some(c.combine(running[j].as_ref(), &this)?);
-                    concat(&[before.as_ref(), arrow::array::new_null_array(s.data_type(), lag).as_ref()])?
+                    running[j] = Some(c.combine(running[j].as_ref(), &s.slice(0, 1))?);
+                    concat(&[before.as_ref(), nulls(s.data_type(), lag + lead).as_ref()])?
                 }
                 _ => {
                     let before = lag::last(recent[j].as_ref(), s.data_type(), lag)?;
-                    let tail = s.slice(1, s.len() - 1);
+                    let tail = s.slice(1, lag.min(lengths[i]));
                     recent[j] = Some(lag::append(recent[j].as_ref(), &tail, lag)?);
-                    concat(&[arrow::array::new_null_array(s.data_type(), 1).as_ref(), before.as_ref()])?
+                    concat(&[nulls(s.data_type(), 1).as_ref(), before.as_ref(), after[i][j].as_ref()])?
                 }
             };
             fields.push(Field::new(format!("s{j}"), carried.data_type().clone(), true));
             columns.push(carried);
         }
-        let options = RecordBatchOptions::new().with_row_count(Some(1 + lag));
+        let options = RecordBatchOptions::new().with_row_count(Some(block));
         blocks.push(RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), columns, &options)?);
     }
     match blocks.first() {
@@ -209,8 +255,7 @@ pub fn carries(summaries: &[RecordBatch], specs: &[WindowSpec]) -> Result<Record
 }
 
 /// `batch` with one new column per spec, named `names`, computed from its
-/// rows and `carry` (its block of [`carries`]' output, for partition
-/// `partition`).
+/// rows and its block of `carries` (partition `partition`).
 ///
 /// # Errors
 /// A missing column, a carry of another shape (a bug), kernel errors.
@@ -221,31 +266,54 @@ pub fn apply(
     specs: &[WindowSpec],
     names: &[String],
 ) -> Result<RecordBatch> {
-    let lag = max_lag(specs);
-    let start = partition * (1 + lag);
-    if carries.num_rows() < start + 1 + lag {
+    let (lag, lead) = reach(specs);
+    let block = 1 + lag + lead;
+    let start = partition * block;
+    if carries.num_rows() < start + block {
         return Err(Error::Internal(format!("no window carry for partition {partition}")));
     }
-    let carry = carries.slice(start, 1 + lag);
+    let carry = carries.slice(start, block);
     let schema = batch.schema();
     let mut fields: Vec<Arc<Field>> = schema.fields().iter().cloned().collect();
     let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
     for (j, (spec, name)) in specs.iter().zip(names).enumerate() {
         let values = column(batch, &spec.column)?;
         let c = column(&carry, &format!("s{j}"))?;
+        // The `k` values before the partition, or the `k` after it.
+        let before = |k: usize| c.slice(1 + lag - k, k);
+        let after = |k: usize| c.slice(1 + lag, k);
+        let neighbours = |n: i64| {
+            let k = n.unsigned_abs() as usize;
+            if n >= 0 {
+                (before(k), true)
+            } else {
+                (after(k), false)
+            }
+        };
         let out = match spec.func {
             WindowFunction::Cumulative(f) => f.running(values, &c.slice(0, 1))?,
-            WindowFunction::Shift(n) => lag::shift(values, &c.slice(1 + lag - n, n), n)?,
-            WindowFunction::Diff(n) => lag::diff(values, &c.slice(1 + lag - n, n), n, false)?,
-            WindowFunction::PctChange(n) => lag::diff(values, &c.slice(1 + lag - n, n), n, true)?,
+            WindowFunction::Shift(n) => {
+                let (near, back) = neighbours(n);
+                lag::shift(values, &near, back)?
+            }
+            WindowFunction::Diff(n) | WindowFunction::PctChange(n) => {
+                let (near, back) = neighbours(n);
+                let ratio = matches!(spec.func, WindowFunction::PctChange(_));
+                lag::diff(values, &near, back, ratio)?
+            }
             WindowFunction::Rolling { window, min_periods, func } => {
-                let n = window.saturating_sub(1);
                 let rows_before =
                     column(&carry, "rows_before")?.as_primitive::<arrow::datatypes::Int64Type>();
                 // A count fits in usize.
                 let rows_before = rows_before.value(0) as usize;
-                let before = c.slice(1 + lag - n, n);
-                rolling::rolling(values, &before, rows_before, window, min_periods, func)?
+                rolling::rolling(
+                    values,
+                    &before(window.saturating_sub(1)),
+                    rows_before,
+                    window,
+                    min_periods,
+                    func,
+                )?
             }
         };
         let t = spec.func.output_type(values.data_type())?;
