@@ -19,7 +19,7 @@ use super::function::{field, first, value_type, AggregateImpl};
 use crate::error::{Error, Result};
 
 /// `pos[g].0` for a group without a value yet.
-const NONE: u32 = u32::MAX;
+pub(super) const NONE: u32 = u32::MAX;
 
 /// Where each group's value is.
 pub(crate) struct FirstLast {
@@ -69,21 +69,26 @@ impl GroupedAggregate for FirstLast {
     }
 
     fn finish(&mut self) -> Result<ArrayRef> {
-        // One more chunk, a single null, for the groups without a value.
-        let null_chunk = self.chunks.len();
-        let null = new_null_array(&self.data_type, 1);
-        let mut arrays: Vec<&dyn Array> = self.chunks.iter().map(|c| c.as_ref()).collect();
-        arrays.push(null.as_ref());
-        let indices: Vec<(usize, usize)> = self
-            .pos
-            .iter()
-            .map(|&(c, r)| if c == NONE { (null_chunk, 0) } else { (c as usize, r as usize) })
-            .collect();
-        let out = interleave(&arrays, &indices)?;
+        let out = gather(&self.chunks, &self.pos, &self.data_type)?;
         self.chunks.clear();
         self.pos.clear();
         Ok(out)
     }
+}
+
+/// Each group's value, from `(chunk, row)` positions into `chunks`; null
+/// for the groups without one (`NONE`).
+pub(super) fn gather(chunks: &[ArrayRef], pos: &[(u32, u32)], data_type: &DataType) -> Result<ArrayRef> {
+    // One more chunk, a single null, for the groups without a value.
+    let null_chunk = chunks.len();
+    let null = new_null_array(data_type, 1);
+    let mut arrays: Vec<&dyn Array> = chunks.iter().map(|c| c.as_ref()).collect();
+    arrays.push(null.as_ref());
+    let indices: Vec<(usize, usize)> = pos
+        .iter()
+        .map(|&(c, r)| if c == NONE { (null_chunk, 0) } else { (c as usize, r as usize) })
+        .collect();
+    Ok(interleave(&arrays, &indices)?)
 }
 
 /// `first` and `last`: the state is the result.

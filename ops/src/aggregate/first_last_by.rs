@@ -11,16 +11,14 @@
 
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, Array, ArrayRef, AsArray, Int64Array};
-use arrow::compute::{cast, interleave};
+use arrow::array::{Array, ArrayRef, AsArray, Int64Array};
+use arrow::compute::cast;
 use arrow::datatypes::{DataType, Field, Int64Type};
 
 use super::accumulator::{cast_to, columns, unpack_dictionary, GroupedAggregate};
+use super::first_last::{gather, NONE};
 use super::function::{field, first, value_type, AggregateImpl};
 use crate::error::{Error, Result};
-
-/// `pos[g].0` for a group without a value yet.
-const NONE: u32 = u32::MAX;
 
 pub(crate) struct FirstLastBy {
     last: bool,
@@ -69,17 +67,7 @@ impl GroupedAggregate for FirstLastBy {
     }
 
     fn finish(&mut self) -> Result<ArrayRef> {
-        // One more chunk, a single null, for the groups without a value.
-        let null_chunk = self.chunks.len();
-        let null = new_null_array(&self.data_type, 1);
-        let mut arrays: Vec<&dyn Array> = self.chunks.iter().map(|c| c.as_ref()).collect();
-        arrays.push(null.as_ref());
-        let indices: Vec<(usize, usize)> = self
-            .pos
-            .iter()
-            .map(|&(c, r)| if c == NONE { (null_chunk, 0) } else { (c as usize, r as usize) })
-            .collect();
-        let out = interleave(&arrays, &indices)?;
+        let out = gather(&self.chunks, &self.pos, &self.data_type)?;
         self.chunks.clear();
         self.pos.clear();
         self.order.clear();
