@@ -12,7 +12,7 @@ use super::parser::{describe, Node, Parser, Result};
 /// The `dt` properties and methods a query may use, listed in error messages.
 pub(super) const DT_METHODS: &str = "year, month, day, hour, minute, second, microsecond, nanosecond, \
      dayofweek (day_of_week, weekday), dayofyear (day_of_year), quarter, days_in_month (daysinmonth), \
-     is_month_start, is_month_end, date, strftime(date_format)";
+     is_month_start, is_month_end, date, strftime(date_format), floor(freq), ceil(freq), round(freq)";
 
 impl Parser {
     /// After `value.dt`: `.property` or `.strftime(format)`.
@@ -43,6 +43,9 @@ impl Parser {
             }
             return self.node(value.expr.dt().field(field), value.depth, name.pos);
         }
+        if matches!(method.as_str(), "floor" | "ceil" | "round") {
+            return self.dt_round(value, &name, &method);
+        }
         if method != "strftime" {
             return Err(
                 self.error(name.pos, format!("unknown dt property '{method}'; supported: {DT_METHODS}"))
@@ -69,6 +72,39 @@ impl Parser {
             }
         };
         let expr = value.expr.dt().strftime(&format).map_err(|e| match e {
+            rusk_ops::Error::InvalidArgument(message) => self.error(name.pos, message),
+            other => self.error(name.pos, other.to_string()),
+        })?;
+        self.node(expr, value.depth, name.pos)
+    }
+
+    /// `.floor(freq)`, `.ceil(freq)`, `.round(freq)`, after `value.dt`.
+    fn dt_round(&mut self, value: Node, name: &Token, method: &str) -> Result<Node> {
+        self.advance();
+        let call = format!("dt.{method}");
+        if !self.is_sym(Sym::LParen) {
+            let found = self.peek().clone();
+            return Err(
+                self.unexpected(&found, format!("expected '(' after '{call}', found {}", describe(&found)))
+            );
+        }
+        let open = self.advance();
+        let args = self.call_args(&call, &open)?;
+        let bound = self.bind(&call, &["freq"], args, None)?;
+        let freq = match bound.get(0) {
+            Some(ScalarValue::Utf8(freq)) => freq.clone(),
+            None => return Err(self.error(name.pos, format!("{call}() needs freq, e.g. 'h'"))),
+            Some(other) => {
+                return Err(self.error(name.pos, format!("{call}(): freq must be a string, got {other}")))
+            }
+        };
+        let dt = value.expr.dt();
+        let expr = match method {
+            "floor" => dt.floor(&freq),
+            "ceil" => dt.ceil(&freq),
+            _ => dt.round(&freq),
+        }
+        .map_err(|e| match e {
             rusk_ops::Error::InvalidArgument(message) => self.error(name.pos, message),
             other => self.error(name.pos, other.to_string()),
         })?;

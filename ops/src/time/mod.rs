@@ -7,7 +7,7 @@ mod freq;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use bins::timestamp_unit;
+pub(crate) use bins::{nanos_per, timestamp_unit};
 pub use bins::{Bins, Origin};
 pub use fill::fill_empty_bins;
 pub use freq::Freq;

@@ -2,6 +2,7 @@
 //! accessors in Rust. Methods whose pattern or format may be bad return a
 //! `Result`, so a bad regex is an error where the expression is written.
 
+use super::dt_round::RoundMode;
 use super::dt_strftime::chrono_format;
 use super::pattern::{python_replacement, Anchor, Regex, StrPattern};
 use super::str_extract::check_one_group;
@@ -297,5 +298,40 @@ impl DtAccessor {
             func: ScalarFunction::DtStrftime { format: format.to_string() },
             args: vec![self.0],
         })
+    }
+
+    fn rounded(self, freq: &str, mode: RoundMode) -> Result<Expr> {
+        let freq = crate::time::Freq::parse(freq)?;
+        let method = match mode {
+            RoundMode::Floor => "floor",
+            RoundMode::Ceil => "ceil",
+            RoundMode::Round => "round",
+        };
+        super::dt_round::fixed_nanos(freq, method)?;
+        Ok(Expr::Function { func: ScalarFunction::DtRound { freq, mode }, args: vec![self.0] })
+    }
+
+    /// `dt.floor(freq)`: down to a multiple of a fixed frequency ("15min", "h", "D").
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a rule that is not a fixed length.
+    pub fn floor(self, freq: &str) -> Result<Expr> {
+        self.rounded(freq, RoundMode::Floor)
+    }
+
+    /// `dt.ceil(freq)`: up to a multiple of a fixed frequency.
+    ///
+    /// # Errors
+    /// As [`DtAccessor::floor`].
+    pub fn ceil(self, freq: &str) -> Result<Expr> {
+        self.rounded(freq, RoundMode::Ceil)
+    }
+
+    /// `dt.round(freq)`: to the nearest multiple, halves to the even one.
+    ///
+    /// # Errors
+    /// As [`DtAccessor::floor`].
+    pub fn round(self, freq: &str) -> Result<Expr> {
+        self.rounded(freq, RoundMode::Round)
     }
 }

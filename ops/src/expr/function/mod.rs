@@ -10,6 +10,7 @@
 
 mod accessor;
 mod dt_field;
+mod dt_round;
 mod dt_strftime;
 mod pattern;
 mod str_case;
@@ -38,6 +39,7 @@ use crate::error::{Error, Result};
 
 pub use accessor::{DtAccessor, StrAccessor};
 pub use dt_field::DtField;
+pub use dt_round::RoundMode;
 pub use dt_strftime::STRFTIME_CODES;
 pub use pattern::{Anchor, Regex, StrPattern};
 pub use str_pad::PadSide;
@@ -155,6 +157,14 @@ pub enum ScalarFunction {
     },
     /// `dt.year`, `dt.hour`, … : a property of timestamps or dates.
     Dt(DtField),
+    /// `dt.floor(freq)`, `dt.ceil(freq)`, `dt.round(freq)`: to a multiple
+    /// of a fixed frequency.
+    DtRound {
+        /// The frequency (a fixed length).
+        freq: crate::time::Freq,
+        /// Down, up or nearest.
+        mode: RoundMode,
+    },
     /// `dt.strftime(format)`, with Python's codes.
     DtStrftime {
         /// The format, in Python's codes.
@@ -242,6 +252,7 @@ pub(crate) fn implementation(func: &ScalarFunction) -> Box<dyn ScalarImpl + '_> 
         F::StrExtract { regex } => Box::new(str_extract::Extract { regex }),
         F::Dt(field) => Box::new(dt_field::Field(*field)),
         F::DtStrftime { format } => Box::new(dt_strftime::Strftime { format }),
+        F::DtRound { freq, mode } => Box::new(dt_round::DtRound { freq: *freq, mode: *mode }),
     }
 }
 
