@@ -60,7 +60,22 @@ fn resample(case: &Case, df: &DataFrame) -> rusk::Result<DataFrame> {
     if !case.origin.is_empty() {
         r = r.origin(&case.origin)?;
     }
-    let aggs = case.aggs.iter().map(|s| rusk::parse_agg(s)).collect::<rusk::Result<Vec<_>>>()?;
+    // `v:ohlc` is v_open, v_high, v_low, v_close, as the CLI reads it.
+    let mut aggs = Vec::new();
+    for spec in &case.aggs {
+        match spec.strip_suffix(":ohlc") {
+            Some(c) => {
+                let v = || rusk::col(c);
+                aggs.extend([
+                    (format!("{c}_open"), v().first()),
+                    (format!("{c}_high"), v().max()),
+                    (format!("{c}_low"), v().min()),
+                    (format!("{c}_close"), v().last()),
+                ]);
+            }
+            None => aggs.push(rusk::parse_agg(spec)?),
+        }
+    }
     r.agg(aggs)
 }
 
@@ -89,6 +104,24 @@ fn every_case_matches_pandas_however_partitioned() {
         }
     }
     assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn ohlc_is_first_max_min_last_by_time() {
+    let r = input(None).unwrap().resample("4h", "ts").unwrap();
+    let ohlc = r.ohlc(&["v"]).unwrap().compute().unwrap();
+    let spelled = r
+        .agg([
+            ("v_open", rusk::col("v").first()),
+            ("v_high", rusk::col("v").max()),
+            ("v_low", rusk::col("v").min()),
+            ("v_close", rusk::col("v").last()),
+        ])
+        .unwrap()
+        .compute()
+        .unwrap();
+    assert_eq!(ohlc.batches(), spelled.batches());
+    assert_eq!(ohlc.columns(), ["ts", "v_open", "v_high", "v_low", "v_close"]);
 }
 
 #[test]

@@ -167,6 +167,26 @@ impl Resampler {
     }
 }
 
+impl Resampler {
+    /// pandas' `ohlc()` of each column: its first, largest, smallest and
+    /// last value in each bin (by time), as `{column}_open`, `_high`,
+    /// `_low`, `_close`.
+    ///
+    /// # Errors
+    /// As [`Resampler::agg`].
+    pub fn ohlc(&self, columns: &[&str]) -> Result<DataFrame> {
+        let mut aggs = Vec::with_capacity(4 * columns.len());
+        for c in columns {
+            let v = || Expr::Column((*c).to_string());
+            aggs.push((format!("{c}_open"), v().first()));
+            aggs.push((format!("{c}_high"), v().max()));
+            aggs.push((format!("{c}_low"), v().min()));
+            aggs.push((format!("{c}_close"), v().last()));
+        }
+        self.agg(aggs)
+    }
+}
+
 fn right(side: &str, what: &str) -> Result<bool> {
     match side {
         "left" => Ok(false),

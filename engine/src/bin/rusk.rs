@@ -400,7 +400,20 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
             args.time.as_deref().ok_or_else(|| Error::InvalidArgument("--resample needs --time".into()))?;
         let specs =
             args.agg.as_ref().ok_or_else(|| Error::InvalidArgument("--resample needs --agg".into()))?;
-        let aggs = specs.iter().map(|s| rusk::parse_agg(s)).collect::<Result<Vec<_>>>()?;
+        // `v:ohlc` is four aggregations: v_open, v_high, v_low, v_close.
+        let mut aggs = Vec::with_capacity(specs.len());
+        for spec in specs {
+            match spec.trim().strip_suffix(":ohlc") {
+                Some(column) => {
+                    let v = || rusk::col(column.trim());
+                    aggs.push((format!("{}_open", column.trim()), v().first()));
+                    aggs.push((format!("{}_high", column.trim()), v().max()));
+                    aggs.push((format!("{}_low", column.trim()), v().min()));
+                    aggs.push((format!("{}_close", column.trim()), v().last()));
+                }
+                None => aggs.push(rusk::parse_agg(spec)?),
+            }
+        }
         let mut r = match &args.groupby {
             Some(keys) => df.groupby(keys.iter().map(|k| k.trim()))?.resample(rule, time)?,
             None => df.resample(rule, time)?,
