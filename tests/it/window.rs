@@ -17,7 +17,8 @@ fn methods() -> Vec<(String, WindowSpec)> {
             let rolling = || {
                 let parts: Vec<&str> = f[3].split(',').collect();
                 let window = rusk::rolling(f[1], parts[0].parse().expect("window"))
-                    .min_periods(parts[1].parse().expect("min_periods"));
+                    .min_periods(parts[1].parse().expect("min_periods"))
+                    .center(parts.get(3) == Some(&"center"));
                 match parts[2] {
                     "sum" => window.sum(),
                     "mean" => window.mean(),
@@ -56,7 +57,7 @@ fn input(blocksize: Option<u64>) -> DataFrame {
 fn every_method_matches_pandas_however_partitioned() {
     let expected = read_table("fixtures/expected/window/all.csv");
     let methods = methods();
-    assert_eq!(methods.len(), 21);
+    assert_eq!(methods.len(), 24);
     let mut failures = Vec::new();
     let mut check = |how: &str, got: rusk::Result<DataFrame>| match got {
         Ok(df) => {

@@ -81,7 +81,7 @@ pub fn pct_change(column: &str, n: i64) -> WindowSpec {
 /// says fewer (pandas' default).
 ///
 pub fn rolling(column: &str, window: usize) -> RollingWindow {
-    RollingWindow { column: column.to_string(), window, min_periods: window }
+    RollingWindow { column: column.to_string(), window, center: false, min_periods: window }
 }
 
 /// A rolling window waiting for its function (see [`rolling`]).
@@ -89,10 +89,18 @@ pub fn rolling(column: &str, window: usize) -> RollingWindow {
 pub struct RollingWindow {
     column: String,
     window: usize,
+    center: bool,
     min_periods: usize,
 }
 
 impl RollingWindow {
+    /// Centre each window on its row (pandas' `center=True`): `window / 2`
+    /// rows before it and the rest after.
+    pub fn center(mut self, center: bool) -> Self {
+        self.center = center;
+        self
+    }
+
     /// Non-null values a window needs for a result (pandas' `min_periods`).
     pub fn min_periods(mut self, min_periods: usize) -> Self {
         self.min_periods = min_periods;
@@ -100,8 +108,8 @@ impl RollingWindow {
     }
 
     fn with(self, func: Rolling) -> WindowSpec {
-        let (window, min_periods) = (self.window, self.min_periods);
-        spec(WindowFunction::Rolling { window, min_periods, func }, &self.column)
+        let (window, center, min_periods) = (self.window, self.center, self.min_periods);
+        spec(WindowFunction::Rolling { window, center, min_periods, func }, &self.column)
     }
 
     /// `.sum()`.

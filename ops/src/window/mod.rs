@@ -41,6 +41,9 @@ pub enum WindowFunction {
     Rolling {
         /// Rows per window (at least 1).
         window: usize,
+        /// The window is centred on its row (`center=True`): `window / 2`
+        /// rows before it and the rest after, as pandas.
+        center: bool,
         /// Non-null values a window needs for a result.
         min_periods: usize,
         /// The function.
@@ -69,7 +72,13 @@ impl WindowFunction {
     /// How many earlier rows the method reads.
     fn lag(&self) -> usize {
         match self {
-            WindowFunction::Rolling { window, .. } => window.saturating_sub(1),
+            WindowFunction::Rolling { window, center, .. } => {
+                if *center {
+                    window / 2
+                } else {
+                    window.saturating_sub(1)
+                }
+            }
             // An offset fits in usize on the platforms rusk runs on.
             other => other.offset().max(0).unsigned_abs() as usize,
         }
@@ -77,8 +86,11 @@ impl WindowFunction {
 
     /// How many later rows the method reads.
     fn lead(&self) -> usize {
-        // As `lag`.
-        self.offset().min(0).unsigned_abs() as usize
+        match self {
+            WindowFunction::Rolling { window, center: true, .. } => window.saturating_sub(1) - window / 2,
+            // As `lag`.
+            other => other.offset().min(0).unsigned_abs() as usize,
+        }
     }
 
     /// pandas' name, as `explain` prints the call.
@@ -88,8 +100,9 @@ impl WindowFunction {
             WindowFunction::Shift(n) => format!("shift({n})"),
             WindowFunction::Diff(n) => format!("diff({n})"),
             WindowFunction::PctChange(n) => format!("pct_change({n})"),
-            WindowFunction::Rolling { window, min_periods, func } => {
-                format!("rolling({window}, min_periods={min_periods}).{}()", func.name())
+            WindowFunction::Rolling { window, center, min_periods, func } => {
+                let center = if *center { ", center=True" } else { "" };
+                format!("rolling({window}, min_periods={min_periods}{center}).{}()", func.name())
             }
         }
     }
@@ -208,6 +221,7 @@ pub fn carries(summaries: &[RecordBatch], specs: &[WindowSpec]) -> Result<Record
             after[i].push(next);
         }
     }
+    let total: usize = lengths.iter().sum();
     let mut blocks: Vec<RecordBatch> = Vec::with_capacity(summaries.len());
     let mut running: Vec<Option<ArrayRef>> = vec![None; specs.len()];
     let mut recent: Vec<Option<ArrayRef>> = vec![None; specs.len()];
@@ -216,11 +230,14 @@ pub fn carries(summaries: &[RecordBatch], specs: &[WindowSpec]) -> Result<Record
         let mut fields = vec![
             Field::new("partition", DataType::Int64, false),
             Field::new("rows_before", DataType::Int64, false),
+            Field::new("rows_after", DataType::Int64, false),
         ];
-        // A partition index fits in i64.
+        // Indices and row counts fit in i64.
+        let rows_after = (total - lengths[i]) as i64 - rows_before;
         let mut columns: Vec<ArrayRef> = vec![
             Arc::new(Int64Array::from(vec![i as i64; block])),
             Arc::new(Int64Array::from(vec![rows_before; block])),
+            Arc::new(Int64Array::from(vec![rows_after; block])),
         ];
         // A length fits in i64.
         rows_before += lengths[i] as i64;
@@ -301,19 +318,18 @@ pub fn apply(
                 let ratio = matches!(spec.func, WindowFunction::PctChange(_));
                 lag::diff(values, &near, back, ratio)?
             }
-            WindowFunction::Rolling { window, min_periods, func } => {
-                let rows_before =
-                    column(&carry, "rows_before")?.as_primitive::<arrow::datatypes::Int64Type>();
-                // A count fits in usize.
-                let rows_before = rows_before.value(0) as usize;
-                rolling::rolling(
-                    values,
-                    &before(window.saturating_sub(1)),
-                    rows_before,
-                    window,
-                    min_periods,
-                    func,
-                )?
+            WindowFunction::Rolling { window, min_periods, func, .. } => {
+                let count = |name: &str| -> Result<usize> {
+                    let rows = column(&carry, name)?.as_primitive::<arrow::datatypes::Int64Type>();
+                    usize::try_from(rows.value(0)).map_err(|_| Error::Internal(format!("negative {name}")))
+                };
+                let edges = rolling::Edges {
+                    before: before(spec.func.lag()),
+                    after: after(spec.func.lead()),
+                    rows_before: count("rows_before")?,
+                    rows_after: count("rows_after")?,
+                };
+                rolling::rolling(values, &edges, window, min_periods, func)?
             }
         };
         let t = spec.func.output_type(values.data_type())?;

@@ -52,22 +52,37 @@ impl Rolling {
     }
 }
 
-/// The rolling `func` of `values`, each row's window being the row and the
-/// `window - 1` before it: `before` holds those of the first rows (the
-/// carry, null-padded at the frame's start, which is `rows_before` rows
-/// back). `count`'s `min_periods` counts the window's rows, not its values,
-/// as pandas'.
+/// The rows around a partition a rolling window reaches: the carry.
+pub(super) struct Edges {
+    /// The values before the partition (null-padded at the frame's start).
+    pub(super) before: ArrayRef,
+    /// The values after it, for a centred window (null-padded at the end).
+    pub(super) after: ArrayRef,
+    /// The frame's rows before the partition.
+    pub(super) rows_before: usize,
+    /// The frame's rows after it.
+    pub(super) rows_after: usize,
+}
+
+/// The rolling `func` of `values`, each row's window being the row, the
+/// `before.len()` rows before it and the `after.len()` after it (a centred
+/// window), the first and last rows' neighbours coming from `edges`.
+/// `count`'s `min_periods` counts the window's rows, not its values, as
+/// pandas'.
 pub(super) fn rolling(
     values: &ArrayRef,
-    before: &ArrayRef,
-    rows_before: usize,
+    edges: &Edges,
     window: usize,
     min_periods: usize,
     func: Rolling,
 ) -> Result<ArrayRef> {
-    let all = cast(&concat(&[before.as_ref(), values.as_ref()])?, &DataType::Float64)?;
+    let all =
+        cast(&concat(&[edges.before.as_ref(), values.as_ref(), edges.after.as_ref()])?, &DataType::Float64)?;
     let all = all.as_primitive::<Float64Type>();
-    let lead = before.len();
+    // Row `r`'s window ends `ahead` rows after it (0 unless centred).
+    let (lead, ahead) = (edges.before.len(), edges.after.len());
+    let (rows_before, rows_after) = (edges.rows_before, edges.rows_after);
+    let back = window - 1 - ahead;
     let n = values.len();
     // A NaN is missing here, as in pandas' windows.
     let valid = |i: usize| all.is_valid(i) && !all.value(i).is_nan();
@@ -85,7 +100,7 @@ pub(super) fn rolling(
     let mut extremes: VecDeque<usize> = VecDeque::new();
     let start_of = |end: usize| (end + 1).saturating_sub(window);
     // Prime the window that ends just before the partition's first row.
-    for i in lead.saturating_sub(window)..lead {
+    for i in (lead + ahead).saturating_sub(window)..lead + ahead {
         if valid(i) {
             count += 1;
             add(value(i), &mut sum, &mut compensation);
@@ -93,7 +108,7 @@ pub(super) fn rolling(
         push_extreme(&mut extremes, i, func, &value, &valid);
     }
     for r in 0..n {
-        let end = lead + r;
+        let end = lead + r + ahead;
         if valid(end) {
             count += 1;
             add(value(end), &mut sum, &mut compensation);
@@ -111,7 +126,10 @@ pub(super) fn rolling(
             extremes.pop_front();
         }
         let enough = match func {
-            Rolling::Count => (rows_before + r + 1).min(window) >= min_periods,
+            Rolling::Count => {
+                let rows = (rows_before + r).min(back) + 1 + (n - 1 - r + rows_after).min(ahead);
+                rows >= min_periods
+            }
             _ => count >= min_periods,
         };
         if !enough {

@@ -19,13 +19,13 @@ fn specs() -> Vec<WindowSpec> {
         on(WindowFunction::Shift(3), "i"),
         on(WindowFunction::Diff(2), "i"),
         on(WindowFunction::PctChange(1), "f"),
-        on(WindowFunction::Rolling { window: 3, min_periods: 2, func: Rolling::Mean }, "f"),
+        on(WindowFunction::Rolling { window: 3, center: false, min_periods: 2, func: Rolling::Mean }, "f"),
         on(WindowFunction::Shift(-2), "i"),
         on(WindowFunction::Diff(-1), "f"),
         on(WindowFunction::PctChange(-3), "i"),
-        on(WindowFunction::Rolling { window: 4, min_periods: 4, func: Rolling::Count }, "i"),
-        on(WindowFunction::Rolling { window: 5, min_periods: 1, func: Rolling::Max }, "i"),
-        on(WindowFunction::Rolling { window: 3, min_periods: 2, func: Rolling::Std }, "f"),
+        on(WindowFunction::Rolling { window: 4, center: true, min_periods: 2, func: Rolling::Count }, "i"),
+        on(WindowFunction::Rolling { window: 5, center: true, min_periods: 1, func: Rolling::Max }, "i"),
+        on(WindowFunction::Rolling { window: 4, center: true, min_periods: 2, func: Rolling::Sum }, "f"),
     ]
 }
 
