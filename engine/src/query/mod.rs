@@ -44,6 +44,8 @@
 mod comparison;
 mod dt_methods;
 mod eval;
+#[cfg(test)]
+mod eval_tests;
 mod lexer;
 mod methods;
 mod parser;
