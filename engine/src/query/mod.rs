@@ -34,6 +34,11 @@
 //!   `dt.strftime(date_format)` with Python's codes (`%Y %y %m %d %H %I %p
 //!   %M %S %f %j %a %A %b %B %%`).
 //!
+//! pandas' `DataFrame.eval` assignment, `NAME = EXPR`, is read by
+//! [`parse_eval`] (`eval.rs`): EXPR in this syntax or, as the whole right
+//! side only, one frame-order method call (`v.cumsum()`, `v.diff(2)`), which
+//! anywhere else is refused with a hint to assign it first.
+//!
 //! Refused with a [`Error::QuerySyntax`] pointing at the offending token:
 //! `@local` variables (rusk has no caller scope to read them from), the
 //! power operator `**` (no kernel for it), function calls, `str.split`
