@@ -30,6 +30,7 @@ pub use api::{parse_dtypes, parse_size};
 pub use api::{parse_sort, NaPosition, SortOptions};
 pub use config::{config, set_config, Cancel, Config, MAX_THREADS};
 pub use plan::{Divisions, JoinStrategy};
+pub use query::{parse_eval, Assigned, Assignment};
 pub use rusk_io::metrics::ScanCounts;
 pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
 pub use rusk_ops::dedup::Keep;

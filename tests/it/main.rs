@@ -24,6 +24,7 @@ mod cli;
 mod cli_trust;
 mod dedup;
 mod errors;
+mod eval;
 mod groupby;
 mod groupby_cli;
 mod index;

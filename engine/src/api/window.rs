@@ -8,6 +8,7 @@ use rusk_ops::Result;
 
 use super::DataFrame;
 use crate::plan::{LogicalPlan, Window};
+use crate::query::{parse_eval, Assigned};
 
 impl DataFrame {
     /// Adds one column per `(name, method)`, each computed in frame order
@@ -33,6 +34,30 @@ impl DataFrame {
             columns.into_iter().map(|(n, s)| (n.into(), s)).unzip();
         let node = Window::try_new(Arc::clone(self.plan()), specs, names)?;
         Ok(DataFrame::from_plan(LogicalPlan::Window(node)))
+    }
+}
+
+impl DataFrame {
+    /// Applies one pandas `DataFrame.eval` assignment, `NAME = EXPR` (see
+    /// [`parse_eval`]): an expression through [`DataFrame::assign`], a
+    /// frame-order method (`c = v.cumsum()`, `d = v.diff(2)`) through
+    /// [`DataFrame::assign_window`]. NAME is added at the end, or replaced
+    /// in place if the frame has it (an expression; a method needs a new name).
+    ///
+    /// ```text
+    /// df.eval("total = qty * price")?.eval("running = total.cumsum()")?
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::QuerySyntax`](rusk_ops::Error::QuerySyntax) for text that is
+    /// not an assignment; unknown columns and type errors as `assign` and
+    /// `assign_window`.
+    pub fn eval(&self, assignment: &str) -> Result<DataFrame> {
+        let parsed = parse_eval(assignment)?;
+        match parsed.value {
+            Assigned::Expr(expr) => self.assign([(parsed.name, expr)]),
+            Assigned::Window(spec) => self.assign_window([(parsed.name, spec)]),
+        }
     }
 }
 

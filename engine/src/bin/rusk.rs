@@ -53,7 +53,7 @@ enum Command {
         input: InputArgs,
     },
     /// Run a query. Steps apply in this order whatever the order of the
-    /// flags: scan, join, where, groupby + agg, sort, limit, select (the
+    /// flags: scan, join, eval, where, groupby/resample + agg, sort, limit, select (the
     /// optimizer still pushes columns and filters into the scans).
     Query(QueryArgs),
 }
@@ -106,6 +106,13 @@ struct QueryArgs {
     /// How the join runs: auto (broadcast a small side, else shuffle), broadcast or shuffle.
     #[arg(long, value_name = "STRATEGY", default_value = "auto")]
     join_strategy: String,
+    /// Add or replace a column, as pandas' `df.eval("NAME = EXPR")`: EXPR in
+    /// the --where syntax, or one frame-order method call on a column
+    /// (cumsum(), cumprod(), cummax(), cummin(), shift(n), diff(n),
+    /// pct_change(n)). Repeatable, applied in order after --join and before
+    /// --where, so a later one (and --where) may use an earlier column.
+    #[arg(long, value_name = "NAME = EXPR", allow_hyphen_values = true)]
+    eval: Vec<String>,
     /// Keep rows matching a pandas query expression, e.g. "v1 > 2 and id4 <= 50".
     #[arg(long = "where", value_name = "EXPR", allow_hyphen_values = true)]
     filter: Option<String>,
@@ -391,6 +398,9 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
         }
         (None, Some(_)) => return Err(Error::InvalidArgument("--on needs --join".into())),
         (None, None) => {}
+    }
+    for assignment in &args.eval {
+        df = df.eval(assignment)?;
     }
     if let Some(q) = &args.filter {
         df = df.query(q)?;

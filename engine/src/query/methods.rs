@@ -40,6 +40,9 @@ impl Parser {
                 node = self.dt_method(node, &name)?;
                 continue;
             }
+            if super::eval::WINDOW_METHODS.contains(&method.as_str()) {
+                return Err(self.error(name.pos, super::eval::nested_window(&method)));
+            }
             if !matches!(method.as_str(), "isnull" | "isna" | "notnull" | "notna" | "isin" | "between") {
                 return Err(self.error(name.pos, format!("unknown method '{method}'; supported: {METHODS}")));
             }

@@ -34,6 +34,11 @@
 //!   `dt.strftime(date_format)` with Python's codes (`%Y %y %m %d %H %I %p
 //!   %M %S %f %j %a %A %b %B %%`).
 //!
+//! pandas' `DataFrame.eval` assignment, `NAME = EXPR`, is read by
+//! [`parse_eval`] (`eval.rs`): EXPR in this syntax or, as the whole right
+//! side only, one frame-order method call (`v.cumsum()`, `v.diff(2)`), which
+//! anywhere else is refused with a hint to assign it first.
+//!
 //! Refused with a [`Error::QuerySyntax`] pointing at the offending token:
 //! `@local` variables (rusk has no caller scope to read them from), the
 //! power operator `**` (no kernel for it), function calls, `str.split`
@@ -43,6 +48,9 @@
 
 mod comparison;
 mod dt_methods;
+mod eval;
+#[cfg(test)]
+mod eval_tests;
 mod lexer;
 mod methods;
 mod parser;
@@ -51,6 +59,8 @@ mod str_methods;
 mod tests;
 
 use rusk_ops::expr::Expr;
+
+pub use eval::{Assigned, Assignment};
 #[cfg(doc)]
 use rusk_ops::Error;
 use rusk_ops::Result;
@@ -72,4 +82,25 @@ use rusk_ops::Result;
 /// was expected. Any input gives a value or this error, never a panic.
 pub fn parse_query(query: &str) -> Result<Expr> {
     parser::parse(query)
+}
+
+/// Parses an assignment in pandas' `DataFrame.eval` syntax, `NAME = EXPR`:
+/// NAME an identifier or a backticked name; EXPR the query syntax or, as
+/// the whole right side, one frame-order method call on a column
+/// (`cumsum()`, `cumprod()`, `cummax()`, `cummin()`, `shift(periods=1)`,
+/// `diff(periods=1)`, `pct_change(periods=1)`).
+///
+/// ```text
+/// parse_eval("total = qty * price")  →  total = qty * price      (Assigned::Expr)
+/// parse_eval("run = qty.cumsum()")   →  run = qty.cumsum()       (Assigned::Window)
+/// parse_eval("d = v.diff()")         →  d = v.diff(1)
+/// ```
+///
+/// # Errors
+/// [`Error::QuerySyntax`] with the assignment's text and the position of
+/// the problem, as [`parse_query`]: a missing `=`, a negative `periods`
+/// (not supported yet), or a frame-order method inside a larger expression
+/// (`v.cumsum() * 2`: assign the call first, then use its column).
+pub fn parse_eval(text: &str) -> Result<Assignment> {
+    eval::parse(text)
 }

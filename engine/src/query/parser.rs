@@ -42,7 +42,7 @@ const LEFT_CHAIN_TERMS: usize = 32;
 
 /// Names Python reserves that mean nothing in a query: rejected with a hint
 /// to backtick-quote a column of that name rather than read as a column.
-const RESERVED: &[&str] = &[
+pub(super) const RESERVED: &[&str] = &[
     "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except",
     "finally", "for", "from", "global", "if", "import", "is", "lambda", "nonlocal", "pass", "raise",
     "return", "try", "while", "with", "yield",
@@ -62,10 +62,7 @@ pub(super) fn parse(query: &str) -> rusk_ops::Result<Expr> {
             }
         })
     };
-    parsed.map_err(|SyntaxError(e)| {
-        let (position, message) = *e;
-        Error::QuerySyntax { query: query.to_string(), position, message }
-    })
+    parsed.map_err(|e| e.into_error(query))
 }
 
 /// A syntax error's position and message, boxed: the `Result`s returned up
@@ -73,6 +70,14 @@ pub(super) fn parse(query: &str) -> rusk_ops::Result<Expr> {
 /// frames of deeply nested queries small (rusk's `Error` is over 100 bytes,
 /// and debug builds give every temporary its own stack slot).
 pub(super) struct SyntaxError(Box<(usize, String)>);
+
+impl SyntaxError {
+    /// rusk's error for this one in `text`.
+    pub(super) fn into_error(self, text: &str) -> Error {
+        let (position, message) = *self.0;
+        Error::QuerySyntax { query: text.to_string(), position, message }
+    }
+}
 
 pub(super) type Result<T> = std::result::Result<T, SyntaxError>;
 
@@ -102,7 +107,7 @@ pub(super) struct Parser {
 }
 
 impl Parser {
-    fn new(query: &str) -> Self {
+    pub(super) fn new(query: &str) -> Self {
         let end = Token { tok: Tok::Eof, pos: query.chars().count(), text: String::new() };
         Parser { tokens: tokenize(query), at: 0, nesting: 0, end }
     }
@@ -159,7 +164,7 @@ impl Parser {
         self.unexpected(found, message)
     }
 
-    fn trailing(&self, token: &Token) -> SyntaxError {
+    pub(super) fn trailing(&self, token: &Token) -> SyntaxError {
         let message = match &token.tok {
             Tok::Sym(Sym::RParen) => "unexpected ')'".to_string(),
             Tok::Sym(Sym::Assign) => "unexpected '=' (use '==' to compare)".to_string(),

@@ -1,0 +1,196 @@
+//! pandas' `DataFrame.eval` assignment, `NAME = EXPR`: a column name (an
+//! identifier or backticked) and either an expression in the query syntax
+//! or, as the whole right side, one frame-order method call on a column
+//! (`v.cumsum()`, `v.shift(2)`, `v.diff(periods=1)`, ...).
+
+use std::fmt;
+
+use rusk_ops::expr::{Expr, ScalarValue};
+use rusk_ops::window::{Cumulative, WindowFunction, WindowSpec};
+
+use super::lexer::{Sym, Tok, Token};
+use super::methods::Arg;
+use super::parser::{describe, reserved, Parser, Result, RESERVED};
+
+/// The frame-order methods an assignment may call.
+pub(super) const WINDOW_METHODS: &[&str] =
+    &["cumsum", "cumprod", "cummax", "cummin", "shift", "diff", "pct_change"];
+
+/// The error for a frame-order method inside a larger expression.
+pub(super) fn nested_window(method: &str) -> String {
+    format!(
+        "{method}() must be the whole right side of an assignment (NAME = column.{method}(...)): \
+         assign it first and use that column in a second --eval"
+    )
+}
+
+/// One parsed `NAME = EXPR`: see [`parse_eval`](super::parse_eval).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// The column assigned (added at the end, or replaced in place).
+    pub name: String,
+    /// What it is assigned.
+    pub value: Assigned,
+}
+
+/// The right side of an [`Assignment`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Assigned {
+    /// A row-wise expression, for [`DataFrame::assign`](crate::DataFrame::assign).
+    Expr(Expr),
+    /// A frame-order method, for [`DataFrame::assign_window`](crate::DataFrame::assign_window).
+    Window(WindowSpec),
+}
+
+impl fmt::Display for Assigned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Assigned::Expr(e) => write!(f, "{e}"),
+            // The column through `Expr`'s display: backticked when it is not an identifier.
+            Assigned::Window(w) => write!(f, "{}.{}", Expr::Column(w.column.clone()), w.func.call()),
+        }
+    }
+}
+
+impl fmt::Display for Assignment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} = {}", Expr::Column(self.name.clone()), self.value)
+    }
+}
+
+/// Parses `text` as `NAME = EXPR`.
+pub(super) fn parse(text: &str) -> rusk_ops::Result<Assignment> {
+    let mut parser = Parser::new(text);
+    assignment(&mut parser).map_err(|e| e.into_error(text))
+}
+
+/// Words that read as something else than a column in a query.
+fn is_keyword(word: &str) -> bool {
+    matches!(word, "True" | "False" | "None" | "and" | "or" | "not" | "in") || RESERVED.contains(&word)
+}
+
+fn assignment(p: &mut Parser) -> Result<Assignment> {
+    let target = p.peek().clone();
+    let name = match &target.tok {
+        Tok::Quoted(name) => name.clone(),
+        Tok::Ident(word) if RESERVED.contains(&word.as_str()) => {
+            return Err(p.error(target.pos, reserved(word)));
+        }
+        Tok::Ident(word) if !is_keyword(word) => word.clone(),
+        Tok::Eof => return Err(p.error(target.pos, "empty assignment: expected NAME = EXPR")),
+        _ => {
+            return Err(p.unexpected(
+                &target,
+                format!(
+                    "expected the name of the column to assign (NAME = EXPR), found {}",
+                    describe(&target)
+                ),
+            ))
+        }
+    };
+    p.advance();
+    let eq = p.peek().clone();
+    if eq.tok != Tok::Sym(Sym::Assign) {
+        return Err(p.unexpected(
+            &eq,
+            format!(
+                "expected '=' after {} (an assignment is NAME = EXPR), found {}",
+                describe(&target),
+                describe(&eq)
+            ),
+        ));
+    }
+    p.advance();
+    let value = match window_call(p)? {
+        Some(spec) => Assigned::Window(spec),
+        None => {
+            let node = p.or_expr()?;
+            let next = p.peek().clone();
+            if next.tok != Tok::Eof {
+                return Err(p.trailing(&next));
+            }
+            Assigned::Expr(node.expr)
+        }
+    };
+    Ok(Assignment { name, value })
+}
+
+/// `column.method(args)` followed by the end, if the next tokens start one.
+fn window_call(p: &mut Parser) -> Result<Option<WindowSpec>> {
+    let column = match &p.peek().tok {
+        Tok::Quoted(name) => name.clone(),
+        Tok::Ident(word) if !is_keyword(word) => word.clone(),
+        _ => return Ok(None),
+    };
+    let method = match (&p.peek_at(1).tok, &p.peek_at(2).tok, &p.peek_at(3).tok) {
+        (Tok::Sym(Sym::Dot), Tok::Ident(m), Tok::Sym(Sym::LParen))
+            if WINDOW_METHODS.contains(&m.as_str()) =>
+        {
+            m.clone()
+        }
+        _ => return Ok(None),
+    };
+    p.advance();
+    p.advance();
+    let name = p.advance();
+    let open = p.advance();
+    let args = p.call_args(&method, &open)?;
+    let func = window_function(p, &method, &name, args)?;
+    if p.peek().tok != Tok::Eof {
+        return Err(p.error(name.pos, nested_window(&method)));
+    }
+    Ok(Some(WindowSpec { func, column }))
+}
+
+fn window_function(p: &Parser, method: &str, name: &Token, args: Vec<Arg>) -> Result<WindowFunction> {
+    let cumulative = match method {
+        "cumsum" => Some(Cumulative::Sum),
+        "cumprod" => Some(Cumulative::Prod),
+        "cummax" => Some(Cumulative::Max),
+        "cummin" => Some(Cumulative::Min),
+        _ => None,
+    };
+    if let Some(c) = cumulative {
+        if let Some(arg) = args.first() {
+            return Err(p.error(
+                arg.pos,
+                format!("{method}() takes no arguments here (pandas' axis and skipna are not supported)"),
+            ));
+        }
+        return Ok(WindowFunction::Cumulative(c));
+    }
+    let mut periods: Option<i64> = None;
+    for arg in &args {
+        match arg.name.as_deref() {
+            None | Some("periods") => {}
+            Some(other) => {
+                return Err(
+                    p.error(arg.pos, format!("{method}() has no argument '{other}' here (it takes periods)"))
+                )
+            }
+        }
+        if periods.is_some() {
+            return Err(p.error(arg.pos, format!("{method}() takes one argument, periods")));
+        }
+        // A negative number of periods looks ahead, as pandas'.
+        let n = match &arg.value.expr {
+            Expr::Literal(ScalarValue::Int64(n)) => Some(*n),
+            Expr::Literal(ScalarValue::UInt64(n)) => i64::try_from(*n).ok(),
+            _ => None,
+        };
+        let Some(n) = n else {
+            return Err(p.error(
+                arg.pos,
+                format!("{method}() takes an integer number of periods, found {}", arg.value.expr),
+            ));
+        };
+        periods = Some(n);
+    }
+    let n = periods.unwrap_or(1);
+    match method {
+        "shift" => Ok(WindowFunction::Shift(n)),
+        "diff" => Ok(WindowFunction::Diff(n)),
+        "pct_change" => Ok(WindowFunction::PctChange(n)),
+        _ => Err(p.error(name.pos, format!("unknown method '{method}' (a bug in rusk)"))),
+    }
+}
