@@ -158,6 +158,26 @@ fn a_scan_description_refuses_a_file_changed_since() {
 }
 
 #[test]
+fn nan_and_infinite_literals_travel() {
+    let df = csv("fixtures/sales")
+        .assign([("nan", lit(f64::NAN)), ("inf", lit(f64::INFINITY)), ("ninf", lit(f64::NEG_INFINITY))])
+        .unwrap();
+    let graph = df.task_graph().unwrap();
+    let back = TaskGraph::from_json(&graph.to_json().unwrap()).unwrap();
+    // NaN != NaN, so compare what the graphs compute.
+    let (scheduled, sequential) = both_ways(&df, &Config::default());
+    assert_eq!(back.tasks.len(), graph.tasks.len());
+    assert_eq!(format!("{:?}", sequential.column(7)), format!("{:?}", scheduled.column(7)));
+    assert!(sequential
+        .column(8)
+        .as_any()
+        .downcast_ref::<rusk::arrow::array::Float64Array>()
+        .unwrap()
+        .value(0)
+        .is_infinite());
+}
+
+#[test]
 fn garbage_is_not_a_graph() {
     let err = TaskGraph::from_json(r#"{"tasks": 3}"#).expect_err("not a graph");
     assert!(matches!(err, rusk::Error::InvalidArgument(_)), "{err:?}");

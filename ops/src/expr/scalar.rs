@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 /// Integer literals are `Int64` (or `UInt64` beyond its range) and floats
 /// `Float64`, as Python's; they are cast to the other operand's type when an
 /// expression is evaluated.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum ScalarValue {
     /// A null of no particular type (`None`).
     Null,
@@ -26,14 +26,34 @@ pub enum ScalarValue {
     Int64(i64),
     /// An unsigned integer too large for `Int64`.
     UInt64(u64),
-    /// A float.
-    Float64(f64),
+    /// A float (NaN and the infinities travel as the strings `"NaN"`,
+    /// `"inf"`, `"-inf"`: JSON has no number for them).
+    Float64(#[serde(with = "any_float")] f64),
     /// A string.
     Utf8(String),
     /// Days since 1970-01-01.
     Date32(i32),
     /// A point in time since the epoch, in `unit`, with an optional time zone.
     Timestamp(i64, TimeUnit, Option<Arc<str>>),
+}
+
+/// Equal when they are the same literal: a NaN equals a NaN here (two
+/// expressions holding NaN are the same expression).
+impl PartialEq for ScalarValue {
+    fn eq(&self, other: &Self) -> bool {
+        use ScalarValue as V;
+        match (self, other) {
+            (V::Null, V::Null) => true,
+            (V::Boolean(a), V::Boolean(b)) => a == b,
+            (V::Int64(a), V::Int64(b)) => a == b,
+            (V::UInt64(a), V::UInt64(b)) => a == b,
+            (V::Float64(a), V::Float64(b)) => a == b || (a.is_nan() && b.is_nan()),
+            (V::Utf8(a), V::Utf8(b)) => a == b,
+            (V::Date32(a), V::Date32(b)) => a == b,
+            (V::Timestamp(a, u, z), V::Timestamp(b, v, w)) => a == b && u == v && z == w,
+            _ => false,
+        }
+    }
 }
 
 impl ScalarValue {
@@ -231,5 +251,42 @@ mod tests {
         let sliced = Int64Array::from(vec![Some(1), None, Some(3)]).slice(1, 2);
         assert_eq!(ScalarValue::try_from_array(&sliced, 0).unwrap(), ScalarValue::Null);
         assert_eq!(ScalarValue::try_from_array(&sliced, 1).unwrap(), ScalarValue::Int64(3));
+    }
+}
+
+/// Serde for a float that may be NaN or infinite, which JSON numbers
+/// cannot hold: those are written as strings.
+mod any_float {
+    use serde::{de, Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        if v.is_finite() {
+            serializer.serialize_f64(*v)
+        } else if v.is_nan() {
+            serializer.serialize_str("NaN")
+        } else if *v > 0.0 {
+            serializer.serialize_str("inf")
+        } else {
+            serializer.serialize_str("-inf")
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Float {
+        Number(f64),
+        Text(String),
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+        match Float::deserialize(deserializer)? {
+            Float::Number(v) => Ok(v),
+            Float::Text(t) => match t.as_str() {
+                "NaN" => Ok(f64::NAN),
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                other => Err(de::Error::custom(format!("not a float: {other:?}"))),
+            },
+        }
     }
 }
