@@ -45,8 +45,14 @@ pub fn pandas_dtype(dt: &DataType) -> String {
     name.to_string()
 }
 
-fn is_string(dt: &DataType) -> bool {
-    matches!(dt, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+/// True for the string types (`Utf8`, `LargeUtf8`, `Utf8View`) and
+/// dictionaries of them.
+pub fn is_string(dt: &DataType) -> bool {
+    match dt {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, values) => is_string(values),
+        _ => false,
+    }
 }
 
 /// numpy's unit abbreviations.

@@ -19,6 +19,7 @@ use super::options::ParquetOptions;
 use crate::dataset::{PartitionRange, ScanPartition};
 use crate::listing::SourceFile;
 use crate::schema::merge_schemas;
+use rusk_ops::dtype::is_string;
 
 /// The type string columns are read as unless dictionary pays off: views
 /// decode without copying into one offsets buffer, so faster than `Utf8`
@@ -268,16 +269,6 @@ fn read_tail(file: &File, path: &Path) -> Result<[u8; 8]> {
         file.read_exact(&mut tail).map_err(|e| Error::io(e, path))?;
     }
     Ok(tail)
-}
-
-/// True for the string types a Parquet `BYTE_ARRAY (UTF8)` column may be
-/// read as, dictionary-encoded strings included.
-pub(crate) fn is_string(data_type: &DataType) -> bool {
-    match data_type {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
-        DataType::Dictionary(_, value) => is_string(value),
-        _ => false,
-    }
 }
 
 /// `schema` with every top-level string column as [`STRING_TYPE`] and no

@@ -186,13 +186,7 @@ fn key_of(value: &ScalarValue) -> Option<Key> {
 }
 
 fn to_nanos(value: i64, unit: TimeUnit) -> i128 {
-    let per = match unit {
-        TimeUnit::Second => 1_000_000_000,
-        TimeUnit::Millisecond => 1_000_000,
-        TimeUnit::Microsecond => 1_000,
-        TimeUnit::Nanosecond => 1,
-    };
-    i128::from(value) * per
+    i128::from(value) * i128::from(rusk_ops::time::nanos_per(unit))
 }
 
 /// The ways `literal` may be compared with a column of `kind`; empty when it

@@ -32,9 +32,6 @@ use super::create_new;
 /// the size of the batch.
 const CHUNK_ROWS: usize = 64 * 1024;
 
-/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
-const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
-
 /// Writes `batch` as a new CSV file at `path`, header first.
 ///
 /// # Errors
@@ -356,7 +353,10 @@ fn push_text(out: &mut Vec<u8>, value: &str, sep: u8) {
 
 /// Appends `YYYY-MM-DD` for days since 1970-01-01.
 fn push_date(out: &mut Vec<u8>, days: i32) {
-    match days.checked_add(UNIX_EPOCH_DAYS_FROM_CE).and_then(NaiveDate::from_num_days_from_ce_opt) {
+    match days
+        .checked_add(rusk_ops::time::UNIX_EPOCH_DAYS_FROM_CE)
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+    {
         Some(date) => {
             let _ = write!(out, "{}", date.format("%Y-%m-%d"));
         }

@@ -161,7 +161,9 @@ impl fmt::Display for ScalarValue {
             ScalarValue::Float64(v) if v.fract() == 0.0 && v.is_finite() => write!(f, "{v:.1}"),
             ScalarValue::Float64(v) => write!(f, "{v}"),
             ScalarValue::Utf8(v) => write!(f, "'{}'", v.replace('\\', "\\\\").replace('\'', "\\'")),
-            ScalarValue::Date32(days) => match chrono::NaiveDate::from_num_days_from_ce_opt(days + 719_163) {
+            ScalarValue::Date32(days) => match chrono::NaiveDate::from_num_days_from_ce_opt(
+                days + crate::time::UNIX_EPOCH_DAYS_FROM_CE,
+            ) {
                 Some(d) => write!(f, "'{d}'"),
                 None => write!(f, "date32({days})"),
             },

@@ -16,6 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::freq::{Freq, NANOS_PER_DAY};
+use super::UNIX_EPOCH_DAYS_FROM_CE;
 use crate::error::{Error, Result};
 
 /// Where fixed-frequency bins start counting from.
@@ -186,18 +187,15 @@ fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate> {
     date.checked_add_months(chrono::Months::new(months)).ok_or_else(out_of_range)
 }
 
-/// Days from 0001-01-01 to 1970-01-01.
-const EPOCH_DAYS_FROM_CE: i64 = 719_163;
-
 fn to_date(days: i64) -> Result<NaiveDate> {
-    i32::try_from(days + EPOCH_DAYS_FROM_CE)
+    i32::try_from(days + i64::from(UNIX_EPOCH_DAYS_FROM_CE))
         .ok()
         .and_then(NaiveDate::from_num_days_from_ce_opt)
         .ok_or_else(out_of_range)
 }
 
 fn from_date(date: NaiveDate) -> i64 {
-    i64::from(date.num_days_from_ce()) - EPOCH_DAYS_FROM_CE
+    i64::from(date.num_days_from_ce()) - i64::from(UNIX_EPOCH_DAYS_FROM_CE)
 }
 
 fn ceil_div(a: i64, b: i64) -> i64 {
@@ -222,7 +220,8 @@ pub(crate) fn timestamp_unit(data_type: &DataType) -> Result<TimeUnit> {
     }
 }
 
-pub(crate) fn nanos_per(unit: TimeUnit) -> i64 {
+/// Nanoseconds in one `unit`.
+pub fn nanos_per(unit: TimeUnit) -> i64 {
     match unit {
         TimeUnit::Second => 1_000_000_000,
         TimeUnit::Millisecond => 1_000_000,

@@ -7,7 +7,11 @@ mod freq;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use bins::{nanos_per, timestamp_unit};
+pub use bins::nanos_per;
+pub(crate) use bins::timestamp_unit;
 pub use bins::{Bins, Origin};
 pub use fill::fill_empty_bins;
 pub use freq::Freq;
+
+/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+pub const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;

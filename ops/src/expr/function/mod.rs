@@ -299,18 +299,9 @@ fn check_arity(imp: &dyn ScalarImpl, n: usize) -> Result<()> {
     }
 }
 
-/// Whether `t` holds strings (a dictionary of them included).
-pub(crate) fn is_string(t: &DataType) -> bool {
-    match t {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
-        DataType::Dictionary(_, v) => is_string(v),
-        _ => false,
-    }
-}
-
 /// Fails unless `t` holds strings (or is all null), naming the method.
 pub(crate) fn need_strings(name: &str, t: &DataType) -> Result<()> {
-    if is_string(t) || *t == DataType::Null {
+    if crate::dtype::is_string(t) || *t == DataType::Null {
         Ok(())
     } else {
         Err(Error::type_error(format!("{name} needs strings, got {}", crate::dtype::pandas_dtype(t))))
