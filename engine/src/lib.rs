@@ -20,6 +20,7 @@ pub mod query;
 pub mod scheduler;
 pub mod udf;
 
+pub use api::ohlc;
 pub use api::{concat, concat_with, AsofOptions, MergeOptions};
 pub use api::{cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, shift, RollingWindow};
 pub use api::{

@@ -64,15 +64,7 @@ fn resample(case: &Case, df: &DataFrame) -> rusk::Result<DataFrame> {
     let mut aggs = Vec::new();
     for spec in &case.aggs {
         match spec.strip_suffix(":ohlc") {
-            Some(c) => {
-                let v = || rusk::col(c);
-                aggs.extend([
-                    (format!("{c}_open"), v().first()),
-                    (format!("{c}_high"), v().max()),
-                    (format!("{c}_low"), v().min()),
-                    (format!("{c}_close"), v().last()),
-                ]);
-            }
+            Some(c) => aggs.extend(rusk::ohlc(c)),
             None => aggs.push(rusk::parse_agg(spec)?),
         }
     }

@@ -20,7 +20,7 @@ pub use read::{
     from_batches, read, read_csv, read_csv_with, read_parquet, read_parquet_with, read_with, InputFormat,
     ReadOptions,
 };
-pub use resample::Resampler;
+pub use resample::{ohlc, Resampler};
 pub use sort::{parse_sort, NaPosition, SortOptions};
 pub use specs::{parse_dtypes, parse_size};
 pub use window::{cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, shift, RollingWindow};

@@ -175,16 +175,21 @@ impl Resampler {
     /// # Errors
     /// As [`Resampler::agg`].
     pub fn ohlc(&self, columns: &[&str]) -> Result<DataFrame> {
-        let mut aggs = Vec::with_capacity(4 * columns.len());
-        for c in columns {
-            let v = || Expr::Column((*c).to_string());
-            aggs.push((format!("{c}_open"), v().first()));
-            aggs.push((format!("{c}_high"), v().max()));
-            aggs.push((format!("{c}_low"), v().min()));
-            aggs.push((format!("{c}_close"), v().last()));
-        }
-        self.agg(aggs)
+        self.agg(columns.iter().flat_map(|c| ohlc(c)))
     }
+}
+
+/// The four aggregations of pandas' `ohlc()` of `column`, named
+/// `{column}_open`, `_high`, `_low`, `_close` (first, max, min, last; in a
+/// resample, first and last by time). The CLI's `--agg v:ohlc`.
+pub fn ohlc(column: &str) -> [(String, Expr); 4] {
+    let v = || Expr::Column(column.to_string());
+    [
+        (format!("{column}_open"), v().first()),
+        (format!("{column}_high"), v().max()),
+        (format!("{column}_low"), v().min()),
+        (format!("{column}_close"), v().last()),
+    ]
 }
 
 fn right(side: &str, what: &str) -> Result<bool> {

@@ -414,13 +414,7 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
         let mut aggs = Vec::with_capacity(specs.len());
         for spec in specs {
             match spec.trim().strip_suffix(":ohlc") {
-                Some(column) => {
-                    let v = || rusk::col(column.trim());
-                    aggs.push((format!("{}_open", column.trim()), v().first()));
-                    aggs.push((format!("{}_high", column.trim()), v().max()));
-                    aggs.push((format!("{}_low", column.trim()), v().min()));
-                    aggs.push((format!("{}_close", column.trim()), v().last()));
-                }
+                Some(column) => aggs.extend(rusk::ohlc(column.trim())),
                 None => aggs.push(rusk::parse_agg(spec)?),
             }
         }
