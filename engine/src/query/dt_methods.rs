@@ -52,14 +52,7 @@ impl Parser {
             );
         }
         self.advance();
-        if !self.is_sym(Sym::LParen) {
-            let found = self.peek().clone();
-            return Err(self.unexpected(
-                &found,
-                format!("expected '(' after 'dt.strftime', found {}", describe(&found)),
-            ));
-        }
-        let open = self.advance();
+        let open = self.open_call("dt.strftime")?;
         let args = self.call_args("dt.strftime", &open)?;
         let bound = self.bind("dt.strftime", &["date_format"], args, None)?;
         let format = match bound.get(0) {
@@ -82,13 +75,7 @@ impl Parser {
     fn dt_round(&mut self, value: Node, name: &Token, method: &str) -> Result<Node> {
         self.advance();
         let call = format!("dt.{method}");
-        if !self.is_sym(Sym::LParen) {
-            let found = self.peek().clone();
-            return Err(
-                self.unexpected(&found, format!("expected '(' after '{call}', found {}", describe(&found)))
-            );
-        }
-        let open = self.advance();
+        let open = self.open_call(&call)?;
         let args = self.call_args(&call, &open)?;
         let bound = self.bind(&call, &["freq"], args, None)?;
         let freq = match bound.get(0) {

@@ -47,14 +47,7 @@ impl Parser {
                 return Err(self.error(name.pos, format!("unknown method '{method}'; supported: {METHODS}")));
             }
             self.advance();
-            if !self.is_sym(Sym::LParen) {
-                let found = self.peek().clone();
-                return Err(self.unexpected(
-                    &found,
-                    format!("expected '(' after '{method}', found {}", describe(&found)),
-                ));
-            }
-            let open = self.advance();
+            let open = self.open_call(&method)?;
             node = match method.as_str() {
                 "isnull" | "isna" | "notnull" | "notna" => {
                     self.close_call(&method, &open, true)?;
@@ -92,6 +85,17 @@ impl Parser {
             };
         }
         Ok(node)
+    }
+
+    /// Expects the `(` of a call to `call` (e.g. `str.len`) and returns it.
+    pub(super) fn open_call(&mut self, call: &str) -> Result<Token> {
+        if !self.is_sym(Sym::LParen) {
+            let found = self.peek().clone();
+            return Err(
+                self.unexpected(&found, format!("expected '(' after '{call}', found {}", describe(&found)))
+            );
+        }
+        Ok(self.advance())
     }
 
     /// Expects the `)` of a call; `no_args` says the call takes none.

@@ -80,14 +80,7 @@ impl Parser {
             );
         };
         self.advance();
-        if !self.is_sym(Sym::LParen) {
-            let found = self.peek().clone();
-            return Err(self.unexpected(
-                &found,
-                format!("expected '(' after 'str.{method}', found {}", describe(&found)),
-            ));
-        }
-        let open = self.advance();
+        let open = self.open_call(&format!("str.{method}"))?;
         let args = self.call_args(&format!("str.{method}"), &open)?;
         if method == "split" {
             // pandas: split(pat=None, *, n=-1, expand=False, regex=None).
@@ -130,13 +123,7 @@ impl Parser {
         }
         self.advance();
         self.advance();
-        if !self.is_sym(Sym::LParen) {
-            let found = self.peek().clone();
-            return Err(
-                self.unexpected(&found, format!("expected '(' after 'str.get', found {}", describe(&found)))
-            );
-        }
-        let open = self.advance();
+        let open = self.open_call("str.get")?;
         let args = self.call_args("str.get", &open)?;
         let bound = self.bind("str.get", &["i"], args, None)?;
         match bound.get(0) {
