@@ -21,9 +21,11 @@ pub mod scheduler;
 pub mod udf;
 
 pub use api::ohlc;
+pub use api::RankMethod;
 pub use api::{concat, concat_with, AsofOptions, MergeOptions};
 pub use api::{
-    cumcount, cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, rolling_on, shift, RollingWindow,
+    cumcount, cumcount_from_end, cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, rolling_on,
+    shift, RollingWindow,
 };
 pub use api::{
     from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, read_with,

@@ -267,3 +267,23 @@ fn the_cli_rolls_rows_and_spans_per_group_or_not() {
     let failed = crate::common::rusk(&["query", "fixtures/resample", "--rolling", "2h", "--agg", "v:mean"]);
     assert!(String::from_utf8_lossy(&failed.stderr).contains("needs --time"));
 }
+
+#[test]
+fn ranks_match_pandas_per_group_or_not() {
+    let ranks = table_lines("rank");
+    assert_eq!(ranks.len(), 10);
+    check_everywhere("rank", "fixtures/expected/window/rank.csv", input, |mut df| {
+        for f in &ranks {
+            let method = rusk::RankMethod::from_name(&f[2]).expect("method");
+            let ascending = f[3] == "True";
+            // Each rank is computed before the next: ten ranks in one plan
+            // nest deeper than a test thread's stack takes in a debug build.
+            df = match f[4].as_str() {
+                "True" => df.groupby(["sensor"])?.rank(&f[0], &f[1], method, ascending)?,
+                _ => df.rank(&f[0], &f[1], method, ascending)?,
+            }
+            .compute()?;
+        }
+        Ok(df)
+    });
+}

@@ -6,6 +6,7 @@ mod groupby;
 mod hidden;
 mod index;
 mod merge;
+mod rank;
 mod read;
 mod reductions;
 mod resample;
@@ -16,6 +17,7 @@ mod window;
 pub use dataframe::{Analysis, DataFrame};
 pub use groupby::{parse_agg, GroupBy};
 pub use merge::{concat, concat_with, AsofOptions, MergeOptions};
+pub use rank::RankMethod;
 pub use read::{
     from_batches, read, read_csv, read_csv_with, read_parquet, read_parquet_with, read_with, InputFormat,
     ReadOptions,
@@ -24,5 +26,6 @@ pub use resample::{ohlc, Resampler};
 pub use sort::{parse_sort, NaPosition, SortOptions};
 pub use specs::{parse_dtypes, parse_size};
 pub use window::{
-    cumcount, cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, rolling_on, shift, RollingWindow,
+    cumcount, cumcount_from_end, cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, rolling_on,
+    shift, RollingWindow,
 };

@@ -38,7 +38,7 @@ impl DataFrame {
     }
 
     /// The methods per group of `by` (whose rows the frame holds contiguously).
-    fn window_by<I, S>(&self, columns: I, by: Vec<String>) -> Result<DataFrame>
+    pub(crate) fn window_by<I, S>(&self, columns: I, by: Vec<String>) -> Result<DataFrame>
     where
         I: IntoIterator<Item = (S, WindowSpec)>,
         S: Into<String>,
@@ -58,7 +58,7 @@ impl DataFrame {
 impl GroupBy {
     /// The key columns, as pandas' per-group methods need them: columns,
     /// with null keys dropped (`dropna(false)` is not supported here yet).
-    fn key_columns(&self, what: &str) -> Result<Vec<String>> {
+    pub(crate) fn key_columns(&self, what: &str) -> Result<Vec<String>> {
         if !self.drops_null_keys() {
             return Err(Error::InvalidArgument(format!("{what} with dropna(false) is not supported yet")));
         }
@@ -159,7 +159,13 @@ fn spec(func: WindowFunction, column: &str) -> WindowSpec {
 /// `cumcount()`: the row's position in its group, from 0 (over a whole
 /// frame, the row number). It reads no column.
 pub fn cumcount() -> WindowSpec {
-    spec(WindowFunction::CumCount, "")
+    spec(WindowFunction::CumCount { ascending: true }, "")
+}
+
+/// `cumcount(ascending=False)`: the rows after the row in its group (over
+/// a whole frame, the rows after it). It reads no column.
+pub fn cumcount_from_end() -> WindowSpec {
+    spec(WindowFunction::CumCount { ascending: false }, "")
 }
 
 /// `column.cumsum()`.

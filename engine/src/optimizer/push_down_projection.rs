@@ -183,11 +183,12 @@ fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result
                 need
             });
             let rows = prune(&n.input, rows_needed.as_ref())?;
-            let summaries = prune(&n.args, Some(&args))?;
-            if !rows.changed && !summaries.changed {
+            let summaries = n.args.as_ref().map(|a| prune(a, Some(&args))).transpose()?;
+            if !rows.changed && !summaries.as_ref().is_some_and(|s| s.changed) {
                 return Ok(Transformed::no(Arc::clone(plan)));
             }
-            Ok(Transformed::yes(LogicalPlan::Window(n.with_new_inputs(rows.plan, summaries.plan)?)))
+            let summaries = summaries.map(|s| s.plan);
+            Ok(Transformed::yes(LogicalPlan::Window(n.with_new_inputs(rows.plan, summaries)?)))
         }
         LogicalPlan::MapPartitions(m) => {
             let t = prune(&m.input, None)?;

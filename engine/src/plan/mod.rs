@@ -125,7 +125,7 @@ impl LogicalPlan {
             LogicalPlan::Concat(n) => n.inputs.iter().collect(),
             LogicalPlan::Dedup(n) => vec![&n.input, &n.keys],
             LogicalPlan::SetIndex(n) => vec![&n.input],
-            LogicalPlan::Window(n) => vec![&n.input, &n.args],
+            LogicalPlan::Window(n) => std::iter::once(&n.input).chain(&n.args).collect(),
         }
     }
 
@@ -165,7 +165,11 @@ impl LogicalPlan {
             ),
             LogicalPlan::Dedup(n) => LogicalPlan::Dedup(n.with_new_inputs(next()?, next()?)?),
             LogicalPlan::SetIndex(n) => LogicalPlan::SetIndex(n.with_input(next()?)?),
-            LogicalPlan::Window(n) => LogicalPlan::Window(n.with_new_inputs(next()?, next()?)?),
+            LogicalPlan::Window(n) => {
+                let input = next()?;
+                let args = if n.args.is_some() { Some(next()?) } else { None };
+                LogicalPlan::Window(n.with_new_inputs(input, args)?)
+            }
         })
     }
 

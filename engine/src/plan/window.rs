@@ -14,18 +14,24 @@ use super::{LogicalPlan, Project};
 /// spec, each computed in frame order across partitions (per group when
 /// `windows.by` names keys: then each group's rows must be contiguous).
 ///
-/// Like `Dedup`, it reads the frame twice: once projected to the columns
-/// the pass reads (`args`), summarized per partition and folded in order
-/// into what each partition carries in (a prefix pass), and once whole,
-/// each partition computing its columns from its rows and its carry. No
-/// task ever holds more than a partition and the carries, which hold the
-/// rows a window reaches back (or ahead) over.
+/// Like `Dedup`, it reads a partition-local frame twice: once projected to
+/// the columns the pass reads (`args`), summarized per partition and folded
+/// in order into what each partition carries in (a prefix pass), and once
+/// whole, each partition computing its columns from its rows and its
+/// carry; no task then holds more than a partition and the carries, which
+/// hold the rows a window reaches back (or ahead) over. Any other frame (a
+/// sort's, a groupby's) is computed once and held from its summaries to
+/// its window tasks (see `lower::window`), and there is no `args`: a plan
+/// stays a tree, so a chain of windows over a sort is not a plan of 2^k
+/// copies for every rule to walk.
 #[derive(Debug, Clone)]
 pub struct Window {
     /// The frame.
     pub input: Arc<LogicalPlan>,
-    /// The frame's columns the pass reads.
-    pub args: Arc<LogicalPlan>,
+    /// The frame's columns the pass reads, read again for the summaries
+    /// when the frame is partition-local (a scan and row-wise steps);
+    /// otherwise none: the frame is computed once (see `lower::window`).
+    pub args: Option<Arc<LogicalPlan>>,
     /// The methods and their groups.
     pub windows: Windows,
     /// The new columns' names.
@@ -73,17 +79,28 @@ impl Window {
             fields.push(Arc::new(Field::new(name, t, true)));
         }
         let columns = windows.columns()?;
-        let args = Project::try_new(Arc::clone(&input), columns.into_iter().map(Expr::Column).collect())?;
+        let args = if input.is_partition_local() {
+            let project =
+                Project::try_new(Arc::clone(&input), columns.into_iter().map(Expr::Column).collect())?;
+            Some(Arc::new(LogicalPlan::Project(project)))
+        } else {
+            None
+        };
         let schema = Arc::new(Schema::new(fields));
-        Ok(Window { input, args: Arc::new(LogicalPlan::Project(args)), windows, names, schema })
+        Ok(Window { input, args, windows, names, schema })
     }
 
-    /// The same node over new inputs (the frame, and the columns it reads).
+    /// The same node over new inputs (the frame, and the columns it reads
+    /// when it reads them apart).
     ///
     /// # Errors
     /// As [`Window::try_new`].
-    pub fn with_new_inputs(&self, input: Arc<LogicalPlan>, args: Arc<LogicalPlan>) -> Result<Self> {
+    pub fn with_new_inputs(&self, input: Arc<LogicalPlan>, args: Option<Arc<LogicalPlan>>) -> Result<Self> {
         let node = Window::try_new(input, self.windows.clone(), self.names.clone())?;
+        let args = match (node.args.is_some(), args) {
+            (true, Some(args)) => Some(args),
+            (_, _) => node.args.clone(),
+        };
         Ok(Window { args, ..node })
     }
 

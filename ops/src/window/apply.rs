@@ -84,12 +84,23 @@ pub fn apply(
                     c.running(&own.slice(run.start - before_len, run.len()), &carry)
                 })?
             }
-            WindowFunction::CumCount => {
+            WindowFunction::CumCount { ascending: true } => {
                 let start = total.as_primitive::<Int64Type>();
                 per_run(&groups, rows.clone(), continues, &t, |run, carried| {
                     let from = if carried && start.is_valid(0) { start.value(0) } else { 0 };
                     // A run's length fits in i64.
                     Ok(Arc::new(Int64Array::from_iter_values(from..from + run.len() as i64)) as ArrayRef)
+                })?
+            }
+            WindowFunction::CumCount { ascending: false } => {
+                // The header holds the rows after the partition in its last row's group.
+                let after = total.as_primitive::<Int64Type>();
+                let end = rows.end;
+                per_run(&groups, rows.clone(), continues, &t, |run, _| {
+                    let beyond = if run.end == end && after.is_valid(0) { after.value(0) } else { 0 };
+                    // A run's length fits in i64.
+                    let len = run.len() as i64;
+                    Ok(Arc::new(Int64Array::from_iter_values((0..len).rev().map(|k| k + beyond))) as ArrayRef)
                 })?
             }
             WindowFunction::Shift(k) => lag::neighbours(&around(&s, own)?, &groups, rows.clone(), *k)?,

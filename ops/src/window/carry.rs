@@ -94,10 +94,14 @@ pub fn summarize(batch: &RecordBatch, windows: &Windows) -> Result<RecordBatch> 
                     new_null_array(&t, len - 2).as_ref(),
                 ])?
             }
-            WindowFunction::CumCount => {
+            WindowFunction::CumCount { ascending } => {
                 let mut counts = vec![None; len];
-                // A length fits in i64.
-                counts[1] = Some((n - last_start) as i64);
+                // Lengths fit in i64.
+                if *ascending {
+                    counts[1] = Some((n - last_start) as i64);
+                } else if n > 0 {
+                    counts[0] = Some(groups.span(0).1 as i64);
+                }
                 Arc::new(Int64Array::from(counts)) as ArrayRef
             }
             _ => rows_of(values, new_null_array(values.data_type(), 2))?,
@@ -144,6 +148,7 @@ pub fn carries(summaries: &[RecordBatch], windows: &Windows) -> Result<RecordBat
     }
     after.reverse();
     let keys = windows.by.len();
+    let rows_after = rows_after(summaries, &shape, windows, &rows_of)?;
     let mut recent = RecordBatch::new_empty(Arc::clone(&row_schema));
     // The group running into the next partition: its key (row 1 of the
     // last non-empty summary) and totals (the `s{j}` of that row).
@@ -154,6 +159,7 @@ pub fn carries(summaries: &[RecordBatch], windows: &Windows) -> Result<RecordBat
             Some(r) => r.clone(),
             None => null_row(&row_schema)?,
         };
+        let header = with_rows_after(header, windows, rows_after[i])?;
         let block = concat_batches(&row_schema, [&header, &recent, &after[i]])?;
         blocks.push(tag(block, i, recent.num_rows())?);
         if n == 0 {
@@ -170,6 +176,52 @@ pub fn carries(summaries: &[RecordBatch], windows: &Windows) -> Result<RecordBat
         recent = trim(&recent, &reach, keys)?;
     }
     Ok(concat_batches(&blocks[0].schema(), &blocks)?)
+}
+
+/// Per partition, the rows after it in its last row's group: a backward
+/// fold, for `cumcount(ascending=False)` (0 when no spec needs it).
+fn rows_after(
+    summaries: &[RecordBatch],
+    shape: &[(usize, usize, bool)],
+    windows: &Windows,
+    rows_of: &dyn Fn(&RecordBatch, usize, usize) -> Result<RecordBatch>,
+) -> Result<Vec<i64>> {
+    let Some(j) = windows.specs.iter().position(|s| s.func == WindowFunction::CumCount { ascending: false })
+    else {
+        return Ok(vec![0; summaries.len()]);
+    };
+    let keys = windows.by.len();
+    let mut out = vec![0; summaries.len()];
+    // The first group of the partitions after: its key and rows.
+    let mut ahead: Option<(RecordBatch, i64)> = None;
+    for (i, (s, &(n, _, single))) in summaries.iter().zip(shape).enumerate().rev() {
+        if n == 0 {
+            continue;
+        }
+        let (first, last) = (rows_of(s, 0, 1)?, rows_of(s, 1, 1)?);
+        if let Some((key, count)) = &ahead {
+            if same_keys(key, &last, keys)? {
+                out[i] = *count;
+            }
+        }
+        let own = column(s, &format!("s{j}"))?.as_primitive::<Int64Type>().value(0);
+        let continued = if single { out[i] } else { 0 };
+        ahead = Some((first, own + continued));
+    }
+    Ok(out)
+}
+
+/// The header with each `cumcount(ascending=False)` spec's `s{j}` set to
+/// `after`, the rows after the partition in its last row's group.
+fn with_rows_after(header: RecordBatch, windows: &Windows, after: i64) -> Result<RecordBatch> {
+    let offset = header.num_columns() - windows.specs.len();
+    let mut columns = header.columns().to_vec();
+    for (j, spec) in windows.specs.iter().enumerate() {
+        if spec.func == (WindowFunction::CumCount { ascending: false }) {
+            columns[offset + j] = Arc::new(Int64Array::from(vec![after]));
+        }
+    }
+    Ok(RecordBatch::try_new(header.schema(), columns)?)
 }
 
 /// The key columns of `batch`.
@@ -255,7 +307,7 @@ fn combine_totals(before: &RecordBatch, last: &RecordBatch, windows: &Windows) -
         let (b, l) = (before.column(offset + j), last.column(offset + j));
         columns[offset + j] = match &spec.func {
             WindowFunction::Cumulative(c) => c.combine(Some(b), l)?,
-            WindowFunction::CumCount => arrow::compute::kernels::numeric::add(b, l)?,
+            WindowFunction::CumCount { ascending: true } => arrow::compute::kernels::numeric::add(b, l)?,
             _ => Arc::clone(l),
         };
     }

@@ -3,7 +3,8 @@
 
 use std::ops::Range;
 
-use arrow::array::{Array, ArrayRef};
+use arrow::array::{Array, ArrayRef, AsArray, Float64Array};
+use arrow::datatypes::{DataType, Float64Type};
 
 use super::rolling::GroupSpan;
 use crate::error::Result;
@@ -14,7 +15,7 @@ pub(super) struct Groups {
     runs: Vec<Range<usize>>,
     /// Each position's run.
     run_of: Vec<u32>,
-    /// Positions whose key has a null (no group, as pandas' `dropna=True`).
+    /// Positions whose key has a null or NaN (no group, as pandas' `dropna=True`).
     missing: Vec<bool>,
 }
 
@@ -42,6 +43,12 @@ impl Groups {
                     *m |= key.is_null(p);
                 }
             }
+            // A NaN key is missing too, as pandas' groupby drops it.
+            if let Some(floats) = float_values(key) {
+                for (p, m) in missing.iter_mut().enumerate() {
+                    *m |= floats.is_valid(p) && floats.value(p).is_nan();
+                }
+            }
         }
         Ok(Groups { runs, run_of, missing })
     }
@@ -58,6 +65,15 @@ impl Groups {
             .filter(move |r| r.start < rows.end && r.end > rows.start)
             .map(move |r| r.start.max(rows.start)..r.end.min(rows.end))
     }
+}
+
+/// A float key as float64, to look for NaN (none for other types).
+fn float_values(key: &ArrayRef) -> Option<Float64Array> {
+    if !matches!(key.data_type(), DataType::Float16 | DataType::Float32 | DataType::Float64) {
+        return None;
+    }
+    let cast = arrow::compute::cast(key, &DataType::Float64).ok()?;
+    Some(cast.as_primitive::<Float64Type>().clone())
 }
 
 impl GroupSpan for Groups {

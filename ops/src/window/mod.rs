@@ -57,8 +57,12 @@ pub enum WindowFunction {
     /// nulls as pandas' `skipna=True`: null where the value is.
     Cumulative(Cumulative),
     /// The row's position in its group, from 0 (`groupby(..).cumcount()`;
-    /// over a whole frame, the row number).
-    CumCount,
+    /// over a whole frame, the row number), or from its end
+    /// (`cumcount(ascending=False)`: the rows after it in the group).
+    CumCount {
+        /// From the group's first row (pandas' default).
+        ascending: bool,
+    },
     /// The value `n` rows earlier (`shift(n)`; later for a negative `n`);
     /// null where there is none.
     Shift(i64),
@@ -123,7 +127,9 @@ impl WindowFunction {
                     window.saturating_sub(1)
                 }
             }
-            WindowFunction::Rolling { .. } | WindowFunction::Cumulative(_) | WindowFunction::CumCount => 0,
+            WindowFunction::Rolling { .. }
+            | WindowFunction::Cumulative(_)
+            | WindowFunction::CumCount { .. } => 0,
             // An offset fits in usize on the platforms rusk runs on.
             other => other.offset().max(0).unsigned_abs() as usize,
         }
@@ -135,7 +141,9 @@ impl WindowFunction {
             WindowFunction::Rolling { extent: Extent::Rows(window), center: true, .. } => {
                 window.saturating_sub(1) - window / 2
             }
-            WindowFunction::Rolling { .. } | WindowFunction::Cumulative(_) | WindowFunction::CumCount => 0,
+            WindowFunction::Rolling { .. }
+            | WindowFunction::Cumulative(_)
+            | WindowFunction::CumCount { .. } => 0,
             // As `lag`.
             other => other.offset().min(0).unsigned_abs() as usize,
         }
@@ -153,7 +161,8 @@ impl WindowFunction {
     pub fn call(&self) -> String {
         match self {
             WindowFunction::Cumulative(c) => format!("{}()", c.name()),
-            WindowFunction::CumCount => "cumcount()".into(),
+            WindowFunction::CumCount { ascending: true } => "cumcount()".into(),
+            WindowFunction::CumCount { ascending: false } => "cumcount(ascending=False)".into(),
             WindowFunction::Shift(n) => format!("shift({n})"),
             WindowFunction::Diff(n) => format!("diff({n})"),
             WindowFunction::PctChange(n) => format!("pct_change({n})"),
@@ -183,7 +192,7 @@ impl WindowFunction {
         };
         match self {
             WindowFunction::Shift(_) => Ok(t.clone()),
-            WindowFunction::CumCount => Ok(DataType::Int64),
+            WindowFunction::CumCount { .. } => Ok(DataType::Int64),
             WindowFunction::Cumulative(c) if numeric => Ok(c.output_type(t)),
             WindowFunction::Diff(_) if numeric => Ok(if t.is_integer() || *t == DataType::Boolean {
                 DataType::Int64

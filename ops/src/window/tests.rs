@@ -30,7 +30,8 @@ fn specs() -> Vec<WindowSpec> {
         on(rows(4, true, 2, Rolling::Count), "i"),
         on(rows(5, true, 1, Rolling::Max), "i"),
         on(rows(4, true, 2, Rolling::Sum), "f"),
-        on(WindowFunction::CumCount, "i"),
+        on(WindowFunction::CumCount { ascending: true }, "i"),
+        on(WindowFunction::CumCount { ascending: false }, "f"),
     ]
 }
 
@@ -134,6 +135,7 @@ fn numbers_are_needed_where_pandas_needs_them() {
 fn the_row_number_is_cumcount_of_the_frame() {
     let whole = prefix_pass(&[0]);
     assert_eq!(ints(&whole, "w15"), (0..9).map(Some).collect::<Vec<_>>());
+    assert_eq!(ints(&whole, "w16"), (0..9).rev().map(Some).collect::<Vec<_>>());
 }
 
 /// Contiguous groups (one with a null key), times within each group.
@@ -183,13 +185,14 @@ fn grouped_windows() -> Windows {
     Windows {
         specs: vec![
             on(WindowFunction::Cumulative(Cumulative::Sum), "v"),
-            on(WindowFunction::CumCount, "v"),
+            on(WindowFunction::CumCount { ascending: true }, "v"),
             on(WindowFunction::Shift(1), "v"),
             on(WindowFunction::Diff(1), "v"),
             on(rows(2, false, 1, Rolling::Sum), "v"),
             on(time(Closed::Right, Rolling::Mean), "v"),
             on(time(Closed::Both, Rolling::Count), "v"),
             on(time(Closed::Left, Rolling::Sum), "v"),
+            on(WindowFunction::CumCount { ascending: false }, "k"),
         ],
         by: vec!["k".into()],
     }
@@ -241,6 +244,10 @@ fn groups_restart_every_method_under_every_cut() {
         [Some(1.), Some(2.), Some(1.), Some(1.), Some(1.), nan, Some(1.), Some(2.), Some(3.)]
     );
     assert_eq!(floats(&whole, "w7"), [nan, Some(1.), Some(2.), nan, nan, nan, nan, Some(7.), Some(7.)]);
+    assert_eq!(
+        ints(&whole, "w8"),
+        [Some(2), Some(1), Some(0), Some(1), Some(0), None, Some(2), Some(1), Some(0)]
+    );
     let n = whole.num_rows();
     for mask in 0u32..(1 << (n - 1)) {
         let mut cuts = vec![0];
