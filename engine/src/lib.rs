@@ -33,7 +33,7 @@ pub use config::{config, set_config, Cancel, Config, MAX_THREADS};
 pub use plan::{Divisions, JoinStrategy};
 pub use query::{parse_eval, Assigned, Assignment};
 pub use rusk_io::metrics::ScanCounts;
-pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
+pub use rusk_io::{CsvOptions, DateErrors, OnBadLines, ParquetOptions};
 pub use rusk_ops::dedup::Keep;
 pub use rusk_ops::expr::{col, corr, lit, size, AggregateFunction, BinaryOp, Expr, ScalarValue};
 pub use rusk_ops::join::{AsofDirection, JoinType};
