@@ -24,6 +24,7 @@ mod fill_null;
 pub mod function;
 mod isin;
 mod scalar;
+mod temporal_arithmetic;
 mod type_of;
 mod types;
 mod value;
