@@ -81,6 +81,7 @@ pub(crate) fn literal_of(expr: &Expr) -> Option<Cow<'_, ScalarValue>> {
                 ScalarValue::Int64(i) => ScalarValue::Int64(i.checked_neg()?),
                 ScalarValue::UInt64(u) if *u == 1 << 63 => ScalarValue::Int64(i64::MIN),
                 ScalarValue::Float64(f) => ScalarValue::Float64(-f),
+                ScalarValue::Duration(d, unit) => ScalarValue::Duration(d.checked_neg()?, *unit),
                 _ => return None,
             };
             Some(Cow::Owned(negated))

@@ -31,7 +31,7 @@ mod value;
 
 use std::collections::BTreeSet;
 
-pub use build::{col, corr, lit, size};
+pub use build::{col, corr, lit, size, timedelta};
 pub use coerce::common_numeric_type;
 pub use evaluate::{evaluate, evaluate_predicate, filter_batch};
 pub use function::ScalarFunction;
