@@ -22,6 +22,7 @@ mod approx;
 mod asof_concat;
 mod cli;
 mod cli_trust;
+mod dates;
 mod dedup;
 mod errors;
 mod eval;
