@@ -148,13 +148,49 @@ impl ScalarImpl for Field {
             TimedeltaField::Microseconds => array(component(&|v| rest(v) % SECOND / 1_000)),
             TimedeltaField::Nanoseconds => array(component(&|v| rest(v) % 1_000)),
             TimedeltaField::TotalSeconds => {
-                // As pandas: the count divided by the unit's periods per second.
-                let per_second = (SECOND / per) as f64;
-                let out: Float64Array = values.unary(|v| v as f64 / per_second);
+                let per_second = i64::try_from(SECOND / per).unwrap_or(1);
+                let out: Float64Array = values.unary(|v| total_seconds(v, per_second));
                 array(out)
             }
         })
     }
+}
+
+/// `count` periods of `per_second` a second, in seconds, as pandas 3.1's
+/// `TimedeltaArray.total_seconds` computes it (bit for bit): the whole
+/// seconds and the rest divided apart, so that large counts keep their
+/// precision, and a result that rounded onto a whole second although the
+/// count is not one is moved off it by one step.
+fn total_seconds(count: i64, per_second: i64) -> f64 {
+    let (whole, rest) = (count.div_euclid(per_second), count.rem_euclid(per_second));
+    let result = whole as f64 + rest as f64 / per_second as f64;
+    const TWO_53: i64 = 1 << 53;
+    if rest == 0 || !(count > TWO_53 || count < -TWO_53) || whole.unsigned_abs() >= 1 << 52 {
+        return result;
+    }
+    let floor = whole as f64;
+    if result == floor {
+        next_toward(result, f64::INFINITY)
+    } else if result == floor + 1.0 {
+        next_toward(result, f64::NEG_INFINITY)
+    } else {
+        result
+    }
+}
+
+/// The next float after `x` toward `to` (numpy's `nextafter`; `f64::next_up`
+/// needs a newer Rust than rusk's minimum).
+fn next_toward(x: f64, to: f64) -> f64 {
+    if x.is_nan() || x == to {
+        return x;
+    }
+    if x == 0.0 {
+        let tiny = f64::from_bits(1);
+        return if to > 0.0 { tiny } else { -tiny };
+    }
+    let bits = x.to_bits();
+    let away_from_zero = (to > x) == (x > 0.0);
+    f64::from_bits(if away_from_zero { bits + 1 } else { bits - 1 })
 }
 
 #[cfg(test)]
@@ -193,6 +229,22 @@ mod tests {
         assert!(ints(TimedeltaField::Days, empty).is_empty());
         let nulls = new_null_array(&DataType::Null, 2);
         assert_eq!(Field(TimedeltaField::TotalSeconds).evaluate(&nulls).unwrap().null_count(), 2);
+    }
+
+    #[test]
+    fn total_seconds_rounds_as_pandas_does() {
+        // pandas 3.1, numpy-backed: the seconds and the rest apart.
+        assert_eq!(total_seconds(-949, 1_000_000_000), -9.490000000278442e-07);
+        assert_eq!(total_seconds(1_500, 1_000), 1.5);
+        assert_eq!(total_seconds(-1, 1), -1.0);
+        // Past 2**53 a count off a whole second stays off it.
+        let big = (1i64 << 55) + 1;
+        let s = total_seconds(big, 1_000_000_000);
+        assert!(s > (big / 1_000_000_000) as f64, "{s}");
+        assert_eq!(s, 36_028_797.018_963_97);
+        assert_eq!(next_toward(1.0, 2.0), 1.0 + f64::EPSILON);
+        assert_eq!(next_toward(-1.0, 0.0), -1.0 + f64::EPSILON / 2.0);
+        assert_eq!(next_toward(0.0, -1.0), -f64::from_bits(1));
     }
 
     #[test]
