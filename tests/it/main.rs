@@ -42,6 +42,7 @@ mod sort;
 mod sort_cli;
 mod spill;
 mod task_graph;
+mod timedelta;
 mod top_n;
 mod transform;
 mod trust;
