@@ -165,7 +165,7 @@ fn total_seconds(count: i64, per_second: i64) -> f64 {
     let (whole, rest) = (count.div_euclid(per_second), count.rem_euclid(per_second));
     let result = whole as f64 + rest as f64 / per_second as f64;
     const TWO_53: i64 = 1 << 53;
-    if rest == 0 || !(count > TWO_53 || count < -TWO_53) || whole.unsigned_abs() >= 1 << 52 {
+    if rest == 0 || (-TWO_53..=TWO_53).contains(&count) || whole.unsigned_abs() >= 1 << 52 {
         return result;
     }
     let floor = whole as f64;
