@@ -15,6 +15,7 @@ use arrow::datatypes::{
     TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow::util::display::{ArrayFormatter, FormatOptions};
+use rusk_ops::time::TimedeltaFormat;
 
 /// How a null prints, in every column: rusk has Arrow nulls, shown as
 /// pandas shows the missing values of its nullable dtypes.
@@ -73,6 +74,7 @@ pub(super) fn format_column(array: &dyn Array) -> Vec<String> {
             };
             timestamps(&values, *unit, tz.as_deref())
         }
+        DataType::Duration(unit) => timedeltas(array, *unit),
         // Half floats and dictionaries print as the type they decode to.
         DataType::Float16 => decoded(array, &DataType::Float64),
         DataType::Dictionary(_, values) => decoded(array, values),
@@ -292,6 +294,18 @@ fn timestamps(values: &[Option<i64>], unit: TimeUnit, tz: Option<&str>) -> Vec<S
             s
         })
         .collect()
+}
+
+/// Timedeltas as pandas prints a `timedelta64` column (`0 days 01:30:00`,
+/// `-1 days +23:00:00`), one format for the shown values (see
+/// `rusk_ops::time::TimedeltaFormat`), flush like datetimes.
+fn timedeltas(array: &dyn Array, unit: TimeUnit) -> Vec<String> {
+    let Ok(counts) = cast(array, &DataType::Int64) else {
+        return generic(array);
+    };
+    let values: Vec<Option<i64>> = counts.as_primitive::<Int64Type>().iter().collect();
+    let format = TimedeltaFormat::for_column(values.iter().flatten().copied(), unit);
+    values.iter().map(|v| v.map_or_else(|| NA.to_string(), |v| format.format(v, unit))).collect()
 }
 
 /// Whole seconds since the epoch (floored) and the nanoseconds after them.

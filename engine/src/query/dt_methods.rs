@@ -3,7 +3,7 @@
 //! pandas (`ts.dt.hour >= 9`); `strftime` takes a constant format in
 //! Python's codes.
 
-use rusk_ops::expr::function::DtField;
+use rusk_ops::expr::function::{DtField, TimedeltaField};
 use rusk_ops::expr::ScalarValue;
 
 use super::lexer::{Sym, Tok, Token};
@@ -12,7 +12,8 @@ use super::parser::{describe, Node, Parser, Result};
 /// The `dt` properties and methods a query may use, listed in error messages.
 pub(super) const DT_METHODS: &str = "year, month, day, hour, minute, second, microsecond, nanosecond, \
      dayofweek (day_of_week, weekday), dayofyear (day_of_year), quarter, days_in_month (daysinmonth), \
-     is_month_start, is_month_end, date, strftime(date_format), floor(freq), ceil(freq), round(freq)";
+     is_month_start, is_month_end, date, strftime(date_format), floor(freq), ceil(freq), round(freq); \
+     of timedeltas: days, seconds, microseconds, nanoseconds, total_seconds()";
 
 impl Parser {
     /// After `value.dt`: `.property` or `.strftime(format)`.
@@ -42,6 +43,9 @@ impl Parser {
                     .unexpected(&found, format!("dt.{method} is a property: write it without parentheses")));
             }
             return self.node(value.expr.dt().field(field), value.depth, name.pos);
+        }
+        if let Some(field) = TimedeltaField::from_name(&method) {
+            return self.timedelta_method(value, &name, field);
         }
         if matches!(method.as_str(), "floor" | "ceil" | "round") {
             return self.dt_round(value, &name, &method);

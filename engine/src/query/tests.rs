@@ -259,7 +259,7 @@ const ERRORS: &[(&str, usize, &str)] = &[
     ("a.dt.year()", 9, "dt.year is a property: write it without parentheses"),
     ("ts.dt.floor('MS')", 6, "dt.floor: MS is not a fixed frequency"),
     ("ts.dt.round(3)", 6, "dt.round(): freq must be a string, got 3"),
-    ("a.dt.yr", 5, "unknown dt property 'yr'; supported: year, month, day, hour, minute, second, microsecond, nanosecond, dayofweek (day_of_week, weekday), dayofyear (day_of_year), quarter, days_in_month (daysinmonth), is_month_start, is_month_end, date, strftime(date_format), floor(freq), ceil(freq), round(freq)"),
+    ("a.dt.yr", 5, "unknown dt property 'yr'; supported: year, month, day, hour, minute, second, microsecond, nanosecond, dayofweek (day_of_week, weekday), dayofyear (day_of_year), quarter, days_in_month (daysinmonth), is_month_start, is_month_end, date, strftime(date_format), floor(freq), ceil(freq), round(freq); of timedeltas: days, seconds, microseconds, nanoseconds, total_seconds()"),
     ("a.dt", 4, "expected '.property' after '.dt', found the end of the query"),
     ("a.dt.(", 5, "expected a dt property after '.dt.', found '('"),
     ("a.dt.strftime", 13, "expected '(' after 'dt.strftime', found the end of the query"),

@@ -6,6 +6,8 @@
 //! and null both empty (pandas has one missing value); dates `2024-01-01`;
 //! timestamps `2024-01-01 12:00:00`, with as many fraction digits (0, 3, 6
 //! or 9) as the column needs and date-only when every time is midnight;
+//! timedeltas `0 days 01:30:00`, `-1 days +23:00:00.500000` (pandas' one
+//! format per column, see `rusk_ops::time::TimedeltaFormat`);
 //! strings quoted only when they hold the separator, a quote or a line break
 //! (Python's `QUOTE_MINIMAL`); a lone empty field written `""` so that the
 //! line is not blank.
@@ -24,6 +26,7 @@ use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::datatypes::*;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use chrono::{NaiveDate, Offset, TimeZone};
+use rusk_ops::time::TimedeltaFormat;
 use rusk_ops::{Error, Result};
 
 use super::create_new;
@@ -230,6 +233,21 @@ fn format_column(array: &ArrayRef, sep: u8, text: &mut ColumnText) -> Result<()>
             };
             format_timestamps(&values, per_second, tz.as_deref(), text);
         }
+        DataType::Duration(unit) => {
+            // As pandas writes a timedelta64 column: one format for the chunk.
+            let counts = arrow::compute::cast(array, &DataType::Int64)?;
+            let counts = counts.as_primitive::<Int64Type>();
+            let format = TimedeltaFormat::for_column(counts.iter().flatten(), *unit);
+            let mut value = String::new();
+            for v in counts.iter() {
+                if let Some(v) = v {
+                    value.clear();
+                    format.write(&mut value, v, *unit);
+                    push_text(&mut text.bytes, &value, sep);
+                }
+                text.end();
+            }
+        }
         DataType::Time32(_) | DataType::Time64(_) => {
             let nanos = arrow::compute::cast(array, &DataType::Time64(TimeUnit::Nanosecond))?;
             for v in nanos.as_primitive::<Time64NanosecondType>().iter() {
@@ -240,7 +258,7 @@ fn format_column(array: &ArrayRef, sep: u8, text: &mut ColumnText) -> Result<()>
             }
         }
         _ => {
-            // Decimals, durations, nested types: Arrow's display, quoted as needed.
+            // Decimals, nested types: Arrow's display, quoted as needed.
             let options = FormatOptions::default().with_null("");
             let formatter = ArrayFormatter::try_new(array.as_ref(), &options)?;
             let mut value = String::new();
@@ -572,6 +590,31 @@ mod tests {
         assert_eq!(text, "\"a,b\",\n12:00:00,1.50\n01:02:03.500000,\n");
         let err = write_csv(Vec::new(), &[], true, b'"').unwrap_err();
         assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
+    }
+
+    #[test]
+    fn timedeltas_are_written_as_pandas_writes_them() {
+        // pandas 3.1: pd.DataFrame({...}).to_csv(index=False) of the same columns.
+        let ms: ArrayRef =
+            Arc::new(DurationMillisecondArray::from(vec![Some(5_400_000), Some(-86_399_500), None]));
+        let s: ArrayRef = Arc::new(DurationSecondArray::from(vec![Some(-3_600), Some(3_600), Some(0)]));
+        let days: ArrayRef =
+            Arc::new(DurationNanosecondArray::from(vec![Some(86_400_000_000_000), None, Some(0)]));
+        let text = csv(vec![("ms", ms), ("s", s), ("days", days)]);
+        assert_eq!(
+            text,
+            "ms,s,days\n0 days 01:30:00.000000,-1 days +23:00:00,1 days\n\
+             -1 days +00:00:00.500000,0 days 01:00:00,\n,0 days 00:00:00,0 days\n"
+        );
+        let ns: ArrayRef = Arc::new(DurationNanosecondArray::from(vec![-1]));
+        assert_eq!(csv(vec![("ns", ns)]), "ns\n-1 days +23:59:59.999999999\n");
+        // A separator inside the text is quoted.
+        let mut out = Vec::new();
+        let batch =
+            RecordBatch::try_from_iter([("d", Arc::new(DurationSecondArray::from(vec![1])) as ArrayRef)])
+                .unwrap();
+        write_csv(&mut out, &[batch], false, b' ').unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "\"0 days 00:00:01\"\n");
     }
 
     #[test]

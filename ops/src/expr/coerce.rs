@@ -17,6 +17,8 @@
 //! | column + literal                 | the column's type when the literal fits   |
 //! | strings of any encoding          | the one encoding they share, else view    |
 //! | date/timestamp vs string literal | the temporal type (the string is parsed)  |
+//! | timedelta vs string literal      | timedelta, the finer unit of the two      |
+//! | datetime/timedelta arithmetic    | see `temporal_arithmetic.rs`              |
 //! | null literal vs anything         | the other side's type                     |
 //!
 //! A literal "fits" an integer column when it converts exactly
@@ -36,6 +38,7 @@ use super::types::{
     string_leaf, type_name, unit_rank, unsigned_of_width, value_type, with_leaf,
 };
 
+use super::temporal_arithmetic::{finer, temporal_arithmetic_types};
 use super::{BinaryOp, Expr, ScalarValue};
 use crate::error::{Error, Result};
 
@@ -78,6 +81,7 @@ pub(crate) fn literal_of(expr: &Expr) -> Option<Cow<'_, ScalarValue>> {
                 ScalarValue::Int64(i) => ScalarValue::Int64(i.checked_neg()?),
                 ScalarValue::UInt64(u) if *u == 1 << 63 => ScalarValue::Int64(i64::MIN),
                 ScalarValue::Float64(f) => ScalarValue::Float64(-f),
+                ScalarValue::Duration(d, unit) => ScalarValue::Duration(d.checked_neg()?, *unit),
                 _ => return None,
             };
             Some(Cow::Owned(negated))
@@ -92,6 +96,18 @@ pub(crate) fn literal_of(expr: &Expr) -> Option<Cow<'_, ScalarValue>> {
 /// Arrow's cast error when the value does not convert (`'x'` as a date, 300
 /// as int8).
 pub(crate) fn cast_scalar(v: &ScalarValue, to: &DataType) -> Result<ArrayRef> {
+    if let (ScalarValue::Utf8(text), DataType::Duration(unit)) = (v, to) {
+        // Arrow casts no string to a duration: pandas' Timedelta text.
+        let nanos = crate::time::parse_timedelta(text)?;
+        let per = crate::time::nanos_per(*unit);
+        if nanos % per != 0 {
+            return Err(Error::InvalidArgument(format!(
+                "timedelta {text:?} is finer than {}",
+                type_name(to)
+            )));
+        }
+        return Ok(ScalarValue::Duration(nanos / per, *unit).to_array(1));
+    }
     let array = v.to_array(1);
     if array.data_type() == to {
         return Ok(array);
@@ -184,6 +200,9 @@ fn arithmetic_types(
     right: Operand<'_>,
     expr: &dyn Display,
 ) -> Result<(DataType, DataType, DataType)> {
+    if let Some(types) = temporal_arithmetic_types(left, op, right, expr)? {
+        return Ok(types);
+    }
     let fits = |t: &DataType| *t == DataType::Null || is_numeric_or_bool(t);
     if !fits(left.data_type) || !fits(right.data_type) {
         return Err(Error::type_error(format!(
@@ -297,6 +316,16 @@ fn temporal_types(left: Operand<'_>, right: Operand<'_>, expr: &dyn Display) -> 
     let parsable = |side: Operand<'_>| {
         side.literal.is_some() && (string_leaf(side.data_type).is_some() || is_temporal(side.data_type))
     };
+    // A timedelta column and a string: the finer of their units.
+    for (column, other) in [(l, right), (r, left)] {
+        if let (DataType::Duration(unit), Some(ScalarValue::Utf8(text))) = (column, other.literal) {
+            let nanos = crate::time::parse_timedelta(text).map_err(|_| {
+                Error::type_error(format!("cannot parse '{text}' as {} in `{expr}`", type_name(column)))
+            })?;
+            let t = DataType::Duration(finer(*unit, crate::time::timedelta_unit(nanos)));
+            return Ok((t.clone(), t));
+        }
+    }
     // A string or temporal literal is parsed or cast into the column's type.
     if is_temporal(r) && parsable(left) && right.literal.is_none() {
         return check_parse(left, r, expr).map(|t| (t.clone(), t.clone()));
@@ -309,6 +338,7 @@ fn temporal_types(left: Operand<'_>, right: Operand<'_>, expr: &dyn Display) -> 
         (DataType::Date32, DataType::Date64) | (DataType::Date64, DataType::Date32) => Some(DataType::Date64),
         (DataType::Date32 | DataType::Date64, t @ DataType::Timestamp(..))
         | (t @ DataType::Timestamp(..), DataType::Date32 | DataType::Date64) => Some(t.clone()),
+        (DataType::Duration(lu), DataType::Duration(ru)) => Some(DataType::Duration(finer(*lu, *ru))),
         (DataType::Timestamp(lu, ltz), DataType::Timestamp(ru, rtz)) if ltz == rtz => {
             // The finer unit holds the coarser exactly (up to range).
             let finer = if unit_rank(*lu) >= unit_rank(*ru) { *lu } else { *ru };
@@ -479,6 +509,37 @@ mod tests {
         assert_eq!((c.left, c.right), (Float64, Float64));
         let c = coerce_binary(col(&UInt8), BinaryOp::Lt, lit(&Int64, &ScalarValue::Int64(-1)), &"e").unwrap();
         assert_eq!((c.left, c.right), (Int64, Int64));
+    }
+
+    #[test]
+    fn timedeltas_compare_at_the_finer_unit_and_read_strings() {
+        use DataType::*;
+        let (s, ms, us) =
+            (Duration(TimeUnit::Second), Duration(TimeUnit::Millisecond), Duration(TimeUnit::Microsecond));
+        let c = coerce_binary(col(&s), BinaryOp::Gt, col(&ms), &"e").unwrap();
+        assert_eq!((c.left, c.right, c.output), (ms.clone(), ms.clone(), Boolean));
+        // pandas compares a timedelta with a string by parsing it.
+        let hour = ScalarValue::from("1h");
+        let c = coerce_binary(col(&s), BinaryOp::Gt, lit(&Utf8, &hour), &"e").unwrap();
+        assert_eq!((c.left, c.right.clone()), (us.clone(), us.clone()));
+        let scalar = c.right_scalar.unwrap();
+        assert_eq!(
+            ScalarValue::try_from_array(scalar.as_ref(), 0).unwrap(),
+            ScalarValue::Duration(3_600_000_000, TimeUnit::Microsecond)
+        );
+        let tiny = ScalarValue::from("1ns");
+        let c = coerce_binary(lit(&Utf8, &tiny), BinaryOp::Lt, col(&ms), &"e").unwrap();
+        assert_eq!(c.left, Duration(TimeUnit::Nanosecond));
+        let soon = ScalarValue::from("soon");
+        let err = coerce_binary(col(&s), BinaryOp::Gt, lit(&Utf8, &soon), &"e").unwrap_err();
+        assert_eq!(err.to_string(), "type error: cannot parse 'soon' as timedelta64[s] in `e`");
+        let ts = Timestamp(TimeUnit::Second, None);
+        assert!(matches!(coerce_binary(col(&s), BinaryOp::Gt, col(&ts), &"e"), Err(Error::Type { .. })));
+        assert!(matches!(coerce_binary(col(&s), BinaryOp::Gt, col(&Int64), &"e"), Err(Error::Type { .. })));
+        // isin and fillna parse strings too, when they fit the unit.
+        assert!(check_isin(&s, &["1h".into(), ScalarValue::Null], &"e").is_ok());
+        assert!(check_isin(&s, &["500ms".into()], &"e").is_err());
+        assert_eq!(coerce_fill(lit(&Utf8, &hour), &s, &"e").unwrap(), s);
     }
 
     #[test]

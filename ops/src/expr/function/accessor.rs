@@ -213,6 +213,12 @@ impl DtAccessor {
         Expr::Function { func: ScalarFunction::Dt(field), args: vec![self.0] }
     }
 
+    /// The timedelta property `field` (`dt.days` is
+    /// `timedelta_field(TimedeltaField::Days)`; see `timedelta_field.rs`).
+    pub fn timedelta_field(self, field: super::TimedeltaField) -> Expr {
+        Expr::Function { func: ScalarFunction::Timedelta(field), args: vec![self.0] }
+    }
+
     /// `dt.year`.
     pub fn year(self) -> Expr {
         self.field(DtField::Year)

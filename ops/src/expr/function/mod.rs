@@ -1,5 +1,5 @@
 //! Scalar functions: the `str` methods and the `dt` properties and
-//! methods, each a
+//! methods (of datetimes, and of timedeltas), each a
 //! [`ScalarImpl`] beside its kernel, registered by one line in
 //! [`implementation`], as the aggregates are (see `aggregate::function`).
 //!
@@ -26,6 +26,7 @@ mod str_strip;
 #[cfg(test)]
 mod tests;
 mod time_bin;
+mod timedelta_field;
 
 use std::fmt;
 use std::sync::Arc;
@@ -44,6 +45,7 @@ pub use dt_strftime::STRFTIME_CODES;
 pub use pattern::{Anchor, Regex, StrPattern};
 pub use str_pad::PadSide;
 pub use str_strip::StripSide;
+pub use timedelta_field::TimedeltaField;
 
 /// A scalar function, with pandas' semantics: a method of its first
 /// argument (see [`Expr::Function`](crate::expr::Expr::Function)).
@@ -170,6 +172,8 @@ pub enum ScalarFunction {
         /// The format, in Python's codes.
         format: String,
     },
+    /// `dt.days`, `dt.total_seconds()`, … : a property of timedeltas.
+    Timedelta(TimedeltaField),
 }
 
 /// One scalar function.
@@ -253,6 +257,7 @@ pub(crate) fn implementation(func: &ScalarFunction) -> Box<dyn ScalarImpl + '_> 
         F::Dt(field) => Box::new(dt_field::Field(*field)),
         F::DtStrftime { format } => Box::new(dt_strftime::Strftime { format }),
         F::DtRound { freq, mode } => Box::new(dt_round::DtRound { freq: *freq, mode: *mode }),
+        F::Timedelta(field) => Box::new(timedelta_field::Field(*field)),
     }
 }
 
