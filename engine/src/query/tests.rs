@@ -266,7 +266,7 @@ const ERRORS: &[(&str, usize, &str)] = &[
     ("a.dt.strftime()", 5, "dt.strftime() needs date_format, e.g. '%Y-%m-%d'"),
     ("a.dt.strftime(1)", 5, "dt.strftime(): date_format must be a string, got 1"),
     ("a.dt.strftime(b)", 14, "dt.strftime(): 'date_format' must be a constant"),
-    ("a.dt.strftime('%Y %Q')", 5, "dt.strftime: unsupported code %Q in \"%Y %Q\" (supported: %Y %y %m %d %H %I %p %M %S %f %j %a %A %b %B %%)"),
+    ("a.dt.strftime('%Y %Q')", 5, "dt.strftime: unsupported code %Q in \"%Y %Q\" (supported: %Y %y %m %d %H %I %p %M %S %f %j %a %A %b %B %z %Z %%)"),
     ("a.dt.strftime('%Y', 'x')", 20, "dt.strftime() takes at most 1 arguments"),
     ("a.str.title()", 6, "unknown str method 'title'; supported: len, lower, upper, strip, lstrip, rstrip, startswith, endswith, contains, match, fullmatch, replace, slice, get, split (then .str.get(i)), pad, center, ljust, rjust, zfill, cat, extract"),
     ("a.str.split('-')", 16, "str.split() must be followed by .str.get(i) or .str[i] (rusk has no list columns)"),
