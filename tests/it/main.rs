@@ -44,4 +44,5 @@ mod task_graph;
 mod top_n;
 mod transform;
 mod trust;
+mod tz;
 mod window;
