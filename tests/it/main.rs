@@ -46,4 +46,5 @@ mod timedelta;
 mod top_n;
 mod transform;
 mod trust;
+mod tz;
 mod window;

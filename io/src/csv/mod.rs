@@ -99,8 +99,18 @@ impl CsvSource {
                 .names
                 .iter()
                 .zip(types)
-                .filter(|(name, _)| opts.uses(name))
-                .map(|(name, inferred)| Field::new(name, opts.forced_type(name).unwrap_or(inferred), true))
+                .enumerate()
+                .filter(|(_, (name, _))| opts.uses(name))
+                .map(|(i, (name, inferred))| {
+                    let forced = match opts.forced_type(name) {
+                        // `parse_dates` gives a zone to values with an offset.
+                        Some(t) if t == PARSE_DATES_TYPE && !opts.has_dtype(name) => {
+                            Some(infer::parse_dates_type(head, i, &nulls))
+                        }
+                        other => other,
+                    };
+                    Field::new(name, forced.unwrap_or(inferred), true)
+                })
                 .collect();
             per_file.push((file.path.clone(), Arc::new(Schema::new(fields))));
         }

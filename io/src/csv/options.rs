@@ -18,7 +18,8 @@ pub const DEFAULT_BLOCKSIZE: u64 = 64 * 1024 * 1024;
 pub const DEFAULT_INFER_ROWS: usize = 1000;
 
 /// The type `parse_dates` gives a column: naive nanosecond timestamps, as
-/// pandas' `datetime64[ns]`.
+/// pandas' `datetime64[ns]` (values with a UTC offset get a zone: see
+/// `infer::parse_dates_type`).
 pub const PARSE_DATES_TYPE: DataType = DataType::Timestamp(TimeUnit::Nanosecond, None);
 
 /// What to do with a row whose field count differs from the header's.
@@ -163,7 +164,10 @@ impl CsvOptions {
     }
 
     /// Reads these columns as timestamps (`parse_dates=[...]`): `YYYY-MM-DD`,
-    /// `YYYY-MM-DD HH:MM:SS[.fff]`, with a space or `T`.
+    /// `YYYY-MM-DD HH:MM:SS[.fff]`, with a space or `T`. As in pandas,
+    /// values that all carry one UTC offset (`-05:00`, `Z`) give a column
+    /// in that zone (`datetime64[ns, -05:00]`, `UTC`); rusk reads values
+    /// with different offsets as UTC instants, where pandas keeps text.
     pub fn parse_dates<I, S>(mut self, columns: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -246,6 +250,11 @@ impl CsvOptions {
     pub fn infer_rows(mut self, rows: usize) -> Self {
         self.infer_rows = rows;
         self
+    }
+
+    /// Whether `dtype` names `column`.
+    pub(crate) fn has_dtype(&self, column: &str) -> bool {
+        self.dtype.iter().any(|(c, _)| c == column)
     }
 
     /// The type `dtype` or `parse_dates` forces on `column`, if any.

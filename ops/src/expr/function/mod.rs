@@ -12,6 +12,8 @@ mod accessor;
 mod dt_field;
 mod dt_round;
 mod dt_strftime;
+mod dt_tz_convert;
+mod dt_tz_localize;
 mod pattern;
 mod str_case;
 mod str_cat;
@@ -37,6 +39,7 @@ use arrow::datatypes::{DataType, UInt32Type};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::time::{Ambiguous, Nonexistent};
 
 pub use accessor::{DtAccessor, StrAccessor};
 pub use dt_field::DtField;
@@ -166,6 +169,12 @@ pub enum ScalarFunction {
         freq: crate::time::Freq,
         /// Down, up or nearest.
         mode: RoundMode,
+        /// On a zoned column, what a result a DST change repeats becomes.
+        #[serde(default)]
+        ambiguous: Ambiguous,
+        /// On a zoned column, what a result a DST change skips becomes.
+        #[serde(default)]
+        nonexistent: Nonexistent,
     },
     /// `dt.strftime(format)`, with Python's codes.
     DtStrftime {
@@ -174,6 +183,23 @@ pub enum ScalarFunction {
     },
     /// `dt.days`, `dt.total_seconds()`, … : a property of timedeltas.
     Timedelta(TimedeltaField),
+    /// `dt.tz_localize(tz, ambiguous, nonexistent)`: naive wall-clock
+    /// times to the instants they are in `tz`; `tz_localize(None)`: a
+    /// zoned column's wall-clock times, naive.
+    DtTzLocalize {
+        /// The zone (as [`crate::time::Zone::parse`] reads it), or `None`.
+        tz: Option<String>,
+        /// What a wall time a DST change repeats becomes.
+        ambiguous: Ambiguous,
+        /// What a wall time a DST change skips becomes.
+        nonexistent: Nonexistent,
+    },
+    /// `dt.tz_convert(tz)`: the same instants in another zone;
+    /// `tz_convert(None)`: naive UTC.
+    DtTzConvert {
+        /// The zone (as [`crate::time::Zone::parse`] reads it), or `None`.
+        tz: Option<String>,
+    },
 }
 
 /// One scalar function.
@@ -256,8 +282,19 @@ pub(crate) fn implementation(func: &ScalarFunction) -> Box<dyn ScalarImpl + '_> 
         F::StrExtract { regex } => Box::new(str_extract::Extract { regex }),
         F::Dt(field) => Box::new(dt_field::Field(*field)),
         F::DtStrftime { format } => Box::new(dt_strftime::Strftime { format }),
-        F::DtRound { freq, mode } => Box::new(dt_round::DtRound { freq: *freq, mode: *mode }),
         F::Timedelta(field) => Box::new(timedelta_field::Field(*field)),
+        F::DtRound { freq, mode, ambiguous, nonexistent } => Box::new(dt_round::DtRound {
+            freq: *freq,
+            mode: *mode,
+            ambiguous: *ambiguous,
+            nonexistent: *nonexistent,
+        }),
+        F::DtTzLocalize { tz, ambiguous, nonexistent } => Box::new(dt_tz_localize::TzLocalize {
+            tz: tz.as_deref(),
+            ambiguous: *ambiguous,
+            nonexistent: *nonexistent,
+        }),
+        F::DtTzConvert { tz } => Box::new(dt_tz_convert::TzConvert { tz: tz.as_deref() }),
     }
 }
 
