@@ -18,7 +18,7 @@ pub mod scan;
 pub mod schema;
 pub mod write;
 
-pub use self::csv::{CsvOptions, OnBadLines};
+pub use self::csv::{CsvOptions, DateErrors, OnBadLines};
 pub use self::parquet::ParquetOptions;
 pub use dataset::{infer_format, Dataset, FileFormat, PartitionRange, Pruned, ScanPartition};
 pub use listing::SourceFile;

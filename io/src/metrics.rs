@@ -11,6 +11,7 @@ pub struct ScanMetrics {
     rows_read: AtomicU64,
     bytes_read: AtomicU64,
     bad_lines_skipped: AtomicU64,
+    dates_coerced: AtomicU64,
 }
 
 /// A copy of the counters at one moment.
@@ -26,6 +27,9 @@ pub struct ScanCounts {
     pub bytes_read: u64,
     /// CSV rows skipped under `on_bad_lines = "skip"`.
     pub bad_lines_skipped: u64,
+    /// CSV `parse_dates` values that are not dates, read as null under
+    /// `date_errors = "coerce"`.
+    pub dates_coerced: u64,
 }
 
 impl std::ops::AddAssign for ScanCounts {
@@ -35,6 +39,7 @@ impl std::ops::AddAssign for ScanCounts {
         self.rows_read += other.rows_read;
         self.bytes_read += other.bytes_read;
         self.bad_lines_skipped += other.bad_lines_skipped;
+        self.dates_coerced += other.dates_coerced;
     }
 }
 
@@ -59,6 +64,10 @@ impl ScanMetrics {
     pub fn add_bad_lines(&self, n: u64) {
         self.bad_lines_skipped.fetch_add(n, Ordering::Relaxed);
     }
+    /// Counts `parse_dates` values read as null.
+    pub fn add_dates_coerced(&self, n: u64) {
+        self.dates_coerced.fetch_add(n, Ordering::Relaxed);
+    }
     /// The counters now.
     pub fn snapshot(&self) -> ScanCounts {
         ScanCounts {
@@ -67,6 +76,7 @@ impl ScanMetrics {
             rows_read: self.rows_read.load(Ordering::Relaxed),
             bytes_read: self.bytes_read.load(Ordering::Relaxed),
             bad_lines_skipped: self.bad_lines_skipped.load(Ordering::Relaxed),
+            dates_coerced: self.dates_coerced.load(Ordering::Relaxed),
         }
     }
 }

@@ -26,7 +26,7 @@ fn check(case: &Case, how: &str, run: impl FnOnce() -> rusk::Result<DataFrame>) 
 }
 
 /// Every way `case` is run, each compared with pandas; the failures.
-fn run_case(case: &Case) -> Vec<String> {
+pub(crate) fn run_case(case: &Case) -> Vec<String> {
     let mut results = vec![
         check(case, "compute", || case.frame()?.compute()),
         check(case, "repartition(7) after read", || case.apply(case.read()?.repartition(7)?)?.compute()),

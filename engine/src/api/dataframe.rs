@@ -497,13 +497,18 @@ impl DataFrame {
         let mut out = format!("== Optimized plan ==\n{}\n== Stages ==\n{}", a.optimized_plan, a.stages);
         for (path, c) in &a.scans {
             out.push_str(&format!(
-                "scan {}: files_opened={} row_groups={} rows_read={} bytes_read={}\n",
+                "scan {}: files_opened={} row_groups={} rows_read={} bytes_read={}",
                 path.display(),
                 c.files_opened,
                 c.row_groups_read,
                 c.rows_read,
                 c.bytes_read,
             ));
+            // Shown only when it happened: values `date_errors=coerce` turned to nulls.
+            if c.dates_coerced > 0 {
+                out.push_str(&format!(" dates_coerced={}", c.dates_coerced));
+            }
+            out.push('\n');
         }
         if a.spill.buckets > 0 {
             out.push_str(&format!(

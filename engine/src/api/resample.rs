@@ -97,9 +97,9 @@ impl Resampler {
     /// # Errors
     /// [`Error::InvalidArgument`] for a calendar rule or a malformed length.
     pub fn offset(mut self, offset: &str) -> Result<Self> {
-        self.bins.offset = match Freq::parse(offset)? {
-            Freq::Tick(nanos) => nanos,
-            _ => {
+        self.bins.offset = match Freq::parse(offset)?.fixed_nanos() {
+            Some(nanos) => nanos,
+            None => {
                 return Err(Error::InvalidArgument(format!(
                     "resample offset {offset:?} is not a fixed length"
                 )))
@@ -117,7 +117,8 @@ impl Resampler {
     ///
     /// # Errors
     /// As [`super::GroupBy::agg`]; [`Error::Type`] when `on` is not a
-    /// datetime column (or has a time zone: not supported yet).
+    /// datetime column. A zoned column bins in its local time, as pandas
+    /// (see `rusk_ops::time::Bins`); the bin column keeps the zone.
     pub fn agg<I, S>(&self, aggs: I) -> Result<DataFrame>
     where
         I: IntoIterator<Item = (S, Expr)>,

@@ -227,9 +227,11 @@ pub fn rolling(column: &str, window: usize) -> RollingWindow {
 /// # Errors
 /// [`Error::InvalidArgument`] for a span that is not a fixed length.
 pub fn rolling_on(column: &str, span: &str, on: &str) -> Result<RollingWindow> {
-    let nanos = match Freq::parse(span)? {
-        Freq::Tick(nanos) => nanos,
-        _ => {
+    // A rolling day is 24 hours, as pandas' rolling("1D"), where a
+    // resample day is a calendar day.
+    let nanos = match Freq::parse(span)?.fixed_nanos() {
+        Some(nanos) => nanos,
+        None => {
             return Err(Error::InvalidArgument(format!(
                 "rolling({span:?}): a time window needs a fixed span (e.g. '90s', '15min', '2h', '1D')"
             )))

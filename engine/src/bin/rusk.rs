@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rusk::{
-    Cancel, Config, CsvOptions, DataFrame, Error, InputFormat, OnBadLines, ReadOptions, Result, RunMetrics,
+    Cancel, Config, CsvOptions, DataFrame, DateErrors, Error, InputFormat, OnBadLines, ReadOptions, Result,
+    RunMetrics,
 };
 
 /// A partitioned, lazy dataframe engine: query CSV and Parquet directories.
@@ -79,12 +80,34 @@ struct InputArgs {
     /// pairs with commas.
     #[arg(long, value_name = "COL:TYPE")]
     dtype: Vec<String>,
+    /// CSV input: read these columns as timestamps (pandas' `parse_dates`),
+    /// comma-separated: ISO dates (2024-01-31, 2024-01-31 10:00:00), or
+    /// --date-format's.
+    #[arg(long, value_delimiter = ',', value_name = "COLS")]
+    parse_dates: Vec<String>,
+    /// CSV input: the format of the --parse-dates columns, in strftime
+    /// codes (pandas' `date_format`), e.g. "%d/%m/%Y %H:%M".
+    #[arg(long, value_name = "FMT", allow_hyphen_values = true)]
+    date_format: Option<String>,
+    /// CSV input: a --parse-dates value that is not a date is an error
+    /// naming its file, line and column (raise, the default), null
+    /// (coerce, pandas' `errors="coerce"`), or null with a count per input
+    /// on stderr (warn).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    date_errors: Option<DateErrorsArg>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum BadLines {
     Error,
     Skip,
+    Warn,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DateErrorsArg {
+    Raise,
+    Coerce,
     Warn,
 }
 
@@ -354,6 +377,19 @@ fn read(path: &Path, input: &InputArgs) -> Result<DataFrame> {
             csv = Some(csv.unwrap_or_default().dtype(column, dtype));
         }
     }
+    if !input.parse_dates.is_empty() {
+        csv = Some(csv.unwrap_or_default().parse_dates(input.parse_dates.iter().map(|c| c.trim())));
+    }
+    if let Some(format) = &input.date_format {
+        csv = Some(csv.unwrap_or_default().date_format(format));
+    }
+    if let Some(what) = input.date_errors {
+        let errors = match what {
+            DateErrorsArg::Raise => DateErrors::Raise,
+            DateErrorsArg::Coerce | DateErrorsArg::Warn => DateErrors::Coerce,
+        };
+        csv = Some(csv.unwrap_or_default().date_errors(errors));
+    }
     let format = input.format_in.map(|f| match f {
         Format::Csv => InputFormat::Csv,
         Format::Parquet => InputFormat::Parquet,
@@ -362,21 +398,29 @@ fn read(path: &Path, input: &InputArgs) -> Result<DataFrame> {
 }
 
 /// Under `--on-bad-lines warn`, the rows each input skipped in the run
-/// (`metrics`), on stderr. Counted per input (a file, glob or directory),
-/// not per file: the scan counters are kept per dataset.
+/// (`metrics`), and under `--date-errors warn` the values read as null
+/// instead of dates, on stderr. Counted per input (a file, glob or
+/// directory), not per file: the scan counters are kept per dataset.
 fn warn_bad_lines(metrics: &RunMetrics, input: &InputArgs) {
-    if !matches!(input.on_bad_lines, Some(BadLines::Warn)) {
-        return;
-    }
-    let mut skipped: Vec<(std::path::PathBuf, u64)> = Vec::new();
+    let mut totals: Vec<(std::path::PathBuf, rusk::ScanCounts)> = Vec::new();
     for (path, counts) in metrics.scans() {
-        match skipped.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, n)) => *n += counts.bad_lines_skipped,
-            None => skipped.push((path, counts.bad_lines_skipped)),
+        match totals.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, total)) => *total += counts,
+            None => totals.push((path, counts)),
         }
     }
-    for (path, n) in skipped.into_iter().filter(|(_, n)| *n > 0) {
-        eprintln!("rusk: warning: skipped {n} bad line(s) in {} (--on-bad-lines warn)", path.display());
+    for (path, counts) in &totals {
+        let n = counts.bad_lines_skipped;
+        if n > 0 && matches!(input.on_bad_lines, Some(BadLines::Warn)) {
+            eprintln!("rusk: warning: skipped {n} bad line(s) in {} (--on-bad-lines warn)", path.display());
+        }
+        let n = counts.dates_coerced;
+        if n > 0 && matches!(input.date_errors, Some(DateErrorsArg::Warn)) {
+            eprintln!(
+                "rusk: warning: read {n} value(s) that are not dates as null in {} (--date-errors warn)",
+                path.display()
+            );
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use arrow::datatypes::{
     TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow::util::display::{ArrayFormatter, FormatOptions};
+use rusk_ops::time::TimedeltaFormat;
 
 /// How a null prints, in every column: rusk has Arrow nulls, shown as
 /// pandas shows the missing values of its nullable dtypes.
@@ -73,6 +74,7 @@ pub(super) fn format_column(array: &dyn Array) -> Vec<String> {
             };
             timestamps(&values, *unit, tz.as_deref())
         }
+        DataType::Duration(unit) => timedeltas(array, *unit),
         // Half floats and dictionaries print as the type they decode to.
         DataType::Float16 => decoded(array, &DataType::Float64),
         DataType::Dictionary(_, values) => decoded(array, values),
@@ -234,24 +236,25 @@ fn dates(days: impl Iterator<Item = Option<i64>>) -> Vec<String> {
 /// Timestamps as pandas prints `datetime64` columns: `2024-01-01 12:00:00`,
 /// with as many fractional digits as the finest value needs (3, 6 or 9),
 /// and the date alone when every value is a midnight without a time zone.
-/// A time zone shows as the local time and its offset (`+05:30`); a named
-/// zone other than UTC cannot be resolved without a zone database, so its
-/// values print in UTC, marked ` UTC`.
+/// A zoned value shows its local time and the offset in force then
+/// (`2024-03-10 01:30:00-05:00`, `2024-07-01 02:00:00+02:00`); a zone rusk
+/// does not know prints in UTC, marked ` UTC`.
 fn timestamps(values: &[Option<i64>], unit: TimeUnit, tz: Option<&str>) -> Vec<String> {
-    let offset = tz.map(fixed_offset);
-    let instants: Vec<Option<(i64, u32)>> = values
+    let zone = tz.map(|tz| rusk_ops::time::Zone::parse(tz).ok());
+    let instants: Vec<Option<(i64, u32, Option<i64>)>> = values
         .iter()
         .map(|v| {
             v.map(|v| {
                 let (seconds, nanos) = split_seconds(v, unit);
-                (seconds.saturating_add(offset.flatten().unwrap_or(0)), nanos)
+                let offset = zone.as_ref().and_then(|z| z.as_ref()?.offset_at(seconds));
+                (seconds.saturating_add(offset.unwrap_or(0)), nanos, offset)
             })
         })
         .collect();
     let digits = instants
         .iter()
         .flatten()
-        .map(|(_, nanos)| match nanos {
+        .map(|(_, nanos, _)| match nanos {
             0 => 0,
             n if n % 1_000_000 == 0 => 3,
             n if n % 1_000 == 0 => 6,
@@ -261,20 +264,11 @@ fn timestamps(values: &[Option<i64>], unit: TimeUnit, tz: Option<&str>) -> Vec<S
         .unwrap_or(0);
     let dates_only = tz.is_none()
         && digits == 0
-        && instants.iter().flatten().all(|(seconds, _)| seconds.rem_euclid(SECONDS_PER_DAY) == 0);
-    let suffix = match offset {
-        None => String::new(),
-        Some(Some(seconds)) => {
-            let sign = if seconds < 0 { '-' } else { '+' };
-            let minutes = seconds.unsigned_abs() / 60;
-            format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
-        }
-        Some(None) => " UTC".to_string(),
-    };
+        && instants.iter().flatten().all(|(seconds, _, _)| seconds.rem_euclid(SECONDS_PER_DAY) == 0);
     instants
         .iter()
         .map(|instant| {
-            let Some((seconds, nanos)) = instant else {
+            let Some((seconds, nanos, offset)) = instant else {
                 return NA.to_string();
             };
             let date = format_date(seconds.div_euclid(SECONDS_PER_DAY));
@@ -288,10 +282,28 @@ fn timestamps(values: &[Option<i64>], unit: TimeUnit, tz: Option<&str>) -> Vec<S
                 s.push('.');
                 s.push_str(fraction.get(..digits).unwrap_or(&fraction));
             }
-            s.push_str(&suffix);
+            match (tz, offset) {
+                (None, _) => {}
+                (Some(_), Some(offset)) => {
+                    s.push_str(&rusk_ops::time::offset_name(i32::try_from(*offset).unwrap_or(0)))
+                }
+                (Some(_), None) => s.push_str(" UTC"),
+            }
             s
         })
         .collect()
+}
+
+/// Timedeltas as pandas prints a `timedelta64` column (`0 days 01:30:00`,
+/// `-1 days +23:00:00`), one format for the shown values (see
+/// `rusk_ops::time::TimedeltaFormat`), flush like datetimes.
+fn timedeltas(array: &dyn Array, unit: TimeUnit) -> Vec<String> {
+    let Ok(counts) = cast(array, &DataType::Int64) else {
+        return generic(array);
+    };
+    let values: Vec<Option<i64>> = counts.as_primitive::<Int64Type>().iter().collect();
+    let format = TimedeltaFormat::for_column(values.iter().flatten().copied(), unit);
+    values.iter().map(|v| v.map_or_else(|| NA.to_string(), |v| format.format(v, unit))).collect()
 }
 
 /// Whole seconds since the epoch (floored) and the nanoseconds after them.
@@ -306,26 +318,6 @@ fn split_seconds(v: i64, unit: TimeUnit) -> (i64, u32) {
     // rem_euclid is in [0, per_second), so the product is below 1e9.
     let nanos = u32::try_from(v.rem_euclid(per_second) * nanos_per_unit).unwrap_or(0);
     (v.div_euclid(per_second), nanos)
-}
-
-/// The offset in seconds of `UTC`, `Z` or `±HH:MM` / `±HHMM` / `±HH`;
-/// `None` for a named zone.
-fn fixed_offset(tz: &str) -> Option<i64> {
-    if matches!(tz.to_ascii_uppercase().as_str(), "UTC" | "Z" | "GMT" | "ETC/UTC" | "ETC/GMT") {
-        return Some(0);
-    }
-    let (sign, rest) = match (tz.strip_prefix('+'), tz.strip_prefix('-')) {
-        (Some(rest), _) => (1, rest),
-        (_, Some(rest)) => (-1, rest),
-        _ => return None,
-    };
-    let digits: String = rest.chars().filter(|&c| c != ':').collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
-        return None;
-    }
-    let hours: i64 = digits.get(..2)?.parse().ok()?;
-    let minutes: i64 = digits.get(2..).filter(|m| !m.is_empty()).map_or(Some(0), |m| m.parse().ok())?;
-    Some(sign * (hours * 3600 + minutes * 60))
 }
 
 /// `YYYY-MM-DD` of a day number since 1970-01-01 (proleptic Gregorian),
@@ -462,7 +454,29 @@ mod tests {
         let west = TimestampSecondArray::from(vec![Some(noon)]).with_timezone("-0800");
         assert_eq!(format_column(&west), ["2024-01-01 04:00:00-08:00"]);
         let named = TimestampSecondArray::from(vec![Some(noon)]).with_timezone("Europe/Paris");
-        assert_eq!(format_column(&named), ["2024-01-01 12:00:00 UTC"]);
+        assert_eq!(format_column(&named), ["2024-01-01 13:00:00+01:00"]);
+        let unknown = TimestampSecondArray::from(vec![Some(noon)]).with_timezone("Mars/Base");
+        assert_eq!(format_column(&unknown), ["2024-01-01 12:00:00 UTC"]);
+    }
+
+    #[test]
+    fn zoned_values_show_the_offset_in_force_then() {
+        // 2024-03-10 06:30 and 07:30 UTC, either side of New York's spring
+        // forward, a null, and a fraction that sets the precision.
+        let at = 1_710_052_200_000;
+        let ny = TimestampMillisecondArray::from(vec![Some(at), Some(at + 3_600_500), None])
+            .with_timezone("America/New_York");
+        assert_eq!(
+            format_column(&ny),
+            ["2024-03-10 01:30:00.000-05:00", "2024-03-10 03:30:00.500-04:00", "<NA>"]
+        );
+        // Midnights of a zoned column keep their time, as pandas prints them.
+        let midnight =
+            TimestampSecondArray::from(vec![Some(1_710_046_800)]).with_timezone("America/New_York");
+        assert_eq!(format_column(&midnight), ["2024-03-10 00:00:00-05:00"]);
+        // Before standard time: Paris' local mean time, +00:09:21.
+        let old = TimestampSecondArray::from(vec![Some(-3_786_825_600)]).with_timezone("Europe/Paris");
+        assert_eq!(format_column(&old), ["1850-01-01 00:09:21+00:09:21"]);
     }
 
     #[test]

@@ -32,7 +32,14 @@
 //!   `nanosecond`, `dayofweek` (Monday 0), `dayofyear`, `quarter`,
 //!   `days_in_month`, `is_month_start`, `is_month_end`, `date`; and
 //!   `dt.strftime(date_format)` with Python's codes (`%Y %y %m %d %H %I %p
-//!   %M %S %f %j %a %A %b %B %%`).
+//!   %M %S %f %j %a %A %b %B %%`);
+//! - timedeltas: the literal `timedelta('1h')` (pandas' `pd.Timedelta`,
+//!   also `Timedelta('1h')` or `timedelta(90, unit='s')`), datetime and
+//!   timedelta arithmetic (`ts + timedelta('1h')`, `end - start`,
+//!   `(end - start) * 2`), comparisons (`end - start > timedelta('30min')`,
+//!   or with a string, `end - start > '30min'`), and the `.dt` properties
+//!   of timedeltas `days`, `seconds`, `microseconds`, `nanoseconds` and
+//!   `total_seconds()`.
 //!
 //! pandas' `DataFrame.eval` assignment, `NAME = EXPR`, is read by
 //! [`parse_eval`] (`eval.rs`): EXPR in this syntax or, as the whole right
@@ -41,8 +48,9 @@
 //!
 //! Refused with a [`Error::QuerySyntax`] pointing at the offending token:
 //! `@local` variables (rusk has no caller scope to read them from), the
-//! power operator `**` (no kernel for it), function calls, `str.split`
-//! alone (rusk has no list columns), multi-group `str.extract`. `~` binds like `not` here (`~a == b` is `~(a == b)`), where
+//! power operator `**` (no kernel for it), function calls other than
+//! `timedelta(...)`, `str.split` alone (rusk has no list columns),
+//! multi-group `str.extract`. `~` binds like `not` here (`~a == b` is `~(a == b)`), where
 //! pandas would apply Python's bitwise `~` to `a` first: the two agree on the
 //! boolean operands a query negates.
 
@@ -57,6 +65,7 @@ mod parser;
 mod str_methods;
 #[cfg(test)]
 mod tests;
+mod timedelta;
 
 use rusk_ops::expr::Expr;
 

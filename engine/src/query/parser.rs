@@ -11,6 +11,7 @@
 //! unary      := ('-' | '+' | '~') unary | postfix    ('**' is rejected here)
 //! postfix    := atom ('.' method '(' args ')')*
 //! atom       := number | string | True | False | None | name | `name` | '(' or_expr ')'
+//!             | timedelta '(' args ')'
 //! ```
 //!
 //! The comparison level lives in `comparison.rs`, method calls in
@@ -358,6 +359,9 @@ impl Parser {
                 "None" => Expr::Literal(ScalarValue::Null),
                 "and" | "or" | "not" | "in" => return Err(self.expected_value(&token)),
                 w if RESERVED.contains(&w) => return Err(self.error(token.pos, reserved(w))),
+                "timedelta" | "Timedelta" if self.peek_at(1).tok == Tok::Sym(Sym::LParen) => {
+                    return self.timedelta_literal(&token);
+                }
                 _ => {
                     if self.peek_at(1).tok == Tok::Sym(Sym::LParen) {
                         return Err(self.error(

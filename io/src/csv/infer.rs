@@ -75,6 +75,36 @@ pub(super) fn infer_types(head: &FileHead, nulls: &NullValues) -> Vec<DataType> 
     seen.iter().map(Seen::data_type).collect()
 }
 
+/// The zone of the `parse_dates` column `column` of `head`, from its
+/// sampled values, as pandas' `read_csv` chooses it: `None` when they are
+/// wall-clock times (naive timestamps); the offset when every value
+/// carries the same one (`2024-03-10T01:30:00-05:00` → `-05:00`, `Z` →
+/// `UTC`). Where pandas leaves the column as text, a mix of naive and
+/// offset values stays text (`Utf8`); values with different offsets are
+/// read as UTC instants (pandas' `utc=True`).
+pub(super) fn parse_dates_type(head: &FileHead, column: usize, nulls: &NullValues) -> DataType {
+    let naive = super::options::PARSE_DATES_TYPE;
+    let mut zone: Option<Option<String>> = None;
+    for record in &head.samples {
+        let Some(Ok(s)) = record.get(column).map(std::str::from_utf8) else { continue };
+        if nulls.is_null(s) {
+            continue;
+        }
+        let this = value::utc_offset(s);
+        zone = match (zone, this) {
+            (None, this) => Some(this),
+            (Some(a), b) if a == b => Some(a),
+            (Some(Some(_)), Some(_)) => Some(Some("UTC".to_string())),
+            // Naive and offset values together: text, as in pandas.
+            (Some(_), _) => return DataType::Utf8,
+        };
+    }
+    match zone.flatten() {
+        Some(tz) => DataType::Timestamp(arrow::datatypes::TimeUnit::Nanosecond, Some(tz.into())),
+        None => naive,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +129,26 @@ mod tests {
             &["NA", "1e3", "", "", "", "nan", "2", " 3"],
         ]);
         assert_eq!(types, [Int64, Float64, Boolean, Utf8, Utf8, Null, Utf8, Int64]);
+    }
+
+    #[test]
+    fn parse_dates_reads_one_offset_as_a_zone() {
+        use arrow::datatypes::TimeUnit::Nanosecond;
+        let zone = |rows: &[&str]| {
+            let head = FileHead {
+                names: vec!["t".into()],
+                data_start: 0,
+                samples: rows.iter().map(|r| csv::ByteRecord::from(vec![*r])).collect(),
+            };
+            parse_dates_type(&head, 0, &NullValues::new(&CsvOptions::default()).unwrap())
+        };
+        let at = |tz: &str| DataType::Timestamp(Nanosecond, Some(tz.into()));
+        assert_eq!(zone(&["2024-03-10T01:30:00-05:00", "", "2024-03-10 03:30:00-0500"]), at("-05:00"));
+        assert_eq!(zone(&["2024-03-10T01:30:00Z", "2024-03-10T01:30:00+00:00"]), at("UTC"));
+        assert_eq!(zone(&["2024-03-10T01:30:00+01:00", "2024-07-10T01:30:00+02:00"]), at("UTC"));
+        assert_eq!(zone(&["2024-03-10 01:30:00", "NA"]), DataType::Timestamp(Nanosecond, None));
+        assert_eq!(zone(&[]), DataType::Timestamp(Nanosecond, None));
+        assert_eq!(zone(&["2024-03-10T01:30:00-05:00", "2024-03-10 01:30:00"]), DataType::Utf8);
     }
 
     #[test]

@@ -13,6 +13,7 @@
 mod append;
 mod bad_lines;
 pub(crate) mod compression;
+mod dates;
 mod fast;
 mod head;
 mod infer;
@@ -38,7 +39,8 @@ use crate::listing::SourceFile;
 use crate::metrics::ScanMetrics;
 
 pub use options::{
-    CsvOptions, OnBadLines, DEFAULT_BLOCKSIZE, DEFAULT_INFER_ROWS, DEFAULT_NA_VALUES, PARSE_DATES_TYPE,
+    CsvOptions, DateErrors, OnBadLines, DEFAULT_BLOCKSIZE, DEFAULT_INFER_ROWS, DEFAULT_NA_VALUES,
+    PARSE_DATES_TYPE,
 };
 
 /// How one file is read.
@@ -51,6 +53,8 @@ struct CsvFile {
     decode_schema: SchemaRef,
     /// For each merged column, its index in `decode_schema`, if the file has it.
     columns: Vec<Option<usize>>,
+    /// Its `parse_dates` columns (text in `decode_schema`, converted after the decode).
+    dates: dates::DateColumns,
 }
 
 /// The CSV half of a dataset.
@@ -95,8 +99,18 @@ impl CsvSource {
                 .names
                 .iter()
                 .zip(types)
-                .filter(|(name, _)| opts.uses(name))
-                .map(|(name, inferred)| Field::new(name, opts.forced_type(name).unwrap_or(inferred), true))
+                .enumerate()
+                .filter(|(_, (name, _))| opts.uses(name))
+                .map(|(i, (name, inferred))| {
+                    let forced = match opts.forced_type(name) {
+                        // `parse_dates` gives a zone to values with an offset.
+                        Some(t) if t == PARSE_DATES_TYPE && !opts.has_dtype(name) => {
+                            Some(infer::parse_dates_type(head, i, &nulls))
+                        }
+                        other => other,
+                    };
+                    Field::new(name, forced.unwrap_or(inferred), true)
+                })
                 .collect();
             per_file.push((file.path.clone(), Arc::new(Schema::new(fields))));
         }
@@ -126,8 +140,11 @@ impl CsvSource {
             })
             .collect::<Result<Vec<_>>>()?;
         let partitions = planned.into_iter().flatten().collect();
-        let csv_files =
-            files.iter().zip(&heads).map(|(file, head)| CsvFile::new(file, head, &schema)).collect();
+        let csv_files = files
+            .iter()
+            .zip(&heads)
+            .map(|(file, head)| CsvFile::new(file, head, &schema, &opts))
+            .collect::<Result<_>>()?;
         Ok(CsvSource { opts, schema, files: csv_files, nulls, partitions })
     }
 
@@ -143,22 +160,30 @@ impl CsvSource {
         let nulls = na::NullValues::new(&opts)?;
         let head = head::read_head(&file.path, &opts)?;
         nulls.plan_fast_path(&schema);
-        let files = vec![CsvFile::new(file, &head, &schema)];
+        let files = vec![CsvFile::new(file, &head, &schema, &opts)?];
         Ok(CsvSource { opts, schema, files, nulls, partitions: Vec::new() })
     }
 }
 
 impl CsvFile {
     /// How `file`, whose head is `head`, reads as the merged `schema`.
-    fn new(file: &SourceFile, head: &head::FileHead, schema: &Schema) -> Self {
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a `date_format` chrono does not read.
+    fn new(file: &SourceFile, head: &head::FileHead, schema: &Schema, opts: &CsvOptions) -> Result<Self> {
         // Names are looked up in maps: a file may have tens of thousands of columns.
         let merged_types: HashMap<&str, &DataType> =
             schema.fields().iter().map(|f| (f.name().as_str(), f.data_type())).collect();
+        let dates = dates::DateColumns::new(opts, &head.names, &|c| merged_types.get(c).map(|&t| t.clone()))?;
         let decode_fields: Vec<Field> = head
             .names
             .iter()
-            .map(|name| {
-                let data_type = merged_types.get(name.as_str()).map_or(DataType::Utf8, |&t| t.clone());
+            .enumerate()
+            .map(|(i, name)| {
+                let data_type = match dates.get(i) {
+                    Some(_) => DataType::Utf8,
+                    None => merged_types.get(name.as_str()).map_or(DataType::Utf8, |&t| t.clone()),
+                };
                 Field::new(name, data_type, true)
             })
             .collect();
@@ -167,7 +192,8 @@ impl CsvFile {
             in_file.entry(name.as_str()).or_insert(i);
         }
         let columns = schema.fields().iter().map(|f| in_file.get(f.name().as_str()).copied()).collect();
-        CsvFile { source: file.clone(), decode_schema: Arc::new(Schema::new(decode_fields)), columns }
+        let decode_schema = Arc::new(Schema::new(decode_fields));
+        Ok(CsvFile { source: file.clone(), decode_schema, columns, dates })
     }
 }
 
@@ -185,6 +211,12 @@ fn validate(opts: &CsvOptions) -> Result<()> {
     }
     if opts.infer_rows == 0 {
         return bad("infer_rows must be at least 1".into());
+    }
+    if let Some((column, _)) = opts.date_formats.iter().find(|(c, _)| !opts.parse_dates.contains(c)) {
+        return bad(format!("date_format_for column {column:?}, which is not one of parse_dates"));
+    }
+    for (column, format) in opts.date_columns() {
+        dates::DateParser::new(column, format)?;
     }
     for (column, data_type) in &opts.dtype {
         if !value::decodable(data_type) {

@@ -18,7 +18,8 @@ pub const DEFAULT_BLOCKSIZE: u64 = 64 * 1024 * 1024;
 pub const DEFAULT_INFER_ROWS: usize = 1000;
 
 /// The type `parse_dates` gives a column: naive nanosecond timestamps, as
-/// pandas' `datetime64[ns]`.
+/// pandas' `datetime64[ns]` (values with a UTC offset get a zone: see
+/// `infer::parse_dates_type`).
 pub const PARSE_DATES_TYPE: DataType = DataType::Timestamp(TimeUnit::Nanosecond, None);
 
 /// What to do with a row whose field count differs from the header's.
@@ -29,6 +30,18 @@ pub enum OnBadLines {
     Error,
     /// Drop the row and count it in [`crate::ScanMetrics`].
     Skip,
+}
+
+/// What to do with a `parse_dates` value that is not a date (pandas'
+/// `to_datetime(errors=...)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum DateErrors {
+    /// Fail, naming the file, line, column and value (pandas' `errors="raise"`).
+    #[default]
+    Raise,
+    /// Read it as null and count it in [`crate::ScanMetrics`] (pandas'
+    /// `errors="coerce"`, which gives `NaT` and counts nothing).
+    Coerce,
 }
 
 /// Options of `read_csv`.
@@ -70,6 +83,14 @@ pub struct CsvOptions {
     pub dtype: Vec<(String, DataType)>,
     /// Columns read as [`PARSE_DATES_TYPE`] (pandas' `parse_dates`).
     pub parse_dates: Vec<String>,
+    /// The format of every `parse_dates` column (pandas' `date_format`), in
+    /// strftime codes; `None` reads ISO dates (see [`CsvOptions::parse_dates`]).
+    pub date_format: Option<String>,
+    /// Formats of single `parse_dates` columns, overriding `date_format`
+    /// (pandas' `date_format={column: format}`).
+    pub date_formats: Vec<(String, String)>,
+    /// What a `parse_dates` value that does not parse becomes.
+    pub date_errors: DateErrors,
     /// Extra strings read as missing (pandas' `na_values`).
     pub na_values: Vec<String>,
     /// Whether [`DEFAULT_NA_VALUES`] are missing too (pandas' `keep_default_na`).
@@ -92,6 +113,9 @@ impl Default for CsvOptions {
             usecols: None,
             dtype: Vec::new(),
             parse_dates: Vec::new(),
+            date_format: None,
+            date_formats: Vec::new(),
+            date_errors: DateErrors::Raise,
             na_values: Vec::new(),
             keep_default_na: true,
             blocksize: Some(DEFAULT_BLOCKSIZE),
@@ -140,13 +164,52 @@ impl CsvOptions {
     }
 
     /// Reads these columns as timestamps (`parse_dates=[...]`): `YYYY-MM-DD`,
-    /// `YYYY-MM-DD HH:MM:SS[.fff]`, with a space or `T`.
+    /// `YYYY-MM-DD HH:MM:SS[.fff]`, with a space or `T`. As in pandas,
+    /// values that all carry one UTC offset (`-05:00`, `Z`) give a column
+    /// in that zone (`datetime64[ns, -05:00]`, `UTC`); rusk reads values
+    /// with different offsets as UTC instants, where pandas keeps text.
     pub fn parse_dates<I, S>(mut self, columns: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
         self.parse_dates.extend(columns.into_iter().map(Into::into));
+        self
+    }
+
+    /// Reads the `parse_dates` columns with this format (`date_format=`):
+    /// chrono's strftime codes, which are Python's for the common ones
+    /// (`%d/%m/%Y %H:%M`, `%Y%m%d`, `%b %d %Y %I:%M %p`, `%S.%f`). The whole
+    /// value must match, as in pandas; missing time fields are 0; `%z`
+    /// converts to UTC (the column stays naive, where pandas would keep
+    /// the offset).
+    ///
+    /// Values that do not match are errors unless
+    /// [`CsvOptions::date_errors`] coerces them.
+    pub fn date_format(mut self, format: impl Into<String>) -> Self {
+        self.date_format = Some(format.into());
+        self
+    }
+
+    /// Reads `column` (one of the `parse_dates`) with this format, whatever
+    /// [`CsvOptions::date_format`] says (`date_format={column: format}`).
+    pub fn date_format_for(mut self, column: impl Into<String>, format: impl Into<String>) -> Self {
+        let column = column.into();
+        self.date_formats.retain(|(c, _)| *c != column);
+        self.date_formats.push((column, format.into()));
+        self
+    }
+
+    /// What a `parse_dates` value that is not a date becomes (pandas'
+    /// `to_datetime(errors=)`): an error naming the file, line, column and
+    /// value ([`DateErrors::Raise`], the default), or null
+    /// ([`DateErrors::Coerce`]), counted as `dates_coerced` in the scan's
+    /// metrics (`explain_analyze`, and the CLI's `--date-errors warn`).
+    ///
+    /// pandas' `read_csv` leaves such a column as strings, without a
+    /// warning; rusk fails instead, so a column asked for as dates is dates.
+    pub fn date_errors(mut self, errors: DateErrors) -> Self {
+        self.date_errors = errors;
         self
     }
 
@@ -189,12 +252,27 @@ impl CsvOptions {
         self
     }
 
+    /// Whether `dtype` names `column`.
+    pub(crate) fn has_dtype(&self, column: &str) -> bool {
+        self.dtype.iter().any(|(c, _)| c == column)
+    }
+
     /// The type `dtype` or `parse_dates` forces on `column`, if any.
     pub(crate) fn forced_type(&self, column: &str) -> Option<DataType> {
         if let Some((_, t)) = self.dtype.iter().find(|(c, _)| c == column) {
             return Some(t.clone());
         }
         self.parse_dates.iter().any(|c| c == column).then_some(PARSE_DATES_TYPE)
+    }
+
+    /// The `parse_dates` columns that are read as text and converted by
+    /// `dates.rs` (all of them, unless `dtype` gives one another type),
+    /// each with its format.
+    pub(crate) fn date_columns(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.parse_dates.iter().filter(|c| !self.dtype.iter().any(|(d, _)| d == *c)).map(|c| {
+            let own = self.date_formats.iter().find(|(d, _)| d == c).map(|(_, f)| f.as_str());
+            (c.as_str(), own.or(self.date_format.as_deref()))
+        })
     }
 
     /// Whether `column` is read at all (`usecols`).
@@ -229,5 +307,20 @@ mod tests {
         assert_eq!(o.forced_type("x"), None);
         assert!(o.uses("a") && !o.uses("x"));
         assert!(CsvOptions::default().uses("anything"));
+    }
+
+    #[test]
+    fn date_formats_apply_per_column() {
+        let o = CsvOptions::default()
+            .parse_dates(["a", "b", "c"])
+            .date_format("%d/%m/%Y")
+            .date_format_for("b", "%Y%m%d")
+            .date_format_for("b", "%Y.%m.%d")
+            .dtype("c", DataType::Utf8);
+        let columns: Vec<_> = o.date_columns().collect();
+        assert_eq!(columns, [("a", Some("%d/%m/%Y")), ("b", Some("%Y.%m.%d"))]);
+        assert_eq!(o.date_errors, DateErrors::Raise);
+        let plain = CsvOptions::default().parse_dates(["a"]);
+        assert_eq!(plain.date_columns().collect::<Vec<_>>(), [("a", None)]);
     }
 }

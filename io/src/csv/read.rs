@@ -13,6 +13,11 @@
 //!        │err
 //!        ▼
 //!     first bad value ─► Parse (file line, column)
+//!
+//! then parse_dates columns (decoded as text) ─► timestamps (`dates.rs`)
+//!        │ a value that is not a date: coerce ─► null, counted
+//!        ▼ raise
+//!     first bad value ─► Parse (file line, column)
 //! ```
 //!
 //! Why this shape: a range read whole and cut into batches that are
@@ -38,7 +43,8 @@ use regex::Regex;
 use rusk_ops::{Error, Location, Result};
 
 use super::append::BatchAppender;
-use super::options::{CsvOptions, OnBadLines};
+use super::dates::{self, DateColumns};
+use super::options::{CsvOptions, DateErrors, OnBadLines};
 use super::partition::{self, Lines, RangeReader};
 use super::{bad_lines, fast, locate, CsvFile, CsvSource};
 use crate::dataset::PartitionRange;
@@ -154,6 +160,7 @@ impl CsvSource {
                 }
             }
         };
+        let decoded = self.convert_dates(file, range, &file_projection, decoded, metrics)?;
         let rows = decoded.num_rows();
         let mut decoded_columns = decoded.columns().iter();
         let mut arrays: Vec<ArrayRef> = Vec::with_capacity(projection.len());
@@ -226,7 +233,8 @@ impl CsvSource {
             Ok(batch) => Ok(batch),
             Err(Failure::Fatal(e)) => Err(e),
             Err(Failure::Decode(second_error)) => {
-                match locate::first_bad_value(data, &self.opts, schema, projection, &self.nulls) {
+                let dates = self.checked_dates(file);
+                match locate::first_bad_value(data, &self.opts, schema, projection, &self.nulls, dates) {
                     Some(bad) => {
                         let line = self.file_line(file, lines, bad.row_start)?;
                         Err(Error::Parse {
@@ -248,6 +256,93 @@ impl CsvSource {
                 }
             }
         }
+    }
+
+    /// The date columns whose bad values are errors: `file`'s, unless
+    /// `date_errors` coerces them.
+    fn checked_dates<'a>(&self, file: &'a CsvFile) -> &'a DateColumns {
+        static NONE: std::sync::OnceLock<DateColumns> = std::sync::OnceLock::new();
+        match self.opts.date_errors {
+            DateErrors::Raise => &file.dates,
+            DateErrors::Coerce => NONE.get_or_init(DateColumns::default),
+        }
+    }
+
+    /// `decoded` (columns `projection` of `file`, read from `range`) with
+    /// its date columns converted from text to timestamps. Values that are
+    /// not dates are counted and nulled under [`DateErrors::Coerce`];
+    /// otherwise the first one, in row order, is the error.
+    fn convert_dates(
+        &self,
+        file: &CsvFile,
+        range: &PartitionRange,
+        projection: &[usize],
+        decoded: RecordBatch,
+        metrics: &ScanMetrics,
+    ) -> Result<RecordBatch> {
+        if !file.dates.any() || !projection.iter().any(|&c| file.dates.get(c).is_some()) {
+            return Ok(decoded);
+        }
+        let mut fields = Vec::with_capacity(projection.len());
+        let mut columns = Vec::with_capacity(projection.len());
+        let mut failed = 0;
+        for ((&c, column), field) in projection.iter().zip(decoded.columns()).zip(decoded.schema().fields()) {
+            match file.dates.get(c) {
+                Some(parser) => {
+                    let converted = dates::convert(column, parser)?;
+                    failed += converted.failed;
+                    fields.push(Arc::new(
+                        field.as_ref().clone().with_data_type(converted.values.data_type().clone()),
+                    ));
+                    columns.push(converted.values);
+                }
+                None => {
+                    fields.push(Arc::clone(field));
+                    columns.push(Arc::clone(column));
+                }
+            }
+        }
+        if failed > 0 {
+            match self.opts.date_errors {
+                DateErrors::Coerce => metrics.add_dates_coerced(failed),
+                DateErrors::Raise => return Err(self.bad_date(file, range, projection)),
+            }
+        }
+        let options = RecordBatchOptions::new().with_row_count(Some(decoded.num_rows()));
+        Ok(RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), columns, &options)?)
+    }
+
+    /// The error for the first value of `range` in a date column of
+    /// `projection` that is not a date.
+    fn bad_date(&self, file: &CsvFile, range: &PartitionRange, projection: &[usize]) -> Error {
+        let found =
+            partition::read_lines(&file.source, range, (self.opts.sep, self.opts.quote)).and_then(|lines| {
+                let schema = &file.decode_schema;
+                match locate::first_bad_value(
+                    lines.data(),
+                    &self.opts,
+                    schema,
+                    projection,
+                    &self.nulls,
+                    &file.dates,
+                ) {
+                    Some(bad) => Ok(Error::Parse {
+                        value: bad.value,
+                        data_type: bad.data_type,
+                        location: Box::new(Location {
+                            file: Some(file.source.path.clone()),
+                            line: Some(self.file_line(file, &lines, bad.row_start)?),
+                            column: Some(schema.field(bad.column).name().clone()),
+                            ..Default::default()
+                        }),
+                    }),
+                    None => Err(Error::Internal(format!(
+                        "a date in {} did not parse, and no bad value was found again (a bug in rusk)",
+                        file.source.path.display()
+                    ))),
+                }
+            });
+        found.unwrap_or_else(|e| e)
     }
 
     /// An [`Error::UnterminatedQuote`] if a quoted field opened at

@@ -644,3 +644,98 @@ fn a_file_changed_after_opening_fails_the_read_naming_it() {
         other => panic!("expected FileChanged, got {other:?}"),
     }
 }
+
+/// Day-first dates in several partitions: a bad value is an error at its
+/// file line and column whatever the cut, or a counted null when coerced.
+#[test]
+fn date_format_and_date_errors_in_every_partitioning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"id,when,v\n".to_vec();
+    for i in 0..200 {
+        let when = match i {
+            150 => "31/02/2024 10:00".to_string(),
+            170 => "NA".to_string(),
+            180 => "2024-01-01 10:00".to_string(),
+            _ => format!("{:02}/{:02}/2024 {:02}:30", 1 + i % 28, 1 + i % 12, i % 24),
+        };
+        text.extend_from_slice(format!("{i},{when},{}\n", i * 2).as_bytes());
+    }
+    let path = write(dir.path(), "a.csv", &text);
+    let base = CsvOptions::default().parse_dates(["when"]).date_format("%d/%m/%Y %H:%M").infer_rows(10);
+    for blocksize in [Some(64), Some(1000), None] {
+        let opts = base.clone().blocksize(blocksize);
+        let source = open(dir.path(), opts.clone()).unwrap();
+        assert_eq!(source.schema().field(1).data_type(), &PARSE_DATES_TYPE);
+        match read_all(&source, None, &ScanMetrics::default()) {
+            Err(Error::Parse { value, data_type, location }) => {
+                assert_eq!((value.as_str(), data_type), ("31/02/2024 10:00", PARSE_DATES_TYPE));
+                assert_eq!(location.file.as_deref(), Some(path.as_path()));
+                assert_eq!(location.line, Some(152), "blocksize {blocksize:?}");
+                assert_eq!(location.column.as_deref(), Some("when"));
+            }
+            other => panic!("expected a parse error, got {other:?}"),
+        }
+        // Without the date column, nothing is parsed, nothing fails.
+        let batch = read_all(&source, Some(&[0, 2]), &ScanMetrics::default()).unwrap();
+        assert_eq!(batch.num_rows(), 200);
+
+        let source = open(dir.path(), opts.date_errors(DateErrors::Coerce)).unwrap();
+        let metrics = ScanMetrics::default();
+        let batch = read_all(&source, None, &metrics).unwrap();
+        let when = col(&batch, "when");
+        assert_eq!(when[0].as_deref(), Some("2024-01-01T00:30:00"));
+        assert_eq!(when[13].as_deref(), Some("2024-02-14T13:30:00"));
+        assert_eq!((when[150].clone(), when[170].clone(), when[180].clone()), (None, None, None));
+        assert_eq!(batch.column(1).null_count(), 3);
+        assert_eq!(metrics.snapshot().dates_coerced, 2, "NA is missing, not coerced");
+        assert_eq!(col(&batch, "v")[199].as_deref(), Some("398"));
+    }
+}
+
+#[test]
+fn dates_without_a_format_are_iso_and_bad_ones_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.csv", b"a,d,e\n1,2024-01-31,x\n2,\"2024-02-01 10:00:00\",y\n3,soon,z\n");
+    let source = open(dir.path(), CsvOptions::default().parse_dates(["d"])).unwrap();
+    match read_all(&source, None, &ScanMetrics::default()) {
+        Err(Error::Parse { value, location, .. }) => {
+            assert_eq!(value, "soon");
+            assert_eq!((location.file.as_deref(), location.line), (Some(path.as_path()), Some(4)));
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+    // A bad value elsewhere comes first when its row does: row order.
+    write(dir.path(), "a.csv", b"a,d\n1,2024-01-31\nx,2024-01-31\n3,soon\n");
+    let opts = CsvOptions::default().parse_dates(["d"]).dtype("a", DataType::Int64);
+    match read_all(&open(dir.path(), opts.clone()).unwrap(), None, &ScanMetrics::default()) {
+        Err(Error::Parse { value, location, .. }) => {
+            assert_eq!(
+                (value.as_str(), location.line, location.column.as_deref()),
+                ("x", Some(3), Some("a"))
+            );
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+    write(dir.path(), "a.csv", b"a,d\n1,2024-01-31\n2,later\n3,soon\n4,2024-02-01\n");
+    let source = open(dir.path(), opts.date_errors(DateErrors::Coerce)).unwrap();
+    let metrics = ScanMetrics::default();
+    let batch = read_all(&source, None, &metrics).unwrap();
+    assert_eq!(col(&batch, "d"), some(&["2024-01-31T00:00:00", "<null>", "<null>", "2024-02-01T00:00:00"]));
+    assert_eq!(metrics.snapshot().dates_coerced, 2);
+}
+
+#[test]
+fn date_options_are_checked_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.csv", b"a,d\n1,2024-01-31\n");
+    let stray = CsvOptions::default().parse_dates(["d"]).date_format_for("a", "%Y");
+    assert!(matches!(open(dir.path(), stray), Err(Error::InvalidArgument(m)) if m.contains("\"a\"")));
+    let bad = CsvOptions::default().parse_dates(["d"]).date_format("%Q");
+    assert!(matches!(open(dir.path(), bad), Err(Error::InvalidArgument(m)) if m.contains("%Q")));
+    // A per-column format wins over the default one.
+    write(dir.path(), "a.csv", b"a,d\n20240131,31.01.2024\n");
+    let opts =
+        CsvOptions::default().parse_dates(["a", "d"]).date_format("%Y%m%d").date_format_for("d", "%d.%m.%Y");
+    let batch = read_all(&open(dir.path(), opts).unwrap(), None, &ScanMetrics::default()).unwrap();
+    assert_eq!(col(&batch, "a"), col(&batch, "d"));
+}

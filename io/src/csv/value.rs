@@ -89,6 +89,26 @@ pub(super) fn parses(s: &str, data_type: &DataType) -> bool {
     }
 }
 
+/// The UTC offset a date-time text carries, as a zone name (`-05:00`,
+/// `UTC` for `Z` or a zero offset); `None` for a wall-clock time without
+/// one (or text that is no date-time).
+pub(super) fn utc_offset(s: &str) -> Option<String> {
+    let s = s.trim();
+    // Reading the text in two zones gives one instant only if it names one.
+    let (utc, east) = (chrono::FixedOffset::east_opt(0)?, chrono::FixedOffset::east_opt(3600)?);
+    let instant = string_to_datetime(&utc, s).ok()?;
+    if instant.naive_utc() != string_to_datetime(&east, s).ok()?.naive_utc() {
+        return None;
+    }
+    if s.ends_with(['Z', 'z']) {
+        return Some("UTC".to_string());
+    }
+    // The offset follows the time: the last sign after the date.
+    let at = s.get(10..)?.rfind(['+', '-'])? + 10;
+    let zone = rusk_ops::time::Zone::parse(s.get(at..)?).ok()?;
+    Some(if zone.offset_at(0) == Some(0) { "UTC".to_string() } else { zone.name().to_string() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

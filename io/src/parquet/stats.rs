@@ -181,6 +181,8 @@ fn key_of(value: &ScalarValue) -> Option<Key> {
         ScalarValue::Boolean(v) => Key::Bool(*v),
         ScalarValue::Date32(v) => Key::Date((*v).into()),
         ScalarValue::Timestamp(v, unit, _) => Key::Time(to_nanos(*v, *unit)),
+        // Durations are not pruned by.
+        ScalarValue::Duration(..) => return None,
         ScalarValue::Null => return None,
     })
 }

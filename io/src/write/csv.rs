@@ -5,7 +5,10 @@
 //! Python's shortest round-trip `repr` (`0.1`, `3.0`, `1e+16`, `1e-05`), NaN
 //! and null both empty (pandas has one missing value); dates `2024-01-01`;
 //! timestamps `2024-01-01 12:00:00`, with as many fraction digits (0, 3, 6
-//! or 9) as the column needs and date-only when every time is midnight;
+//! or 9) as the column needs and date-only when every time is midnight,
+//! zoned ones in their local time with the offset (`-05:00`);
+//! timedeltas `0 days 01:30:00`, `-1 days +23:00:00.500000` (pandas' one
+//! format per column, see `rusk_ops::time::TimedeltaFormat`);
 //! strings quoted only when they hold the separator, a quote or a line break
 //! (Python's `QUOTE_MINIMAL`); a lone empty field written `""` so that the
 //! line is not blank.
@@ -14,17 +17,15 @@
 //! column, then a loop over its values) into one text buffer with row ends;
 //! rows are then stitched together by copying slices.
 
-use std::fmt::Write as _;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
-
-use arrow::array::timezone::Tz;
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::datatypes::*;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
-use chrono::{NaiveDate, Offset, TimeZone};
+use chrono::NaiveDate;
+use rusk_ops::time::{offset_name, TimedeltaFormat, Zone};
 use rusk_ops::{Error, Result};
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use super::create_new;
 
@@ -230,6 +231,21 @@ fn format_column(array: &ArrayRef, sep: u8, text: &mut ColumnText) -> Result<()>
             };
             format_timestamps(&values, per_second, tz.as_deref(), text);
         }
+        DataType::Duration(unit) => {
+            // As pandas writes a timedelta64 column: one format for the chunk.
+            let counts = arrow::compute::cast(array, &DataType::Int64)?;
+            let counts = counts.as_primitive::<Int64Type>();
+            let format = TimedeltaFormat::for_column(counts.iter().flatten(), *unit);
+            let mut value = String::new();
+            for v in counts.iter() {
+                if let Some(v) = v {
+                    value.clear();
+                    format.write(&mut value, v, *unit);
+                    push_text(&mut text.bytes, &value, sep);
+                }
+                text.end();
+            }
+        }
         DataType::Time32(_) | DataType::Time64(_) => {
             let nanos = arrow::compute::cast(array, &DataType::Time64(TimeUnit::Nanosecond))?;
             for v in nanos.as_primitive::<Time64NanosecondType>().iter() {
@@ -240,7 +256,7 @@ fn format_column(array: &ArrayRef, sep: u8, text: &mut ColumnText) -> Result<()>
             }
         }
         _ => {
-            // Decimals, durations, nested types: Arrow's display, quoted as needed.
+            // Decimals, nested types: Arrow's display, quoted as needed.
             let options = FormatOptions::default().with_null("");
             let formatter = ArrayFormatter::try_new(array.as_ref(), &options)?;
             let mut value = String::new();
@@ -380,22 +396,16 @@ fn push_time_of_day(out: &mut Vec<u8>, nanos: i64) {
 
 /// Timestamps as pandas writes a `datetime64` column: one precision for the
 /// whole column (seconds, or 3, 6 or 9 fraction digits: the finest any value
-/// needs), date only when every naive value is at midnight, and the UTC
-/// offset after values with a time zone. A named zone (`Europe/Paris`)
-/// needs a zone database this build lacks, so such values are written in
+/// needs), date only when every naive value is at midnight, and after a
+/// zoned value its local time and the offset in force then
+/// (`2024-03-10 01:30:00-05:00`). A zone rusk does not know is written in
 /// UTC with `+00:00`: the same instants, in another zone than pandas'.
 fn format_timestamps(values: &[Option<i64>], per_second: i64, tz: Option<&str>, text: &mut ColumnText) {
-    let offset_of = |tz: &str| -> Option<Tz> {
-        if matches!(tz, "UTC" | "utc" | "Z") {
-            Tz::from_str("+00:00").ok()
-        } else {
-            Tz::from_str(tz).ok()
-        }
-    };
-    let zone = tz.and_then(offset_of).or_else(|| tz.and_then(|_| offset_of("+00:00")));
+    let utc = || Zone::parse("UTC").ok();
+    let zone = tz.and_then(|tz| Zone::parse(tz).ok().or_else(utc));
     let per_day = 86_400 * per_second;
     let present = values.iter().flatten();
-    let dates_only = zone.is_none() && present.clone().all(|v| v.rem_euclid(per_day) == 0);
+    let dates_only = tz.is_none() && present.clone().all(|v| v.rem_euclid(per_day) == 0);
     let digits = present
         .map(|v| {
             let fraction = v.rem_euclid(per_second);
@@ -418,11 +428,8 @@ fn format_timestamps(values: &[Option<i64>], per_second: i64, tz: Option<&str>, 
         };
         let seconds = v.div_euclid(per_second);
         let fraction = v.rem_euclid(per_second);
-        let offset = zone.as_ref().map(|z| {
-            let utc = chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default().naive_utc();
-            z.offset_from_utc_datetime(&utc).fix().local_minus_utc()
-        });
-        let local = seconds + i64::from(offset.unwrap_or(0));
+        let offset = zone.as_ref().map(|z| z.offset_at(seconds).unwrap_or(0));
+        let local = seconds + offset.unwrap_or(0);
         let days = local.div_euclid(86_400);
         push_date(&mut text.bytes, i32::try_from(days).unwrap_or(i32::MAX));
         if !dates_only {
@@ -441,9 +448,7 @@ fn format_timestamps(values: &[Option<i64>], per_second: i64, tz: Option<&str>, 
             }
         }
         if let Some(offset) = offset {
-            let sign = if offset < 0 { '-' } else { '+' };
-            let offset = offset.abs();
-            let _ = write!(text.bytes, "{sign}{:02}:{:02}", offset / 3600, offset / 60 % 60);
+            text.bytes.extend_from_slice(offset_name(i32::try_from(offset).unwrap_or(0)).as_bytes());
         }
         text.end();
     }
@@ -553,6 +558,30 @@ mod tests {
     }
 
     #[test]
+    fn zoned_timestamps_are_written_in_their_zone() {
+        // 2024-03-10 06:30 and 07:30 UTC: either side of New York's spring forward.
+        let at = 1_710_052_200_i64;
+        let ny: ArrayRef = Arc::new(
+            TimestampMicrosecondArray::from(vec![
+                Some(at * 1_000_000),
+                None,
+                Some((at + 3600) * 1_000_000 + 500_000),
+            ])
+            .with_timezone("America/New_York"),
+        );
+        assert_eq!(
+            csv(vec![("t", ny)]),
+            "t\n2024-03-10 01:30:00.000-05:00\n\"\"\n2024-03-10 03:30:00.500-04:00\n"
+        );
+        let paris: ArrayRef = Arc::new(
+            TimestampSecondArray::from(vec![at - 27_000, -3_786_825_600]).with_timezone("Europe/Paris"),
+        );
+        assert_eq!(csv(vec![("t", paris)]), "t\n2024-03-10 00:00:00+01:00\n1850-01-01 00:09:21+00:09:21\n");
+        let utc: ArrayRef = Arc::new(TimestampSecondArray::from(vec![at]).with_timezone("utc"));
+        assert_eq!(csv(vec![("t", utc)]), "t\n2024-03-10 06:30:00+00:00\n");
+    }
+
+    #[test]
     fn string_views_and_dictionaries_write_as_strings() {
         let view: ArrayRef = Arc::new(StringViewArray::from(vec![Some("a"), None, Some("b;c")]));
         let dict: ArrayRef =
@@ -572,6 +601,31 @@ mod tests {
         assert_eq!(text, "\"a,b\",\n12:00:00,1.50\n01:02:03.500000,\n");
         let err = write_csv(Vec::new(), &[], true, b'"').unwrap_err();
         assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
+    }
+
+    #[test]
+    fn timedeltas_are_written_as_pandas_writes_them() {
+        // pandas 3.1: pd.DataFrame({...}).to_csv(index=False) of the same columns.
+        let ms: ArrayRef =
+            Arc::new(DurationMillisecondArray::from(vec![Some(5_400_000), Some(-86_399_500), None]));
+        let s: ArrayRef = Arc::new(DurationSecondArray::from(vec![Some(-3_600), Some(3_600), Some(0)]));
+        let days: ArrayRef =
+            Arc::new(DurationNanosecondArray::from(vec![Some(86_400_000_000_000), None, Some(0)]));
+        let text = csv(vec![("ms", ms), ("s", s), ("days", days)]);
+        assert_eq!(
+            text,
+            "ms,s,days\n0 days 01:30:00.000000,-1 days +23:00:00,1 days\n\
+             -1 days +00:00:00.500000,0 days 01:00:00,\n,0 days 00:00:00,0 days\n"
+        );
+        let ns: ArrayRef = Arc::new(DurationNanosecondArray::from(vec![-1]));
+        assert_eq!(csv(vec![("ns", ns)]), "ns\n-1 days +23:59:59.999999999\n");
+        // A separator inside the text is quoted.
+        let mut out = Vec::new();
+        let batch =
+            RecordBatch::try_from_iter([("d", Arc::new(DurationSecondArray::from(vec![1])) as ArrayRef)])
+                .unwrap();
+        write_csv(&mut out, &[batch], false, b' ').unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "\"0 days 00:00:01\"\n");
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //!   the undefined rows missing). Float `//` and `%` by zero follow numpy:
 //!   `x // 0.0` is `x / 0.0` and `x % 0.0` is `NaN`.
 //!
-//! Nulls propagate: a null operand gives a null result.
+//! Nulls propagate: a null operand gives a null result. Datetimes and
+//! timedeltas have their own rules and loops (`temporal_arithmetic.rs`).
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use arrow::buffer::{BooleanBuffer, NullBuffer};
 use arrow::compute::kernels::numeric;
 use arrow::datatypes::*;
 
+use super::temporal_arithmetic::temporal_arithmetic;
 use super::value::{primitive, Value};
 use super::BinaryOp;
 use crate::error::{Error, Result};
@@ -32,6 +34,9 @@ use crate::error::{Error, Result};
 /// # Errors
 /// [`Error::Internal`] for operand types the coercion never produces.
 pub(crate) fn arithmetic(op: BinaryOp, left: &Value, right: &Value) -> Result<Value> {
+    if let Some(out) = temporal_arithmetic(op, left, right)? {
+        return Ok(out);
+    }
     let all_scalar = left.is_scalar() && right.is_scalar();
     if left.data_type() == &DataType::Null {
         let len = if right.is_scalar() { left.array().len() } else { right.array().len() };
@@ -48,7 +53,7 @@ pub(crate) fn arithmetic(op: BinaryOp, left: &Value, right: &Value) -> Result<Va
     Value::from_output(out, all_scalar)
 }
 
-/// Unary minus, wrapping on overflow; null stays null.
+/// Unary minus, wrapping on overflow (a timedelta's is checked); null stays null.
 ///
 /// # Errors
 /// [`Error::Arrow`] for a type arrow cannot negate.

@@ -32,6 +32,27 @@ pub fn lit(value: impl Into<ScalarValue>) -> Expr {
     Expr::Literal(value.into())
 }
 
+/// A timedelta literal from pandas' `Timedelta` text: `timedelta("1h")`,
+/// `"90s"`, `"15min"`, `"1D"`, `"2 days"`, `"1 days 02:00:00"`, `"500ms"`
+/// (see [`crate::time::parse_timedelta`]). Its unit is pandas 3's for such
+/// a `Timedelta`: microseconds, or nanoseconds when it needs them.
+///
+/// ```
+/// use rusk_ops::expr::{col, timedelta};
+///
+/// let late = (col("done") - col("start")).gt(timedelta("30min")?);
+/// assert_eq!(late.to_string(), "done - start > Timedelta('0 days 00:30:00')");
+/// # Ok::<(), rusk_ops::Error>(())
+/// ```
+///
+/// # Errors
+/// [`crate::Error::InvalidArgument`] for text that is not a timedelta.
+pub fn timedelta(text: &str) -> crate::Result<Expr> {
+    let nanos = crate::time::parse_timedelta(text)?;
+    let unit = crate::time::timedelta_unit(nanos);
+    Ok(Expr::Literal(ScalarValue::Duration(nanos / crate::time::nanos_per(unit), unit)))
+}
+
 impl<T: Into<ScalarValue>> From<T> for Expr {
     fn from(value: T) -> Self {
         Expr::Literal(value.into())

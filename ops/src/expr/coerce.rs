@@ -16,7 +16,11 @@
 //! | bool in arithmetic               | int64                                     |
 //! | column + literal                 | the column's type when the literal fits   |
 //! | strings of any encoding          | the one encoding they share, else view    |
-//! | date/timestamp vs string literal | the temporal type (the string is parsed)  |
+//! | date/timestamp vs string literal | the temporal type (the string is parsed;  |
+//! |                                  | on a zoned column, in its zone)           |
+//! | zoned vs zoned timestamps        | the left zone (the same instants)         |
+//! | timedelta vs string literal      | timedelta, the finer unit of the two      |
+//! | datetime/timedelta arithmetic    | see `temporal_arithmetic.rs`              |
 //! | null literal vs anything         | the other side's type                     |
 //!
 //! A literal "fits" an integer column when it converts exactly
@@ -36,6 +40,7 @@ use super::types::{
     string_leaf, type_name, unit_rank, unsigned_of_width, value_type, with_leaf,
 };
 
+use super::temporal_arithmetic::{finer, temporal_arithmetic_types};
 use super::{BinaryOp, Expr, ScalarValue};
 use crate::error::{Error, Result};
 
@@ -78,6 +83,7 @@ pub(crate) fn literal_of(expr: &Expr) -> Option<Cow<'_, ScalarValue>> {
                 ScalarValue::Int64(i) => ScalarValue::Int64(i.checked_neg()?),
                 ScalarValue::UInt64(u) if *u == 1 << 63 => ScalarValue::Int64(i64::MIN),
                 ScalarValue::Float64(f) => ScalarValue::Float64(-f),
+                ScalarValue::Duration(d, unit) => ScalarValue::Duration(d.checked_neg()?, *unit),
                 _ => return None,
             };
             Some(Cow::Owned(negated))
@@ -92,6 +98,18 @@ pub(crate) fn literal_of(expr: &Expr) -> Option<Cow<'_, ScalarValue>> {
 /// Arrow's cast error when the value does not convert (`'x'` as a date, 300
 /// as int8).
 pub(crate) fn cast_scalar(v: &ScalarValue, to: &DataType) -> Result<ArrayRef> {
+    if let (ScalarValue::Utf8(text), DataType::Duration(unit)) = (v, to) {
+        // Arrow casts no string to a duration: pandas' Timedelta text.
+        let nanos = crate::time::parse_timedelta(text)?;
+        let per = crate::time::nanos_per(*unit);
+        if nanos % per != 0 {
+            return Err(Error::InvalidArgument(format!(
+                "timedelta {text:?} is finer than {}",
+                type_name(to)
+            )));
+        }
+        return Ok(ScalarValue::Duration(nanos / per, *unit).to_array(1));
+    }
     let array = v.to_array(1);
     if array.data_type() == to {
         return Ok(array);
@@ -184,6 +202,9 @@ fn arithmetic_types(
     right: Operand<'_>,
     expr: &dyn Display,
 ) -> Result<(DataType, DataType, DataType)> {
+    if let Some(types) = temporal_arithmetic_types(left, op, right, expr)? {
+        return Ok(types);
+    }
     let fits = |t: &DataType| *t == DataType::Null || is_numeric_or_bool(t);
     if !fits(left.data_type) || !fits(right.data_type) {
         return Err(Error::type_error(format!(
@@ -297,6 +318,16 @@ fn temporal_types(left: Operand<'_>, right: Operand<'_>, expr: &dyn Display) -> 
     let parsable = |side: Operand<'_>| {
         side.literal.is_some() && (string_leaf(side.data_type).is_some() || is_temporal(side.data_type))
     };
+    // A timedelta column and a string: the finer of their units.
+    for (column, other) in [(l, right), (r, left)] {
+        if let (DataType::Duration(unit), Some(ScalarValue::Utf8(text))) = (column, other.literal) {
+            let nanos = crate::time::parse_timedelta(text).map_err(|_| {
+                Error::type_error(format!("cannot parse '{text}' as {} in `{expr}`", type_name(column)))
+            })?;
+            let t = DataType::Duration(finer(*unit, crate::time::timedelta_unit(nanos)));
+            return Ok((t.clone(), t));
+        }
+    }
     // A string or temporal literal is parsed or cast into the column's type.
     if is_temporal(r) && parsable(left) && right.literal.is_none() {
         return check_parse(left, r, expr).map(|t| (t.clone(), t.clone()));
@@ -307,9 +338,13 @@ fn temporal_types(left: Operand<'_>, right: Operand<'_>, expr: &dyn Display) -> 
     let common = match (l, r) {
         (a, b) if a == b => Some(a.clone()),
         (DataType::Date32, DataType::Date64) | (DataType::Date64, DataType::Date32) => Some(DataType::Date64),
-        (DataType::Date32 | DataType::Date64, t @ DataType::Timestamp(..))
-        | (t @ DataType::Timestamp(..), DataType::Date32 | DataType::Date64) => Some(t.clone()),
-        (DataType::Timestamp(lu, ltz), DataType::Timestamp(ru, rtz)) if ltz == rtz => {
+        // A date is a naive midnight: it meets naive timestamps only.
+        (DataType::Date32 | DataType::Date64, t @ DataType::Timestamp(_, None))
+        | (t @ DataType::Timestamp(_, None), DataType::Date32 | DataType::Date64) => Some(t.clone()),
+        (DataType::Duration(lu), DataType::Duration(ru)) => Some(DataType::Duration(finer(*lu, *ru))),
+        // Zoned timestamps compare as instants, whatever their zones (as
+        // pandas); naive ones never meet zoned ones.
+        (DataType::Timestamp(lu, ltz), DataType::Timestamp(ru, rtz)) if ltz.is_some() == rtz.is_some() => {
             // The finer unit holds the coarser exactly (up to range).
             let finer = if unit_rank(*lu) >= unit_rank(*ru) { *lu } else { *ru };
             Some(DataType::Timestamp(finer, ltz.clone()))
@@ -322,11 +357,78 @@ fn temporal_types(left: Operand<'_>, right: Operand<'_>, expr: &dyn Display) -> 
 /// Checks that the literal of `side` parses as (or casts to) `to`.
 fn check_parse<'t>(side: Operand<'_>, to: &'t DataType, expr: &dyn Display) -> Result<&'t DataType> {
     if let Some(v) = side.literal {
-        if cast_scalar(v, to).is_err() {
-            return Err(Error::type_error(format!("cannot parse {v} as {} in `{expr}`", type_name(to))));
+        check_temporal_literal(v, to).map_err(|why| Error::type_error(format!("{why} in `{expr}`")))?;
+        if let Err(e) = cast_scalar(v, to) {
+            let why = zoned_parse_error(v, to).unwrap_or(e);
+            return Err(Error::type_error(format!(
+                "cannot parse {v} as {} in `{expr}`{}",
+                type_name(to),
+                match why {
+                    Error::InvalidArgument(why) => format!(": {why}"),
+                    _ => String::new(),
+                }
+            )));
         }
     }
     Ok(to)
+}
+
+/// Refuses a literal that would mix naive and zoned times, as pandas
+/// does: a string with a UTC offset (or a zoned timestamp) against naive
+/// times, a naive timestamp or a date against zoned ones. A string without
+/// an offset against a zoned column is read in the column's zone.
+fn check_temporal_literal(v: &ScalarValue, to: &DataType) -> std::result::Result<(), String> {
+    let DataType::Timestamp(_, tz) = value_type(to) else {
+        return Ok(());
+    };
+    let mixed = match (v, tz) {
+        (ScalarValue::Utf8(s), None) => has_offset(s),
+        (ScalarValue::Timestamp(_, _, lit_tz), tz) => lit_tz.is_some() != tz.is_some(),
+        (ScalarValue::Date32(_), Some(_)) => true,
+        _ => false,
+    };
+    if mixed {
+        return Err(format!(
+            "cannot compare {} with {v}: one is tz-naive, the other tz-aware (tz_localize or tz_convert \
+             first)",
+            type_name(to)
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the text `s` names an instant by itself: it carries a UTC offset
+/// (or `Z`), so reading it in two zones gives one instant.
+fn has_offset(s: &str) -> bool {
+    use arrow::compute::kernels::cast_utils::string_to_datetime;
+    let (Some(utc), Some(east)) = (chrono::FixedOffset::east_opt(0), chrono::FixedOffset::east_opt(3600))
+    else {
+        return false;
+    };
+    match (string_to_datetime(&utc, s), string_to_datetime(&east, s)) {
+        (Ok(a), Ok(b)) => a.naive_utc() == b.naive_utc(),
+        _ => false,
+    }
+}
+
+/// Why the string `v` has no instant in the zone of `to`, when it is a
+/// wall time a DST change skips or repeats there.
+fn zoned_parse_error(v: &ScalarValue, to: &DataType) -> Option<Error> {
+    use arrow::compute::kernels::cast_utils::string_to_datetime;
+    let (ScalarValue::Utf8(s), DataType::Timestamp(_, Some(_))) = (v, value_type(to)) else {
+        return None;
+    };
+    let zone = crate::time::Zone::of(value_type(to)).ok()??;
+    let wall = string_to_datetime(&chrono::Utc, s).ok()?.naive_utc().and_utc().timestamp_nanos_opt()?;
+    let (a, n) = (crate::time::Ambiguous::Raise, crate::time::Nonexistent::Raise);
+    let err = zone.from_local(wall, arrow::datatypes::TimeUnit::Nanosecond, a, n, "comparison").err()?;
+    Some(match err {
+        Error::InvalidArgument(why) => Error::InvalidArgument(format!(
+            "{}; write it with its UTC offset",
+            why.split("; pass").next().unwrap_or(&why).trim_start_matches("comparison: ")
+        )),
+        other => other,
+    })
 }
 
 /// The type `fillna`'s value is cast to when the filled expression has type
@@ -356,7 +458,9 @@ pub(crate) fn coerce_fill(value: Operand<'_>, target: &DataType, expr: &dyn Disp
         } else if string_leaf(to).is_some() {
             string_leaf(vt).is_some()
         } else if is_temporal(to) {
-            (string_leaf(vt).is_some() || is_temporal(vt)) && cast_scalar(v, to).is_ok()
+            (string_leaf(vt).is_some() || is_temporal(vt))
+                && check_temporal_literal(v, to).is_ok()
+                && cast_scalar(v, to).is_ok()
         } else {
             false
         };
@@ -396,7 +500,9 @@ pub(crate) fn check_isin(target: &DataType, list: &[ScalarValue], expr: &dyn Dis
             _ if *to == DataType::Boolean => vt == DataType::Boolean,
             _ if string_leaf(to).is_some() => string_leaf(&vt).is_some(),
             _ if is_temporal(to) => {
-                (string_leaf(&vt).is_some() || is_temporal(&vt)) && cast_scalar(v, to).is_ok()
+                (string_leaf(&vt).is_some() || is_temporal(&vt))
+                    && check_temporal_literal(v, to).is_ok()
+                    && cast_scalar(v, to).is_ok()
             }
             _ => false,
         };
@@ -482,6 +588,37 @@ mod tests {
     }
 
     #[test]
+    fn timedeltas_compare_at_the_finer_unit_and_read_strings() {
+        use DataType::*;
+        let (s, ms, us) =
+            (Duration(TimeUnit::Second), Duration(TimeUnit::Millisecond), Duration(TimeUnit::Microsecond));
+        let c = coerce_binary(col(&s), BinaryOp::Gt, col(&ms), &"e").unwrap();
+        assert_eq!((c.left, c.right, c.output), (ms.clone(), ms.clone(), Boolean));
+        // pandas compares a timedelta with a string by parsing it.
+        let hour = ScalarValue::from("1h");
+        let c = coerce_binary(col(&s), BinaryOp::Gt, lit(&Utf8, &hour), &"e").unwrap();
+        assert_eq!((c.left, c.right.clone()), (us.clone(), us.clone()));
+        let scalar = c.right_scalar.unwrap();
+        assert_eq!(
+            ScalarValue::try_from_array(scalar.as_ref(), 0).unwrap(),
+            ScalarValue::Duration(3_600_000_000, TimeUnit::Microsecond)
+        );
+        let tiny = ScalarValue::from("1ns");
+        let c = coerce_binary(lit(&Utf8, &tiny), BinaryOp::Lt, col(&ms), &"e").unwrap();
+        assert_eq!(c.left, Duration(TimeUnit::Nanosecond));
+        let soon = ScalarValue::from("soon");
+        let err = coerce_binary(col(&s), BinaryOp::Gt, lit(&Utf8, &soon), &"e").unwrap_err();
+        assert_eq!(err.to_string(), "type error: cannot parse 'soon' as timedelta64[s] in `e`");
+        let ts = Timestamp(TimeUnit::Second, None);
+        assert!(matches!(coerce_binary(col(&s), BinaryOp::Gt, col(&ts), &"e"), Err(Error::Type { .. })));
+        assert!(matches!(coerce_binary(col(&s), BinaryOp::Gt, col(&Int64), &"e"), Err(Error::Type { .. })));
+        // isin and fillna parse strings too, when they fit the unit.
+        assert!(check_isin(&s, &["1h".into(), ScalarValue::Null], &"e").is_ok());
+        assert!(check_isin(&s, &["500ms".into()], &"e").is_err());
+        assert_eq!(coerce_fill(lit(&Utf8, &hour), &s, &"e").unwrap(), s);
+    }
+
+    #[test]
     fn null_literal_fits_anything() {
         use DataType::*;
         let null = ScalarValue::Null;
@@ -544,6 +681,49 @@ mod tests {
         let err =
             coerce_binary(col(&tz), BinaryOp::Lt, col(&Timestamp(TimeUnit::Second, None)), &"e").unwrap_err();
         assert!(matches!(err, Error::Type { .. }));
+        let err = coerce_binary(col(&tz), BinaryOp::Lt, col(&Date32), &"e").unwrap_err();
+        assert!(matches!(err, Error::Type { .. }));
+    }
+
+    #[test]
+    fn strings_meet_a_zoned_column_in_its_zone() {
+        use DataType::*;
+        let ny = Timestamp(TimeUnit::Microsecond, Some(Arc::from("America/New_York")));
+        let value = |c: Coercion| ScalarValue::try_from_array(c.right_scalar.unwrap().as_ref(), 0).unwrap();
+        let at = |text: &str| {
+            let text = ScalarValue::from(text);
+            coerce_binary(col(&ny), BinaryOp::Gt, lit(&Utf8, &text), &"ts > x").map(value)
+        };
+        let local = ScalarValue::Timestamp(
+            1_730_611_800_000_000,
+            TimeUnit::Microsecond,
+            Some(Arc::from("America/New_York")),
+        );
+        assert_eq!(at("2024-11-03 01:30:00-04:00").unwrap(), local, "an offset names the instant");
+        assert_eq!(
+            at("2024-11-03 00:30:00").unwrap(),
+            ScalarValue::Timestamp(
+                1_730_608_200_000_000,
+                TimeUnit::Microsecond,
+                Some(Arc::from("America/New_York"))
+            )
+        );
+        let err = at("2024-11-03 01:30:00").unwrap_err().to_string();
+        assert!(err.contains("2024-11-03 01:30:00 is ambiguous in America/New_York"), "{err}");
+        assert!(err.contains("write it with its UTC offset"), "{err}");
+        // Another zone's column: the same instants.
+        let paris = Timestamp(TimeUnit::Second, Some(Arc::from("Europe/Paris")));
+        let c = coerce_binary(col(&ny), BinaryOp::Eq, col(&paris), &"e").unwrap();
+        assert_eq!((c.left, c.right), (ny.clone(), ny.clone()));
+        // Naive and zoned never meet.
+        let naive = Timestamp(TimeUnit::Microsecond, None);
+        let offset = ScalarValue::from("2024-11-03 01:00:00+00:00");
+        let err = coerce_binary(col(&naive), BinaryOp::Gt, lit(&Utf8, &offset), &"e").unwrap_err();
+        assert!(err.to_string().contains("tz-naive"), "{err}");
+        let naive_lit = ScalarValue::Timestamp(0, TimeUnit::Second, None);
+        let err =
+            coerce_binary(col(&ny), BinaryOp::Gt, lit(&naive_lit.data_type(), &naive_lit), &"e").unwrap_err();
+        assert!(err.to_string().contains("tz-naive"), "{err}");
     }
 
     #[test]

@@ -24,13 +24,14 @@ mod fill_null;
 pub mod function;
 mod isin;
 mod scalar;
+mod temporal_arithmetic;
 mod type_of;
 mod types;
 mod value;
 
 use std::collections::BTreeSet;
 
-pub use build::{col, corr, lit, size};
+pub use build::{col, corr, lit, size, timedelta};
 pub use coerce::common_numeric_type;
 pub use evaluate::{evaluate, evaluate_predicate, filter_batch};
 pub use function::ScalarFunction;

@@ -35,6 +35,8 @@ pub enum ScalarValue {
     Date32(i32),
     /// A point in time since the epoch, in `unit`, with an optional time zone.
     Timestamp(i64, TimeUnit, Option<Arc<str>>),
+    /// A length of time in `unit` (pandas' `Timedelta`; see [`crate::time::parse_timedelta`]).
+    Duration(i64, TimeUnit),
 }
 
 /// Equal when they are the same literal: a NaN equals a NaN here (two
@@ -51,6 +53,7 @@ impl PartialEq for ScalarValue {
             (V::Utf8(a), V::Utf8(b)) => a == b,
             (V::Date32(a), V::Date32(b)) => a == b,
             (V::Timestamp(a, u, z), V::Timestamp(b, v, w)) => a == b && u == v && z == w,
+            (V::Duration(a, u), V::Duration(b, v)) => a == b && u == v,
             _ => false,
         }
     }
@@ -68,6 +71,7 @@ impl ScalarValue {
             ScalarValue::Utf8(_) => DataType::Utf8,
             ScalarValue::Date32(_) => DataType::Date32,
             ScalarValue::Timestamp(_, unit, tz) => DataType::Timestamp(*unit, tz.clone()),
+            ScalarValue::Duration(_, unit) => DataType::Duration(*unit),
         }
     }
 
@@ -91,6 +95,13 @@ impl ScalarValue {
                 let array: ArrayRef = Arc::new(values);
                 // Int64 → Timestamp is a reinterpretation of the same buffer.
                 match arrow::compute::cast(&array, &DataType::Timestamp(*unit, tz.clone())) {
+                    Ok(a) => a,
+                    Err(_) => array,
+                }
+            }
+            ScalarValue::Duration(v, unit) => {
+                let array: ArrayRef = Arc::new(Int64Array::from_value(*v, len));
+                match arrow::compute::cast(&array, &DataType::Duration(*unit)) {
                     Ok(a) => a,
                     Err(_) => array,
                 }
@@ -135,6 +146,15 @@ impl ScalarValue {
                 };
                 ScalarValue::Timestamp(raw, *unit, tz.clone())
             }
+            DataType::Duration(unit) => {
+                let raw = match unit {
+                    TimeUnit::Second => array.as_primitive::<DurationSecondType>().value(index),
+                    TimeUnit::Millisecond => array.as_primitive::<DurationMillisecondType>().value(index),
+                    TimeUnit::Microsecond => array.as_primitive::<DurationMicrosecondType>().value(index),
+                    TimeUnit::Nanosecond => array.as_primitive::<DurationNanosecondType>().value(index),
+                };
+                ScalarValue::Duration(raw, *unit)
+            }
             DataType::Dictionary(_, _) => {
                 let dict = array.as_any_dictionary();
                 if dict.values().is_empty() {
@@ -178,6 +198,15 @@ impl fmt::Display for ScalarValue {
                     Some(t) => write!(f, "'{}'", t.naive_utc()),
                     None => write!(f, "timestamp({v})"),
                 }
+            }
+            // As pandas' repr, which the query syntax reads back.
+            ScalarValue::Duration(v, unit) => {
+                use crate::time::TimedeltaFormat;
+                let format = match TimedeltaFormat::for_column(std::iter::once(*v), *unit) {
+                    TimedeltaFormat::Days => TimedeltaFormat::Seconds,
+                    other => other,
+                };
+                write!(f, "Timedelta('{}')", format.format(*v, *unit))
             }
         }
     }
@@ -239,13 +268,28 @@ mod tests {
         assert_eq!(ScalarValue::from(2.0).to_string(), "2.0");
         assert_eq!(ScalarValue::from(true).to_string(), "True");
         assert_eq!(ScalarValue::Date32(19723).to_string(), "'2024-01-01'");
+        let hour = ScalarValue::Duration(3_600_000_000, TimeUnit::Microsecond);
+        assert_eq!(hour.to_string(), "Timedelta('0 days 01:00:00')");
+        assert_eq!(
+            ScalarValue::Duration(-1, TimeUnit::Nanosecond).to_string(),
+            "Timedelta('-1 days +23:59:59.999999999')"
+        );
+        assert_eq!(
+            ScalarValue::Duration(1_500, TimeUnit::Millisecond).to_string(),
+            "Timedelta('0 days 00:00:01.500000')"
+        );
+        assert_eq!(ScalarValue::Duration(2, TimeUnit::Second).to_string(), "Timedelta('0 days 00:00:02')");
     }
 
     #[test]
     fn round_trips_through_arrays() {
-        for v in
-            [ScalarValue::from(3), ScalarValue::from(1.5), ScalarValue::from("x"), ScalarValue::Date32(5)]
-        {
+        for v in [
+            ScalarValue::from(3),
+            ScalarValue::from(1.5),
+            ScalarValue::from("x"),
+            ScalarValue::Date32(5),
+            ScalarValue::Duration(-7, TimeUnit::Millisecond),
+        ] {
             let a = v.to_array(3);
             assert_eq!(a.len(), 3);
             assert_eq!(ScalarValue::try_from_array(a.as_ref(), 2).unwrap(), v);

@@ -10,6 +10,7 @@ use arrow::compute::kernels::cast::can_cast_types;
 use arrow::datatypes::{DataType, Field, Schema};
 
 use super::coerce::{self, check_isin, coerce_fill, literal_of, Coercion, Operand};
+use super::temporal_arithmetic::may_make_nulls;
 use super::types::{is_integer, is_numeric_or_bool, type_name, value_type};
 use super::{BinaryOp, Expr, ScalarFunction};
 use crate::error::{Error, Result};
@@ -90,7 +91,8 @@ impl Expr {
             Expr::Binary { left, op, right } => {
                 let divides =
                     matches!(op, BinaryOp::FloorDiv | BinaryOp::Mod) && is_integer(&self.data_type(schema)?);
-                divides || left.nullable(schema)? || right.nullable(schema)?
+                let scales = may_make_nulls(*op, &left.data_type(schema)?, &right.data_type(schema)?);
+                divides || scales || left.nullable(schema)? || right.nullable(schema)?
             }
             Expr::Not(e) | Expr::Cast { expr: e, .. } | Expr::Alias { expr: e, .. } => e.nullable(schema)?,
             // `na` may fill nulls, a kernel may make some: say nullable.
@@ -139,10 +141,12 @@ pub(crate) fn not_type(t: &DataType, whole: &dyn Display) -> Result<DataType> {
     }
 }
 
-/// `-e` needs a number; it keeps its type (a dictionary of numbers decodes).
+/// `-e` needs a number or a timedelta; it keeps its type (a dictionary of
+/// numbers decodes).
 pub(crate) fn negative_type(t: &DataType, whole: &dyn Display) -> Result<DataType> {
     let v = value_type(t);
-    if *v == DataType::Null || (is_numeric_or_bool(v) && *v != DataType::Boolean) {
+    let timedelta = matches!(v, DataType::Duration(_));
+    if *v == DataType::Null || timedelta || (is_numeric_or_bool(v) && *v != DataType::Boolean) {
         Ok(v.clone())
     } else {
         Err(Error::type_error(format!("`-` needs a number, got {} in `{whole}`", type_name(t))))

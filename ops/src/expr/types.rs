@@ -68,9 +68,10 @@ pub(crate) fn is_numeric_or_bool(t: &DataType) -> bool {
     numeric_base(t).is_some()
 }
 
-/// True for the dates and timestamps a string literal can be parsed into.
+/// True for the dates, timestamps and durations a string literal can be
+/// parsed into.
 pub(crate) fn is_temporal(t: &DataType) -> bool {
-    matches!(t, DataType::Date32 | DataType::Date64 | DataType::Timestamp(..))
+    matches!(t, DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) | DataType::Duration(_))
 }
 
 /// The string encoding of `t` (`Utf8`, `LargeUtf8`, `Utf8View`), looking

@@ -10,7 +10,9 @@ use arrow::compute::{cast, partition, take};
 use arrow::datatypes::{DataType, Int64Type};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
-use super::bins::{timestamp_unit, Bins};
+use super::bins::{nanos_per, timestamp_unit, Bins, Origin};
+use super::freq::Freq;
+use super::zone::Zone;
 use crate::error::{Error, Result};
 
 /// `batch` (a resample's aggregate: `group_keys` key columns, the bin
@@ -34,6 +36,7 @@ pub fn fill_empty_bins(
     }
     let bin_column = batch.column(group_keys);
     let unit = timestamp_unit(bin_column.data_type())?;
+    let zone = Zone::of(bin_column.data_type())?;
     let labels = cast(bin_column, &DataType::Int64)?;
     let labels = labels.as_primitive::<Int64Type>();
     if labels.null_count() > 0 {
@@ -51,6 +54,9 @@ pub fn fill_empty_bins(
         u32::try_from(i).map_err(|_| Error::Internal("a resample result of over 2^32 rows".into()))
     };
     for group in groups {
+        if let Some(zone) = &zone {
+            check_one_grid(bins, labels, group.clone(), zone, unit)?;
+        }
         let first = index(group.start)?;
         let mut expected = labels.value(group.start);
         for i in group {
@@ -62,12 +68,12 @@ pub fn fill_empty_bins(
                 key_rows.push(first);
                 rows.push(None);
                 out_labels.push(expected);
-                expected = advance(bins, expected, unit)?;
+                expected = advance(bins, expected, unit, zone.as_ref())?;
             }
             key_rows.push(index(i)?);
             rows.push(Some(index(i)?));
             out_labels.push(label);
-            expected = advance(bins, label, unit)?;
+            expected = advance(bins, label, unit, zone.as_ref())?;
         }
     }
     let key_rows = UInt32Array::from(key_rows);
@@ -94,9 +100,63 @@ pub fn fill_empty_bins(
     Ok(RecordBatch::try_new_with_options(batch.schema(), columns, &options)?)
 }
 
+/// Checks that the labels of one group (rows `group`) of a zoned fixed
+/// frequency lie on one grid, as pandas' do (they count from the group's
+/// first midnight; rusk's from each value's own midnight, which agree
+/// while the UTC offset changes by multiples of the frequency).
+fn check_one_grid(
+    bins: &Bins,
+    labels: &arrow::array::Int64Array,
+    group: std::ops::Range<usize>,
+    zone: &Zone,
+    unit: arrow::datatypes::TimeUnit,
+) -> Result<()> {
+    let Freq::Tick(nanos) = bins.freq else { return Ok(()) };
+    if zone.is_fixed() || bins.origin == Origin::Epoch || group.is_empty() {
+        return Ok(());
+    }
+    let step = nanos / nanos_per(unit);
+    if step <= 0 {
+        // A frequency finer than the unit: `Bins::labels` refused it.
+        return Ok(());
+    }
+    let phase = labels.value(group.start).rem_euclid(step);
+    if let Some(i) = group.clone().find(|&i| labels.value(i).rem_euclid(step) != phase) {
+        let (a, b) = (labels.value(group.start), labels.value(i));
+        return Err(Error::InvalidArgument(format!(
+            "resample rule {} on a column in {zone}: pandas counts the bins from the first day's local \
+             midnight, and between the bins at {} and {} the UTC offset changes by other than a multiple \
+             of {}, which moves them off that grid; not supported: use origin='epoch' or a frequency that \
+             divides the change (such as 'h')",
+            bins.freq,
+            local_text(zone, a, unit),
+            local_text(zone, b, unit),
+            bins.freq,
+        )));
+    }
+    Ok(())
+}
+
+/// An instant as its local time and offset, for messages.
+fn local_text(zone: &Zone, v: i64, unit: arrow::datatypes::TimeUnit) -> String {
+    let per_second = 1_000_000_000 / nanos_per(unit);
+    let seconds = v.div_euclid(per_second);
+    match (zone.offset_at(seconds), chrono::DateTime::from_timestamp(seconds, 0)) {
+        (Some(offset), Some(_)) => match chrono::DateTime::from_timestamp(seconds + offset, 0) {
+            Some(local) => format!(
+                "{}{}",
+                local.naive_utc().format("%Y-%m-%d %H:%M:%S"),
+                super::zone::offset_name(i32::try_from(offset).unwrap_or(0))
+            ),
+            None => v.to_string(),
+        },
+        _ => v.to_string(),
+    }
+}
+
 /// The label after `label`, which must be later.
-fn advance(bins: &Bins, label: i64, unit: arrow::datatypes::TimeUnit) -> Result<i64> {
-    let next = bins.next_label(label, unit)?;
+fn advance(bins: &Bins, label: i64, unit: arrow::datatypes::TimeUnit, zone: Option<&Zone>) -> Result<i64> {
+    let next = bins.next_label(label, unit, zone)?;
     if next <= label {
         return Err(Error::Internal(format!("resample bin after {label} is {next} (a bug in rusk)")));
     }

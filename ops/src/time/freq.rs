@@ -16,8 +16,13 @@ pub(crate) const NANOS_PER_DAY: i64 = 86_400 * NANOS_PER_SECOND;
 /// A resampling frequency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Freq {
-    /// A fixed length, in nanoseconds ("90s", "15min", "h", "2D").
+    /// A fixed length, in nanoseconds ("90s", "15min", "h", "24h").
     Tick(i64),
+    /// Calendar days ("D", "2D"): 24 hours on naive timestamps, but on a
+    /// zoned column a day of its wall clock, 23 or 25 hours long across a
+    /// DST change, as pandas' `Day` (no longer a fixed length since
+    /// pandas 3).
+    Day(i64),
     /// Weeks ending on `anchor` ("W" = "W-SUN", "W-MON", ...).
     Week {
         /// The last day of each week.
@@ -34,14 +39,13 @@ pub enum Freq {
 }
 
 /// The units a fixed frequency may be written in, and their length.
-const TICK_UNITS: [(&str, i64); 7] = [
+const TICK_UNITS: [(&str, i64); 6] = [
     ("ns", 1),
     ("us", 1_000),
     ("ms", 1_000_000),
     ("s", NANOS_PER_SECOND),
     ("min", 60 * NANOS_PER_SECOND),
     ("h", 3_600 * NANOS_PER_SECOND),
-    ("D", NANOS_PER_DAY),
 ];
 
 impl Freq {
@@ -69,6 +73,9 @@ impl Freq {
         if let Some(&(_, nanos)) = TICK_UNITS.iter().find(|(u, _)| *u == unit) {
             return count.checked_mul(nanos).map(Freq::Tick).ok_or_else(|| bad("too long"));
         }
+        if unit == "D" {
+            return count.checked_mul(NANOS_PER_DAY).map(|_| Freq::Day(count)).ok_or_else(|| bad("too long"));
+        }
         let calendar = match unit {
             "W" => Freq::Week { anchor: Weekday::Sun },
             "MS" | "ME" => Freq::Calendar { months: 1, end: unit == "ME" },
@@ -86,6 +93,18 @@ impl Freq {
             return Err(bad("multiples of calendar rules are not supported yet"));
         }
         Ok(calendar)
+    }
+
+    /// The length of a fixed frequency in nanoseconds, a day being 24
+    /// hours (as on naive timestamps); `None` for weeks, months, quarters
+    /// and years.
+    pub fn fixed_nanos(&self) -> Option<i64> {
+        match *self {
+            Freq::Tick(nanos) => Some(nanos),
+            // `parse` checked that the product fits.
+            Freq::Day(days) => days.checked_mul(NANOS_PER_DAY),
+            Freq::Week { .. } | Freq::Calendar { .. } => None,
+        }
     }
 
     /// pandas' default `closed` and `label`: right for the rules named by
@@ -119,6 +138,8 @@ impl fmt::Display for Freq {
                     n => write!(f, "{n}{unit}"),
                 }
             }
+            Freq::Day(1) => write!(f, "D"),
+            Freq::Day(days) => write!(f, "{days}D"),
             Freq::Week { anchor } => write!(f, "W-{}", anchor.to_string().to_uppercase()),
             Freq::Calendar { months, end } => {
                 let period = match months {
@@ -146,7 +167,9 @@ mod tests {
         assert_eq!(tick("90s"), 90 * NANOS_PER_SECOND);
         assert_eq!(tick("15min"), 900 * NANOS_PER_SECOND);
         assert_eq!(tick("h"), 3600 * NANOS_PER_SECOND);
-        assert_eq!(tick("2D"), 2 * NANOS_PER_DAY);
+        assert_eq!(tick("24h"), NANOS_PER_DAY);
+        assert_eq!(Freq::parse("2D").unwrap(), Freq::Day(2));
+        assert_eq!(Freq::parse("D").unwrap().fixed_nanos(), Some(NANOS_PER_DAY));
         assert_eq!(Freq::parse("W").unwrap(), Freq::Week { anchor: Weekday::Sun });
         assert_eq!(Freq::parse("W-MON").unwrap(), Freq::Week { anchor: Weekday::Mon });
         assert_eq!(Freq::parse("ME").unwrap(), Freq::Calendar { months: 1, end: true });
@@ -155,7 +178,9 @@ mod tests {
         for bad in ["", "0s", "fortnight", "H", "2ME", "W-XYZ", "99999999999999999999s"] {
             assert!(Freq::parse(bad).is_err(), "{bad}");
         }
-        for rule in ["s", "90s", "15min", "h", "2D", "W-SUN", "W-MON", "MS", "ME", "QS", "QE", "YS", "YE"] {
+        for rule in
+            ["s", "90s", "15min", "h", "24h", "D", "2D", "W-SUN", "W-MON", "MS", "ME", "QS", "QE", "YS", "YE"]
+        {
             assert_eq!(Freq::parse(rule).unwrap().to_string(), rule);
         }
     }

@@ -69,7 +69,7 @@ fn calendar_bins_are_named_by_their_first_or_last_day() {
 fn the_next_bin_follows_the_calendar() {
     let next = |rule: &str, at: &str| {
         let bins = Bins::new(Freq::parse(rule).unwrap());
-        let n = bins.next_label(ts(at), TimeUnit::Second).unwrap();
+        let n = bins.next_label(ts(at), TimeUnit::Second, None).unwrap();
         chrono::DateTime::from_timestamp(n, 0).unwrap().naive_utc().to_string()
     };
     assert_eq!(next("ME", "2024-01-31 00:00:00"), "2024-02-29 00:00:00");
@@ -89,4 +89,117 @@ fn unsupported_combinations_are_errors() {
     let mut bins = Bins::new(Freq::parse("ME").unwrap());
     bins.closed_right = false;
     assert!(bins.check().is_err());
+}
+
+/// The labels of UTC instants `values` in `zone`, as local times with
+/// their offsets.
+fn zoned_labels(rule: &str, origin: Origin, zone: &str, values: &[&str]) -> Vec<String> {
+    let mut bins = Bins::new(Freq::parse(rule).unwrap());
+    bins.origin = origin;
+    let array: ArrayRef = Arc::new(
+        TimestampSecondArray::from(values.iter().map(|v| ts(v)).collect::<Vec<_>>()).with_timezone(zone),
+    );
+    let out = bins.labels(&array).unwrap();
+    assert_eq!(out.data_type(), array.data_type(), "the labels keep the zone");
+    let zone = Zone::parse(zone).unwrap();
+    let out = out.as_primitive::<TimestampSecondType>();
+    (0..out.len()).map(|i| local(&zone, out.value(i))).collect()
+}
+
+fn local(zone: &Zone, utc: i64) -> String {
+    let offset = zone.offset_at(utc).unwrap();
+    let wall = chrono::DateTime::from_timestamp(utc + offset, 0).unwrap().naive_utc();
+    format!("{wall}{}", offset_name(i32::try_from(offset).unwrap()))
+}
+
+#[test]
+fn zoned_days_weeks_and_months_bin_the_wall_clock() {
+    // New York springs forward on 2024-03-10 and falls back on 2024-11-03.
+    let ny = "America/New_York";
+    let at = ["2024-03-10 04:59:00", "2024-03-10 05:00:00", "2024-03-11 03:59:00", "2024-03-11 04:00:00"];
+    assert_eq!(
+        zoned_labels("D", Origin::StartDay, ny, &at),
+        [
+            "2024-03-09 00:00:00-05:00",
+            "2024-03-10 00:00:00-05:00",
+            "2024-03-10 00:00:00-05:00",
+            "2024-03-11 00:00:00-04:00"
+        ]
+    );
+    assert_eq!(zoned_labels("MS", Origin::StartDay, ny, &at[..1]), ["2024-03-01 00:00:00-05:00"]);
+    assert_eq!(zoned_labels("W", Origin::StartDay, ny, &at[..2]), ["2024-03-10 00:00:00-05:00"; 2]);
+    // Paris: fixed offsets bin their wall clock too.
+    assert_eq!(
+        zoned_labels("D", Origin::StartDay, "+02:00", &["2024-06-30 22:30:00"]),
+        ["2024-07-01 00:00:00+02:00"]
+    );
+}
+
+#[test]
+fn zoned_hours_step_in_real_time_so_a_repeated_hour_is_two_bins() {
+    let ny = "America/New_York";
+    let at = ["2024-11-03 05:10:00", "2024-11-03 05:59:00", "2024-11-03 06:10:00", "2024-11-03 07:00:00"];
+    assert_eq!(
+        zoned_labels("h", Origin::StartDay, ny, &at),
+        [
+            "2024-11-03 01:00:00-04:00",
+            "2024-11-03 01:00:00-04:00",
+            "2024-11-03 01:00:00-05:00",
+            "2024-11-03 02:00:00-05:00"
+        ]
+    );
+    // "2h" from the day's midnight (04:00 UTC): 00:00, 02:00 ... in EDT,
+    // which is 01:00, 03:00 ... once the clock fell back.
+    assert_eq!(
+        zoned_labels("2h", Origin::StartDay, ny, &at),
+        [
+            "2024-11-03 00:00:00-04:00",
+            "2024-11-03 00:00:00-04:00",
+            "2024-11-03 01:00:00-05:00",
+            "2024-11-03 01:00:00-05:00"
+        ]
+    );
+    // From 1970-01-01 00:00 in New York (05:00 UTC), as pandas.
+    assert_eq!(zoned_labels("7min", Origin::Epoch, ny, &at[..1]), ["2024-11-03 01:06:00-04:00"]);
+    assert_eq!(
+        zoned_labels("h", Origin::StartDay, "+05:30", &["2024-11-03 05:10:00"]),
+        ["2024-11-03 10:00:00+05:30"]
+    );
+}
+
+#[test]
+fn the_next_zoned_bin_follows_the_wall_clock_or_real_time() {
+    let ny = Zone::parse("America/New_York").unwrap();
+    let next = |rule: &str, at: &str| {
+        let bins = Bins::new(Freq::parse(rule).unwrap());
+        local(&ny, bins.next_label(ts(at), TimeUnit::Second, Some(&ny)).unwrap())
+    };
+    // A 23-hour day, a 25-hour day, the two 01:00 hours, a month.
+    assert_eq!(next("D", "2024-03-10 05:00:00"), "2024-03-11 00:00:00-04:00");
+    assert_eq!(next("D", "2024-11-03 04:00:00"), "2024-11-04 00:00:00-05:00");
+    assert_eq!(next("h", "2024-11-03 05:00:00"), "2024-11-03 01:00:00-05:00");
+    assert_eq!(next("MS", "2024-10-01 04:00:00"), "2024-11-01 00:00:00-04:00");
+    assert_eq!(next("MS", "2024-11-01 04:00:00"), "2024-12-01 00:00:00-05:00");
+}
+
+#[test]
+fn a_zoned_grid_that_moves_is_refused_when_filled() {
+    use arrow::array::{Float64Array, RecordBatch};
+    let labels = |zone: &str, at: &[&str]| -> RecordBatch {
+        let ts: ArrayRef = Arc::new(
+            TimestampSecondArray::from(at.iter().map(|v| self::ts(v)).collect::<Vec<_>>())
+                .with_timezone(zone),
+        );
+        let v: ArrayRef = Arc::new(Float64Array::from(vec![1.0; at.len()]));
+        RecordBatch::try_from_iter_with_nullable([("ts", ts, false), ("v", v, true)]).unwrap()
+    };
+    // 2h bins from each day's midnight: 04:00 UTC in EDT, 05:00 UTC in EST.
+    let moved = labels("America/New_York", &["2024-11-02 04:00:00", "2024-11-04 05:00:00"]);
+    let err =
+        fill_empty_bins(&moved, 0, &Bins::new(Freq::parse("2h").unwrap()), &[]).unwrap_err().to_string();
+    assert!(err.contains("2024-11-02 00:00:00-04:00") && err.contains("origin='epoch'"), "{err}");
+    // One grid: filled, the gap hours included, across the fall-back.
+    let kept = labels("America/New_York", &["2024-11-03 04:00:00", "2024-11-03 08:00:00"]);
+    let filled = fill_empty_bins(&kept, 0, &Bins::new(Freq::parse("h").unwrap()), &[]).unwrap();
+    assert_eq!(filled.num_rows(), 5);
 }

@@ -184,7 +184,13 @@ fn key_value(text: &str, what: &str, case: &str) -> (String, String) {
 /// All cases of the manifest, in file order. Panics on a malformed line, so
 /// a broken manifest fails loudly instead of testing less.
 pub fn cases() -> Vec<Case> {
-    let path = fixture("fixtures/expected/cases.tsv");
+    cases_in("fixtures/expected/cases.tsv")
+}
+
+/// The cases of another manifest in the same format (`rel` under the
+/// repository root); a case named `dir/name` expects `fixtures/expected/dir/name.csv`.
+pub fn cases_in(rel: &str) -> Vec<Case> {
+    let path = fixture(rel);
     let text =
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut lines = text.lines();
@@ -243,6 +249,10 @@ impl Case {
                 for (key, value) in &self.options {
                     options = match key.as_str() {
                         "parse_dates" => options.parse_dates(value.split(',')),
+                        "dtype" => rusk::parse_dtypes(value)
+                            .unwrap_or_else(|e| panic!("case {}: dtype {value:?}: {e}", self.name))
+                            .into_iter()
+                            .fold(options, |o, (column, dtype)| o.dtype(column, dtype)),
                         other => panic!("case {}: unknown read option {other:?}", self.name),
                     };
                 }
@@ -406,6 +416,12 @@ pub fn render(array: &dyn Array, i: usize) -> String {
         DataType::Utf8 => array.as_string::<i32>().value(i).to_string(),
         DataType::LargeUtf8 => array.as_string::<i64>().value(i).to_string(),
         DataType::Utf8View => array.as_string_view().value(i).to_string(),
+        DataType::Duration(unit) => {
+            let count = rusk::arrow::compute::cast(&array.slice(i, 1), &DataType::Int64)
+                .map(|a| a.as_primitive::<Int64Type>().value(0))
+                .unwrap_or_default();
+            duration_text(i128::from(count) * nanos_per(*unit))
+        }
         // Dates, timestamps, dictionaries: arrow's display, normalized by
         // `normalize_datetime` when compared.
         _ => array_value_to_string(array, i).unwrap_or_else(|e| format!("<undisplayable: {e}>")),
@@ -443,6 +459,52 @@ pub fn normalize_datetime(s: &str) -> String {
     }
 }
 
+fn nanos_per(unit: rusk::arrow::datatypes::TimeUnit) -> i128 {
+    use rusk::arrow::datatypes::TimeUnit;
+    match unit {
+        TimeUnit::Second => 1_000_000_000,
+        TimeUnit::Millisecond => 1_000_000,
+        TimeUnit::Microsecond => 1_000,
+        TimeUnit::Nanosecond => 1,
+    }
+}
+
+const DAY_NANOS: i128 = 86_400 * 1_000_000_000;
+
+/// A duration as pandas writes one with nine decimals:
+/// `-1 days +23:00:00.000000000`.
+fn duration_text(nanos: i128) -> String {
+    let (days, rest) = (nanos.div_euclid(DAY_NANOS), nanos.rem_euclid(DAY_NANOS));
+    let (seconds, fraction) = (rest / 1_000_000_000, rest % 1_000_000_000);
+    let sign = if nanos < 0 { "+" } else { "" };
+    format!(
+        "{days} days {sign}{:02}:{:02}:{:02}.{fraction:09}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
+/// The nanoseconds of pandas' timedelta text (`1 days`, `0 days 01:30:00`,
+/// `-1 days +23:59:59.500000`), read here rather than by rusk's own parser
+/// so that the oracle does not check rusk with rusk.
+pub fn duration_nanos(s: &str) -> Option<i128> {
+    let (days, rest) = s.split_once(" days")?;
+    let days: i128 = days.parse().ok()?;
+    let clock = rest.trim_start().trim_start_matches('+');
+    if clock.is_empty() {
+        return Some(days * DAY_NANOS);
+    }
+    let (hms, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+    let parts: Vec<i128> = hms.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let [h, m, sec] = parts.as_slice() else { return None };
+    if fraction.len() > 9 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let fraction: i128 = format!("{fraction:0<9}").parse().ok()?;
+    Some(days * DAY_NANOS + ((h * 60 + m) * 60 + sec) * 1_000_000_000 + fraction)
+}
+
 /// An integer written as integers are (`-12`): no `.`, no exponent.
 fn is_int_text(s: &str) -> bool {
     let digits = s.strip_prefix('-').or_else(|| s.strip_prefix('+')).unwrap_or(s);
@@ -459,7 +521,8 @@ fn parse_float(s: &str) -> Option<f64> {
 
 /// Whether pandas' text `expected` and rusk's text `got` are the same value:
 /// equal text; the same date or timestamp; `True`/`true`; the same integer;
-/// or floats within [`FLOAT_TOLERANCE`] (relative). An integer never
+/// the same timedelta however many decimals it is written with; or floats
+/// within [`FLOAT_TOLERANCE`] (relative). An integer never
 /// matches a float (`6` vs `6.0`): that is a dtype difference.
 pub fn cells_match(expected: &str, got: &str) -> bool {
     if expected == got {
@@ -478,6 +541,9 @@ pub fn cells_match(expected: &str, got: &str) -> bool {
     }
     if normalize_datetime(expected) == normalize_datetime(got) {
         return true;
+    }
+    if let (Some(a), Some(b)) = (duration_nanos(expected), duration_nanos(got)) {
+        return a == b;
     }
     match (is_int_text(expected), is_int_text(got)) {
         (true, true) => expected.parse::<i128>().ok() == got.parse::<i128>().ok(),

@@ -3,13 +3,14 @@
 //! `Result`, so a bad regex is an error where the expression is written.
 
 use super::dt_round::RoundMode;
-use super::dt_strftime::chrono_format;
+use super::dt_strftime::pieces;
 use super::pattern::{python_replacement, Anchor, Regex, StrPattern};
 use super::str_extract::check_one_group;
 use super::str_split::check_split_pattern;
 use super::{DtField, PadSide, ScalarFunction, StripSide};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
+use crate::time::{Ambiguous, Nonexistent, Zone};
 
 /// The `str` methods of an expression (see [`Expr::str`]).
 #[derive(Debug, Clone)]
@@ -213,6 +214,12 @@ impl DtAccessor {
         Expr::Function { func: ScalarFunction::Dt(field), args: vec![self.0] }
     }
 
+    /// The timedelta property `field` (`dt.days` is
+    /// `timedelta_field(TimedeltaField::Days)`; see `timedelta_field.rs`).
+    pub fn timedelta_field(self, field: super::TimedeltaField) -> Expr {
+        Expr::Function { func: ScalarFunction::Timedelta(field), args: vec![self.0] }
+    }
+
     /// `dt.year`.
     pub fn year(self) -> Expr {
         self.field(DtField::Year)
@@ -293,7 +300,7 @@ impl DtAccessor {
     /// # Errors
     /// [`Error::InvalidArgument`] for a code that is not supported.
     pub fn strftime(self, format: &str) -> Result<Expr> {
-        chrono_format(format)?;
+        pieces(format)?;
         Ok(Expr::Function {
             func: ScalarFunction::DtStrftime { format: format.to_string() },
             args: vec![self.0],
@@ -301,6 +308,23 @@ impl DtAccessor {
     }
 
     fn rounded(self, freq: &str, mode: RoundMode) -> Result<Expr> {
+        self.round_to(freq, mode, Ambiguous::Raise, Nonexistent::Raise)
+    }
+
+    /// `dt.floor`, `dt.ceil` or `dt.round` (by `mode`) to a fixed
+    /// frequency, with pandas' `ambiguous` and `nonexistent`: on a zoned
+    /// column the wall-clock time is rounded, and a result a DST change
+    /// repeats or skips takes them (both raise by default).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a rule that is not a fixed length.
+    pub fn round_to(
+        self,
+        freq: &str,
+        mode: RoundMode,
+        ambiguous: Ambiguous,
+        nonexistent: Nonexistent,
+    ) -> Result<Expr> {
         let freq = crate::time::Freq::parse(freq)?;
         let method = match mode {
             RoundMode::Floor => "floor",
@@ -308,7 +332,41 @@ impl DtAccessor {
             RoundMode::Round => "round",
         };
         super::dt_round::fixed_nanos(freq, method)?;
-        Ok(Expr::Function { func: ScalarFunction::DtRound { freq, mode }, args: vec![self.0] })
+        Ok(Expr::Function {
+            func: ScalarFunction::DtRound { freq, mode, ambiguous, nonexistent },
+            args: vec![self.0],
+        })
+    }
+
+    /// `dt.tz_localize(tz)`: naive wall-clock times to the instants they
+    /// are in `tz` (an IANA name, `UTC`, or an offset like `+02:00`), with
+    /// pandas' `ambiguous` and `nonexistent` for the wall times a DST
+    /// change repeats or skips (both raise by default, naming the value).
+    /// `tz` `None`: a zoned column's wall-clock times, naive.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an unknown zone.
+    pub fn tz_localize(
+        self,
+        tz: Option<&str>,
+        ambiguous: Ambiguous,
+        nonexistent: Nonexistent,
+    ) -> Result<Expr> {
+        let tz = tz.map(|tz| Zone::parse(tz).map(|z| z.name().to_string())).transpose()?;
+        Ok(Expr::Function {
+            func: ScalarFunction::DtTzLocalize { tz, ambiguous, nonexistent },
+            args: vec![self.0],
+        })
+    }
+
+    /// `dt.tz_convert(tz)`: the same instants in another zone; `None`:
+    /// naive UTC times.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an unknown zone.
+    pub fn tz_convert(self, tz: Option<&str>) -> Result<Expr> {
+        let tz = tz.map(|tz| Zone::parse(tz).map(|z| z.name().to_string())).transpose()?;
+        Ok(Expr::Function { func: ScalarFunction::DtTzConvert { tz }, args: vec![self.0] })
     }
 
     /// `dt.floor(freq)`: down to a multiple of a fixed frequency ("15min", "h", "D").

@@ -1,7 +1,7 @@
 //! The `dt` properties: `dt.year`, `dt.hour`, `dt.dayofweek`,
-//! `dt.is_month_end`, `dt.date`, … of naive timestamps (any unit) and of
-//! dates (`Date32`, `Date64`: their date properties only, as pandas'
-//! Arrow-backed dates).
+//! `dt.is_month_end`, `dt.date`, … of timestamps (any unit; a zoned one
+//! in its local time, as pandas) and of dates (`Date32`, `Date64`: their
+//! date properties only, as pandas' Arrow-backed dates).
 //!
 //! Integer properties are `Int64` (pandas' `int64[pyarrow]`), the
 //! `is_*` ones `Boolean`, `date` a `Date32`; a null gives null. The fields
@@ -150,15 +150,17 @@ impl DtField {
     }
 }
 
-/// Fails unless `t` is a naive timestamp, a date, or all nulls (`dates`:
-/// whether a date will do), naming the method `name`.
+/// Fails unless `t` is a timestamp (naive, or in a zone rusk knows), a
+/// date, or all nulls (`dates`: whether a date will do), naming the
+/// method `name`.
 pub(super) fn need_datetimes(name: &str, t: &DataType, dates: bool) -> Result<()> {
     match t {
         DataType::Timestamp(_, None) | DataType::Null => Ok(()),
         DataType::Date32 | DataType::Date64 if dates => Ok(()),
-        DataType::Timestamp(_, Some(tz)) => Err(Error::type_error(format!(
-            "time zones are not supported yet by {name} (the column is in {tz})"
-        ))),
+        DataType::Timestamp(_, Some(_)) => {
+            crate::time::Zone::of(t)?;
+            Ok(())
+        }
         other => Err(Error::type_error(format!(
             "{name} needs {}, got {}",
             if dates { "timestamps or dates" } else { "timestamps" },
@@ -167,9 +169,11 @@ pub(super) fn need_datetimes(name: &str, t: &DataType, dates: bool) -> Result<()
     }
 }
 
-/// The values of `a` (a naive timestamp or date array) as date-times,
-/// `None` for nulls and for values chrono cannot represent.
+/// The values of `a` (a timestamp or date array) as date-times, a zoned
+/// timestamp's in its local time; `None` for nulls and for values chrono
+/// cannot represent.
 pub(super) fn datetimes(a: &ArrayRef) -> Result<Vec<Option<NaiveDateTime>>> {
+    let a = &crate::time::to_local(a)?;
     fn of<T: ArrowTemporalType>(a: &ArrayRef) -> Vec<Option<NaiveDateTime>>
     where
         i64: From<T::Native>,
@@ -220,6 +224,8 @@ impl ScalarImpl for Field {
         if *arg.data_type() == DataType::Null {
             return Ok(new_null_array(&out_type, arg.len()));
         }
+        // pandas reads a zoned timestamp's fields on its wall clock.
+        let arg = &crate::time::to_local(arg)?;
         if let Some(part) = field.date_part() {
             let parts = cast(&date_part(arg.as_ref(), part)?, &DataType::Int64)?;
             if field == DtField::Nanosecond {

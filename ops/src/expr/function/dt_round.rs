@@ -3,6 +3,12 @@
 //! epoch, as pandas'. `round` takes halves to the even multiple, as
 //! pandas does. A calendar frequency ("MS", "W") is refused, as pandas
 //! refuses a non-fixed one.
+//!
+//! A zoned timestamp rounds its wall-clock time, which then goes back to
+//! the zone as pandas' `tz_localize` would take it: a result a DST change
+//! repeats or skips is an error, or what `ambiguous` and `nonexistent` say
+//! (`floor('h')` of 01:30 on a fall-back night is 01:00, which happens
+//! twice).
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ScalarImpl;
 use crate::error::{Error, Result};
-use crate::time::Freq;
+use crate::time::{Ambiguous, Freq, Nonexistent, Zone};
 
 /// Which way a timestamp goes to a multiple of the frequency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,17 +36,17 @@ pub enum RoundMode {
 pub(super) struct DtRound {
     pub(super) freq: Freq,
     pub(super) mode: RoundMode,
+    pub(super) ambiguous: Ambiguous,
+    pub(super) nonexistent: Nonexistent,
 }
 
-/// The fixed length of `freq` in nanoseconds.
+/// The fixed length of `freq` in nanoseconds ("D" is 24 hours).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a calendar frequency.
 pub(crate) fn fixed_nanos(freq: Freq, method: &str) -> Result<i64> {
-    match freq {
-        Freq::Tick(nanos) => Ok(nanos),
-        other => Err(Error::InvalidArgument(format!("dt.{method}: {other} is not a fixed frequency"))),
-    }
+    freq.fixed_nanos()
+        .ok_or_else(|| Error::InvalidArgument(format!("dt.{method}: {freq} is not a fixed frequency")))
 }
 
 impl ScalarImpl for DtRound {
@@ -56,7 +62,8 @@ impl ScalarImpl for DtRound {
         match arg {
             DataType::Timestamp(_, None) => Ok(arg.clone()),
             DataType::Timestamp(_, Some(_)) => {
-                Err(Error::type_error(format!("time zones are not supported yet by {}", self.name())))
+                Zone::of(arg)?;
+                Ok(arg.clone())
             }
             other => Err(Error::type_error(format!(
                 "{} needs datetimes, got {}",
@@ -67,9 +74,14 @@ impl ScalarImpl for DtRound {
     }
 
     fn evaluate(&self, arg: &ArrayRef) -> Result<ArrayRef> {
-        let DataType::Timestamp(unit, None) = self.output_type(arg.data_type())? else {
+        let DataType::Timestamp(unit, _) = self.output_type(arg.data_type())? else {
             return Err(Error::Internal("dt rounding of a non-timestamp".into()));
         };
+        if let Some(zone) = Zone::of(arg.data_type())? {
+            // pandas rounds the wall clock, then localizes the result.
+            let local = self.evaluate(&crate::time::to_local(arg)?)?;
+            return crate::time::from_local(&local, &zone, self.ambiguous, self.nonexistent, self.name());
+        }
         let per_unit = crate::time::nanos_per(unit);
         let nanos = fixed_nanos(self.freq, &self.name()[3..])?;
         if nanos % per_unit != 0 {
@@ -106,6 +118,13 @@ impl ScalarImpl for DtRound {
     }
 
     fn fmt_args(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "'{}'", self.freq)
+        write!(f, "'{}'", self.freq)?;
+        if self.ambiguous != Ambiguous::Raise {
+            write!(f, ", ambiguous={}", self.ambiguous)?;
+        }
+        if self.nonexistent != Nonexistent::Raise {
+            write!(f, ", nonexistent={}", self.nonexistent)?;
+        }
+        Ok(())
     }
 }

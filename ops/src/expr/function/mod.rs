@@ -1,5 +1,5 @@
 //! Scalar functions: the `str` methods and the `dt` properties and
-//! methods, each a
+//! methods (of datetimes, and of timedeltas), each a
 //! [`ScalarImpl`] beside its kernel, registered by one line in
 //! [`implementation`], as the aggregates are (see `aggregate::function`).
 //!
@@ -12,6 +12,8 @@ mod accessor;
 mod dt_field;
 mod dt_round;
 mod dt_strftime;
+mod dt_tz_convert;
+mod dt_tz_localize;
 mod pattern;
 mod str_case;
 mod str_cat;
@@ -26,6 +28,7 @@ mod str_strip;
 #[cfg(test)]
 mod tests;
 mod time_bin;
+mod timedelta_field;
 
 use std::fmt;
 use std::sync::Arc;
@@ -36,6 +39,7 @@ use arrow::datatypes::{DataType, UInt32Type};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::time::{Ambiguous, Nonexistent};
 
 pub use accessor::{DtAccessor, StrAccessor};
 pub use dt_field::DtField;
@@ -44,6 +48,7 @@ pub use dt_strftime::STRFTIME_CODES;
 pub use pattern::{Anchor, Regex, StrPattern};
 pub use str_pad::PadSide;
 pub use str_strip::StripSide;
+pub use timedelta_field::TimedeltaField;
 
 /// A scalar function, with pandas' semantics: a method of its first
 /// argument (see [`Expr::Function`](crate::expr::Expr::Function)).
@@ -164,11 +169,36 @@ pub enum ScalarFunction {
         freq: crate::time::Freq,
         /// Down, up or nearest.
         mode: RoundMode,
+        /// On a zoned column, what a result a DST change repeats becomes.
+        #[serde(default)]
+        ambiguous: Ambiguous,
+        /// On a zoned column, what a result a DST change skips becomes.
+        #[serde(default)]
+        nonexistent: Nonexistent,
     },
     /// `dt.strftime(format)`, with Python's codes.
     DtStrftime {
         /// The format, in Python's codes.
         format: String,
+    },
+    /// `dt.days`, `dt.total_seconds()`, … : a property of timedeltas.
+    Timedelta(TimedeltaField),
+    /// `dt.tz_localize(tz, ambiguous, nonexistent)`: naive wall-clock
+    /// times to the instants they are in `tz`; `tz_localize(None)`: a
+    /// zoned column's wall-clock times, naive.
+    DtTzLocalize {
+        /// The zone (as [`crate::time::Zone::parse`] reads it), or `None`.
+        tz: Option<String>,
+        /// What a wall time a DST change repeats becomes.
+        ambiguous: Ambiguous,
+        /// What a wall time a DST change skips becomes.
+        nonexistent: Nonexistent,
+    },
+    /// `dt.tz_convert(tz)`: the same instants in another zone;
+    /// `tz_convert(None)`: naive UTC.
+    DtTzConvert {
+        /// The zone (as [`crate::time::Zone::parse`] reads it), or `None`.
+        tz: Option<String>,
     },
 }
 
@@ -252,7 +282,19 @@ pub(crate) fn implementation(func: &ScalarFunction) -> Box<dyn ScalarImpl + '_> 
         F::StrExtract { regex } => Box::new(str_extract::Extract { regex }),
         F::Dt(field) => Box::new(dt_field::Field(*field)),
         F::DtStrftime { format } => Box::new(dt_strftime::Strftime { format }),
-        F::DtRound { freq, mode } => Box::new(dt_round::DtRound { freq: *freq, mode: *mode }),
+        F::Timedelta(field) => Box::new(timedelta_field::Field(*field)),
+        F::DtRound { freq, mode, ambiguous, nonexistent } => Box::new(dt_round::DtRound {
+            freq: *freq,
+            mode: *mode,
+            ambiguous: *ambiguous,
+            nonexistent: *nonexistent,
+        }),
+        F::DtTzLocalize { tz, ambiguous, nonexistent } => Box::new(dt_tz_localize::TzLocalize {
+            tz: tz.as_deref(),
+            ambiguous: *ambiguous,
+            nonexistent: *nonexistent,
+        }),
+        F::DtTzConvert { tz } => Box::new(dt_tz_convert::TzConvert { tz: tz.as_deref() }),
     }
 }
 

@@ -428,19 +428,158 @@ fn strftime_has_pythons_codes_in_every_unit() {
 }
 
 #[test]
-fn dt_refuses_time_zones_and_non_timestamps() {
-    let aware = DataType::Timestamp(TimeUnit::Nanosecond, Some("Europe/Paris".into()));
+fn dt_refuses_non_timestamps_and_unknown_zones() {
     for expr in [col("ts").dt().hour(), col("ts").dt().strftime("%Y").unwrap()] {
         let Expr::Function { func, .. } = &expr else { panic!("a function") };
-        let err = func.output_type(std::slice::from_ref(&aware)).unwrap_err();
-        assert!(matches!(err, crate::error::Error::Type { .. }), "{err:?}");
-        assert!(err.to_string().contains("time zones are not supported yet by dt."), "{err}");
-        let values: ArrayRef =
-            Arc::new(TimestampNanosecondArray::from(vec![Some(0)]).with_timezone("Europe/Paris"));
-        assert!(func.evaluate(&[values]).is_err(), "{expr} must not compute in UTC");
         let err = func.output_type(&[DataType::Utf8]).unwrap_err().to_string();
         assert!(err.contains("needs timestamps"), "{err}");
+        let mars = DataType::Timestamp(TimeUnit::Second, Some("Mars/Base".into()));
+        let err = func.output_type(&[mars]).unwrap_err().to_string();
+        assert!(err.contains("unknown time zone \"Mars/Base\""), "{err}");
     }
+}
+
+// --- dt on zoned timestamps -------------------------------------------
+
+/// UTC instants around New York's 2024 changes: 01:59:59 EST, 03:00 EDT
+/// (spring forward), 01:30 EDT and 01:30 EST (fall back), and a null.
+const NEW_YORK_UTC: [Option<&str>; 5] = [
+    Some("2024-03-10 06:59:59"),
+    Some("2024-03-10 07:00:00"),
+    Some("2024-11-03 05:30:00"),
+    Some("2024-11-03 06:30:00"),
+    None,
+];
+
+fn seconds(text: &str) -> i64 {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap().and_utc().timestamp()
+}
+
+/// [`NEW_YORK_UTC`] in `unit`s (plus `fraction` of them), in New York.
+fn new_york(per_second: i64, fraction: i64) -> ArrayRef {
+    let raw: Vec<Option<i64>> =
+        NEW_YORK_UTC.iter().map(|v| v.map(|v| seconds(v) * per_second + fraction)).collect();
+    match per_second {
+        1 => Arc::new(TimestampSecondArray::from(raw).with_timezone("America/New_York")) as ArrayRef,
+        1_000 => Arc::new(TimestampMillisecondArray::from(raw).with_timezone("America/New_York")),
+        1_000_000 => Arc::new(TimestampMicrosecondArray::from(raw).with_timezone("America/New_York")),
+        _ => Arc::new(TimestampNanosecondArray::from(raw).with_timezone("America/New_York")),
+    }
+}
+
+#[test]
+fn dt_fields_of_a_zoned_column_are_its_wall_clocks() {
+    for (per_second, fraction) in [(1, 0), (1_000, 250), (1_000_000, 5), (1_000_000_000, 7)] {
+        let values = new_york(per_second, fraction);
+        assert_eq!(ints(&dt_eval(DtField::Hour, &values)), [Some(1), Some(3), Some(1), Some(1), None]);
+        assert_eq!(ints(&dt_eval(DtField::Minute, &values)), [Some(59), Some(0), Some(30), Some(30), None]);
+        assert_eq!(ints(&dt_eval(DtField::Day, &values)), [Some(10), Some(10), Some(3), Some(3), None]);
+        assert_eq!(ints(&dt_eval(DtField::DayOfWeek, &values)), [Some(6), Some(6), Some(6), Some(6), None]);
+        let days: Vec<Option<i32>> =
+            dt_eval(DtField::Date, &values).as_primitive::<Date32Type>().iter().collect();
+        assert_eq!(days, [Some(19_792), Some(19_792), Some(20_030), Some(20_030), None]);
+        // Sliced: the offset of the slice, not of the array, counts.
+        assert_eq!(ints(&dt_eval(DtField::Hour, &values.slice(1, 2))), [Some(3), Some(1)]);
+    }
+    // A UTC evening is the next day east of Greenwich.
+    let late: ArrayRef =
+        Arc::new(TimestampSecondArray::from(vec![seconds("2024-12-31 20:00:00")]).with_timezone("+05:30"));
+    assert_eq!(ints(&dt_eval(DtField::Year, &late)), [Some(2025)]);
+    assert!(dt_eval(DtField::IsMonthStart, &late).as_boolean().value(0));
+}
+
+#[test]
+fn strftime_of_a_zoned_column_writes_its_offset_and_abbreviation() {
+    let expr = col("ts").dt().strftime("%Y-%m-%d %H:%M:%S%z %Z").unwrap();
+    assert_eq!(
+        strings(&eval(&expr, &new_york(1_000_000, 0))),
+        texts(&[
+            Some("2024-03-10 01:59:59-0500 EST"),
+            Some("2024-03-10 03:00:00-0400 EDT"),
+            Some("2024-11-03 01:30:00-0400 EDT"),
+            Some("2024-11-03 01:30:00-0500 EST"),
+            None
+        ])
+    );
+    let fixed: ArrayRef = Arc::new(TimestampSecondArray::from(vec![Some(0)]).with_timezone("+02:00"));
+    assert_eq!(strings(&eval(&expr, &fixed)), texts(&[Some("1970-01-01 02:00:00+0200 UTC+02:00")]));
+    let naive = &timestamps()[0];
+    assert_eq!(
+        strings(&eval(&col("ts").dt().strftime("%H%z|%Z").unwrap(), naive))[0].as_deref(),
+        Some("13|")
+    );
+}
+
+#[test]
+fn rounding_a_zoned_column_rounds_its_wall_clock() {
+    use crate::time::{Ambiguous, Nonexistent};
+    let values = new_york(1, 0);
+    let round = |freq: &str, mode, ambiguous, nonexistent| {
+        let expr = col("ts").dt().round_to(freq, mode, ambiguous, nonexistent).unwrap();
+        let Expr::Function { func, .. } = &expr else { panic!("a function") };
+        func.evaluate(std::slice::from_ref(&values))
+    };
+    let utc = |array: ArrayRef| -> Vec<Option<i64>> {
+        assert_eq!(array.data_type(), values.data_type());
+        cast(&array, &DataType::Int64).unwrap().as_primitive::<Int64Type>().iter().collect()
+    };
+    // Days floor to local midnight: 05:00 UTC in March, 04:00 UTC in November.
+    let days = utc(round("D", super::RoundMode::Floor, Ambiguous::Raise, Nonexistent::Raise).unwrap());
+    let midnights = [
+        Some("2024-03-10 05:00:00"),
+        Some("2024-03-10 05:00:00"),
+        Some("2024-11-03 04:00:00"),
+        Some("2024-11-03 04:00:00"),
+        None,
+    ];
+    assert_eq!(days, midnights.map(|v| v.map(seconds)));
+    // 01:00 on the fall-back night happens twice: pandas raises.
+    let err =
+        round("h", super::RoundMode::Floor, Ambiguous::Raise, Nonexistent::Raise).unwrap_err().to_string();
+    assert!(err.contains("dt.floor: 2024-11-03 01:00:00 is ambiguous in America/New_York"), "{err}");
+    let hours = utc(round("h", super::RoundMode::Floor, Ambiguous::NaT, Nonexistent::Raise).unwrap());
+    assert_eq!(
+        hours,
+        [Some(seconds("2024-03-10 06:00:00")), Some(seconds("2024-03-10 07:00:00")), None, None, None]
+    );
+    // 01:59:59 rounds up to 02:00, which the spring-forward skips.
+    let err = round("h", super::RoundMode::Ceil, Ambiguous::NaT, Nonexistent::Raise).unwrap_err().to_string();
+    assert!(err.contains("dt.ceil: 2024-03-10 02:00:00 does not exist in America/New_York"), "{err}");
+    let up = utc(round("h", super::RoundMode::Ceil, Ambiguous::NaT, Nonexistent::ShiftForward).unwrap());
+    assert_eq!(up[0], Some(seconds("2024-03-10 07:00:00")));
+}
+
+#[test]
+fn tz_functions_print_as_pandas_writes_them_and_travel() {
+    use crate::time::{Ambiguous, Nonexistent};
+    let t = || col("ts").dt();
+    let exprs = vec![
+        t().tz_localize(Some("Europe/Paris"), Ambiguous::Raise, Nonexistent::Raise).unwrap(),
+        t().tz_localize(Some("utc"), Ambiguous::NaT, Nonexistent::ShiftForward).unwrap(),
+        t().tz_localize(None, Ambiguous::Raise, Nonexistent::Raise).unwrap(),
+        t().tz_convert(Some("+0530")).unwrap(),
+        t().tz_convert(None).unwrap(),
+        t().round_to("h", super::RoundMode::Floor, Ambiguous::Dst, Nonexistent::NaT).unwrap(),
+    ];
+    let printed: Vec<String> = exprs.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        printed,
+        [
+            "ts.dt.tz_localize('Europe/Paris')",
+            "ts.dt.tz_localize('UTC', ambiguous='NaT', nonexistent='shift_forward')",
+            "ts.dt.tz_localize(None)",
+            "ts.dt.tz_convert('+05:30')",
+            "ts.dt.tz_convert(None)",
+            "ts.dt.floor('h', ambiguous=True, nonexistent='NaT')",
+        ]
+    );
+    for expr in exprs {
+        let back: Expr = serde_json::from_str(&serde_json::to_string(&expr).unwrap()).unwrap();
+        assert_eq!(back, expr);
+    }
+    let err = t().tz_localize(Some("Mars/Base"), Ambiguous::Raise, Nonexistent::Raise).unwrap_err();
+    assert!(matches!(&err, crate::error::Error::InvalidArgument(m) if m.contains("\"Mars/Base\"")), "{err}");
+    assert!(t().tz_convert(Some("Nowhere")).is_err());
 }
 
 #[test]
