@@ -46,16 +46,20 @@ impl Cumulative {
         }
     }
 
-    /// The total of `values` (one value; null when none is valid).
+    /// The total of `values` (one value; null when none is valid), in the
+    /// work type.
     pub(super) fn total(&self, values: &ArrayRef) -> Result<ArrayRef> {
-        let running =
-            self.running(values, &arrow::array::new_null_array(&work_type(values.data_type()), 1))?;
-        let running = cast(&running, &work_type(values.data_type()))?;
-        // The last valid running value is the total.
-        let last = (0..running.len()).rev().find(|&i| running.is_valid(i));
-        Ok(match last {
-            Some(i) => running.slice(i, 1),
-            None => arrow::array::new_null_array(running.data_type(), 1),
+        let t = work_type(values.data_type());
+        let values = cast(values, &t)?;
+        Ok(match t {
+            DataType::Int64 => Arc::new(PrimitiveArray::<Int64Type>::from(vec![fold(
+                values.as_primitive::<Int64Type>(),
+                self.int_op(),
+            )])),
+            _ => Arc::new(PrimitiveArray::<Float64Type>::from(vec![fold(
+                values.as_primitive::<Float64Type>(),
+                self.float_op(),
+            )])),
         })
     }
 
@@ -78,29 +82,31 @@ impl Cumulative {
         let carry = cast(carry, &t)?;
         Ok(match t {
             DataType::Int64 => {
-                let op = match self {
-                    Cumulative::Sum => i64::wrapping_add,
-                    Cumulative::Prod => i64::wrapping_mul,
-                    Cumulative::Max => std::cmp::max,
-                    Cumulative::Min => std::cmp::min,
-                };
-                Arc::new(run::<Int64Type>(values.as_primitive(), carry.as_primitive(), op))
+                Arc::new(run::<Int64Type>(values.as_primitive(), carry.as_primitive(), self.int_op()))
             }
-            _ => {
-                let op = match self {
-                    Cumulative::Sum => |a: f64, b: f64| a + b,
-                    Cumulative::Prod => |a: f64, b: f64| a * b,
-                    // NaN is a value here, as in rusk's other kernels: it wins.
-                    Cumulative::Max => {
-                        |a: f64, b: f64| if a.is_nan() || b.is_nan() { f64::NAN } else { a.max(b) }
-                    }
-                    Cumulative::Min => {
-                        |a: f64, b: f64| if a.is_nan() || b.is_nan() { f64::NAN } else { a.min(b) }
-                    }
-                };
-                Arc::new(run::<Float64Type>(values.as_primitive(), carry.as_primitive(), op))
-            }
+            _ => Arc::new(run::<Float64Type>(values.as_primitive(), carry.as_primitive(), self.float_op())),
         })
+    }
+
+    /// The step over int64 (sums and products wrap, as numpy's).
+    fn int_op(&self) -> fn(i64, i64) -> i64 {
+        match self {
+            Cumulative::Sum => i64::wrapping_add,
+            Cumulative::Prod => i64::wrapping_mul,
+            Cumulative::Max => std::cmp::max,
+            Cumulative::Min => std::cmp::min,
+        }
+    }
+
+    /// The step over float64.
+    fn float_op(&self) -> fn(f64, f64) -> f64 {
+        match self {
+            Cumulative::Sum => |a, b| a + b,
+            Cumulative::Prod => |a, b| a * b,
+            // NaN is a value here, as in rusk's other kernels: it wins.
+            Cumulative::Max => |a: f64, b: f64| if a.is_nan() || b.is_nan() { f64::NAN } else { a.max(b) },
+            Cumulative::Min => |a: f64, b: f64| if a.is_nan() || b.is_nan() { f64::NAN } else { a.min(b) },
+        }
     }
 }
 
@@ -113,22 +119,39 @@ fn work_type(t: &DataType) -> DataType {
     }
 }
 
+/// The running `op` of `values` from `carry`'s value (if valid): a null
+/// stays null and leaves the total as it was. One pass over the value
+/// buffer; the output shares the input's null buffer.
 fn run<T: ArrowPrimitiveType>(
     values: &PrimitiveArray<T>,
     carry: &PrimitiveArray<T>,
-    op: impl Fn(T::Native, T::Native) -> T::Native,
+    op: fn(T::Native, T::Native) -> T::Native,
 ) -> PrimitiveArray<T> {
     let mut total = if carry.is_valid(0) { Some(carry.value(0)) } else { None };
-    values
-        .iter()
-        .map(|v| {
-            let v = v?;
-            let next = match total {
-                Some(t) => op(t, v),
-                None => v,
-            };
-            total = Some(next);
-            Some(next)
-        })
-        .collect()
+    let mut out: Vec<T::Native> = Vec::with_capacity(values.len());
+    let mut step = |v: T::Native| {
+        let next = match total {
+            Some(t) => op(t, v),
+            None => v,
+        };
+        total = Some(next);
+        next
+    };
+    match values.nulls() {
+        None => out.extend(values.values().iter().map(|&v| step(v))),
+        Some(nulls) => {
+            out.extend(
+                values.values().iter().enumerate().map(|(i, &v)| if nulls.is_valid(i) { step(v) } else { v }),
+            )
+        }
+    }
+    PrimitiveArray::new(out.into(), values.nulls().cloned())
+}
+
+/// `op` over the valid values of `values`; `None` when there are none.
+fn fold<T: ArrowPrimitiveType>(
+    values: &PrimitiveArray<T>,
+    op: fn(T::Native, T::Native) -> T::Native,
+) -> Option<T::Native> {
+    values.iter().flatten().reduce(op)
 }
