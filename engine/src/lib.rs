@@ -22,7 +22,9 @@ pub mod udf;
 
 pub use api::ohlc;
 pub use api::{concat, concat_with, AsofOptions, MergeOptions};
-pub use api::{cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, shift, RollingWindow};
+pub use api::{
+    cumcount, cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, rolling_on, shift, RollingWindow,
+};
 pub use api::{
     from_batches, parse_agg, read, read_csv, read_csv_with, read_parquet, read_parquet_with, read_with,
     Analysis, DataFrame, GroupBy, InputFormat, ReadOptions, Resampler,
@@ -37,7 +39,7 @@ pub use rusk_io::{CsvOptions, OnBadLines, ParquetOptions};
 pub use rusk_ops::dedup::Keep;
 pub use rusk_ops::expr::{col, corr, lit, size, AggregateFunction, BinaryOp, Expr, ScalarValue};
 pub use rusk_ops::join::{AsofDirection, JoinType};
-pub use rusk_ops::window::WindowSpec;
+pub use rusk_ops::window::{Closed, Rolling, WindowSpec};
 pub use rusk_ops::{Error, Location, Result};
 pub use scheduler::RunMetrics;
 

@@ -20,7 +20,7 @@ fn eval_all(df: DataFrame) -> rusk::Result<DataFrame> {
 fn the_cli_matches_pandas() {
     let expected = read_table("fixtures/expected/eval/all.csv");
     let assignments = assignments();
-    assert_eq!(assignments.len(), 7);
+    assert_eq!(assignments.len(), 9);
     let mut failures = Vec::new();
     for blocksize in [None, Some("2KB")] {
         let mut args: Vec<String> = vec!["query".into(), "fixtures/sales".into()];

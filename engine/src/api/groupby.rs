@@ -50,6 +50,11 @@ impl GroupBy {
         &self.keys
     }
 
+    /// Whether rows with a null key are dropped (`dropna(true)`, the default).
+    pub(crate) fn drops_null_keys(&self) -> bool {
+        self.options.dropna
+    }
+
     /// Sort the result by the keys (default true, as pandas), nulls last;
     /// false keeps the order in which groups first appear.
     pub fn sort(mut self, sort: bool) -> Self {

@@ -23,4 +23,6 @@ pub use read::{
 pub use resample::{ohlc, Resampler};
 pub use sort::{parse_sort, NaPosition, SortOptions};
 pub use specs::{parse_dtypes, parse_size};
-pub use window::{cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, shift, RollingWindow};
+pub use window::{
+    cumcount, cummax, cummin, cumprod, cumsum, diff, pct_change, rolling, rolling_on, shift, RollingWindow,
+};

@@ -1,12 +1,16 @@
-//! Frame-order methods as new columns: pandas'
-//! `df.assign(c=df.v.cumsum(), d=df.v.diff())`.
+//! Frame-order and per-group methods as new columns: pandas'
+//! `df.assign(c=df.v.cumsum(), d=df.v.diff())`,
+//! `df.groupby(k).v.cumsum()` and `df.groupby(k).rolling("1h", on="ts")`.
 
 use std::sync::Arc;
 
-use rusk_ops::window::{Cumulative, Rolling, WindowFunction, WindowSpec};
-use rusk_ops::Result;
+use rusk_ops::expr::Expr;
+use rusk_ops::time::Freq;
+use rusk_ops::window::{Closed, Cumulative, Extent, Rolling, WindowFunction, WindowSpec, Windows};
+use rusk_ops::{Error, Result};
 
-use super::DataFrame;
+use super::hidden::fresh_name;
+use super::{DataFrame, GroupBy};
 use crate::plan::{LogicalPlan, Window};
 use crate::query::{parse_eval, Assigned};
 
@@ -30,10 +34,97 @@ impl DataFrame {
         I: IntoIterator<Item = (S, WindowSpec)>,
         S: Into<String>,
     {
-        let (names, specs): (Vec<String>, Vec<WindowSpec>) =
+        self.window_by(columns, vec![])
+    }
+
+    /// The methods per group of `by` (whose rows the frame holds contiguously).
+    fn window_by<I, S>(&self, columns: I, by: Vec<String>) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = (S, WindowSpec)>,
+        S: Into<String>,
+    {
+        let (names, mut specs): (Vec<String>, Vec<WindowSpec>) =
             columns.into_iter().map(|(n, s)| (n.into(), s)).unzip();
-        let node = Window::try_new(Arc::clone(self.plan()), specs, names)?;
+        // `cumcount` reads no column: give it one the pass reads anyway.
+        let any = by.first().cloned().or_else(|| self.schema().fields().first().map(|f| f.name().clone()));
+        for spec in specs.iter_mut().filter(|s| s.column.is_empty()) {
+            spec.column = any.clone().unwrap_or_default();
+        }
+        let node = Window::try_new(Arc::clone(self.plan()), Windows { specs, by }, names)?;
         Ok(DataFrame::from_plan(LogicalPlan::Window(node)))
+    }
+}
+
+impl GroupBy {
+    /// The key columns, as pandas' per-group methods need them: columns,
+    /// with null keys dropped (`dropna(false)` is not supported here yet).
+    fn key_columns(&self, what: &str) -> Result<Vec<String>> {
+        if !self.drops_null_keys() {
+            return Err(Error::InvalidArgument(format!("{what} with dropna(false) is not supported yet")));
+        }
+        self.keys()
+            .iter()
+            .map(|k| match k {
+                Expr::Column(c) => Ok(c.clone()),
+                other => Err(Error::InvalidArgument(format!("{what} groups by columns; got {other}"))),
+            })
+            .collect()
+    }
+
+    /// Adds one column per `(name, method)`, each computed per group in the
+    /// frame's order, the rows keeping that order: pandas'
+    /// `df.assign(c=df.groupby(k).v.cumsum(), n=df.groupby(k).cumcount())`.
+    /// A row whose key is null gets null (pandas' NaN).
+    ///
+    /// The frame is sorted by the keys (stably: each group keeps its rows'
+    /// order), the methods run as a prefix pass that restarts at each group
+    /// (a group spanning partitions carries its totals and rows across
+    /// them), and the rows are sorted back by their position. Two range
+    /// shuffles; nothing is gathered.
+    ///
+    /// # Errors
+    /// As [`DataFrame::assign_window`]; keys that are not columns.
+    pub fn assign_window<I, S>(&self, columns: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = (S, WindowSpec)>,
+        S: Into<String>,
+    {
+        let by = self.key_columns("assign_window")?;
+        let df = self.frame();
+        let schema = df.schema();
+        let row = fresh_name("__row", |n| schema.field_with_name(n).is_ok());
+        let numbered = df.assign_window([(row.clone(), cumcount())])?;
+        let keys: Vec<&str> = by.iter().map(String::as_str).collect();
+        let sorted = numbered.sort_values(&keys, &vec![true; keys.len()])?;
+        let done = sorted.window_by(columns, by.clone())?;
+        done.sort_values(&[row.as_str()], &[true])?.drop([row.as_str()])
+    }
+
+    /// pandas' `df.groupby(keys).rolling(...)` (and its other per-group
+    /// methods) as a frame: the rows whose key is not null, sorted by key
+    /// (stably, so in the frame's order within each group), each with its
+    /// columns and one new column per `(name, method)`, computed per group.
+    ///
+    /// ```text
+    /// df.groupby(["sensor"])?.rolling([("v_mean", rolling_on("v", "1h", "ts")?.mean())])?
+    /// ```
+    ///
+    /// # Errors
+    /// As [`DataFrame::assign_window`]; keys that are not columns; a time
+    /// window over a column not increasing within each group.
+    pub fn rolling<I, S>(&self, columns: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = (S, WindowSpec)>,
+        S: Into<String>,
+    {
+        let by = self.key_columns("rolling")?;
+        let present = by.iter().map(|k| rusk_ops::expr::col(k).notnull()).reduce(|a, b| a & b);
+        let df = match present {
+            Some(p) => self.frame().filter(p)?,
+            None => self.frame().clone(),
+        };
+        let keys: Vec<&str> = by.iter().map(String::as_str).collect();
+        df.sort_values(&keys, &vec![true; keys.len()])?.window_by(columns, by.clone())
     }
 }
 
@@ -63,6 +154,12 @@ impl DataFrame {
 
 fn spec(func: WindowFunction, column: &str) -> WindowSpec {
     WindowSpec { func, column: column.to_string() }
+}
+
+/// `cumcount()`: the row's position in its group, from 0 (over a whole
+/// frame, the row number). It reads no column.
+pub fn cumcount() -> WindowSpec {
+    spec(WindowFunction::CumCount, "")
 }
 
 /// `column.cumsum()`.
@@ -104,17 +201,51 @@ pub fn pct_change(column: &str, n: i64) -> WindowSpec {
 /// before it; its methods make the [`WindowSpec`]. A window needs
 /// `window` non-null values for a result unless [`RollingWindow::min_periods`]
 /// says fewer (pandas' default).
-///
 pub fn rolling(column: &str, window: usize) -> RollingWindow {
-    RollingWindow { column: column.to_string(), window, center: false, min_periods: window }
+    let extent = Extent::Rows(window);
+    RollingWindow {
+        column: column.to_string(),
+        extent,
+        center: false,
+        closed: Closed::Right,
+        min_periods: window,
+    }
 }
 
-/// A rolling window waiting for its function (see [`rolling`]).
+/// `df.rolling(span, on=on)[column]`: windows of the rows whose time in
+/// `on` lies within `span` ("2h", "15min", "1D": a fixed span) before the
+/// row's, `on` increasing (within each group, per group); a window needs
+/// one non-null value unless [`RollingWindow::min_periods`] says otherwise
+/// (pandas' default for time windows).
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for a span that is not a fixed length.
+pub fn rolling_on(column: &str, span: &str, on: &str) -> Result<RollingWindow> {
+    let nanos = match Freq::parse(span)? {
+        Freq::Tick(nanos) => nanos,
+        _ => {
+            return Err(Error::InvalidArgument(format!(
+                "rolling({span:?}): a time window needs a fixed span (e.g. '90s', '15min', '2h', '1D')"
+            )))
+        }
+    };
+    let extent = Extent::Time { nanos, on: on.to_string(), text: span.to_string() };
+    Ok(RollingWindow {
+        column: column.to_string(),
+        extent,
+        center: false,
+        closed: Closed::Right,
+        min_periods: 1,
+    })
+}
+
+/// A rolling window waiting for its function (see [`rolling`], [`rolling_on`]).
 #[derive(Debug, Clone)]
 pub struct RollingWindow {
     column: String,
-    window: usize,
+    extent: Extent,
     center: bool,
+    closed: Closed,
     min_periods: usize,
 }
 
@@ -132,48 +263,55 @@ impl RollingWindow {
         self
     }
 
-    fn with(self, func: Rolling) -> WindowSpec {
-        let (window, center, min_periods) = (self.window, self.center, self.min_periods);
-        spec(WindowFunction::Rolling { window, center, min_periods, func }, &self.column)
+    /// Which ends of the window hold (pandas' `closed`; default right).
+    pub fn closed(mut self, closed: Closed) -> Self {
+        self.closed = closed;
+        self
+    }
+
+    /// The window with its function `func`.
+    pub fn apply(self, func: Rolling) -> WindowSpec {
+        let RollingWindow { column, extent, center, closed, min_periods } = self;
+        spec(WindowFunction::Rolling { extent, center, closed, min_periods, func }, &column)
     }
 
     /// `.sum()`.
     pub fn sum(self) -> WindowSpec {
-        self.with(Rolling::Sum)
+        self.apply(Rolling::Sum)
     }
 
     /// `.mean()`.
     pub fn mean(self) -> WindowSpec {
-        self.with(Rolling::Mean)
+        self.apply(Rolling::Mean)
     }
 
     /// `.count()`.
     pub fn count(self) -> WindowSpec {
-        self.with(Rolling::Count)
+        self.apply(Rolling::Count)
     }
 
     /// `.min()`.
     pub fn min(self) -> WindowSpec {
-        self.with(Rolling::Min)
+        self.apply(Rolling::Min)
     }
 
     /// `.max()`.
     pub fn max(self) -> WindowSpec {
-        self.with(Rolling::Max)
+        self.apply(Rolling::Max)
     }
 
     /// `.var()` (ddof 1).
     pub fn var(self) -> WindowSpec {
-        self.with(Rolling::Var)
+        self.apply(Rolling::Var)
     }
 
     /// `.std()` (ddof 1).
     pub fn std(self) -> WindowSpec {
-        self.with(Rolling::Std)
+        self.apply(Rolling::Std)
     }
 
     /// `.median()`.
     pub fn median(self) -> WindowSpec {
-        self.with(Rolling::Median)
+        self.apply(Rolling::Median)
     }
 }

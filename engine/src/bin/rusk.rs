@@ -53,7 +53,7 @@ enum Command {
         input: InputArgs,
     },
     /// Run a query. Steps apply in this order whatever the order of the
-    /// flags: scan, join, eval, where, groupby/resample + agg, sort, limit, select (the
+    /// flags: scan, join, eval, where, groupby/resample/rolling + agg, sort, limit, select (the
     /// optimizer still pushes columns and filters into the scans).
     Query(QueryArgs),
 }
@@ -130,10 +130,23 @@ struct QueryArgs {
     /// columns: the keys, the --time column (the bin), then --agg's.
     #[arg(long, value_name = "RULE")]
     resample: Option<String>,
-    /// The datetime column --resample bins (pandas' `on=`).
+    /// Add a rolling window's --agg columns (`column:function`: sum, mean,
+    /// count, min, max, var, std, median; named `column_rolling_function`)
+    /// to every row: WINDOW rows (`3`) or a span of --time (`2h`, which
+    /// needs the column increasing), per --groupby group if given (rows
+    /// then sorted by key, as pandas' `groupby(keys).rolling(...)`).
+    #[arg(long, value_name = "WINDOW")]
+    rolling: Option<String>,
+    /// Values a --rolling window needs for a result (default: the window's
+    /// rows, or 1 for a time window, as pandas).
+    #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
+    min_periods: Option<usize>,
+    /// The datetime column --resample bins or a --rolling span covers (pandas' `on=`).
     #[arg(long, value_name = "COL")]
     time: Option<String>,
-    /// Which edge of a --resample bin belongs to it: left or right (default: pandas' for the rule).
+    /// Which edge of a --resample bin belongs to it: left or right (default:
+    /// pandas' for the rule); which ends a --rolling window holds: right
+    /// (default), left, both or neither.
     #[arg(long, value_name = "SIDE")]
     closed: Option<String>,
     /// Which edge names a --resample bin: left or right (default: pandas' for the rule).
@@ -367,6 +380,50 @@ fn warn_bad_lines(metrics: &RunMetrics, input: &InputArgs) {
     }
 }
 
+/// `--rolling WINDOW --agg column:function,...`: every row with one window
+/// column per spec, per `--groupby` group if given.
+fn rolling(df: DataFrame, args: &QueryArgs, window: &str) -> Result<DataFrame> {
+    let specs = args.agg.as_ref().ok_or_else(|| Error::InvalidArgument("--rolling needs --agg".into()))?;
+    if args.label.is_some() {
+        return Err(Error::InvalidArgument("--label goes with --resample".into()));
+    }
+    let closed = match &args.closed {
+        None => rusk::Closed::Right,
+        Some(side) => rusk::Closed::from_name(side).ok_or_else(|| {
+            Error::InvalidArgument(format!("--closed {side:?}: use right, left, both or neither"))
+        })?,
+    };
+    let mut columns = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let (column, function) = spec.trim().split_once(':').ok_or_else(|| {
+            Error::InvalidArgument(format!("--agg {spec:?}: write column:function, e.g. v:mean"))
+        })?;
+        let (column, function) = (column.trim(), function.trim());
+        let func = rusk::Rolling::from_name(function).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "--agg {spec:?}: a rolling window takes sum, mean, count, min, max, var, std or median"
+            ))
+        })?;
+        let mut w = match (window.parse::<usize>(), &args.time) {
+            (Ok(rows), _) => rusk::rolling(column, rows),
+            (Err(_), Some(time)) => rusk::rolling_on(column, window, time)?,
+            (Err(_), None) => {
+                return Err(Error::InvalidArgument(format!(
+                    "--rolling {window:?}: a time span needs --time (or give a number of rows)"
+                )))
+            }
+        };
+        if let Some(n) = args.min_periods {
+            w = w.min_periods(n);
+        }
+        columns.push((format!("{column}_rolling_{function}"), w.closed(closed).apply(func)));
+    }
+    match &args.groupby {
+        Some(keys) => df.groupby(keys.iter().map(|k| k.trim()))?.rolling(columns),
+        None => df.assign_window(columns),
+    }
+}
+
 fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
     if args.output.is_some() && (args.explain || args.analyze) {
         let flag = if args.explain { "--explain" } else { "--analyze" };
@@ -429,8 +486,12 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
             r = r.label(side)?;
         }
         df = r.agg(aggs)?;
+    } else if let Some(window) = &args.rolling {
+        df = rolling(df, &args, window)?;
     } else if args.time.is_some() || args.closed.is_some() || args.label.is_some() {
-        return Err(Error::InvalidArgument("--time, --closed and --label go with --resample".into()));
+        return Err(Error::InvalidArgument("--time and --closed go with --resample or --rolling".into()));
+    } else if args.min_periods.is_some() {
+        return Err(Error::InvalidArgument("--min-periods goes with --rolling".into()));
     } else {
         df = group(df, &args)?;
     }

@@ -90,7 +90,7 @@ pub enum ElementOp {
     Dedup(DedupStep),
     /// A partition's summary for a window's prefix pass (its totals and
     /// last rows: `rusk_ops::window::summarize`).
-    WindowSummary(Vec<rusk_ops::window::WindowSpec>),
+    WindowSummary(rusk_ops::window::Windows),
     /// Adds a row for every empty bin inside each group's span of a
     /// finished resample (keys, then the bin, then the aggregates).
     FillBins {
@@ -214,14 +214,14 @@ pub enum TaskOp {
     /// partition order, into what each partition carries in (the prefix
     /// pass: `rusk_ops::window::carries`).
     WindowCarry {
-        /// The methods.
-        specs: Vec<rusk_ops::window::WindowSpec>,
+        /// The methods and their groups.
+        windows: rusk_ops::window::Windows,
     },
     /// Its first input is partition `partition`, its second the carries:
     /// the partition with the window's columns.
     WindowApply {
-        /// The methods.
-        specs: Vec<rusk_ops::window::WindowSpec>,
+        /// The methods and their groups.
+        windows: rusk_ops::window::Windows,
         /// The new columns' names.
         names: Vec<String>,
         /// Which partition.

@@ -12,7 +12,7 @@ use rusk_ops::{Error, Result};
 
 pub(crate) fn lower_window(node: &Window, graph: &mut TaskGraph) -> Result<Lowered> {
     let args = lower_node(&node.args, graph)?;
-    let summaries = elementwise::fuse(graph, args, ElementOp::WindowSummary(node.specs.clone()));
+    let summaries = elementwise::fuse(graph, args, ElementOp::WindowSummary(node.windows.clone()));
     let rows = lower_node(&node.input, graph)?;
     let p = rows.tasks.len();
     if summaries.tasks.len() != p {
@@ -27,15 +27,22 @@ pub(crate) fn lower_window(node: &Window, graph: &mut TaskGraph) -> Result<Lower
     }
     let carry_stage = graph.add_stage("window_carry");
     graph.stages[carry_stage].detail = Some(format!("prefix pass over {p} partitions"));
-    let carry =
-        graph.add_task(carry_stage, 0, TaskOp::WindowCarry { specs: node.specs.clone() }, summaries.tasks);
+    let carry = graph.add_task(
+        carry_stage,
+        0,
+        TaskOp::WindowCarry { windows: node.windows.clone() },
+        summaries.tasks,
+    );
     let tasks = rows
         .tasks
         .iter()
         .enumerate()
         .map(|(i, &row)| {
-            let op =
-                TaskOp::WindowApply { specs: node.specs.clone(), names: node.names.clone(), partition: i };
+            let op = TaskOp::WindowApply {
+                windows: node.windows.clone(),
+                names: node.names.clone(),
+                partition: i,
+            };
             graph.add_task(stage, i, op, vec![row, carry])
         })
         .collect();

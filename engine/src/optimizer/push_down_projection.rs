@@ -175,8 +175,8 @@ fn prune(plan: &Arc<LogicalPlan>, required: Option<&BTreeSet<String>>) -> Result
         }
         LogicalPlan::Window(n) => {
             // The rows' side needs what is asked for, less the new columns,
-            // plus the specs' columns; the summaries' side only those.
-            let args: BTreeSet<String> = n.specs.iter().map(|s| s.column.clone()).collect();
+            // plus the columns the pass reads; the summaries' side only those.
+            let args: BTreeSet<String> = n.windows.columns()?.into_iter().collect();
             let rows_needed = required.map(|r| {
                 let mut need: BTreeSet<String> = r.iter().filter(|c| !n.names.contains(c)).cloned().collect();
                 need.extend(args.iter().cloned());

@@ -1,12 +1,13 @@
 //! pandas' `DataFrame.eval` assignment, `NAME = EXPR`: a column name (an
 //! identifier or backticked) and either an expression in the query syntax
 //! or, as the whole right side, one frame-order method call on a column
-//! (`v.cumsum()`, `v.shift(2)`, `v.diff(periods=1)`, ...).
+//! (`v.cumsum()`, `v.shift(2)`, `v.diff(periods=1)`,
+//! `v.rolling(3).mean()`, `v.rolling('2h', on='ts').sum()`, ...).
 
 use std::fmt;
 
 use rusk_ops::expr::{Expr, ScalarValue};
-use rusk_ops::window::{Cumulative, WindowFunction, WindowSpec};
+use rusk_ops::window::{Closed, Cumulative, Rolling, WindowFunction, WindowSpec};
 
 use super::lexer::{Sym, Tok, Token};
 use super::methods::Arg;
@@ -14,7 +15,7 @@ use super::parser::{describe, reserved, Parser, Result, RESERVED};
 
 /// The frame-order methods an assignment may call.
 pub(super) const WINDOW_METHODS: &[&str] =
-    &["cumsum", "cumprod", "cummax", "cummin", "shift", "diff", "pct_change"];
+    &["cumsum", "cumprod", "cummax", "cummin", "shift", "diff", "pct_change", "rolling"];
 
 /// The error for a frame-order method inside a larger expression.
 pub(super) fn nested_window(method: &str) -> String {
@@ -135,11 +136,78 @@ fn window_call(p: &mut Parser) -> Result<Option<WindowSpec>> {
     let name = p.advance();
     let open = p.advance();
     let args = p.call_args(&method, &open)?;
-    let func = window_function(p, &method, &name, args)?;
+    let func = if method == "rolling" {
+        rolling(p, &column, name.pos, args)?
+    } else {
+        window_function(p, &method, &name, args)?
+    };
     if p.peek().tok != Tok::Eof {
         return Err(p.error(name.pos, nested_window(&method)));
     }
     Ok(Some(WindowSpec { func, column }))
+}
+
+/// After `column.rolling(args)`: `.function()`, as pandas'
+/// `rolling(window, min_periods=None, center=False, closed=None, on=None)`;
+/// a window that is a string is a time span over the column `on`.
+fn rolling(p: &mut Parser, column: &str, start: usize, args: Vec<Arg>) -> Result<WindowFunction> {
+    let bound = p.bind("rolling", &["window", "min_periods", "center", "closed", "on"], args, None)?;
+    let bad = |p: &Parser, what: String| p.error(start, format!("rolling(): {what}"));
+    let mut window = match (bound.get(0), bound.get(4)) {
+        // A positive i64 fits in usize on the platforms rusk runs on.
+        (Some(ScalarValue::Int64(n)), None) if *n > 0 => crate::rolling(column, *n as usize),
+        (Some(ScalarValue::Utf8(span)), Some(ScalarValue::Utf8(on))) => {
+            crate::rolling_on(column, span, on).map_err(|e| bad(p, e.to_string()))?
+        }
+        (Some(ScalarValue::Utf8(_)), _) => return Err(bad(p, "a time span needs on='column'".into())),
+        (None, _) => return Err(bad(p, "needs a window (rows, or a span with on=)".into())),
+        (Some(other), _) => {
+            return Err(bad(p, format!("the window must be a positive row count or a span, got {other}")))
+        }
+    };
+    match bound.get(1) {
+        // As the window.
+        Some(ScalarValue::Int64(n)) if *n >= 0 => window = window.min_periods(*n as usize),
+        None | Some(ScalarValue::Null) => {}
+        Some(other) => return Err(bad(p, format!("min_periods must be a count, got {other}"))),
+    }
+    match bound.get(2) {
+        Some(ScalarValue::Boolean(c)) => window = window.center(*c),
+        None => {}
+        Some(other) => return Err(bad(p, format!("center must be True or False, got {other}"))),
+    }
+    match bound.get(3) {
+        Some(ScalarValue::Utf8(side)) => match Closed::from_name(side) {
+            Some(closed) => window = window.closed(closed),
+            None => return Err(bad(p, format!("closed must be right, left, both or neither, got {side:?}"))),
+        },
+        None | Some(ScalarValue::Null) => {}
+        Some(other) => return Err(bad(p, format!("closed must be a string, got {other}"))),
+    }
+    if !p.is_sym(Sym::Dot) {
+        return Err(bad(p, "a window needs its function: .mean(), .sum(), ...".into()));
+    }
+    p.advance();
+    let name = p.advance();
+    let func = match &name.tok {
+        Tok::Ident(f) => Rolling::from_name(f),
+        _ => None,
+    };
+    let Some(func) = func else {
+        return Err(p.error(
+            name.pos,
+            format!(
+                "rolling(...) has no function {}: use sum, mean, count, min, max, var, std or median",
+                describe(&name)
+            ),
+        ));
+    };
+    let open = p.open_call("rolling function")?;
+    let args = p.call_args(func.name(), &open)?;
+    if let Some(arg) = args.first() {
+        return Err(p.error(arg.pos, format!("rolling(...).{}() takes no arguments here", func.name())));
+    }
+    Ok(window.apply(func).func)
 }
 
 fn window_function(p: &Parser, method: &str, name: &Token, args: Vec<Arg>) -> Result<WindowFunction> {

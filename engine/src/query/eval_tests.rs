@@ -32,6 +32,17 @@ const PARSED: &[(&str, &str, bool)] = &[
     ("c = v.pct_change()", "c = v.pct_change(1)", true),
     ("c = v.pct_change(periods=2)", "c = v.pct_change(2)", true),
     ("`a b` = `c d`.cumsum()", "`a b` = `c d`.cumsum()", true),
+    ("c = v.rolling(3).mean()", "c = v.rolling(3, min_periods=3).mean()", true),
+    (
+        "c = v.rolling(window=4, center=True, min_periods=2).max()",
+        "c = v.rolling(4, min_periods=2, center=True).max()",
+        true,
+    ),
+    (
+        "c = v.rolling('2h', on='ts', closed='both').sum()",
+        "c = v.rolling(\"2h\", on=\"ts\", min_periods=1, closed=\"both\").sum()",
+        true,
+    ),
 ];
 
 #[test]
@@ -134,6 +145,24 @@ const ERRORS: &[(&str, usize, &str)] = &[
         "cumsum() takes no arguments here (pandas' axis and skipna are not supported)",
     ),
     ("c = v.diff(", 11, "expected a value after '('"),
+    ("c = v.rolling(3)", 6, "rolling(): a window needs its function: .mean(), .sum(), ..."),
+    ("c = v.rolling('2h').mean()", 6, "rolling(): a time span needs on='column'"),
+    (
+        "c = v.rolling(3).mode()",
+        17,
+        "rolling(...) has no function 'mode': use sum, mean, count, min, max, var, std or median",
+    ),
+    (
+        "c = v.rolling(3, closed='up').sum()",
+        6,
+        "rolling(): closed must be right, left, both or neither, got \"up\"",
+    ),
+    (
+        "c = v.rolling(3).sum() + 1",
+        6,
+        "rolling() must be the whole right side of an assignment (NAME = column.rolling(...)): \
+         assign it first and use that column in a second --eval",
+    ),
     ("c = v.diff(1", 10, "unclosed '('"),
 ];
 

@@ -73,9 +73,9 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>, scan: Option<&ScanMetrics>)
             aggregate::merge(&inputs, *num_keys, aggs)
         }
         TaskOp::Dedup(op) => super::dedup::run(op, inputs),
-        TaskOp::WindowCarry { specs } => rusk_ops::window::carries(&inputs, specs),
-        TaskOp::WindowApply { specs, names, partition } => match <[RecordBatch; 2]>::try_from(inputs) {
-            Ok([batch, carries]) => rusk_ops::window::apply(&batch, &carries, *partition, specs, names),
+        TaskOp::WindowCarry { windows } => rusk_ops::window::carries(&inputs, windows),
+        TaskOp::WindowApply { windows, names, partition } => match <[RecordBatch; 2]>::try_from(inputs) {
+            Ok([batch, carries]) => rusk_ops::window::apply(&batch, &carries, *partition, windows, names),
             Err(_) => Err(Error::Internal("a window takes a partition and the carries".into())),
         },
         TaskOp::TopNMerge { schema, spec } => rusk_ops::top_n::merge(schema, &inputs, spec),
@@ -140,7 +140,7 @@ pub(crate) fn apply(op: &ElementOp, batch: RecordBatch) -> Result<RecordBatch> {
         ElementOp::TopNFinish(spec) => rusk_ops::top_n::finish(&batch, spec),
         ElementOp::Sort(keys) => rusk_ops::sort::sort_batch(&batch, keys),
         ElementOp::Dedup(step) => super::dedup::apply(step, batch),
-        ElementOp::WindowSummary(specs) => rusk_ops::window::summarize(&batch, specs),
+        ElementOp::WindowSummary(windows) => rusk_ops::window::summarize(&batch, windows),
         ElementOp::FillBins { group_keys, bins, fills } => {
             rusk_ops::time::fill_empty_bins(&batch, *group_keys, bins, fills)
         }

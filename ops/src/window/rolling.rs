@@ -1,15 +1,15 @@
-//! `rolling(window, min_periods)` over rows: each row's window is itself
-//! and the `window - 1` rows before it, which may lie in earlier
-//! partitions (they come in as the lag carry). As pandas: the result is
+//! `rolling(...)` windows: each row's window is a run of rows `[lo, hi)`
+//! of its group, found from a row count or a time span (see
+//! [`row_bounds`] and [`time_bounds`]), which may reach into earlier
+//! partitions (their rows come in as the carry). As pandas: the result is
 //! float64, null where the window holds fewer than `min_periods` non-null
-//! values (null values and the rows before the frame's start count as
-//! missing), and the functions skip nulls.
+//! values (a NaN counts as missing), and the functions skip nulls.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, Float64Array};
-use arrow::compute::{cast, concat};
+use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float64Type};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +37,18 @@ pub enum Rolling {
 }
 
 impl Rolling {
+    /// Every function, for parsers.
+    pub const ALL: [Rolling; 8] = [
+        Rolling::Sum,
+        Rolling::Mean,
+        Rolling::Count,
+        Rolling::Min,
+        Rolling::Max,
+        Rolling::Var,
+        Rolling::Std,
+        Rolling::Median,
+    ];
+
     /// pandas' name.
     pub fn name(&self) -> &'static str {
         match self {
@@ -50,45 +62,140 @@ impl Rolling {
             Rolling::Median => "median",
         }
     }
+
+    /// The function pandas calls `name`.
+    pub fn from_name(name: &str) -> Option<Rolling> {
+        Rolling::ALL.into_iter().find(|r| r.name() == name)
+    }
 }
 
-/// The rows around a partition a rolling window reaches: the carry.
-pub(super) struct Edges {
-    /// The values before the partition (null-padded at the frame's start).
-    pub(super) before: ArrayRef,
-    /// The values after it, for a centred window (null-padded at the end).
-    pub(super) after: ArrayRef,
-    /// The frame's rows before the partition.
-    pub(super) rows_before: usize,
-    /// The frame's rows after it.
-    pub(super) rows_after: usize,
+/// Which ends of a window hold (pandas' `closed`): `right` (the default)
+/// holds the row and not the far end, `left` the far end and not the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Closed {
+    /// `(start, row]`.
+    #[default]
+    Right,
+    /// `[start, row)`.
+    Left,
+    /// `[start, row]`.
+    Both,
+    /// `(start, row)`.
+    Neither,
 }
 
-/// The rolling `func` of `values`, each row's window being the row, the
-/// `before.len()` rows before it and the `after.len()` after it (a centred
-/// window), the first and last rows' neighbours coming from `edges`.
+impl Closed {
+    /// pandas' name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Closed::Right => "right",
+            Closed::Left => "left",
+            Closed::Both => "both",
+            Closed::Neither => "neither",
+        }
+    }
+
+    /// The value pandas calls `name`.
+    pub fn from_name(name: &str) -> Option<Closed> {
+        [Closed::Right, Closed::Left, Closed::Both, Closed::Neither].into_iter().find(|c| c.name() == name)
+    }
+
+    pub(super) fn includes_left(&self) -> bool {
+        matches!(self, Closed::Left | Closed::Both)
+    }
+
+    fn includes_row(&self) -> bool {
+        matches!(self, Closed::Right | Closed::Both)
+    }
+}
+
+/// Where a position's group runs: `[start, end)`.
+pub(super) trait GroupSpan {
+    fn span(&self, p: usize) -> (usize, usize);
+}
+
+/// Row windows of `window` rows for the positions `rows`, each cut to its
+/// group: the row and the `window - 1` before it (`closed="right"`), one
+/// more before and without the row (`left`), ... or centred on the row.
+pub(super) fn row_bounds(
+    rows: std::ops::Range<usize>,
+    groups: &dyn GroupSpan,
+    window: usize,
+    center: bool,
+    closed: Closed,
+) -> Vec<(usize, usize)> {
+    rows.map(|p| {
+        let (start, end) = groups.span(p);
+        let (lo, hi) = if center {
+            let ahead = window - 1 - window / 2;
+            (p.saturating_sub(window / 2), p + ahead + 1)
+        } else {
+            let far = if closed.includes_left() {
+                p.saturating_sub(window)
+            } else {
+                (p + 1).saturating_sub(window)
+            };
+            (far, if closed.includes_row() { p + 1 } else { p })
+        };
+        let lo = lo.max(start);
+        (lo, hi.min(end).max(lo))
+    })
+    .collect()
+}
+
+/// Time windows of `nanos` for the positions `rows` over the sorted times
+/// `t` (nanoseconds; checked sorted within each group by the caller),
+/// each cut to its group: rows whose time lies within the span before the
+/// row's, as pandas' variable windows (`closed="right"`: `(t - span, t]`).
+/// As pandas, a right-closed window ends at its row (a later row of the
+/// same time is out), a right-open one before the first row of its time.
+pub(super) fn time_bounds(
+    rows: std::ops::Range<usize>,
+    groups: &dyn GroupSpan,
+    t: &[i64],
+    nanos: i64,
+    closed: Closed,
+) -> Vec<(usize, usize)> {
+    let (mut lo, mut near) = (0usize, 0usize);
+    rows.map(|p| {
+        let (start, _) = groups.span(p);
+        lo = lo.max(start);
+        near = near.max(start);
+        let far = t[p].saturating_sub(nanos);
+        while lo < p && (t[lo] < far || (t[lo] == far && !closed.includes_left())) {
+            lo += 1;
+        }
+        let hi = if closed.includes_row() {
+            p + 1
+        } else {
+            while near < p && t[near] < t[p] {
+                near += 1;
+            }
+            near
+        };
+        (lo.min(hi), hi)
+    })
+    .collect()
+}
+
+/// The rolling `func` of `values` over each window `[lo, hi)` (positions
+/// in `values`; both ends never decrease from one window to the next).
 /// `count`'s `min_periods` counts the window's rows, not its values, as
 /// pandas'.
 pub(super) fn rolling(
     values: &ArrayRef,
-    edges: &Edges,
-    window: usize,
+    bounds: &[(usize, usize)],
     min_periods: usize,
     func: Rolling,
 ) -> Result<ArrayRef> {
-    let all =
-        cast(&concat(&[edges.before.as_ref(), values.as_ref(), edges.after.as_ref()])?, &DataType::Float64)?;
+    let all = cast(values, &DataType::Float64)?;
     let all = all.as_primitive::<Float64Type>();
-    // Row `r`'s window ends `ahead` rows after it (0 unless centred).
-    let (lead, ahead) = (edges.before.len(), edges.after.len());
-    let (rows_before, rows_after) = (edges.rows_before, edges.rows_after);
-    let back = window - 1 - ahead;
-    let n = values.len();
     // A NaN is missing here, as in pandas' windows.
     let valid = |i: usize| all.is_valid(i) && !all.value(i).is_nan();
     let value = |i: usize| all.value(i);
-    let mut out: Vec<Option<f64>> = Vec::with_capacity(n);
-    // Sliding state over the window `[r + lead + 1 - window, r + lead]`.
+    let mut out: Vec<Option<f64>> = Vec::with_capacity(bounds.len());
+    // Sliding state over `[at_lo, at_hi)`.
+    let (mut at_lo, mut at_hi) = (0usize, 0usize);
     let (mut count, mut sum, mut compensation) = (0usize, 0.0f64, 0.0f64);
     let add = |x: f64, sum: &mut f64, compensation: &mut f64| {
         // Kahan summation: long windows slide without drifting.
@@ -98,45 +205,40 @@ pub(super) fn rolling(
         *sum = t;
     };
     let mut extremes: VecDeque<usize> = VecDeque::new();
-    let start_of = |end: usize| (end + 1).saturating_sub(window);
-    // Prime the window that ends just before the partition's first row.
-    for i in (lead + ahead).saturating_sub(window)..lead + ahead {
-        if valid(i) {
-            count += 1;
-            add(value(i), &mut sum, &mut compensation);
+    for &(lo, hi) in bounds {
+        if lo >= at_hi {
+            // No overlap with the last window (a new group, a gap): start over.
+            (count, sum, compensation) = (0, 0.0, 0.0);
+            extremes.clear();
+            (at_lo, at_hi) = (lo, lo);
         }
-        push_extreme(&mut extremes, i, func, &value, &valid);
-    }
-    for r in 0..n {
-        let end = lead + r + ahead;
-        if valid(end) {
-            count += 1;
-            add(value(end), &mut sum, &mut compensation);
-        }
-        push_extreme(&mut extremes, end, func, &value, &valid);
-        let start = start_of(end);
-        if start > 0 && end >= window {
-            let gone = start - 1;
-            if valid(gone) {
-                count -= 1;
-                add(-value(gone), &mut sum, &mut compensation);
+        while at_hi < hi {
+            if valid(at_hi) {
+                count += 1;
+                add(value(at_hi), &mut sum, &mut compensation);
             }
+            push_extreme(&mut extremes, at_hi, func, &value, &valid);
+            at_hi += 1;
         }
-        while extremes.front().is_some_and(|&i| i < start) {
+        while at_lo < lo {
+            if valid(at_lo) {
+                count -= 1;
+                add(-value(at_lo), &mut sum, &mut compensation);
+            }
+            at_lo += 1;
+        }
+        while extremes.front().is_some_and(|&i| i < lo) {
             extremes.pop_front();
         }
         let enough = match func {
-            Rolling::Count => {
-                let rows = (rows_before + r).min(back) + 1 + (n - 1 - r + rows_after).min(ahead);
-                rows >= min_periods
-            }
+            Rolling::Count => hi - lo >= min_periods,
             _ => count >= min_periods,
         };
         if !enough {
             out.push(None);
             continue;
         }
-        let window_values = || (start..=end).filter(|&i| valid(i)).map(value);
+        let window_values = || (lo..hi).filter(|&i| valid(i)).map(value);
         out.push(match func {
             Rolling::Sum => Some(if count == 0 { 0.0 } else { sum }),
             Rolling::Mean => (count > 0).then(|| sum / count as f64),
