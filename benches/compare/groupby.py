@@ -63,6 +63,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from harness import build_bench
+
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
 PYTHON_PEERS = PEERS[1:]
@@ -291,31 +293,6 @@ class Run:
     rows: int | None = None
     error: str | None = None
     unsupported: bool = False  # rusk exited RUSK_UNSUPPORTED: the question is not expressible yet
-
-
-def build_rusk_bench() -> tuple[Path | None, str | None]:
-    """Builds the h2o_groupby bench target (release) and returns its executable, or None and why not.
-
-    Cargo prints the executable's path (target/release/deps/h2o_groupby-HASH)
-    in its JSON messages; an up-to-date build takes a second.
-    """
-    cmd = ["cargo", "build", "--release", "--bench", "h2o_groupby", "--message-format=json-render-diagnostics"]
-    print("groupby.py: " + shlex.join(cmd), file=sys.stderr)
-    try:
-        proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
-    except OSError as err:
-        return None, f"cargo: {err.strerror}"
-    if proc.returncode != 0:
-        return None, f"cargo build --bench h2o_groupby failed (exit {proc.returncode}; its errors are above)"
-    for line in proc.stdout.splitlines():
-        try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if (message.get("reason") == "compiler-artifact" and message["target"]["name"] == "h2o_groupby"
-                and message.get("executable")):
-            return Path(message["executable"]), None
-    return None, "cargo built no h2o_groupby executable"
 
 
 def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
@@ -566,7 +543,7 @@ def main() -> None:
 
     args.rusk_missing = None
     if "rusk" in peers and args.rusk is None:
-        args.rusk, args.rusk_missing = build_rusk_bench()
+        args.rusk, args.rusk_missing = build_bench("h2o_groupby", "groupby.py")
     elif args.rusk is None:
         args.rusk_missing = "rusk not among --peers"
     started_build = built(args.rusk)

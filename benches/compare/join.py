@@ -60,6 +60,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from harness import build_bench
+
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "duckdb", "pandas", "dask"]
 MODES = {
@@ -269,28 +271,6 @@ def ensure_data(args: argparse.Namespace) -> dict:
         subprocess.run(cmd, check=True, stdout=sys.stderr)
         meta = json.loads(meta_path.read_text())
     return meta
-
-
-def build_rusk_bench() -> tuple[Path | None, str | None]:
-    """Builds the h2o_join bench target (release) and returns its executable, or None and why not."""
-    cmd = ["cargo", "build", "--release", "--bench", "h2o_join", "--message-format=json-render-diagnostics"]
-    print("join.py: " + shlex.join(cmd), file=sys.stderr)
-    try:
-        proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
-    except OSError as err:
-        return None, f"cargo: {err.strerror}"
-    if proc.returncode != 0:
-        return None, (f"`cargo build --release --bench h2o_join` failed (exit {proc.returncode}; its errors "
-                      "are above): rusk's cells are skipped")
-    for line in proc.stdout.splitlines():
-        try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if (message.get("reason") == "compiler-artifact" and message["target"]["name"] == "h2o_join"
-                and message.get("executable")):
-            return Path(message["executable"]), None
-    return None, "cargo built no h2o_join executable: rusk's cells are skipped"
 
 
 def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
@@ -644,7 +624,7 @@ def main() -> None:
 
     args.rusk_missing = None
     if "rusk" in peers and args.rusk is None:
-        args.rusk, args.rusk_missing = build_rusk_bench()
+        args.rusk, args.rusk_missing = build_bench("h2o_join", "join.py")
         if args.rusk is None:
             print(f"join.py: {args.rusk_missing}", file=sys.stderr)
     elif args.rusk is None:
