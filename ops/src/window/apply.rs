@@ -222,6 +222,9 @@ fn per_run(
 
 /// `out` with nulls where the row has a null key.
 fn null_missing(out: &ArrayRef, groups: &Groups, rows: Range<usize>) -> Result<ArrayRef> {
+    if !groups.any_missing() {
+        return Ok(Arc::clone(out));
+    }
     let keep: arrow::array::BooleanArray = rows.map(|p| Some(!groups.missing(p))).collect();
     if keep.true_count() == keep.len() {
         return Ok(Arc::clone(out));

@@ -13,9 +13,10 @@ use crate::error::Result;
 pub(super) struct Groups {
     /// The runs, in order; one run over every position without keys.
     runs: Vec<Range<usize>>,
-    /// Each position's run.
+    /// Each position's run; empty when there is one run (no keys).
     run_of: Vec<u32>,
-    /// Positions whose key has a null or NaN (no group, as pandas' `dropna=True`).
+    /// Positions whose key has a null or NaN (no group, as pandas'
+    /// `dropna=True`); empty when there are no keys.
     missing: Vec<bool>,
 }
 
@@ -27,8 +28,9 @@ impl Groups {
     /// Key types arrow cannot compare.
     pub(super) fn of(keys: &[ArrayRef], len: usize) -> Result<Groups> {
         if keys.is_empty() || len == 0 {
+            // One run, nothing missing: no per-row state on the frame-order path.
             let one_run = std::iter::once(0..len).collect();
-            return Ok(Groups { runs: one_run, run_of: vec![0; len], missing: vec![false; len] });
+            return Ok(Groups { runs: one_run, run_of: Vec::new(), missing: Vec::new() });
         }
         let runs = arrow::compute::partition(keys)?.ranges();
         let mut run_of = vec![0u32; len];
@@ -55,7 +57,12 @@ impl Groups {
 
     /// Whether position `p` has no group (a null key).
     pub(super) fn missing(&self, p: usize) -> bool {
-        self.missing[p]
+        self.missing.get(p).copied().unwrap_or(false)
+    }
+
+    /// Whether any position has no group.
+    pub(super) fn any_missing(&self) -> bool {
+        self.missing.contains(&true)
     }
 
     /// The runs that meet `rows`, cut to it.
@@ -78,7 +85,7 @@ fn float_values(key: &ArrayRef) -> Option<Float64Array> {
 
 impl GroupSpan for Groups {
     fn span(&self, p: usize) -> (usize, usize) {
-        let run = &self.runs[self.run_of[p] as usize];
+        let run = &self.runs[self.run_of.get(p).map_or(0, |&r| r as usize)];
         (run.start, run.end)
     }
 }
