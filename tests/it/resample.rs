@@ -17,6 +17,7 @@ struct Case {
     closed: String,
     label: String,
     origin: String,
+    offset: String,
 }
 
 fn cases() -> Vec<Case> {
@@ -26,7 +27,7 @@ fn cases() -> Vec<Case> {
         .skip(1)
         .map(|line| {
             let f: Vec<&str> = line.split('\t').collect();
-            assert_eq!(f.len(), 7, "{line}");
+            assert_eq!(f.len(), 8, "{line}");
             Case {
                 name: f[0].into(),
                 rule: f[1].into(),
@@ -35,6 +36,7 @@ fn cases() -> Vec<Case> {
                 closed: f[4].into(),
                 label: f[5].into(),
                 origin: f[6].into(),
+                offset: f[7].into(),
             }
         })
         .collect()
@@ -60,6 +62,9 @@ fn resample(case: &Case, df: &DataFrame) -> rusk::Result<DataFrame> {
     if !case.origin.is_empty() {
         r = r.origin(&case.origin)?;
     }
+    if !case.offset.is_empty() {
+        r = r.offset(&case.offset)?;
+    }
     // `v:ohlc` is v_open, v_high, v_low, v_close, as the CLI reads it.
     let mut aggs = Vec::new();
     for spec in &case.aggs {
@@ -74,7 +79,7 @@ fn resample(case: &Case, df: &DataFrame) -> rusk::Result<DataFrame> {
 #[test]
 fn every_case_matches_pandas_however_partitioned() {
     let cases = cases();
-    assert!(cases.len() >= 12, "only {} cases", cases.len());
+    assert!(cases.len() >= 30, "only {} cases", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
         let expected = read_table(&format!("fixtures/expected/resample/{}.csv", case.name));
@@ -140,7 +145,9 @@ fn bad_resamples_are_errors_naming_the_problem() {
     assert!(err(df.resample("fortnight", "ts").map(|_| df.clone())).contains("unknown unit"));
     assert!(err(df.resample("h", "v").and_then(|r| r.agg(mean())))
         .contains("needs a datetime column, got float64"));
-    assert!(err(df.resample("7min", "ts").and_then(|r| r.agg(mean()))).contains("origin='epoch'"));
+    assert!(err(df.resample("MS", "ts").and_then(|r| r.offset("1h")?.agg(mean())))
+        .contains("offset does not apply"));
+    assert!(err(df.resample("h", "ts").and_then(|r| r.origin("end")).map(|_| df.clone())).contains("'start'"));
     assert!(err(df.resample("h", "nope").map(|_| df.clone())).contains("nope"));
     assert!(err(df.resample("h", "ts").and_then(|r| r.closed("middle")).map(|_| df.clone()))
         .contains("'left' or 'right'"));
@@ -159,13 +166,15 @@ fn the_cli_resamples_as_pandas() {
         if !case.keys.is_empty() {
             args.extend(["--groupby".into(), case.keys.join(",")]);
         }
-        for (flag, value) in [("--closed", &case.closed), ("--label", &case.label)] {
+        for (flag, value) in [
+            ("--closed", &case.closed),
+            ("--label", &case.label),
+            ("--origin", &case.origin),
+            ("--offset", &case.offset),
+        ] {
             if !value.is_empty() {
                 args.extend([flag.to_string(), value.clone()]);
             }
-        }
-        if !case.origin.is_empty() {
-            continue; // the CLI has no --origin
         }
         let expected = read_table(&format!("fixtures/expected/resample/{}.csv", case.name));
         match rusk_csv(&args) {

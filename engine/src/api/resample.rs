@@ -13,6 +13,7 @@ use rusk_ops::time::{Bins, Freq, Origin};
 use rusk_ops::{Error, Result};
 
 use super::groupby::aggregate;
+use super::hidden::fresh_name;
 use super::DataFrame;
 use crate::plan::{LogicalPlan, Project, SplitOut};
 use std::sync::Arc;
@@ -74,18 +75,20 @@ impl Resampler {
         Ok(self)
     }
 
-    /// Where fixed-frequency bins count from: `"start_day"` (the default)
-    /// or `"epoch"`.
+    /// Where fixed-frequency bins count from: `"start_day"` (the default:
+    /// midnight of each group's first day), `"start"` (each group's first
+    /// time) or `"epoch"`.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for another origin.
     pub fn origin(mut self, origin: &str) -> Result<Self> {
         self.bins.origin = match origin {
             "start_day" => Origin::StartDay,
+            "start" => Origin::Start,
             "epoch" => Origin::Epoch,
             other => {
                 return Err(Error::InvalidArgument(format!(
-                    "resample origin {other:?}: rusk takes 'start_day' or 'epoch'"
+                    "resample origin {other:?}: rusk takes 'start_day', 'start' or 'epoch'"
                 )))
             }
         };
@@ -95,7 +98,8 @@ impl Resampler {
     /// Shifts the bins by a fixed length ("2min", "1h").
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for a calendar rule or a malformed length.
+    /// [`Error::InvalidArgument`] for a malformed length; [`Resampler::agg`]
+    /// refuses an offset on a calendar rule.
     pub fn offset(mut self, offset: &str) -> Result<Self> {
         self.bins.offset = match Freq::parse(offset)?.fixed_nanos() {
             Some(nanos) => nanos,
@@ -145,14 +149,15 @@ impl Resampler {
                 (name.into(), by_time)
             })
             .collect();
+        let (df, bin_args) = self.with_firsts()?;
         let bin = Expr::Function {
-            func: ScalarFunction::TimeBin(self.bins),
-            args: vec![Expr::Column(self.on.clone())],
+            func: ScalarFunction::TimeBin { bins: self.bins, by_first: bin_args.len() == 2 },
+            args: bin_args,
         };
         let mut keys = self.keys.clone();
         keys.push(Expr::Alias { expr: Box::new(bin), name: self.on.clone() });
         let options = GroupOptions { sort: true, dropna: true };
-        let grouped = aggregate(&self.df, keys, aggs, options, None, SplitOut::Given(1))?;
+        let grouped = aggregate(&df, keys, aggs, options, None, SplitOut::Given(1))?;
         let plan = match grouped.plan().as_ref() {
             LogicalPlan::Aggregate(a) => LogicalPlan::Aggregate(a.clone().with_fill_bins(self.bins)?),
             LogicalPlan::Project(p) => match p.input.as_ref() {
@@ -169,6 +174,24 @@ impl Resampler {
 }
 
 impl Resampler {
+    /// The frame to bin, and the bin's arguments: `on`, and where the bins
+    /// count from each group's first time (see `Bins::needs_first`), a
+    /// column holding it. That column comes from a groupby of the frame
+    /// broadcast back to its rows (`transform`), so the frame is read
+    /// twice and nothing is gathered.
+    fn with_firsts(&self) -> Result<(DataFrame, Vec<Expr>)> {
+        let on = Expr::Column(self.on.clone());
+        let schema = self.df.schema();
+        let on_type = on.data_type(&schema)?;
+        if !self.bins.needs_first(&on_type)? {
+            return Ok((self.df.clone(), vec![on]));
+        }
+        let name = fresh_name("first", |n| schema.index_of(n).is_ok());
+        let groups = super::GroupBy::new(self.df.clone(), self.keys.clone())?;
+        let framed = groups.transform([(name.clone(), on.clone().min())])?;
+        Ok((framed, vec![on, Expr::Column(name)]))
+    }
+
     /// pandas' `ohlc()` of each column: its first, largest, smallest and
     /// last value in each bin (by time), as `{column}_open`, `_high`,
     /// `_low`, `_close`.

@@ -175,6 +175,13 @@ struct QueryArgs {
     /// Which edge names a --resample bin: left or right (default: pandas' for the rule).
     #[arg(long, value_name = "SIDE")]
     label: Option<String>,
+    /// Where --resample's fixed-length bins count from: start_day (default:
+    /// midnight of each group's first day), start (its first time) or epoch.
+    #[arg(long, value_name = "ORIGIN")]
+    origin: Option<String>,
+    /// A length ("30min") --resample's fixed-length bins are shifted by.
+    #[arg(long, value_name = "LENGTH")]
+    offset: Option<String>,
     /// Fan-in of the groupby merge tree (default 8).
     #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     split_every: Option<usize>,
@@ -428,8 +435,8 @@ fn warn_bad_lines(metrics: &RunMetrics, input: &InputArgs) {
 /// column per spec, per `--groupby` group if given.
 fn rolling(df: DataFrame, args: &QueryArgs, window: &str) -> Result<DataFrame> {
     let specs = args.agg.as_ref().ok_or_else(|| Error::InvalidArgument("--rolling needs --agg".into()))?;
-    if args.label.is_some() {
-        return Err(Error::InvalidArgument("--label goes with --resample".into()));
+    if args.label.is_some() || args.origin.is_some() || args.offset.is_some() {
+        return Err(Error::InvalidArgument("--label, --origin and --offset go with --resample".into()));
     }
     let closed = match &args.closed {
         None => rusk::Closed::Right,
@@ -529,11 +536,19 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
         if let Some(side) = &args.label {
             r = r.label(side)?;
         }
+        if let Some(origin) = &args.origin {
+            r = r.origin(origin)?;
+        }
+        if let Some(offset) = &args.offset {
+            r = r.offset(offset)?;
+        }
         df = r.agg(aggs)?;
     } else if let Some(window) = &args.rolling {
         df = rolling(df, &args, window)?;
     } else if args.time.is_some() || args.closed.is_some() || args.label.is_some() {
         return Err(Error::InvalidArgument("--time and --closed go with --resample or --rolling".into()));
+    } else if args.origin.is_some() || args.offset.is_some() {
+        return Err(Error::InvalidArgument("--origin and --offset go with --resample".into()));
     } else if args.min_periods.is_some() {
         return Err(Error::InvalidArgument("--min-periods goes with --rolling".into()));
     } else {

@@ -25,12 +25,13 @@
 //!   `replace`, `slice`, `get` (and `.str[i]`), `split` followed by
 //!   `.str.get(i)` or `.str[i]`, `pad`, `center`, `ljust`, `rjust`, `zfill`,
 //!   `cat(others, sep, na_rep)` (`others` a string expression),
-//!   `extract(pat)` with one group (`expand=False`), with pandas' arguments
-//!   (constants);
+//!   `extract(pat)` with one group (`expand=False`), or one column of the
+//!   frame several groups make (`extract(pat)[1]`, `extract(pat)['name']`),
+//!   with pandas' arguments (constants);
 //! - the `.dt` properties, without parentheses as in pandas: `year`,
 //!   `month`, `day`, `hour`, `minute`, `second`, `microsecond`,
 //!   `nanosecond`, `dayofweek` (Monday 0), `dayofyear`, `quarter`,
-//!   `days_in_month`, `is_month_start`, `is_month_end`, `date`; and
+//!   `days_in_month`, `is_month_start`, `is_month_end`, `date`, `time`; and
 //!   `dt.strftime(date_format)` with Python's codes (`%Y %y %m %d %H %I %p
 //!   %M %S %f %j %a %A %b %B %%`);
 //! - timedeltas: the literal `timedelta('1h')` (pandas' `pd.Timedelta`,
@@ -50,7 +51,7 @@
 //! `@local` variables (rusk has no caller scope to read them from), the
 //! power operator `**` (no kernel for it), function calls other than
 //! `timedelta(...)`, `str.split` alone (rusk has no list columns),
-//! multi-group `str.extract`. `~` binds like `not` here (`~a == b` is `~(a == b)`), where
+//! a multi-group `str.extract` without its column. `~` binds like `not` here (`~a == b` is `~(a == b)`), where
 //! pandas would apply Python's bitwise `~` to `a` first: the two agree on the
 //! boolean operands a query negates.
 

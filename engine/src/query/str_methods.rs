@@ -94,7 +94,14 @@ impl Parser {
         let others = (method == "cat").then_some(0);
         let bound = self.bind(&format!("str.{method}"), params, args, others)?;
         let index = if method == "split" { Some(self.split_index()?) } else { None };
-        let expr = self.build_str(&method, value.expr, &bound, index).map_err(|e| self.error(name.pos, e))?;
+        let column = if method == "extract" && self.is_sym(Sym::LBracket) {
+            Some(self.extract_column()?)
+        } else {
+            None
+        };
+        let expr = self
+            .build_str(&method, value.expr, &bound, index, column)
+            .map_err(|e| self.error(name.pos, e))?;
         self.node(expr, value.depth, name.pos)
     }
 
@@ -129,6 +136,35 @@ impl Parser {
         match bound.get(0) {
             Some(ScalarValue::Int64(i)) => Ok(*i),
             _ => Err(self.error(get.pos, "str.get() needs an integer i")),
+        }
+    }
+
+    /// `[0]` or `['name']` after `extract(...)`: a column of the frame
+    /// pandas makes, by position or group name.
+    fn extract_column(&mut self) -> Result<String> {
+        let open = self.advance();
+        let pos = self.peek().pos;
+        self.enter(pos)?;
+        let column = self.or_expr()?;
+        self.leave();
+        let column = match column.expr {
+            Expr::Literal(ScalarValue::Int64(i)) => i.to_string(),
+            Expr::Literal(ScalarValue::Utf8(name)) => name,
+            _ => {
+                return Err(self.error(pos, "str.extract()[]: the column must be an integer or a group name"))
+            }
+        };
+        let close = self.peek().clone();
+        match close.tok {
+            Tok::Sym(Sym::RBracket) => {
+                self.advance();
+                Ok(column)
+            }
+            Tok::Eof => Err(self.error(open.pos, "unclosed '['")),
+            _ => {
+                Err(self
+                    .unexpected(&close, format!("expected ']' after the column, found {}", describe(&close))))
+            }
         }
     }
 
@@ -209,6 +245,7 @@ impl Parser {
         value: Expr,
         args: &Bound,
         index: Option<i64>,
+        column: Option<String>,
     ) -> std::result::Result<Expr, String> {
         let text = |i: usize, what: &str| match args.get(i) {
             Some(ScalarValue::Utf8(s)) => Ok(Some(s.clone())),
@@ -332,12 +369,17 @@ impl Parser {
                     None | Some(ScalarValue::Int64(0)) => {}
                     Some(_) => return Err("str.extract(): flags are not supported".into()),
                 }
-                if flag(2, "expand", false)? {
-                    return Err(
-                        "str.extract(): expand=True (a frame) is not supported; pass expand=False".into()
-                    );
+                let pat = required(0, "pat")?;
+                match column {
+                    // pandas' frame, then one of its columns.
+                    Some(column) => s.extract_column(&pat, &column).map_err(err)?,
+                    None if flag(2, "expand", false)? => {
+                        return Err("str.extract(): expand=True makes a frame; pick a column: \
+                                    s.str.extract(pat)[0] (or ['name'])"
+                            .into())
+                    }
+                    None => s.extract(&pat).map_err(err)?,
                 }
-                s.extract(&required(0, "pat")?).map_err(err)?
             }
             _ => return Err(format!("unknown str method '{method}'; supported: {STR_METHODS}")),
         })

@@ -1,12 +1,15 @@
 //! The bin of each timestamp, as pandas' `resample` labels it, and the
 //! label of the bin after a given one (to fill empty bins).
 //!
-//! Fixed frequencies bin from an origin: `origin + k * freq`. rusk takes
-//! pandas' `origin="epoch"` and `"start_day"` (the default) where they
-//! agree without looking at the data: `start_day` (midnight of the first
-//! day) gives the epoch's bins whenever the frequency divides a day, as
-//! "s", "15min", "h" and "D" do. Calendar rules bin by the calendar: a
-//! week, month, quarter or year, labelled by its first or last day.
+//! Fixed frequencies bin from an origin: `origin + k * freq`. The origin
+//! is the epoch, midnight of the group's first day (`start_day`, pandas'
+//! default) or the group's first time (`start`). Where the frequency
+//! divides a day, `start_day` gives the epoch's bins and the data is not
+//! needed; otherwise each row comes with its group's first time (see
+//! [`Bins::needs_first`]). Calendar rules bin by the calendar (see
+//! `calendar::Grid`): a week, month, quarter or year, labelled by its
+//! first or last day; a multiple ("3MS", "2W") counts its periods from
+//! the group's first, as pandas does.
 //!
 //! On a zoned column, as pandas does:
 //!
@@ -15,22 +18,22 @@
 //!   or 25 hours long);
 //! - fixed frequencies ("h", "15min") step in real time from the first
 //!   day's local midnight, so the hour a fall-back repeats is two bins
-//!   (01:00-04:00 and 01:00-05:00 in New York). Each value's own day's
-//!   midnight stands for the first day's; they agree unless the UTC offset
-//!   changed by other than a multiple of the frequency in between (a "2h"
-//!   rule across a one-hour DST change), which `fill_empty_bins` detects
-//!   and refuses.
+//!   (01:00-04:00 and 01:00-05:00 in New York). For a frequency that
+//!   divides an hour each value's own day's midnight stands for the first
+//!   day's; they agree unless the UTC offset changed by other than a
+//!   multiple of the frequency in between (a 30-minute DST change), which
+//!   `fill_empty_bins` detects and refuses.
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, PrimitiveArray};
+use arrow::array::{Array, ArrayRef, AsArray, Int64Array, PrimitiveArray};
+use arrow::buffer::NullBuffer;
 use arrow::datatypes::{DataType, Int64Type, TimeUnit};
-use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::calendar::{out_of_range, Grid};
 use super::freq::{Freq, NANOS_PER_DAY};
 use super::zone::{from_local, to_local, Ambiguous, Nonexistent, Zone};
-use super::UNIX_EPOCH_DAYS_FROM_CE;
 use crate::error::{Error, Result};
 
 /// How a bin label that is a local wall time becomes an instant, as
@@ -39,11 +42,16 @@ use crate::error::{Error, Result};
 const LABEL_AMBIGUOUS: Ambiguous = Ambiguous::Dst;
 const LABEL_NONEXISTENT: Nonexistent = Nonexistent::ShiftForward;
 
+/// Nanoseconds in an hour: the DST changes rusk expects are multiples.
+const NANOS_PER_HOUR: i64 = 3_600_000_000_000;
+
 /// Where fixed-frequency bins start counting from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Origin {
-    /// Midnight of the first day in the data (pandas' default).
+    /// Midnight of the group's first day (pandas' default).
     StartDay,
+    /// The group's first time.
+    Start,
     /// 1970-01-01 00:00.
     Epoch,
 }
@@ -71,145 +79,162 @@ impl Bins {
         Bins { freq, closed_right: right, label_right: right, origin: Origin::StartDay, offset: 0 }
     }
 
-    /// Checks the combination can be binned without the data.
+    /// Checks the combination can be binned.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for what rusk does not support yet: a
-    /// `start_day` origin with a frequency that does not divide a day, an
-    /// offset on a calendar rule, or a calendar rule's non-default `closed`
-    /// or `label`.
+    /// [`Error::InvalidArgument`] for an offset on a calendar rule, which
+    /// pandas ignores (with a warning).
     pub fn check(&self) -> Result<()> {
-        match self.freq.fixed_nanos() {
-            Some(nanos) => {
-                if self.origin == Origin::StartDay && NANOS_PER_DAY % nanos != 0 {
-                    return Err(Error::InvalidArgument(format!(
-                        "resample rule {}: bins from the first day's midnight (origin='start_day') depend on \
-                         the data for a frequency that does not divide a day; not supported yet: use origin='epoch'",
-                        self.freq
-                    )));
-                }
-            }
-            None => {
-                let right = self.freq.closed_right_by_default();
-                if self.closed_right != right || self.label_right != right || self.offset != 0 {
-                    return Err(Error::InvalidArgument(format!(
-                        "resample rule {}: only pandas' default closed, label and no offset are supported for \
-                         calendar rules so far",
-                        self.freq
-                    )));
-                }
-            }
+        if self.offset != 0 && self.freq.fixed_nanos().is_none() {
+            return Err(Error::InvalidArgument(format!(
+                "resample rule {}: an offset does not apply to weeks, months, quarters or years (pandas \
+                 ignores it with a warning); leave it out",
+                self.freq
+            )));
         }
         Ok(())
     }
 
+    /// Whether binning a column of `data_type` needs each row's group's
+    /// first time (the second argument of [`Bins::labels`]): for
+    /// `origin='start'`, for `start_day` with a frequency that does not
+    /// divide a day (an hour, on a column in a zone with DST), and for a
+    /// multiple of a calendar rule.
+    ///
+    /// # Errors
+    /// [`Error::Type`] for a column that is not a timestamp.
+    pub fn needs_first(&self, data_type: &DataType) -> Result<bool> {
+        timestamp_unit(data_type)?;
+        Ok(match self.freq {
+            Freq::Week { count, .. } | Freq::Calendar { count, .. } => count > 1,
+            Freq::Tick(_) | Freq::Day(_) => {
+                let divides = |span: i64| self.freq.fixed_nanos().is_some_and(|n| span % n == 0);
+                match self.origin {
+                    // On a zoned column, days of the wall clock from the
+                    // first day (see `labels`).
+                    _ if matches!(self.freq, Freq::Day(2..)) && Zone::of(data_type)?.is_some() => true,
+                    Origin::Epoch => false,
+                    Origin::Start => true,
+                    Origin::StartDay => match (Zone::of(data_type)?, self.freq) {
+                        // Days of the wall clock.
+                        (Some(zone), Freq::Day(_)) if !zone.is_fixed() => false,
+                        (Some(zone), _) if !zone.is_fixed() => !divides(NANOS_PER_HOUR),
+                        _ => !divides(NANOS_PER_DAY),
+                    },
+                }
+            }
+        })
+    }
+
     /// The bin label of each value of `values` (timestamps, naive or
-    /// zoned), as the same type; nulls stay null.
+    /// zoned), as the same type; nulls stay null. `firsts` holds each
+    /// row's group's first time where [`Bins::needs_first`] says so (a
+    /// null there gives null).
     ///
     /// # Errors
     /// [`Error::Type`] for another type; [`Error::InvalidArgument`] for a
     /// frequency finer than the column's unit, or a label out of range.
-    pub fn labels(&self, values: &ArrayRef) -> Result<ArrayRef> {
+    pub fn labels(&self, values: &ArrayRef, firsts: Option<&ArrayRef>) -> Result<ArrayRef> {
         self.check()?;
         let unit = timestamp_unit(values.data_type())?;
-        if let Some(zone) = Zone::of(values.data_type())? {
-            if let Freq::Day(days @ 2..) = self.freq {
-                // pandas ignores `origin` for day rules on a zoned column
-                // and counts from the first day in the data.
-                return Err(Error::InvalidArgument(format!(
-                    "resample rule {days}D on a column in {zone}: pandas counts multi-day bins from the \
-                     first day in the data there, whatever the origin; not supported yet (use 'D', or \
-                     tz_localize(None) first)"
-                )));
-            }
-            if !zone.is_fixed()
-                || matches!(self.freq, Freq::Week { .. } | Freq::Calendar { .. } | Freq::Day(_))
-            {
-                return self.zoned_labels(values, &zone, unit);
+        if self.needs_first(values.data_type())? && firsts.is_none() {
+            return Err(Error::Internal(format!(
+                "resample rule {}: bins without the groups' first times",
+                self.freq
+            )));
+        }
+        let zone = Zone::of(values.data_type())?;
+        if let Some(zone) = &zone {
+            if !matches!(self.freq, Freq::Tick(_)) {
+                // Bins of the wall clock, labelled by local times. pandas
+                // counts multi-day bins from the first day there, whatever
+                // the origin.
+                let mut bins = *self;
+                if let Freq::Day(2..) = self.freq {
+                    bins.origin = Origin::StartDay;
+                }
+                let firsts = firsts.map(to_local).transpose()?;
+                let local = bins.labels(&to_local(values)?, firsts.as_ref())?;
+                return from_local(&local, zone, LABEL_AMBIGUOUS, LABEL_NONEXISTENT, "resample");
             }
         }
-        let per_unit = nanos_per(unit);
         let raw = arrow::compute::cast(values, &DataType::Int64)?;
         let raw = raw.as_primitive::<Int64Type>();
-        let out: PrimitiveArray<Int64Type> = match self.freq.fixed_nanos() {
-            Some(nanos) => {
-                let (step, origin) = (in_units(nanos, per_unit)?, in_units(self.offset, per_unit)?);
-                // A fixed offset shifts the first day's midnight (and the
-                // epoch's) by itself: bins count from local midnight.
-                let origin = match Zone::of(values.data_type())? {
-                    Some(zone) => origin - zone.to_local(0, unit)?,
-                    None => origin,
-                };
-                raw.try_unary(|v| self.tick_label(v, step, origin))?
-            }
-            None => {
-                // Rows of one day share a bin: computed once per run of days.
-                let day = NANOS_PER_DAY / per_unit;
-                let mut last: Option<(i64, i64)> = None;
-                let mut out = Vec::with_capacity(raw.len());
-                for &v in raw.values() {
-                    let days = v.div_euclid(day);
-                    let label = match last {
-                        Some((d, label)) if d == days => label,
-                        _ => {
-                            let label =
-                                calendar_label(days, self.freq)?.checked_mul(day).ok_or_else(out_of_range)?;
-                            last = Some((days, label));
-                            label
-                        }
-                    };
-                    out.push(label);
-                }
-                PrimitiveArray::<Int64Type>::new(out.into(), raw.nulls().cloned())
-            }
+        let firsts = firsts.map(|f| arrow::compute::cast(f, &DataType::Int64)).transpose()?;
+        let firsts = firsts.as_ref().map(|f| f.as_primitive::<Int64Type>());
+        let out = match Grid::of(self.freq) {
+            None => self.tick_labels(raw, firsts, unit, zone.as_ref())?,
+            Some(grid) => self.calendar_labels(raw, firsts, unit, grid)?,
         };
         Ok(arrow::compute::cast(&(Arc::new(out) as ArrayRef), values.data_type())?)
     }
 
-    /// [`Bins::labels`] of a zoned column (see the module's docs).
-    fn zoned_labels(&self, values: &ArrayRef, zone: &Zone, unit: TimeUnit) -> Result<ArrayRef> {
-        let Freq::Tick(nanos) = self.freq else {
-            // Bins of the wall clock, labelled by local times.
-            let local = self.labels(&to_local(values)?)?;
-            return from_local(&local, zone, LABEL_AMBIGUOUS, LABEL_NONEXISTENT, "resample");
-        };
+    /// [`Bins::labels`] of a fixed frequency, as instants.
+    fn tick_labels(
+        &self,
+        raw: &Int64Array,
+        firsts: Option<&Int64Array>,
+        unit: TimeUnit,
+        zone: Option<&Zone>,
+    ) -> Result<Int64Array> {
         let per_unit = nanos_per(unit);
+        let nanos = self.freq.fixed_nanos().ok_or_else(out_of_range)?;
         let (step, offset) = (in_units(nanos, per_unit)?, in_units(self.offset, per_unit)?);
         let day = NANOS_PER_DAY / per_unit;
+        // The instant of the local midnight of wall-clock day `wall_day`.
         let midnight = |wall_day: i64| -> Result<i64> {
             let wall = wall_day.checked_mul(day).ok_or_else(out_of_range)?;
-            zone.from_local(wall, unit, LABEL_AMBIGUOUS, LABEL_NONEXISTENT, "resample")?
-                .ok_or_else(|| Error::Internal("a local midnight localized to null".into()))
+            match zone {
+                None => Ok(wall),
+                Some(zone) => zone
+                    .from_local(wall, unit, LABEL_AMBIGUOUS, LABEL_NONEXISTENT, "resample")?
+                    .ok_or_else(|| Error::Internal("a local midnight localized to null".into())),
+            }
         };
-        let epoch = midnight(0)?;
-        let raw = arrow::compute::cast(values, &DataType::Int64)?;
-        let raw = raw.as_primitive::<Int64Type>();
-        // Rows of one local day share an origin: computed once per run of days.
+        let wall_day = |v: i64| -> Result<i64> {
+            Ok(match zone {
+                None => v,
+                Some(zone) => zone.to_local(v, unit)?,
+            }
+            .div_euclid(day))
+        };
+        let epoch = midnight(0)?.checked_add(offset).ok_or_else(out_of_range)?;
+        let one_origin = match self.origin {
+            Origin::Epoch => true,
+            // A frequency that divides a day has the same bins from every
+            // midnight: the epoch's, where every day is as long.
+            Origin::StartDay => firsts.is_none() && zone.is_none_or(Zone::is_fixed),
+            Origin::Start => false,
+        };
+        if one_origin {
+            return raw.try_unary(|v| self.tick_label(v, step, epoch));
+        }
+        let nulls = NullBuffer::union(raw.nulls(), firsts.and_then(|f| f.nulls()));
+        // Rows of one day (or one group) share an origin: computed once per run.
         let mut last: Option<(i64, i64)> = None;
         let mut out = Vec::with_capacity(raw.len());
         for (i, &v) in raw.values().iter().enumerate() {
-            if raw.is_null(i) {
+            if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
                 out.push(0);
                 continue;
             }
-            let origin = match self.origin {
-                Origin::Epoch => epoch,
-                Origin::StartDay => {
-                    let wall_day = zone.to_local(v, unit)?.div_euclid(day);
-                    match last {
-                        Some((d, origin)) if d == wall_day => origin,
-                        _ => {
-                            let origin = midnight(wall_day)?;
-                            last = Some((wall_day, origin));
-                            origin
-                        }
-                    }
+            let (key, from_day) = match (self.origin, firsts) {
+                (Origin::Start, Some(f)) => (f.value(i), false),
+                (_, Some(f)) => (wall_day(f.value(i))?, true),
+                (_, None) => (wall_day(v)?, true),
+            };
+            let origin = match last {
+                Some((k, origin)) if k == key => origin,
+                _ => {
+                    let origin = if from_day { midnight(key)? } else { key };
+                    let origin = origin.checked_add(offset).ok_or_else(out_of_range)?;
+                    last = Some((key, origin));
+                    origin
                 }
             };
-            out.push(self.tick_label(v, step, origin.checked_add(offset).ok_or_else(out_of_range)?)?);
+            out.push(self.tick_label(v, step, origin)?);
         }
-        let out = PrimitiveArray::<Int64Type>::new(out.into(), raw.nulls().cloned());
-        Ok(arrow::compute::cast(&(Arc::new(out) as ArrayRef), values.data_type())?)
+        Ok(PrimitiveArray::new(out.into(), nulls))
     }
 
     fn tick_label(&self, v: i64, step: i64, origin: i64) -> Result<i64> {
@@ -219,6 +244,61 @@ impl Bins {
         k.checked_mul(step).and_then(|s| s.checked_add(origin)).ok_or_else(out_of_range)
     }
 
+    /// [`Bins::labels`] of a calendar rule over naive times: the periods
+    /// between edges of `grid`, as pandas bins them. Edges are midnights,
+    /// except that a rule named by its periods' last day and closed on the
+    /// right ends each bin at the end of that day (pandas' default for
+    /// "ME" and "W"), so the bins are whole days.
+    fn calendar_labels(
+        &self,
+        raw: &Int64Array,
+        firsts: Option<&Int64Array>,
+        unit: TimeUnit,
+        grid: Grid,
+    ) -> Result<Int64Array> {
+        let day = NANOS_PER_DAY / nanos_per(unit);
+        let count = i64::from(self.freq.count());
+        let end = matches!(self.freq, Freq::Week { .. } | Freq::Calendar { end: true, .. });
+        let nulls = NullBuffer::union(raw.nulls(), firsts.and_then(|f| f.nulls()));
+        // Rows of one day (and group) share a bin: computed once per run.
+        let mut last: Option<((i64, i64), i64)> = None;
+        let mut out = Vec::with_capacity(raw.len());
+        for (i, &v) in raw.values().iter().enumerate() {
+            if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
+                out.push(0);
+                continue;
+            }
+            let (days, at_midnight) = (v.div_euclid(day), v.rem_euclid(day) == 0);
+            // The last day whose edge is still at or before v's bin start:
+            // a bin closed on the right takes its right edge's instant, so
+            // the day before an edge at v's own midnight.
+            let on_edge_day = if self.closed_right && (end || at_midnight) { days - 1 } else { days };
+            let first_day = firsts.map_or(0, |f| f.value(i).div_euclid(day));
+            let key = (on_edge_day, first_day);
+            let label = match last {
+                Some((k, label)) if k == key => label,
+                _ => {
+                    let edge = grid.floor(on_edge_day)?;
+                    // pandas steps a multiple from the group's first day:
+                    // back to its period's edge, or (closed on the right)
+                    // forward to the edge ending its first bin.
+                    let phase = match (count, firsts) {
+                        (1, _) | (_, None) => 0,
+                        _ if self.closed_right => grid.ceil(first_day)?,
+                        _ => grid.floor(first_day)?,
+                    };
+                    let start = phase + (edge - phase).div_euclid(count) * count;
+                    let label_edge = if self.label_right { start + count } else { start };
+                    let label = grid.day(label_edge)?.checked_mul(day).ok_or_else(out_of_range)?;
+                    last = Some((key, label));
+                    label
+                }
+            };
+            out.push(label);
+        }
+        Ok(PrimitiveArray::new(out.into(), nulls))
+    }
+
     /// The label of the bin after the one labelled `label`, in `unit`, on
     /// a column in `zone` (`None`: naive).
     ///
@@ -226,93 +306,34 @@ impl Bins {
     /// As [`Bins::labels`].
     pub fn next_label(&self, label: i64, unit: TimeUnit, zone: Option<&Zone>) -> Result<i64> {
         let per_unit = nanos_per(unit);
+        let day = NANOS_PER_DAY / per_unit;
         if let (Some(zone), Freq::Day(_) | Freq::Week { .. } | Freq::Calendar { .. }) = (zone, self.freq) {
             // The next wall-clock label, from this one's bin (a label
-            // shifted past a gap still lies in its bin).
+            // shifted past a gap still lies in its bin, and its day).
             let wall = zone.to_local(label, unit)?;
-            let wall = match self.freq.fixed_nanos() {
-                Some(nanos) => {
-                    let (step, origin) = (in_units(nanos, per_unit)?, in_units(self.offset, per_unit)?);
-                    origin + (wall - origin).div_euclid(step) * step
-                }
-                None => calendar_label(wall.div_euclid(NANOS_PER_DAY / per_unit), self.freq)?
-                    .checked_mul(NANOS_PER_DAY / per_unit)
-                    .ok_or_else(out_of_range)?,
-            };
+            let offset = in_units(self.offset, per_unit)?;
+            let wall = offset + (wall - offset).div_euclid(day) * day;
             let next = self.next_label(wall, unit, None)?;
             return zone
                 .from_local(next, unit, LABEL_AMBIGUOUS, LABEL_NONEXISTENT, "resample")?
                 .ok_or_else(|| Error::Internal("a resample label localized to null".into()));
         }
-        match self.freq {
-            Freq::Tick(_) | Freq::Day(_) => {
+        match Grid::of(self.freq) {
+            None => {
                 let nanos = self.freq.fixed_nanos().ok_or_else(out_of_range)?;
                 label.checked_add(in_units(nanos, per_unit)?).ok_or_else(out_of_range)
             }
-            freq => {
-                let day = NANOS_PER_DAY / per_unit;
-                let days = label.div_euclid(day);
-                let next = match freq {
-                    Freq::Week { .. } => days + 7,
-                    // The day after this period's last day is in the next
-                    // period; a period labelled by its start ends before the
-                    // start of the next one.
-                    Freq::Calendar { end: true, .. } => calendar_label(days + 1, freq)?,
-                    Freq::Calendar { months, end: false } => {
-                        let date = to_date(days)?;
-                        from_date(add_months(date, months)?)
-                    }
-                    Freq::Tick(_) | Freq::Day(_) => days,
-                };
-                next.checked_mul(day).ok_or_else(out_of_range)
+            Some(grid) => {
+                // A label is an edge's midnight.
+                let edge = grid.floor(label.div_euclid(day))?;
+                grid.day(edge + i64::from(self.freq.count()))?.checked_mul(day).ok_or_else(out_of_range)
             }
         }
     }
-}
-
-/// The label (days since the epoch) of the calendar bin of day `days`.
-fn calendar_label(days: i64, freq: Freq) -> Result<i64> {
-    let date = to_date(days)?;
-    match freq {
-        Freq::Week { anchor } => {
-            let ahead =
-                (7 + anchor.num_days_from_monday() as i64 - date.weekday().num_days_from_monday() as i64) % 7;
-            Ok(days + ahead)
-        }
-        Freq::Calendar { months, end } => {
-            let first_month = (date.month0() / months) * months + 1;
-            let start = NaiveDate::from_ymd_opt(date.year(), first_month, 1).ok_or_else(out_of_range)?;
-            if end {
-                Ok(from_date(add_months(start, months)?) - 1)
-            } else {
-                Ok(from_date(start))
-            }
-        }
-        Freq::Tick(_) | Freq::Day(_) => Err(Error::Internal("a calendar label of a fixed frequency".into())),
-    }
-}
-
-fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate> {
-    date.checked_add_months(chrono::Months::new(months)).ok_or_else(out_of_range)
-}
-
-fn to_date(days: i64) -> Result<NaiveDate> {
-    i32::try_from(days + i64::from(UNIX_EPOCH_DAYS_FROM_CE))
-        .ok()
-        .and_then(NaiveDate::from_num_days_from_ce_opt)
-        .ok_or_else(out_of_range)
-}
-
-fn from_date(date: NaiveDate) -> i64 {
-    i64::from(date.num_days_from_ce()) - i64::from(UNIX_EPOCH_DAYS_FROM_CE)
 }
 
 fn ceil_div(a: i64, b: i64) -> i64 {
     -((-a).div_euclid(b))
-}
-
-fn out_of_range() -> Error {
-    Error::InvalidArgument("a resample bin falls outside the timestamps' range".into())
 }
 
 /// The unit of a timestamp column.

@@ -23,18 +23,24 @@ pub enum Freq {
     /// DST change, as pandas' `Day` (no longer a fixed length since
     /// pandas 3).
     Day(i64),
-    /// Weeks ending on `anchor` ("W" = "W-SUN", "W-MON", ...).
+    /// Weeks ending on `anchor` ("W" = "W-SUN", "W-MON", ...), `count`
+    /// at a time ("2W").
     Week {
         /// The last day of each week.
         anchor: Weekday,
+        /// Weeks per bin.
+        count: u32,
     },
     /// Calendar months, quarters or years, labelled by their first day
-    /// ("MS", "QS", "YS") or their last ("ME", "QE", "YE").
+    /// ("MS", "QS", "YS") or their last ("ME", "QE", "YE"), `count` at a
+    /// time ("3MS", "2QE").
     Calendar {
         /// Months per period: 1, 3 or 12.
         months: u32,
         /// Periods named by their last day.
         end: bool,
+        /// Periods per bin.
+        count: u32,
     },
 }
 
@@ -52,8 +58,7 @@ impl Freq {
     /// Parses a pandas rule string.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] naming the rule and what is accepted;
-    /// a multiple of a calendar rule ("2W", "3MS") is not supported yet.
+    /// [`Error::InvalidArgument`] naming the rule and what is accepted.
     pub fn parse(rule: &str) -> Result<Self> {
         let bad = |why: &str| {
             Error::InvalidArgument(format!(
@@ -76,22 +81,24 @@ impl Freq {
         if unit == "D" {
             return count.checked_mul(NANOS_PER_DAY).map(|_| Freq::Day(count)).ok_or_else(|| bad("too long"));
         }
+        let count = u32::try_from(count).map_err(|_| bad("the multiple is too large"))?;
         let calendar = match unit {
-            "W" => Freq::Week { anchor: Weekday::Sun },
-            "MS" | "ME" => Freq::Calendar { months: 1, end: unit == "ME" },
-            "QS" | "QE" | "QS-JAN" | "QE-DEC" => Freq::Calendar { months: 3, end: unit.starts_with("QE") },
-            "YS" | "YE" | "YS-JAN" | "YE-DEC" => Freq::Calendar { months: 12, end: unit.starts_with("YE") },
+            "W" => Freq::Week { anchor: Weekday::Sun, count },
+            "MS" | "ME" => Freq::Calendar { months: 1, end: unit == "ME", count },
+            "QS" | "QE" | "QS-JAN" | "QE-DEC" => {
+                Freq::Calendar { months: 3, end: unit.starts_with("QE"), count }
+            }
+            "YS" | "YE" | "YS-JAN" | "YE-DEC" => {
+                Freq::Calendar { months: 12, end: unit.starts_with("YE"), count }
+            }
             w if w.starts_with("W-") => {
-                Freq::Week { anchor: weekday(&w[2..]).ok_or_else(|| bad("unknown weekday"))? }
+                Freq::Week { anchor: weekday(&w[2..]).ok_or_else(|| bad("unknown weekday"))?, count }
             }
             "H" | "T" | "S" | "L" | "U" | "N" | "M" | "Q" | "Y" | "A" => {
                 return Err(bad("pandas no longer accepts this alias"));
             }
             _ => return Err(bad("unknown unit")),
         };
-        if count != 1 {
-            return Err(bad("multiples of calendar rules are not supported yet"));
-        }
         Ok(calendar)
     }
 
@@ -104,6 +111,15 @@ impl Freq {
             // `parse` checked that the product fits.
             Freq::Day(days) => days.checked_mul(NANOS_PER_DAY),
             Freq::Week { .. } | Freq::Calendar { .. } => None,
+        }
+    }
+
+    /// How many weeks or calendar periods a bin spans ("3MS": 3); 1 for a
+    /// fixed length.
+    pub fn count(&self) -> u32 {
+        match *self {
+            Freq::Week { count, .. } | Freq::Calendar { count, .. } => count,
+            Freq::Tick(_) | Freq::Day(_) => 1,
         }
     }
 
@@ -140,14 +156,18 @@ impl fmt::Display for Freq {
             }
             Freq::Day(1) => write!(f, "D"),
             Freq::Day(days) => write!(f, "{days}D"),
-            Freq::Week { anchor } => write!(f, "W-{}", anchor.to_string().to_uppercase()),
-            Freq::Calendar { months, end } => {
+            Freq::Week { count: 1, anchor } => write!(f, "W-{}", anchor.to_string().to_uppercase()),
+            Freq::Calendar { count: 1, months, end } => {
                 let period = match months {
                     1 => "M",
                     3 => "Q",
                     _ => "Y",
                 };
                 write!(f, "{period}{}", if end { "E" } else { "S" })
+            }
+            Freq::Week { count, anchor } => write!(f, "{count}{}", Freq::Week { count: 1, anchor }),
+            Freq::Calendar { count, months, end } => {
+                write!(f, "{count}{}", Freq::Calendar { count: 1, months, end })
             }
         }
     }
@@ -170,17 +190,20 @@ mod tests {
         assert_eq!(tick("24h"), NANOS_PER_DAY);
         assert_eq!(Freq::parse("2D").unwrap(), Freq::Day(2));
         assert_eq!(Freq::parse("D").unwrap().fixed_nanos(), Some(NANOS_PER_DAY));
-        assert_eq!(Freq::parse("W").unwrap(), Freq::Week { anchor: Weekday::Sun });
-        assert_eq!(Freq::parse("W-MON").unwrap(), Freq::Week { anchor: Weekday::Mon });
-        assert_eq!(Freq::parse("ME").unwrap(), Freq::Calendar { months: 1, end: true });
-        assert_eq!(Freq::parse("QS").unwrap(), Freq::Calendar { months: 3, end: false });
-        assert_eq!(Freq::parse("YE").unwrap(), Freq::Calendar { months: 12, end: true });
-        for bad in ["", "0s", "fortnight", "H", "2ME", "W-XYZ", "99999999999999999999s"] {
+        assert_eq!(Freq::parse("W").unwrap(), Freq::Week { anchor: Weekday::Sun, count: 1 });
+        assert_eq!(Freq::parse("2W-MON").unwrap(), Freq::Week { anchor: Weekday::Mon, count: 2 });
+        assert_eq!(Freq::parse("ME").unwrap(), Freq::Calendar { months: 1, end: true, count: 1 });
+        assert_eq!(Freq::parse("QS").unwrap(), Freq::Calendar { months: 3, end: false, count: 1 });
+        assert_eq!(Freq::parse("3YE").unwrap(), Freq::Calendar { months: 12, end: true, count: 3 });
+        for bad in
+            ["", "0s", "0MS", "fortnight", "H", "2M", "W-XYZ", "99999999999999999999s", "99999999999MS"]
+        {
             assert!(Freq::parse(bad).is_err(), "{bad}");
         }
-        for rule in
-            ["s", "90s", "15min", "h", "24h", "D", "2D", "W-SUN", "W-MON", "MS", "ME", "QS", "QE", "YS", "YE"]
-        {
+        for rule in [
+            "s", "90s", "15min", "h", "24h", "D", "2D", "W-SUN", "W-MON", "2W-SUN", "MS", "ME", "3MS", "QS",
+            "QE", "2QE", "YS", "YE",
+        ] {
             assert_eq!(Freq::parse(rule).unwrap().to_string(), rule);
         }
     }

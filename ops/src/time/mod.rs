@@ -2,6 +2,7 @@
 //! time zones and `Timedelta` text.
 
 mod bins;
+mod calendar;
 mod fill;
 mod freq;
 mod timedelta;
@@ -11,7 +12,6 @@ mod zone;
 mod tests;
 
 pub use bins::nanos_per;
-pub(crate) use bins::timestamp_unit;
 pub use bins::{Bins, Origin};
 pub use fill::fill_empty_bins;
 pub use freq::Freq;

@@ -20,7 +20,7 @@ fn labels(rule: &str, closed_right: Option<bool>, values: &[&str]) -> Vec<String
     }
     let array: ArrayRef =
         Arc::new(TimestampSecondArray::from(values.iter().map(|v| ts(v)).collect::<Vec<_>>()));
-    let out = bins.labels(&array).unwrap();
+    let out = bins.labels(&array, None).unwrap();
     let out = out.as_primitive::<TimestampSecondType>();
     (0..out.len())
         .map(|i| chrono::DateTime::from_timestamp(out.value(i), 0).unwrap().naive_utc().to_string())
@@ -81,14 +81,83 @@ fn the_next_bin_follows_the_calendar() {
 }
 
 #[test]
-fn unsupported_combinations_are_errors() {
+fn data_dependent_origins_need_the_first_times() {
+    let naive = arrow::datatypes::DataType::Timestamp(TimeUnit::Second, None);
+    let ny = arrow::datatypes::DataType::Timestamp(TimeUnit::Second, Some("America/New_York".into()));
+    let needs = |rule: &str, origin: Origin, data_type| {
+        let mut bins = Bins::new(Freq::parse(rule).unwrap());
+        bins.origin = origin;
+        bins.needs_first(data_type).unwrap()
+    };
+    assert!(!needs("15min", Origin::StartDay, &naive));
+    assert!(needs("7min", Origin::StartDay, &naive));
+    assert!(!needs("7min", Origin::Epoch, &naive));
+    assert!(needs("15min", Origin::Start, &naive));
+    assert!(needs("2h", Origin::StartDay, &ny));
+    assert!(!needs("15min", Origin::StartDay, &ny));
+    assert!(!needs("D", Origin::StartDay, &ny));
+    assert!(!needs("MS", Origin::Start, &naive));
+    assert!(needs("3MS", Origin::StartDay, &naive));
+    assert!(needs("2W", Origin::Epoch, &naive));
     let mut bins = Bins::new(Freq::parse("7min").unwrap());
-    assert!(bins.check().unwrap_err().to_string().contains("origin='epoch'"));
-    bins.origin = Origin::Epoch;
-    bins.check().unwrap();
+    bins.origin = Origin::Start;
+    let array: ArrayRef = Arc::new(TimestampSecondArray::from(vec![ts("2024-01-01 00:00:00")]));
+    assert!(bins.labels(&array, None).is_err());
     let mut bins = Bins::new(Freq::parse("ME").unwrap());
-    bins.closed_right = false;
-    assert!(bins.check().is_err());
+    bins.offset = 60_000_000_000;
+    assert!(bins.check().unwrap_err().to_string().contains("offset"));
+}
+
+/// The labels of `values` whose group starts at `first`.
+fn labels_from(rule: &str, closed: &str, label: &str, first: &str, values: &[&str]) -> Vec<String> {
+    let mut bins = Bins::new(Freq::parse(rule).unwrap());
+    bins.closed_right = closed == "right";
+    bins.label_right = label == "right";
+    bins.origin = Origin::Start;
+    let array = |values: Vec<i64>| -> ArrayRef { Arc::new(TimestampSecondArray::from(values)) };
+    let firsts = array(vec![ts(first); values.len()]);
+    let needs = bins.needs_first(firsts.data_type()).unwrap();
+    let out = bins.labels(&array(values.iter().map(|v| ts(v)).collect()), needs.then_some(&firsts)).unwrap();
+    let out = out.as_primitive::<TimestampSecondType>();
+    (0..out.len())
+        .map(|i| chrono::DateTime::from_timestamp(out.value(i), 0).unwrap().format("%F %R").to_string())
+        .collect()
+}
+
+#[test]
+fn calendar_bins_take_any_side_and_multiples_count_from_the_first() {
+    // As pandas 3.1 bins them.
+    let at = ["2024-01-31 00:00:00", "2024-02-01 00:00:00", "2024-04-30 12:00:00", "2024-05-01 00:00:00"];
+    let first = at[0];
+    assert_eq!(
+        labels_from("MS", "right", "left", first, &at),
+        ["2024-01-01 00:00", "2024-01-01 00:00", "2024-04-01 00:00", "2024-04-01 00:00"]
+    );
+    assert_eq!(
+        labels_from("MS", "left", "right", first, &at),
+        ["2024-02-01 00:00", "2024-03-01 00:00", "2024-05-01 00:00", "2024-06-01 00:00"]
+    );
+    assert_eq!(
+        labels_from("ME", "left", "right", first, &at),
+        ["2024-02-29 00:00", "2024-02-29 00:00", "2024-05-31 00:00", "2024-05-31 00:00"]
+    );
+    assert_eq!(
+        labels_from("ME", "right", "left", first, &at),
+        ["2023-12-31 00:00", "2024-01-31 00:00", "2024-03-31 00:00", "2024-04-30 00:00"]
+    );
+    assert_eq!(
+        labels_from("3MS", "left", "left", first, &at),
+        ["2024-01-01 00:00", "2024-01-01 00:00", "2024-04-01 00:00", "2024-04-01 00:00"]
+    );
+    assert_eq!(
+        labels_from("2ME", "right", "right", first, &at),
+        ["2024-01-31 00:00", "2024-03-31 00:00", "2024-05-31 00:00", "2024-05-31 00:00"]
+    );
+    assert_eq!(labels_from("2W", "right", "right", first, &at[..2]), ["2024-02-04 00:00"; 2]);
+    assert_eq!(
+        labels_from("7h", "left", "left", "2024-01-01 00:07:00", &["2024-01-01 21:10:00"]),
+        ["2024-01-01 21:07"]
+    );
 }
 
 /// The labels of UTC instants `values` in `zone`, as local times with
@@ -99,7 +168,12 @@ fn zoned_labels(rule: &str, origin: Origin, zone: &str, values: &[&str]) -> Vec<
     let array: ArrayRef = Arc::new(
         TimestampSecondArray::from(values.iter().map(|v| ts(v)).collect::<Vec<_>>()).with_timezone(zone),
     );
-    let out = bins.labels(&array).unwrap();
+    // The group's first time, where the bins count from it.
+    let first = values.iter().map(|v| ts(v)).min().unwrap();
+    let firsts: ArrayRef =
+        Arc::new(TimestampSecondArray::from(vec![first; values.len()]).with_timezone(zone));
+    let needs = bins.needs_first(array.data_type()).unwrap();
+    let out = bins.labels(&array, needs.then_some(&firsts)).unwrap();
     assert_eq!(out.data_type(), array.data_type(), "the labels keep the zone");
     let zone = Zone::parse(zone).unwrap();
     let out = out.as_primitive::<TimestampSecondType>();

@@ -5,7 +5,7 @@
 use super::dt_round::RoundMode;
 use super::dt_strftime::pieces;
 use super::pattern::{python_replacement, Anchor, Regex, StrPattern};
-use super::str_extract::check_one_group;
+use super::str_extract::{check_one_group, group_column, group_count, group_of_column};
 use super::str_split::check_split_pattern;
 use super::{DtField, PadSide, ScalarFunction, StripSide};
 use crate::error::{Error, Result};
@@ -193,7 +193,39 @@ impl StrAccessor {
     pub fn extract(self, pat: &str) -> Result<Expr> {
         let regex = Regex::new(pat, true)?;
         check_one_group(&regex)?;
-        Ok(self.call(ScalarFunction::StrExtract { regex }))
+        Ok(self.call(ScalarFunction::StrExtract { regex, group: 1 }))
+    }
+
+    /// The column `column` of the frame pandas' `str.extract(pat)` makes:
+    /// a named group's name, or a group's position from 0 (`"1"`), as
+    /// `s.str.extract(pat)[1]`.
+    ///
+    /// # Errors
+    /// As [`StrAccessor::extract`] for the regex; [`Error::InvalidArgument`]
+    /// for a column it does not have.
+    pub fn extract_column(self, pat: &str, column: &str) -> Result<Expr> {
+        let regex = Regex::new(pat, true)?;
+        let group = group_of_column(&regex, column)?;
+        Ok(self.call(ScalarFunction::StrExtract { regex, group }))
+    }
+
+    /// Every column of the frame pandas' `str.extract(pat)` makes, named
+    /// as pandas names them (a named group's name, else its position from
+    /// 0): `df.assign(col("s").str().extract_groups(r"(?P<l>[a-z])(\d)")?)`
+    /// adds columns `l` and `1`. The pattern is compiled once; each column
+    /// matches it again.
+    ///
+    /// # Errors
+    /// As [`StrAccessor::extract`], for a regex without groups.
+    pub fn extract_groups(self, pat: &str) -> Result<Vec<(String, Expr)>> {
+        let regex = Regex::new(pat, true)?;
+        let groups = group_count(&regex)?;
+        Ok((1..=groups)
+            .map(|group| {
+                let func = ScalarFunction::StrExtract { regex: regex.clone(), group };
+                (group_column(&regex, group), Expr::Function { func, args: vec![self.0.clone()] })
+            })
+            .collect())
     }
 }
 
@@ -293,6 +325,12 @@ impl DtAccessor {
     /// `dt.date`: the date, a `Date32`.
     pub fn date(self) -> Expr {
         self.field(DtField::Date)
+    }
+
+    /// `dt.time`: the time of day, a `Time64` of microseconds (written
+    /// `09:30:00` or `09:30:00.500000`, as pandas writes `datetime.time`).
+    pub fn time(self) -> Expr {
+        self.field(DtField::Time)
     }
 
     /// `dt.strftime(format)`, with Python's codes (see `dt_strftime`).

@@ -9,7 +9,9 @@
 //! from chrono, value by value.
 
 use arrow::array::temporal_conversions::as_datetime;
-use arrow::array::{new_null_array, Array, ArrayRef, AsArray, BooleanArray, Date32Array, Int64Array};
+use arrow::array::{
+    new_null_array, Array, ArrayRef, AsArray, BooleanArray, Date32Array, Int64Array, Time64MicrosecondArray,
+};
 use arrow::compute::kernels::temporal::{date_part, DatePart};
 use arrow::compute::{cast, kernels::arity::unary};
 use arrow::datatypes::{
@@ -55,11 +57,14 @@ pub enum DtField {
     IsMonthEnd,
     /// `dt.date`: the date (a `Date32`), the time dropped.
     Date,
+    /// `dt.time`: the time of day (a `Time64` of microseconds, as Python's
+    /// `datetime.time` that pandas gives: nanoseconds dropped).
+    Time,
 }
 
 impl DtField {
     /// Every property, in the order the docs list them.
-    pub const ALL: [DtField; 15] = [
+    pub const ALL: [DtField; 16] = [
         DtField::Year,
         DtField::Month,
         DtField::Day,
@@ -75,6 +80,7 @@ impl DtField {
         DtField::IsMonthStart,
         DtField::IsMonthEnd,
         DtField::Date,
+        DtField::Time,
     ];
 
     /// The name with its accessor, as pandas spells it (`dt.year`).
@@ -95,6 +101,7 @@ impl DtField {
             DtField::IsMonthStart => "dt.is_month_start",
             DtField::IsMonthEnd => "dt.is_month_end",
             DtField::Date => "dt.date",
+            DtField::Time => "dt.time",
         }
     }
 
@@ -114,7 +121,12 @@ impl DtField {
     fn is_time(self) -> bool {
         matches!(
             self,
-            DtField::Hour | DtField::Minute | DtField::Second | DtField::Microsecond | DtField::Nanosecond
+            DtField::Hour
+                | DtField::Minute
+                | DtField::Second
+                | DtField::Microsecond
+                | DtField::Nanosecond
+                | DtField::Time
         )
     }
 
@@ -135,9 +147,11 @@ impl DtField {
             DtField::DayOfWeek => DatePart::DayOfWeekMonday0,
             DtField::DayOfYear => DatePart::DayOfYear,
             DtField::Quarter => DatePart::Quarter,
-            DtField::DaysInMonth | DtField::IsMonthStart | DtField::IsMonthEnd | DtField::Date => {
-                return None
-            }
+            DtField::DaysInMonth
+            | DtField::IsMonthStart
+            | DtField::IsMonthEnd
+            | DtField::Date
+            | DtField::Time => return None,
         })
     }
 
@@ -145,6 +159,7 @@ impl DtField {
         match self {
             DtField::IsMonthStart | DtField::IsMonthEnd => DataType::Boolean,
             DtField::Date => DataType::Date32,
+            DtField::Time => DataType::Time64(TimeUnit::Microsecond),
             _ => DataType::Int64,
         }
     }
@@ -234,6 +249,9 @@ impl ScalarImpl for Field {
             }
             return Ok(parts);
         }
+        if field == DtField::Time {
+            return time_of_day(arg);
+        }
         let values = datetimes(arg)?;
         let dates = values.iter().map(|v| v.map(|v| v.date()));
         Ok(match field {
@@ -252,4 +270,32 @@ impl ScalarImpl for Field {
             }
         })
     }
+}
+
+/// The time of day of naive timestamps `a` (any unit), in microseconds.
+fn time_of_day(a: &ArrayRef) -> Result<ArrayRef> {
+    let DataType::Timestamp(unit, None) = a.data_type() else {
+        return Err(Error::type_error(format!(
+            "dt.time needs timestamps, got {}",
+            crate::dtype::pandas_dtype(a.data_type())
+        )));
+    };
+    let per_second: i64 = match unit {
+        TimeUnit::Second => 1,
+        TimeUnit::Millisecond => 1_000,
+        TimeUnit::Microsecond => 1_000_000,
+        TimeUnit::Nanosecond => 1_000_000_000,
+    };
+    let raw = cast(a, &DataType::Int64)?;
+    let day = 86_400 * per_second;
+    let micros: Time64MicrosecondArray = unary(raw.as_primitive::<Int64Type>(), |v| {
+        let since_midnight = v.rem_euclid(day);
+        // Whole microseconds, truncated as `datetime.time` keeps them.
+        if per_second >= 1_000_000 {
+            since_midnight / (per_second / 1_000_000)
+        } else {
+            since_midnight * (1_000_000 / per_second)
+        }
+    });
+    Ok(array(micros))
 }

@@ -108,7 +108,13 @@ pub enum ScalarFunction {
         n: Option<usize>,
     },
     /// The `resample` bin of each timestamp (a group key of a resample).
-    TimeBin(crate::time::Bins),
+    TimeBin {
+        /// The rule, sides, origin and offset.
+        bins: crate::time::Bins,
+        /// A second argument holds each row's group's first time, which
+        /// some bins count from (see `Bins::needs_first`).
+        by_first: bool,
+    },
     /// `str.slice(start, stop, step)`, by characters, as Python slices.
     StrSlice {
         /// First character (negative: from the end).
@@ -155,10 +161,13 @@ pub enum ScalarFunction {
         /// What stands in for a null (a null gives null when `None`).
         na_rep: Option<String>,
     },
-    /// `str.extract(pat, expand=False)` with one capture group.
+    /// `str.extract(pat)`: one capture group's text (a column of the
+    /// frame pandas makes).
     StrExtract {
-        /// The regex, with exactly one capture group.
+        /// The regex.
         regex: Regex,
+        /// The capture group, from 1.
+        group: usize,
     },
     /// `dt.year`, `dt.hour`, … : a property of timestamps or dates.
     Dt(DtField),
@@ -266,7 +275,7 @@ pub(crate) fn implementation(func: &ScalarFunction) -> Box<dyn ScalarImpl + '_> 
         F::StrContains { pattern, na } => Box::new(str_match::Contains { pattern, na: *na }),
         F::StrMatch { regex, na } => Box::new(str_match::Match { regex, na: *na }),
         F::StrReplace { pattern, repl, n } => Box::new(str_replace::Replace { pattern, repl, n: *n }),
-        F::TimeBin(bins) => Box::new(time_bin::TimeBin { bins }),
+        F::TimeBin { bins, by_first } => Box::new(time_bin::TimeBin { bins, by_first: *by_first }),
         F::StrSlice { start, stop, step } => {
             Box::new(str_slice::Slice { start: *start, stop: *stop, step: *step })
         }
@@ -279,7 +288,7 @@ pub(crate) fn implementation(func: &ScalarFunction) -> Box<dyn ScalarImpl + '_> 
         }
         F::StrZfill { width } => Box::new(str_pad::Zfill { width: *width }),
         F::StrCat { sep, na_rep } => Box::new(str_cat::Cat { sep, na_rep: na_rep.as_deref() }),
-        F::StrExtract { regex } => Box::new(str_extract::Extract { regex }),
+        F::StrExtract { regex, group } => Box::new(str_extract::Extract { regex, group: *group }),
         F::Dt(field) => Box::new(dt_field::Field(*field)),
         F::DtStrftime { format } => Box::new(dt_strftime::Strftime { format }),
         F::Timedelta(field) => Box::new(timedelta_field::Field(*field)),

@@ -255,7 +255,9 @@ fn cat_joins_rows_of_two_columns_of_any_encoding() {
 #[test]
 fn bad_new_string_arguments_are_refused_when_built() {
     let s = || col("s").str();
-    assert!(s().extract("(a)(b)").unwrap_err().to_string().contains("multi-group extract"));
+    assert!(s().extract("(a)(b)").unwrap_err().to_string().contains("which make a frame"));
+    assert!(s().extract_groups("a").unwrap_err().to_string().contains("no capture group"));
+    assert!(s().extract_column("(a)", "1").unwrap_err().to_string().contains("its columns: 0"));
     assert!(s().extract("a").unwrap_err().to_string().contains("no capture group"));
     assert!(s().split_get(Some("(a)"), None, None, 0).unwrap_err().to_string().contains("groups"));
     assert!(s()
@@ -591,4 +593,20 @@ fn dt_on_an_all_null_column_is_null() {
     assert_eq!((flag.data_type(), flag.null_count()), (&DataType::Boolean, 3));
     let text = eval(&col("ts").dt().strftime("%Y").unwrap(), &nulls);
     assert_eq!(text.null_count(), 3);
+}
+
+#[test]
+fn extract_groups_are_the_columns_pandas_names() {
+    let utf8 = &encodings()[0];
+    let groups = col("s").str().extract_groups("(?P<first>[a-zß])(.)").unwrap();
+    let names: Vec<&str> = groups.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["first", "1"]);
+    let got: Vec<_> = groups.iter().map(|(_, e)| strings(&eval(e, utf8))).collect();
+    assert_eq!(got[0][..2], texts(&[Some("s"), None])[..]);
+    assert_eq!(got[1][..2], texts(&[Some("t"), None])[..]);
+    assert_eq!(
+        got[1],
+        strings(&eval(&col("s").str().extract_column("(?P<first>[a-zß])(.)", "1").unwrap(), utf8))
+    );
+    assert_eq!(groups[1].1.to_string(), "s.str.extract('(?P<first>[a-zß])(.)')[1]");
 }
