@@ -48,6 +48,10 @@ fn input(blocksize: Option<u64>) -> rusk::Result<DataFrame> {
 }
 
 fn resample(case: &Case, df: &DataFrame) -> rusk::Result<DataFrame> {
+    resample_split(case, df, 1)
+}
+
+fn resample_split(case: &Case, df: &DataFrame, split_out: usize) -> rusk::Result<DataFrame> {
     let mut r = if case.keys.is_empty() {
         df.resample(&case.rule, "ts")?
     } else {
@@ -65,6 +69,7 @@ fn resample(case: &Case, df: &DataFrame) -> rusk::Result<DataFrame> {
     if !case.offset.is_empty() {
         r = r.offset(&case.offset)?;
     }
+    r = r.split_out(split_out)?;
     // `v:ohlc` is v_open, v_high, v_low, v_close, as the CLI reads it.
     let mut aggs = Vec::new();
     for spec in &case.aggs {
@@ -93,6 +98,10 @@ fn every_case_matches_pandas_however_partitioned() {
         };
         check("default", input(None).and_then(|df| resample(case, &df)?.compute()));
         check("blocksize 2 KB", input(Some(2048)).and_then(|df| resample(case, &df)?.compute()));
+        check(
+            "blocksize 2 KB, split_out 3",
+            input(Some(2048)).and_then(|df| resample_split(case, &df.repartition(5)?, 3)?.compute()),
+        );
         for (how, n, config) in partitionings() {
             check(
                 &how,
@@ -135,6 +144,37 @@ fn a_resample_reduces_each_partition_before_merging() {
     assert!(stages[0].0.ends_with("partial_agg"), "{stages:?}");
     assert!(stages[0].1 > 3, "the CSV is cut into several partitions: {stages:?}");
     assert!(stages.last().unwrap().0.ends_with("finish_agg+fill_bins"), "{stages:?}");
+}
+
+#[test]
+fn split_out_shuffles_whole_groups_by_key_range() {
+    let df = input(Some(2048)).unwrap();
+    let agg = df
+        .groupby(["sensor"])
+        .unwrap()
+        .resample("h", "ts")
+        .unwrap()
+        .split_out(3)
+        .unwrap()
+        .agg([("v", rusk::col("v").mean())])
+        .unwrap();
+    let stages = stages(&agg);
+    assert!(stages.iter().any(|(name, _)| name.contains("range_split")), "{stages:?}");
+    assert_eq!(stages.last().unwrap().1, 3, "{stages:?}");
+    // Each sensor is whole in one partition.
+    let out = agg.compute().unwrap();
+    let mut seen = Vec::new();
+    for batch in out.batches() {
+        let sensors = arrow::compute::cast(batch.column(0), &arrow::datatypes::DataType::Utf8).unwrap();
+        let mut here: Vec<String> =
+            arrow::array::AsArray::as_string::<i32>(&sensors).iter().flatten().map(String::from).collect();
+        here.dedup();
+        for s in &here {
+            assert!(!seen.contains(s), "sensor {s} in two partitions");
+        }
+        seen.extend(here);
+    }
+    assert_eq!(seen, ["a", "b", "c"]);
 }
 
 #[test]

@@ -26,6 +26,7 @@ pub struct Resampler {
     keys: Vec<Expr>,
     on: String,
     bins: Bins,
+    split_out: usize,
 }
 
 impl DataFrame {
@@ -54,7 +55,22 @@ impl super::GroupBy {
 impl Resampler {
     fn new(df: DataFrame, keys: Vec<Expr>, rule: &str, on: &str) -> Result<Self> {
         df.col(on)?;
-        Ok(Resampler { df, keys, on: on.to_string(), bins: Bins::new(Freq::parse(rule)?) })
+        Ok(Resampler { df, keys, on: on.to_string(), bins: Bins::new(Freq::parse(rule)?), split_out: 1 })
+    }
+
+    /// The result in `n` partitions (Dask's `split_out`), for many groups
+    /// times many bins: the partial states are shuffled by ranges of the
+    /// group keys, each partition merging and filling whole groups, in
+    /// key order. Without group keys the result stays one partition.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for zero.
+    pub fn split_out(mut self, n: usize) -> Result<Self> {
+        if n == 0 {
+            return Err(Error::InvalidArgument("split_out must be at least 1".into()));
+        }
+        self.split_out = n;
+        Ok(self)
     }
 
     /// Which edge of a bin belongs to it: `"left"` or `"right"`.
@@ -157,7 +173,7 @@ impl Resampler {
         let mut keys = self.keys.clone();
         keys.push(Expr::Alias { expr: Box::new(bin), name: self.on.clone() });
         let options = GroupOptions { sort: true, dropna: true };
-        let grouped = aggregate(&df, keys, aggs, options, None, SplitOut::Given(1))?;
+        let grouped = aggregate(&df, keys, aggs, options, None, SplitOut::Given(self.split_out))?;
         let plan = match grouped.plan().as_ref() {
             LogicalPlan::Aggregate(a) => LogicalPlan::Aggregate(a.clone().with_fill_bins(self.bins)?),
             LogicalPlan::Project(p) => match p.input.as_ref() {

@@ -186,7 +186,8 @@ struct QueryArgs {
     #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     split_every: Option<usize>,
     /// Partitions of the groupby result (a shuffle when > 1; default: chosen
-    /// from an estimate of the number of groups, see --explain)
+    /// from an estimate of the number of groups, see --explain), or of the
+    /// --resample result (default 1; shuffled by the --groupby keys)
     #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     split_out: Option<usize>,
     /// Sort the result by these columns, comma-separated, each `column`,
@@ -541,6 +542,9 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
         }
         if let Some(offset) = &args.offset {
             r = r.offset(offset)?;
+        }
+        if let Some(n) = args.split_out {
+            r = r.split_out(n)?;
         }
         df = r.agg(aggs)?;
     } else if let Some(window) = &args.rolling {

@@ -8,6 +8,7 @@
 //! sorted:   scan+partial_agg ×8 ─▶ range_boundaries ×1 ─▶ range_split ×8 ─▶ merge+finish ×4
 //!           (each split also reads its partial)
 //! unsorted: scan+partial_agg ×8 ─▶ hash_split ×8 ─▶ merge+finish ×4
+//! resample: as sorted, split by the group keys alone, then fill_bins
 //! ```
 //!
 //! Merges are associative and keep their inputs in partition order, so any
@@ -36,10 +37,16 @@ pub(crate) fn lower_aggregate(agg: &Aggregate, split_every: usize, graph: &mut T
         rusk_ops::aggregate::partial(&empty, &agg.keys, &agg.aggs, agg.options)
     })?;
     let lowered = match agg.split_out.partitions() {
-        Some(n) if n > 1 && !agg.keys.is_empty() && agg.fill_bins.is_none() => {
+        Some(n) if n > 1 && !agg.keys.is_empty() => {
             // Every key to one bucket: range when sorted (the partitions in
-            // order are then the sorted result), hash otherwise.
-            let keys: Vec<String> = agg.keys.iter().map(Expr::output_name).collect();
+            // order are then the sorted result), hash otherwise. A
+            // resample's buckets split its group keys, not its bins, so
+            // that each group's bins are filled in one bucket.
+            let split_keys = match agg.fill_bins {
+                Some(_) => &agg.keys[..agg.keys.len() - 1],
+                None => &agg.keys[..],
+            };
+            let keys: Vec<String> = split_keys.iter().map(Expr::output_name).collect();
             let splits = if agg.options.sort {
                 split_by_range(graph, &partials, keys.iter().map(SortKey::new).collect(), n)
             } else {

@@ -116,9 +116,11 @@ impl Aggregate {
 
     /// The same node as a resample's: its last key is the time bin of
     /// `bins`, and the result gets a row for every empty bin inside each
-    /// group's span, as pandas gives it. The groups are merged into one
-    /// partition (a tree reduce): filling needs each group's bins together
-    /// and in order, which a shuffle by every key would scatter.
+    /// group's span, as pandas gives it. Filling needs each group's bins
+    /// together and in order: with `split_out` above 1 the partial states
+    /// are shuffled by key ranges of the group keys alone (not the bin), so
+    /// each group lands whole in one partition; without group keys the one
+    /// group is merged into one partition (a tree reduce).
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for a node without keys.
@@ -127,7 +129,9 @@ impl Aggregate {
             return Err(Error::InvalidArgument("a resample groups by its time bin".into()));
         }
         self.fill_bins = Some(bins);
-        self.split_out = SplitOut::Given(1);
+        if self.keys.len() == 1 {
+            self.split_out = SplitOut::Given(1);
+        }
         Ok(self)
     }
 
