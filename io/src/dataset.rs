@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use arrow::array::{new_null_array, Array, ArrayRef, RecordBatch, RecordBatchOptions};
 use arrow::datatypes::{Field, Schema, SchemaRef};
-use rusk_ops::expr::{evaluate_predicate, Expr};
+use rusk_ops::expr::{evaluate_predicate, filter_batch, Expr};
 use rusk_ops::{Error, Result};
 
 use crate::csv::{CsvOptions, CsvSource};
@@ -135,6 +135,19 @@ pub(crate) trait Source: Send + Sync + fmt::Debug {
     /// [`Source::schema`], in that order), cast to the merged types, with
     /// null columns for those the file lacks.
     fn read(&self, part: &ScanPartition, projection: &[usize], metrics: &ScanMetrics) -> Result<RecordBatch>;
+    /// [`Source::read`], keeping the rows where `filter` holds (null drops
+    /// a row); the columns it reads are among `projection`. A source that
+    /// can decode the other columns for the kept rows alone does; this one
+    /// reads every row, then filters.
+    fn read_where(
+        &self,
+        part: &ScanPartition,
+        projection: &[usize],
+        filter: &Expr,
+        metrics: &ScanMetrics,
+    ) -> Result<RecordBatch> {
+        filter_batch(&self.read(part, projection, metrics)?, filter)
+    }
     /// Whether the file at `path` (one of the source's) has column `name` itself.
     fn file_has_column(&self, path: &Path, name: &str) -> bool;
     /// Row groups in all (Parquet only).
@@ -285,11 +298,16 @@ impl Dataset {
     ///
     /// # Errors
     /// [`Error::Internal`] when `part` names a file the dataset lacks.
-    pub fn scan(self: &Arc<Self>, part: &ScanPartition, columns: Vec<String>) -> Result<FileScan> {
+    pub fn scan(
+        self: &Arc<Self>,
+        part: &ScanPartition,
+        columns: Vec<String>,
+        filter: Option<Expr>,
+    ) -> Result<FileScan> {
         if part.file >= self.files.len() {
             return Err(Error::Internal(format!("partition of file {} of {}", part.file, self.files.len())));
         }
-        Ok(FileScan::new(self, part.file, part.range.clone(), columns))
+        Ok(FileScan::new(self, part.file, part.range.clone(), columns, filter))
     }
 
     /// The one file `scan` reads, opened as it describes: its head or
@@ -326,6 +344,23 @@ impl Dataset {
         columns: Option<&[String]>,
         metrics: &ScanMetrics,
     ) -> Result<RecordBatch> {
+        self.read_where(part, columns, None, metrics)
+    }
+
+    /// [`Dataset::read`], keeping the rows where `filter` holds (null drops
+    /// a row), whose columns must be among `columns`. A filter on the
+    /// files' own columns runs inside the read, where Parquet decodes the
+    /// other columns for the kept rows alone.
+    ///
+    /// # Errors
+    /// As [`Dataset::read`], and the filter's evaluation errors.
+    pub fn read_where(
+        &self,
+        part: &ScanPartition,
+        columns: Option<&[String]>,
+        filter: Option<&Expr>,
+        metrics: &ScanMetrics,
+    ) -> Result<RecordBatch> {
         let all: Vec<String>;
         let columns = match columns {
             Some(c) => c,
@@ -352,7 +387,13 @@ impl Dataset {
             }
         }
         let file = &self.files[part.file];
-        let batch = self.source.read(part, &projection, metrics).map_err(|e| e.with_file(&file.path))?;
+        // A filter of hive columns (or of both kinds) runs on the whole output below.
+        let in_read = filter.filter(|f| f.columns().iter().all(|c| !self.hive_columns.contains(c)));
+        let batch = match in_read {
+            Some(filter) => self.source.read_where(part, &projection, filter, metrics),
+            None => self.source.read(part, &projection, metrics),
+        }
+        .map_err(|e| e.with_file(&file.path))?;
         let n = batch.num_rows();
         let hive = if self.hive_columns.is_empty() { None } else { Some(self.hive_batch(part.file, n)?) };
         let mut fields = Vec::with_capacity(columns.len());
@@ -375,7 +416,11 @@ impl Dataset {
         }
         let schema = Arc::new(Schema::new(fields));
         let options = RecordBatchOptions::new().with_row_count(Some(n));
-        Ok(RecordBatch::try_new_with_options(schema, arrays, &options)?)
+        let batch = RecordBatch::try_new_with_options(schema, arrays, &options)?;
+        match filter {
+            Some(filter) if in_read.is_none() => filter_batch(&batch, filter),
+            _ => Ok(batch),
+        }
     }
 
     /// The hive values of file `index` repeated `rows` times, one column per hive key.

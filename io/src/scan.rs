@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
+use rusk_ops::expr::Expr;
 use rusk_ops::Result;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,9 @@ pub struct FileScan {
     pub hive_columns: Vec<String>,
     /// The columns to read, in order.
     pub columns: Vec<String>,
+    /// The rows to keep (null drops a row), evaluated inside the read, so
+    /// that Parquet decodes the other columns for the kept rows alone.
+    pub filter: Option<Box<Expr>>,
     /// The open dataset this scan was made from, when it was made in this
     /// process.
     #[serde(skip)]
@@ -63,7 +67,7 @@ impl FileScan {
             None => (Arc::new(Dataset::reopen(self)?), 0),
         };
         let part = ScanPartition { file, range: self.range.clone() };
-        dataset.read(&part, Some(&self.columns), metrics)
+        dataset.read_where(&part, Some(&self.columns), self.filter.as_deref(), metrics)
     }
 
     /// The open dataset the scan reads, when it was made in this process
@@ -77,6 +81,7 @@ impl FileScan {
         file: usize,
         range: PartitionRange,
         columns: Vec<String>,
+        filter: Option<Expr>,
     ) -> Self {
         let opened = Opened { dataset: Arc::clone(dataset), file };
         FileScan {
@@ -87,6 +92,7 @@ impl FileScan {
             schema: dataset.schema(),
             hive_columns: dataset.hive_columns().to_vec(),
             columns,
+            filter: filter.map(Box::new),
             opened: Some(opened),
         }
     }
@@ -102,11 +108,16 @@ impl PartialEq for FileScan {
             && self.schema == other.schema
             && self.hive_columns == other.hive_columns
             && self.columns == other.columns
+            && self.filter == other.filter
     }
 }
 
 impl fmt::Debug for FileScan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {:?} {:?}", self.file.path.display(), self.range, self.columns)
+        write!(f, "{} {:?} {:?}", self.file.path.display(), self.range, self.columns)?;
+        match &self.filter {
+            Some(filter) => write!(f, " where {filter}"),
+            None => Ok(()),
+        }
     }
 }

@@ -129,7 +129,7 @@ impl ElementOp {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TaskOp {
     /// Reads a partition of a dataset (no inputs).
-    Scan(FileScan),
+    Scan(Box<FileScan>),
     /// A batch held in memory (no inputs).
     Memory(MemoryBatch),
     /// Concatenates its inputs in order (repartition to fewer partitions, limit).

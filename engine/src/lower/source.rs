@@ -7,16 +7,16 @@ use super::Lowered;
 use crate::graph::{ElementOp, MemoryBatch, TaskGraph, TaskOp};
 use crate::plan::{InMemory, Scan};
 
-/// One task per partition left after pruning; pushed filters and the final
-/// column selection run in the same task, right after the read.
+/// One task per partition left after pruning; pushed filters run inside
+/// the read (Parquet then decodes the other columns for the kept rows
+/// alone), and the final column selection in the same task, right after.
 pub(crate) fn lower_scan(scan: &Scan, graph: &mut TaskGraph) -> Result<Lowered> {
     let mut name = format!("scan {}", scan.dataset.format().name());
     let read_columns = scan.read_columns();
     let filter = Expr::conjunction(scan.filters.iter().cloned());
     let output: Vec<String> = scan.schema().fields().iter().map(|f| f.name().clone()).collect();
     let mut pipeline = Vec::new();
-    if let Some(f) = filter {
-        pipeline.push(ElementOp::Filter(f));
+    if filter.is_some() {
         name.push_str("+filter");
     }
     if output != read_columns {
@@ -26,7 +26,7 @@ pub(crate) fn lower_scan(scan: &Scan, graph: &mut TaskGraph) -> Result<Lowered> 
     let stage = graph.add_stage(name);
     let mut tasks = Vec::with_capacity(scan.pruned.partitions.len());
     for (i, part) in scan.pruned.partitions.iter().enumerate() {
-        let op = TaskOp::Scan(scan.dataset.scan(part, read_columns.clone())?);
+        let op = TaskOp::Scan(Box::new(scan.dataset.scan(part, read_columns.clone(), filter.clone())?));
         let id = graph.add_task(stage, i, op, vec![]);
         graph.tasks[id].pipeline = pipeline.clone();
         tasks.push(id);

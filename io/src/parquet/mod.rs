@@ -44,7 +44,17 @@ impl Source for ParquetSource {
     }
 
     fn read(&self, part: &ScanPartition, projection: &[usize], metrics: &ScanMetrics) -> Result<RecordBatch> {
-        read::read_partition(self, part, projection, metrics)
+        read::read_partition(self, part, projection, None, metrics)
+    }
+
+    fn read_where(
+        &self,
+        part: &ScanPartition,
+        projection: &[usize],
+        filter: &rusk_ops::expr::Expr,
+        metrics: &ScanMetrics,
+    ) -> Result<RecordBatch> {
+        read::read_partition(self, part, projection, Some(filter), metrics)
     }
 
     fn row_group_count(&self) -> Option<usize> {

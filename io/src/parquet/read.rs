@@ -23,12 +23,14 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    new_empty_array, new_null_array, ArrayRef, RecordBatch, RecordBatchOptions, RecordBatchReader,
+    new_empty_array, new_null_array, Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions,
+    RecordBatchReader,
 };
-use arrow::compute::{cast, concat_batches};
+use arrow::compute::{cast, concat_batches, filter_record_batch, prep_null_mask_filter};
 use arrow::datatypes::{DataType, FieldRef, Schema};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection};
 use parquet::arrow::ProjectionMask;
+use rusk_ops::expr::{evaluate_predicate, filter_batch, Expr};
 use rusk_ops::{Error, Result};
 
 use super::dictionary::concat_dictionaries;
@@ -53,6 +55,7 @@ pub(crate) fn read_partition(
     source: &ParquetSource,
     part: &ScanPartition,
     projection: &[usize],
+    filter: Option<&Expr>,
     metrics: &ScanMetrics,
 ) -> Result<RecordBatch> {
     let file = source
@@ -103,25 +106,96 @@ pub(crate) fn read_partition(
         }
     }
 
-    let decoded: Vec<(String, ArrayRef)> = if rows == 0 || roots.is_empty() {
+    let num_rows = usize::try_from(rows).map_err(|_| Error::parquet(format!("row count {rows}"), path))?;
+    let batch = if rows == 0 || roots.is_empty() {
         // Nothing to decode (the footer counted the rows): the file is not
         // even opened again.
         let projected = file_schema.project(&roots)?;
-        projected.fields().iter().map(|f| (f.name().clone(), new_empty_array(f.data_type()))).collect()
+        let decoded: Vec<(String, ArrayRef)> =
+            projected.fields().iter().map(|f| (f.name().clone(), new_empty_array(f.data_type()))).collect();
+        let batch = assemble(&fields, &decoded, num_rows, path)?;
+        match filter {
+            Some(filter) => filter_batch(&batch, filter)?,
+            None => batch,
+        }
     } else {
         // Row groups holding rows: an empty one yields no batch anyway.
         let non_empty: Vec<usize> =
             row_groups.iter().copied().filter(|&rg| metadata.row_group(rg).num_rows() > 0).collect();
-        let (dictionary, other): (Vec<usize>, Vec<usize>) = if non_empty.len() > 1 {
+        let read = Read { file, non_empty, rows, num_rows };
+        match filter {
+            Some(filter) => read.filtered(&fields, &roots, filter)?,
+            None => assemble(&fields, &read.decode(&roots, None)?, num_rows, path)?,
+        }
+    };
+
+    metrics.add_file();
+    metrics.add_row_groups(row_groups.len() as u64);
+    metrics.add_rows(num_rows as u64);
+    metrics.add_bytes(u64::try_from(bytes).unwrap_or(0));
+    Ok(batch)
+}
+
+/// The partition's projected `fields` from the decoded columns (by file
+/// name): each cast to its merged type, a column the file lacks all null.
+fn assemble(
+    fields: &[FieldRef],
+    decoded: &[(String, ArrayRef)],
+    num_rows: usize,
+    path: &std::path::Path,
+) -> Result<RecordBatch> {
+    if let Some((name, bad)) = decoded.iter().find(|(_, c)| c.len() != num_rows) {
+        return Err(Error::parquet(
+            format!("{num_rows} rows were expected but {} were decoded of column {name}", bad.len()),
+            path,
+        ));
+    }
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(fields.len());
+    for field in fields {
+        let column = match decoded.iter().find(|(name, _)| name == field.name()) {
+            Some((_, c)) if c.data_type() == field.data_type() => Arc::clone(c),
+            Some((_, c)) => cast(c, field.data_type())
+                .map_err(|e| Error::from(e).with_file(path).with_column(field.name()))?,
+            None => new_null_array(field.data_type(), num_rows),
+        };
+        columns.push(column);
+    }
+    let options = RecordBatchOptions::new().with_row_count(Some(num_rows));
+    Ok(RecordBatch::try_new_with_options(Arc::new(Schema::new(fields.to_vec())), columns, &options)?)
+}
+
+/// Below this share of a partition's rows passing its filter, the other
+/// columns are decoded for those rows alone (late materialization); above
+/// it, skipping rows costs about what decoding them does.
+const LATE_MATERIALIZATION_SHARE: f64 = 0.5;
+
+/// The decoding of some row groups of one file.
+struct Read<'a> {
+    file: &'a ParquetFile,
+    /// The row groups holding rows, in order.
+    non_empty: Vec<usize>,
+    rows: i64,
+    num_rows: usize,
+}
+
+impl Read<'_> {
+    /// The root columns `roots` (file order) of every row, or of the rows
+    /// `selected` holds true for.
+    fn decode(&self, roots: &[usize], selected: Option<&BooleanArray>) -> Result<Vec<(String, ArrayRef)>> {
+        let (file, path) = (self.file, self.file.source.path.as_path());
+        let metadata = file.reader.metadata();
+        let file_schema = file.reader.schema();
+        let (dictionary, other): (Vec<usize>, Vec<usize>) = if self.non_empty.len() > 1 {
             roots
                 .iter()
                 .partition(|&&i| matches!(file_schema.field(i).data_type(), DataType::Dictionary(_, _)))
         } else {
-            (vec![], roots.clone())
+            (vec![], roots.to_vec())
         };
         let mut decoded = Vec::with_capacity(roots.len());
         if !other.is_empty() {
-            let batch = decode(file, &other, non_empty.clone(), rows)?;
+            let selection = selected.map(|s| RowSelection::from_filters(std::slice::from_ref(s)));
+            let batch = decode(file, &other, self.non_empty.clone(), self.rows, selection)?;
             for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
                 let column = without_unused_buffers(column)
                     .map_err(|e| e.with_file(path).with_column(field.name()))?
@@ -130,9 +204,16 @@ pub(crate) fn read_partition(
             }
         }
         if !dictionary.is_empty() {
-            let mut pieces: Vec<Vec<ArrayRef>> = vec![Vec::with_capacity(non_empty.len()); dictionary.len()];
-            for &rg in &non_empty {
-                let batch = decode(file, &dictionary, vec![rg], metadata.row_group(rg).num_rows())?;
+            let mut pieces: Vec<Vec<ArrayRef>> =
+                vec![Vec::with_capacity(self.non_empty.len()); dictionary.len()];
+            let mut offset = 0;
+            for &rg in &self.non_empty {
+                let rows = metadata.row_group(rg).num_rows();
+                let len =
+                    usize::try_from(rows).map_err(|_| Error::parquet(format!("row count {rows}"), path))?;
+                let selection = selected.map(|s| RowSelection::from_filters(&[s.slice(offset, len)]));
+                offset += len;
+                let batch = decode(file, &dictionary, vec![rg], rows, selection)?;
                 for (column, piece) in batch.columns().iter().zip(&mut pieces) {
                     piece.push(Arc::clone(column));
                 }
@@ -143,54 +224,67 @@ pub(crate) fn read_partition(
                 decoded.push((name.clone(), column));
             }
         }
-        decoded
-    };
-    let num_rows = usize::try_from(rows).map_err(|_| Error::parquet(format!("row count {rows}"), path))?;
-    if let Some((name, bad)) = decoded.iter().find(|(_, c)| c.len() != num_rows) {
-        return Err(Error::parquet(
-            format!(
-                "row groups {row_groups:?} hold {rows} rows but {} were decoded of column {name}",
-                bad.len()
-            ),
-            path,
-        ));
+        Ok(decoded)
     }
 
-    let mut columns: Vec<ArrayRef> = Vec::with_capacity(fields.len());
-    for field in &fields {
-        let column = match decoded.iter().find(|(name, _)| name == field.name()) {
-            Some((_, c)) if c.data_type() == field.data_type() => Arc::clone(c),
-            Some((_, c)) => cast(c, field.data_type())
-                .map_err(|e| Error::from(e).with_file(path).with_column(field.name()))?,
-            None => new_null_array(field.data_type(), num_rows),
-        };
-        columns.push(column);
+    /// The rows of `fields` where `filter` holds. The columns the filter
+    /// reads are decoded first; when few rows pass, the others are decoded
+    /// for those rows alone, so a selective filter does not pay for
+    /// decoding every column of every row.
+    fn filtered(&self, fields: &[FieldRef], roots: &[usize], filter: &Expr) -> Result<RecordBatch> {
+        let path = self.file.source.path.as_path();
+        let file_schema = self.file.reader.schema();
+        let read_by_filter = filter.columns();
+        let (filter_roots, rest): (Vec<usize>, Vec<usize>) =
+            roots.iter().partition(|&&i| read_by_filter.contains(file_schema.field(i).name()));
+        if filter_roots.is_empty() || rest.is_empty() {
+            let batch = assemble(fields, &self.decode(roots, None)?, self.num_rows, path)?;
+            return filter_batch(&batch, filter);
+        }
+        let filter_fields: Vec<FieldRef> =
+            fields.iter().filter(|f| read_by_filter.contains(f.name())).cloned().collect();
+        let mut decoded = self.decode(&filter_roots, None)?;
+        let keep = evaluate_predicate(filter, &assemble(&filter_fields, &decoded, self.num_rows, path)?)?;
+        // Null is false, as in `filter_batch`.
+        let keep = if keep.nulls().is_some() { prep_null_mask_filter(&keep) } else { keep };
+        let kept = keep.true_count();
+        if kept as f64 > LATE_MATERIALIZATION_SHARE * self.num_rows as f64 {
+            decoded.extend(self.decode(&rest, None)?);
+            let batch = assemble(fields, &decoded, self.num_rows, path)?;
+            return Ok(filter_record_batch(&batch, &keep)?);
+        }
+        let mut kept_columns = Vec::with_capacity(roots.len());
+        for (name, column) in decoded {
+            kept_columns.push((name, arrow::compute::filter(column.as_ref(), &keep)?));
+        }
+        kept_columns.extend(self.decode(&rest, Some(&keep))?);
+        assemble(fields, &kept_columns, kept, path)
     }
-    let options = RecordBatchOptions::new().with_row_count(Some(num_rows));
-    let batch = RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), columns, &options)?;
-
-    metrics.add_file();
-    metrics.add_row_groups(row_groups.len() as u64);
-    metrics.add_rows(num_rows as u64);
-    metrics.add_bytes(u64::try_from(bytes).unwrap_or(0));
-    Ok(batch)
 }
 
 /// Decodes the root columns `roots` of `row_groups` (which hold `rows` rows)
 /// as one batch: the batch size is `rows`, so the decoder sizes each column
 /// exactly once and yields one batch.
-fn decode(file: &ParquetFile, roots: &[usize], row_groups: Vec<usize>, rows: i64) -> Result<RecordBatch> {
+fn decode(
+    file: &ParquetFile,
+    roots: &[usize],
+    row_groups: Vec<usize>,
+    rows: i64,
+    selection: Option<RowSelection>,
+) -> Result<RecordBatch> {
     let path = file.source.path.as_path();
     let reader = file.open()?;
     let handle = reader.try_clone().map_err(|e| Error::io(e, path))?;
     let mask = ProjectionMask::roots(file.reader.parquet_schema(), roots.iter().copied());
     let batch_size = usize::try_from(rows).unwrap_or(usize::MAX).max(1);
-    let decoder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, file.reader.clone())
+    let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, file.reader.clone())
         .with_projection(mask)
         .with_row_groups(row_groups)
-        .with_batch_size(batch_size)
-        .build()
-        .map_err(|e| Error::parquet(e, path))?;
+        .with_batch_size(batch_size);
+    if let Some(selection) = selection {
+        builder = builder.with_row_selection(selection);
+    }
+    let decoder = builder.build().map_err(|e| Error::parquet(e, path))?;
     let schema = decoder.schema();
     let decoded = decoder.collect::<Result<Vec<_>, _>>();
     // A file rewritten during the read: its error, or its rows, are not this file's.
