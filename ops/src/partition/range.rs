@@ -10,11 +10,12 @@
 use arrow::array::{ArrayRef, RecordBatch, UInt32Array};
 use arrow::compute::{concat, take};
 use arrow::datatypes::{Field, Schema};
+use arrow::row::Row;
 use std::sync::Arc;
 
 use super::split::split_by_bucket;
 use crate::error::{Error, Result};
-use crate::sort::{SortEncoder, SortKey};
+use crate::sort::{dictionary_probe, encode_probe, DictionaryProbe, SortEncoder, SortKey};
 
 /// Rows sampled from each input per output bucket: enough that the
 /// boundaries cut the keys into buckets of roughly equal size.
@@ -76,10 +77,23 @@ pub fn range_split(
     if boundaries.num_rows() >= n.max(1) {
         return Err(Error::Internal(format!("{} boundaries for {n} buckets", boundaries.num_rows())));
     }
-    let rows = SortEncoder::try_new(&batch.schema(), keys)?.encode(batch)?;
     let cuts = SortEncoder::try_new(&boundaries.schema(), keys)?.encode(boundaries)?;
     let cuts: Vec<_> = cuts.iter().collect();
-    let buckets: Vec<u32> = rows.iter().map(|row| cuts.partition_point(|cut| *cut <= row) as u32).collect();
+    let bucket_of = |row: Row<'_>| cuts.partition_point(|cut| *cut <= row) as u32;
+    if let [key] = keys {
+        if let Some(DictionaryProbe { probe, rows }) =
+            dictionary_probe(column_of(batch, &key.column)?.as_ref())?
+        {
+            // A dictionary row's bucket depends on its entry alone: find
+            // each entry's once (see `sort::dictionary`).
+            let probe_buckets: Vec<u32> = encode_probe(&probe, key)?.iter().map(bucket_of).collect();
+            // Each probe index is below probe.len() (built so).
+            let buckets: Vec<u32> = rows.iter().map(|&p| probe_buckets[p as usize]).collect();
+            return split_by_bucket(batch, &buckets, n);
+        }
+    }
+    let rows = SortEncoder::try_new(&batch.schema(), keys)?.encode(batch)?;
+    let buckets: Vec<u32> = rows.iter().map(bucket_of).collect();
     split_by_bucket(batch, &buckets, n)
 }
 
@@ -149,6 +163,35 @@ mod tests {
             "poorly balanced: {:?}",
             all.iter().map(Vec::len).collect::<Vec<_>>()
         );
+    }
+
+    /// A dictionary key (entry by entry) buckets its rows as the same key
+    /// as plain strings does (row by row), in every order.
+    #[test]
+    fn dictionary_keys_split_as_their_values() {
+        use arrow::array::{DictionaryArray, Int32Array, StringArray};
+        use arrow::compute::cast;
+        let values = StringArray::from(vec![Some("m"), Some("a"), None, Some("z"), Some("a"), Some("q")]);
+        let keys: Int32Array = (0..500).map(|i| (i % 11 != 0).then_some(i * 7 % 6)).collect();
+        let dict: ArrayRef = Arc::new(DictionaryArray::try_new(keys, Arc::new(values)).unwrap());
+        let ids: ArrayRef = Arc::new(Int64Array::from_iter_values(0..500));
+        let as_dict = RecordBatch::try_from_iter(vec![("k", dict.clone()), ("id", ids.clone())]).unwrap();
+        let plain = cast(&dict, &DataType::Utf8).unwrap();
+        let as_plain = RecordBatch::try_from_iter(vec![("k", plain), ("id", ids)]).unwrap();
+        for (asc, nf) in [(true, false), (false, false), (true, true), (false, true)] {
+            let keys = [SortKey::new("k").ascending(asc).nulls_first(nf)];
+            let bounds = range_boundaries(std::slice::from_ref(&as_dict), &keys, 4).unwrap();
+            let plain_bounds =
+                RecordBatch::try_from_iter(vec![("k", cast(bounds.column(0), &DataType::Utf8).unwrap())])
+                    .unwrap();
+            let fast = range_split(&as_dict, &keys, &bounds, 4).unwrap();
+            let general = range_split(&as_plain, &keys, &plain_bounds, 4).unwrap();
+            let ids_of = |b: &RecordBatch| b.column(1).as_primitive::<Int64Type>().values().to_vec();
+            for (f, g) in fast.iter().zip(&general) {
+                assert_eq!(ids_of(f), ids_of(g), "asc={asc} nulls_first={nf}");
+            }
+            assert!(fast.iter().filter(|b| b.num_rows() > 0).count() >= 2);
+        }
     }
 
     #[test]

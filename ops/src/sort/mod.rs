@@ -21,8 +21,10 @@
 //! path: the non-missing `(value, row)` pairs are sorted by value then row
 //! (the row breaks ties, which makes an unstable sort stable; strings carry
 //! their first 8 bytes as an integer, so most comparisons stay in the
-//! vector), then the NaN and null rows go at their end in input order. Every
-//! other key (booleans, dictionaries, several columns) is encoded by
+//! vector), then the NaN and null rows go at their end in input order. One
+//! dictionary key sorts its entries once and places the rows by a counting
+//! sort of their entries' ranks (see `dictionary.rs`). Every
+//! other key (booleans, large dictionaries, several columns) is encoded by
 //! [`SortEncoder`] in Arrow's row format, whose bytes compare as the keys do,
 //! and the rows are sorted by (row bytes, index) the same way. Both end in
 //! one `take` per column.
@@ -42,6 +44,10 @@ use arrow::datatypes::{self as types, DataType, Schema};
 use arrow::row::{RowConverter, Rows, SortField};
 
 use crate::error::{Error, Result};
+
+mod dictionary;
+
+pub(crate) use dictionary::{dictionary_probe, encode_probe, DictionaryProbe};
 
 /// One column of a sort's key and its order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -355,6 +361,7 @@ fn sort_one_column(array: &dyn Array, key: &SortKey) -> Result<Option<Vec<u32>>>
             let a = array.as_binary_view();
             Some(sort_bytes(array, |i| a.value(i), key))
         }
+        DataType::Dictionary(_, _) => dictionary::sort_dictionary(array, key)?,
         _ => None,
     })
 }
