@@ -146,7 +146,24 @@ fn random_frames_sort_the_same_in_any_partitioning() {
             let ascending: Vec<bool> = by.iter().map(|_| rng.below(2) == 0).collect();
             let na = if rng.below(2) == 0 { NaPosition::Last } else { NaPosition::First };
             let options = SortOptions::default().ascending(ascending.clone()).na_position(na);
-            let reference = table_of(&one.sort_values_with(by, options.clone()).unwrap().compute().unwrap());
+            let sorted = one.sort_values_with(by, options.clone()).unwrap().compute().unwrap();
+            let reference = table_of(&sorted);
+            // A limit of a sort is a top-k (each partition's first n, then
+            // theirs): the full sort's first n rows, ties included.
+            let sorted = rusk::from_batches(batch.schema(), sorted.batches().to_vec()).unwrap();
+            for n in [0, 1, 7, 60, 500] {
+                let want = table_of(&sorted.limit(n).compute().unwrap());
+                for threads in THREADS {
+                    let config = Config::default().with_threads(threads);
+                    let top = df.sort_values_with(by, options.clone()).unwrap().limit(n);
+                    let got = top.compute_with(&config).unwrap();
+                    assert_eq!(
+                        table_of(&got),
+                        want,
+                        "round {round}, by {by:?} {na:?}, head({n}), threads {threads}"
+                    );
+                }
+            }
             for threads in THREADS {
                 let config = Config::default().with_threads(threads);
                 let got = df.sort_values_with(by, options.clone()).unwrap().compute_with(&config).unwrap();
@@ -189,6 +206,18 @@ fn filters_sink_below_a_sort_and_limits_do_not() {
     let mut expected = common::read_table("fixtures/expected/reductions/sort_sales_price_desc.csv");
     expected.rows.truncate(3);
     compare("top 3 prices", &expected, &table_of(&top.compute().unwrap())).unwrap();
+}
+
+#[test]
+fn a_limit_of_a_sort_is_a_top_k_without_a_shuffle() {
+    let top = sales().sort_values(&["price"], &[false]).unwrap().limit(3);
+    let stages = common::stages(&top);
+    assert!(stages.iter().all(|(name, _)| !name.contains("range")), "{stages:?}");
+    assert!(
+        stages[0].0.ends_with("sort_head") && stages[0].1 == 3,
+        "every partition keeps its first 3: {stages:?}"
+    );
+    assert_eq!(stages.last().unwrap(), &("sort_head".to_string(), 1), "{stages:?}");
 }
 
 #[test]

@@ -86,6 +86,14 @@ pub enum ElementOp {
     TopNFinish(TopNSpec),
     /// Sort the whole batch by these keys, ties in row order (`sort_values`).
     Sort(Vec<SortKey>),
+    /// The first `n` rows of that sort, the others never ordered
+    /// (`sort_values(by).head(n)`).
+    SortHead {
+        /// The keys, as for `Sort`.
+        keys: Vec<SortKey>,
+        /// Rows kept.
+        n: usize,
+    },
     /// A step of `drop_duplicates` / `duplicated`.
     Dedup(DedupStep),
     /// A partition's summary for a window's prefix pass (its totals and
@@ -118,6 +126,7 @@ impl ElementOp {
             ElementOp::TopNCandidates(_) => "top_n",
             ElementOp::TopNFinish(_) => "finish_top_n",
             ElementOp::Sort(_) => "sort",
+            ElementOp::SortHead { .. } => "sort_head",
             ElementOp::Dedup(step) => step.name(),
             ElementOp::FillBins { .. } => "fill_bins",
             ElementOp::WindowSummary(_) => "window_summary",

@@ -4,14 +4,35 @@
 //! Computing only the partitions needed is the executor's job
 //! (`execute::run_limit`): this lowering is the general graph, used when the
 //! limit is not at the top of the plan.
+//!
+//! A limit of a sort is a top-k: each partition keeps the first n rows of
+//! its own stable sort, and one task the first n of theirs, concatenated in
+//! partition order. No shuffle, and no row after the n-th is ordered:
+//!
+//! ```text
+//! scan+sort_head ×P ─▶ concat+sort_head ×1
+//! ```
+//!
+//! The global first n are among the partitions' first n, and the last
+//! sort's ties keep partition order, then each partition's: the stable
+//! sort's first n rows exactly.
 
 use rusk_ops::Result;
 
 use super::{elementwise, lower_node, Lowered};
 use crate::graph::{ElementOp, TaskGraph, TaskOp};
-use crate::plan::Limit;
+use crate::plan::{Limit, LogicalPlan};
 
 pub(crate) fn lower_limit(limit: &Limit, graph: &mut TaskGraph) -> Result<Lowered> {
+    if let LogicalPlan::Sort(sort) = limit.input.as_ref() {
+        let head = ElementOp::SortHead { keys: sort.keys.clone(), n: limit.n };
+        let input = lower_node(&sort.input, graph)?;
+        let input = elementwise::fuse(graph, input, head.clone());
+        let stage = graph.add_stage("sort_head");
+        let id = graph.add_task(stage, 0, TaskOp::Concat { schema: sort.input.schema() }, input.tasks);
+        graph.tasks[id].pipeline.push(head);
+        return Ok(Lowered { tasks: vec![id], stage });
+    }
     let input = lower_node(&limit.input, graph)?;
     let input = elementwise::fuse(graph, input, ElementOp::Head(limit.n));
     let stage = graph.add_stage("limit");

@@ -139,6 +139,7 @@ pub(crate) fn apply(op: &ElementOp, batch: RecordBatch) -> Result<RecordBatch> {
         ElementOp::TopNCandidates(spec) => rusk_ops::top_n::candidates(&batch, spec),
         ElementOp::TopNFinish(spec) => rusk_ops::top_n::finish(&batch, spec),
         ElementOp::Sort(keys) => rusk_ops::sort::sort_batch(&batch, keys),
+        ElementOp::SortHead { keys, n } => rusk_ops::sort::sort_head(&batch, keys, *n),
         ElementOp::Dedup(step) => super::dedup::apply(step, batch),
         ElementOp::WindowSummary(windows) => rusk_ops::window::summarize(&batch, windows),
         ElementOp::FillBins { group_keys, bins, fills } => {

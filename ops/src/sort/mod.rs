@@ -46,6 +46,9 @@ use arrow::row::{RowConverter, Rows, SortField};
 use crate::error::{Error, Result};
 
 mod dictionary;
+mod head;
+
+pub use head::sort_head;
 
 pub(crate) use dictionary::{dictionary_probe, encode_probe, DictionaryProbe};
 
