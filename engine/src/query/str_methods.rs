@@ -142,52 +142,41 @@ impl Parser {
     /// `[0]` or `['name']` after `extract(...)`: a column of the frame
     /// pandas makes, by position or group name.
     fn extract_column(&mut self) -> Result<String> {
-        let open = self.advance();
-        let pos = self.peek().pos;
-        self.enter(pos)?;
-        let column = self.or_expr()?;
-        self.leave();
-        let column = match column.expr {
-            Expr::Literal(ScalarValue::Int64(i)) => i.to_string(),
-            Expr::Literal(ScalarValue::Utf8(name)) => name,
-            _ => {
-                return Err(self.error(pos, "str.extract()[]: the column must be an integer or a group name"))
-            }
-        };
-        let close = self.peek().clone();
-        match close.tok {
-            Tok::Sym(Sym::RBracket) => {
-                self.advance();
-                Ok(column)
-            }
-            Tok::Eof => Err(self.error(open.pos, "unclosed '['")),
-            _ => {
-                Err(self
-                    .unexpected(&close, format!("expected ']' after the column, found {}", describe(&close))))
-            }
+        let (column, pos) = self.subscript("the column")?;
+        match column {
+            Expr::Literal(ScalarValue::Int64(i)) => Ok(i.to_string()),
+            Expr::Literal(ScalarValue::Utf8(name)) => Ok(name),
+            _ => Err(self.error(pos, "str.extract()[]: the column must be an integer or a group name")),
         }
     }
 
     /// `[i]` after `.str`: a constant integer index.
     fn str_index(&mut self, what: &str) -> Result<i64> {
+        let (index, pos) = self.subscript("the index")?;
+        match index {
+            Expr::Literal(ScalarValue::Int64(i)) => Ok(i),
+            _ => Err(self.error(pos, format!("{what}: the index must be an integer constant"))),
+        }
+    }
+
+    /// `[expr]`, the current token being `[`: the expression and where it
+    /// starts. `inside` names it in the error for a missing `]`.
+    fn subscript(&mut self, inside: &str) -> Result<(Expr, usize)> {
         let open = self.advance();
         let pos = self.peek().pos;
         self.enter(pos)?;
-        let index = self.or_expr()?;
+        let value = self.or_expr()?;
         self.leave();
-        let Expr::Literal(ScalarValue::Int64(i)) = index.expr else {
-            return Err(self.error(pos, format!("{what}: the index must be an integer constant")));
-        };
         let close = self.peek().clone();
         match close.tok {
             Tok::Sym(Sym::RBracket) => {
                 self.advance();
-                Ok(i)
+                Ok((value.expr, pos))
             }
             Tok::Eof => Err(self.error(open.pos, "unclosed '['")),
             _ => {
                 Err(self
-                    .unexpected(&close, format!("expected ']' after the index, found {}", describe(&close))))
+                    .unexpected(&close, format!("expected ']' after {inside}, found {}", describe(&close))))
             }
         }
     }
