@@ -20,7 +20,8 @@
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::datatypes::*;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use rusk_ops::time::{offset_name, TimedeltaFormat, Zone};
 use rusk_ops::{Error, Result};
 use std::fmt::Write as _;
@@ -90,23 +91,39 @@ fn write_to(
             out.push(b'\n');
         }
     }
-    let mut columns: Vec<ColumnText> = Vec::new();
-    for batch in batches {
-        let mut offset = 0;
-        while offset < batch.num_rows() {
-            let len = CHUNK_ROWS.min(batch.num_rows() - offset);
-            columns.resize_with(batch.num_columns(), ColumnText::default);
-            for (text, column) in columns.iter_mut().zip(batch.columns()) {
-                text.clear();
-                format_column(&column.slice(offset, len), sep, text)?;
-            }
-            stitch_rows(&columns, len, sep, &mut out);
-            writer.write_all(&out).map_err(io_error)?;
-            out.clear();
-            offset += len;
+    writer.write_all(&out).map_err(io_error)?;
+    // Chunks of rows are formatted in parallel, a window at a time, and
+    // written in order: the text of a window is all that is held.
+    let chunks: Vec<(&RecordBatch, usize, usize)> = batches
+        .iter()
+        .flat_map(|batch| {
+            (0..batch.num_rows())
+                .step_by(CHUNK_ROWS)
+                .map(move |o| (batch, o, CHUNK_ROWS.min(batch.num_rows() - o)))
+        })
+        .collect();
+    let window = 2 * rayon::current_num_threads().max(1);
+    for group in chunks.chunks(window) {
+        let texts: Vec<Result<Vec<u8>>> =
+            group.par_iter().map(|&(batch, offset, len)| format_chunk(batch, offset, len, sep)).collect();
+        for text in texts {
+            writer.write_all(&text?).map_err(io_error)?;
         }
     }
-    writer.write_all(&out).map_err(io_error)
+    Ok(())
+}
+
+/// Rows `offset..offset + len` of `batch` as CSV lines.
+fn format_chunk(batch: &RecordBatch, offset: usize, len: usize, sep: u8) -> Result<Vec<u8>> {
+    let mut columns: Vec<ColumnText> = Vec::with_capacity(batch.num_columns());
+    for column in batch.columns() {
+        let mut text = ColumnText::default();
+        format_column(&column.slice(offset, len), sep, &mut text)?;
+        columns.push(text);
+    }
+    let mut out = Vec::new();
+    stitch_rows(&columns, len, sep, &mut out);
+    Ok(out)
 }
 
 /// One column of a chunk as text: row `i` is `bytes[ends[i-1]..ends[i]]`.
@@ -117,11 +134,6 @@ struct ColumnText {
 }
 
 impl ColumnText {
-    fn clear(&mut self) {
-        self.bytes.clear();
-        self.ends.clear();
-    }
-
     /// Ends the current field.
     fn end(&mut self) {
         self.ends.push(self.bytes.len());
@@ -373,6 +385,17 @@ fn push_date(out: &mut Vec<u8>, days: i32) {
         .checked_add(rusk_ops::time::UNIX_EPOCH_DAYS_FROM_CE)
         .and_then(NaiveDate::from_num_days_from_ce_opt)
     {
+        // Digit by digit: chrono's `format` parses its pattern per value,
+        // a third of the time of writing a timestamp column.
+        Some(date) if (0..=9999).contains(&date.year()) => {
+            // In 0..=9999: checked above.
+            push_digits(out, date.year() as u32, 4);
+            out.push(b'-');
+            push_digits(out, date.month(), 2);
+            out.push(b'-');
+            push_digits(out, date.day(), 2);
+        }
+        // A sign and more digits, as chrono writes them.
         Some(date) => {
             let _ = write!(out, "{}", date.format("%Y-%m-%d"));
         }
@@ -383,14 +406,35 @@ fn push_date(out: &mut Vec<u8>, days: i32) {
     }
 }
 
+/// Appends `value` in decimal, zero-padded to `width` digits (a wider
+/// value keeps all its digits).
+fn push_digits(out: &mut Vec<u8>, value: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut v = value;
+    let mut n = 0;
+    while v > 0 || n < width {
+        digits[9 - n] = b'0' + (v % 10) as u8;
+        v /= 10;
+        n += 1;
+    }
+    out.extend_from_slice(&digits[10 - n..]);
+}
+
 /// Appends `HH:MM:SS`, and `.ffffff` when there is a fraction (Python's
 /// `datetime.time` has microseconds).
 fn push_time_of_day(out: &mut Vec<u8>, nanos: i64) {
-    let seconds = nanos.div_euclid(1_000_000_000);
-    let fraction = nanos.rem_euclid(1_000_000_000);
-    let _ = write!(out, "{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    // Below a day's seconds and a second's nanoseconds: remainders (a
+    // time of day is under 24 h).
+    let seconds = nanos.div_euclid(1_000_000_000).rem_euclid(86_400) as u32;
+    let fraction = nanos.rem_euclid(1_000_000_000) as u32;
+    push_digits(out, seconds / 3600, 2);
+    out.push(b':');
+    push_digits(out, seconds / 60 % 60, 2);
+    out.push(b':');
+    push_digits(out, seconds % 60, 2);
     if fraction != 0 {
-        let _ = write!(out, ".{:06}", fraction / 1000);
+        out.push(b'.');
+        push_digits(out, fraction / 1000, 6);
     }
 }
 
@@ -433,18 +477,20 @@ fn format_timestamps(values: &[Option<i64>], per_second: i64, tz: Option<&str>, 
         let days = local.div_euclid(86_400);
         push_date(&mut text.bytes, i32::try_from(days).unwrap_or(i32::MAX));
         if !dates_only {
-            let second_of_day = local.rem_euclid(86_400);
-            let _ = write!(
-                text.bytes,
-                " {:02}:{:02}:{:02}",
-                second_of_day / 3600,
-                second_of_day / 60 % 60,
-                second_of_day % 60
-            );
+            // In 0..86_400: a remainder.
+            let second_of_day = local.rem_euclid(86_400) as u32;
+            text.bytes.push(b' ');
+            push_digits(&mut text.bytes, second_of_day / 3600, 2);
+            text.bytes.push(b':');
+            push_digits(&mut text.bytes, second_of_day / 60 % 60, 2);
+            text.bytes.push(b':');
+            push_digits(&mut text.bytes, second_of_day % 60, 2);
             if digits > 0 {
                 let nanos = fraction * (1_000_000_000 / per_second);
-                let scaled = nanos / 10_i64.pow(9 - digits);
-                let _ = write!(text.bytes, ".{scaled:0width$}", width = digits as usize);
+                // Below 10^9: a fraction of a second in nanoseconds.
+                let scaled = (nanos / 10_i64.pow(9 - digits)) as u32;
+                text.bytes.push(b'.');
+                push_digits(&mut text.bytes, scaled, digits as usize);
             }
         }
         if let Some(offset) = offset {
@@ -590,6 +636,30 @@ mod tests {
         let mut out = Vec::new();
         write_csv(&mut out, &[batch.clone(), batch.slice(1, 2)], false, b';').unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "a;x\n;x\n\"b;c\";\n;x\n\"b;c\";\n");
+    }
+
+    #[test]
+    fn dates_are_written_as_chrono_formats_them() {
+        for days in
+            [-719_162, -719_163, -700_000, -1, 0, 1, 19_782, 2_932_896, 2_932_897, 100_000_000, i32::MAX]
+        {
+            let mut fast = Vec::new();
+            push_date(&mut fast, days);
+            let want = match days
+                .checked_add(rusk_ops::time::UNIX_EPOCH_DAYS_FROM_CE)
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+            {
+                Some(date) => date.format("%Y-%m-%d").to_string(),
+                None => days.to_string(),
+            };
+            assert_eq!(String::from_utf8(fast).unwrap(), want, "day {days}");
+        }
+        let mut digits = Vec::new();
+        push_digits(&mut digits, 7, 2);
+        push_digits(&mut digits, 123, 2);
+        push_digits(&mut digits, 0, 6);
+        push_digits(&mut digits, u32::MAX, 4);
+        assert_eq!(String::from_utf8(digits).unwrap(), "07123000000".to_string() + &u32::MAX.to_string());
     }
 
     #[test]
