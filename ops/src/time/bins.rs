@@ -207,7 +207,28 @@ impl Bins {
             Origin::Start => false,
         };
         if one_origin {
-            return raw.try_unary(|v| self.tick_label(v, step, epoch));
+            // Times come in runs within one bin (a file in time order):
+            // the last bin's edges answer most rows without a division.
+            let mut last: Option<(i64, i64, i64)> = None;
+            let mut out = Vec::with_capacity(raw.len());
+            for (i, &v) in raw.values().iter().enumerate() {
+                if raw.is_null(i) {
+                    out.push(0);
+                    continue;
+                }
+                let label = match last {
+                    Some((low, high, label)) if self.in_bin(v, low, high) => label,
+                    _ => {
+                        let label = self.tick_label(v, step, epoch)?;
+                        // A bin's left edge, then its right one.
+                        let low = if self.label_right { label.checked_sub(step) } else { Some(label) };
+                        last = low.and_then(|low| Some((low, low.checked_add(step)?, label)));
+                        label
+                    }
+                };
+                out.push(label);
+            }
+            return Ok(PrimitiveArray::new(out.into(), raw.nulls().cloned()));
         }
         let nulls = NullBuffer::union(raw.nulls(), firsts.and_then(|f| f.nulls()));
         // Rows of one day (or one group) share an origin: computed once per run.
@@ -235,6 +256,15 @@ impl Bins {
             out.push(self.tick_label(v, step, origin)?);
         }
         Ok(PrimitiveArray::new(out.into(), nulls))
+    }
+
+    /// Whether `v` lies in the bin between edges `low` and `high`.
+    fn in_bin(&self, v: i64, low: i64, high: i64) -> bool {
+        if self.closed_right {
+            low < v && v <= high
+        } else {
+            low <= v && v < high
+        }
     }
 
     fn tick_label(&self, v: i64, step: i64, origin: i64) -> Result<i64> {
