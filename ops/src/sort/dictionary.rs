@@ -98,11 +98,22 @@ pub(crate) fn encode_probe(probe: &ArrayRef, key: &SortKey) -> Result<Rows> {
 /// # Errors
 /// Arrow's, encoding the entries.
 pub(crate) fn sort_dictionary(array: &dyn Array, key: &SortKey) -> Result<Option<Vec<u32>>> {
+    let Some((ranks, distinct)) = dictionary_ranks(array, key)? else { return Ok(None) };
+    Ok(Some(counting_sort(ranks.iter().copied(), ranks.len(), distinct)))
+}
+
+/// Each row's rank in `key`'s order (equal values share one, dense from
+/// 0) and the number of ranks, or `None` when the column has no probe:
+/// the rows compare as their ranks do.
+///
+/// # Errors
+/// Arrow's, encoding the entries.
+pub(crate) fn dictionary_ranks(array: &dyn Array, key: &SortKey) -> Result<Option<(Vec<u32>, usize)>> {
     let Some(DictionaryProbe { probe, rows }) = dictionary_probe(array)? else { return Ok(None) };
     let ranks = dense_ranks(&encode_probe(&probe, key)?);
     let distinct = ranks.iter().max().map_or(0, |&r| r as usize + 1);
     // Each probe index is below probe.len() == ranks.len() (built so above).
-    Ok(Some(counting_sort(rows.iter().map(|&p| ranks[p as usize]), rows.len(), distinct)))
+    Ok(Some((rows.iter().map(|&p| ranks[p as usize]).collect(), distinct)))
 }
 
 /// Each row's rank among the distinct rows of `rows` in byte order: equal

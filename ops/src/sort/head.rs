@@ -2,15 +2,17 @@
 //! `df.sort_values(by).head(n)`, and a `--sort ... --limit n`.
 //!
 //! Every row's key is encoded once (Arrow's row format, as the general
-//! sort path does) and the `n` smallest (row bytes, index) pairs are
-//! selected in linear time, then only they are sorted. The index makes
-//! the order total, so the selection keeps exactly the rows, ties
-//! included, that the stable sort would put first.
+//! sort path does; one dictionary key as its entries' ranks, see
+//! `dictionary.rs`) and the `n` smallest (key, index) pairs are selected
+//! in linear time, then only they are sorted. The index makes the order
+//! total, so the selection keeps exactly the rows, ties included, that
+//! the stable sort would put first.
 
 use arrow::array::{RecordBatch, UInt32Array};
 use arrow::compute::take_record_batch;
 
-use super::{check_sort_keys, prefix, sort_batch, SortEncoder, SortKey};
+use super::dictionary::dictionary_ranks;
+use super::{check_sort_keys, column, prefix, sort_batch, SortEncoder, SortKey};
 use crate::error::{Error, Result};
 
 /// The first `n` rows of `batch` in the order of `by`, ties in input
@@ -34,6 +36,17 @@ pub fn sort_head(batch: &RecordBatch, by: &[SortKey], n: usize) -> Result<Record
     if n == 0 {
         return Ok(batch.slice(0, 0));
     }
+    if let [key] = by {
+        // One dictionary key: its rows compare as their entries' ranks.
+        if let Some((ranks, _)) = dictionary_ranks(column(batch, &key.column)?.as_ref(), key)? {
+            let mut entries: Vec<(u32, u32)> = ranks.into_iter().zip(0..).collect();
+            entries.select_nth_unstable(n - 1);
+            entries.truncate(n);
+            entries.sort_unstable();
+            let indices = UInt32Array::from_iter_values(entries.into_iter().map(|e| e.1));
+            return Ok(take_record_batch(batch, &indices)?);
+        }
+    }
     let encoded = SortEncoder::try_new(&batch.schema(), by)?.encode(batch)?;
     // (8-byte prefix, row bytes, index): a total order, so the n smallest
     // are one set whichever way they are selected. Rows fit in u32: checked.
@@ -53,7 +66,10 @@ pub fn sort_head(batch: &RecordBatch, by: &[SortKey], n: usize) -> Result<Record
 mod tests {
     use std::sync::Arc;
 
-    use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
+    use arrow::array::{
+        ArrayRef, AsArray, DictionaryArray, Float64Array, Int32Array, Int64Array, StringArray,
+    };
+    use arrow::datatypes::Int32Type;
 
     use super::*;
 
@@ -84,11 +100,45 @@ mod tests {
                 ("row", Arc::new(Int64Array::from_iter_values(0..rows as i64)) as ArrayRef),
             ])
             .unwrap();
+            // The strings again as a dictionary with a repeated entry: equal
+            // values under two keys must tie.
+            let d: DictionaryArray<Int32Type> = batch
+                .column(2)
+                .as_string::<i32>()
+                .iter()
+                .map(|v| v.map(|v| if v == "k1" { "k1" } else { v }))
+                .collect();
+            let (keys, values) = d.into_parts();
+            let mut doubled: Vec<Option<&str>> = values.as_string::<i32>().iter().collect();
+            doubled.push(Some("k1"));
+            let keys = Int32Array::from_iter(keys.iter().enumerate().map(|(i, k)| {
+                k.map(|k| {
+                    if i % 2 == 0 && doubled[k as usize] == Some("k1") {
+                        doubled.len() as i32 - 1
+                    } else {
+                        k
+                    }
+                })
+            }));
+            let d =
+                DictionaryArray::<Int32Type>::try_new(keys, Arc::new(StringArray::from(doubled))).unwrap();
+            let batch = RecordBatch::try_from_iter(
+                batch
+                    .schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().clone())
+                    .zip(batch.columns().iter().cloned())
+                    .chain([("d".to_string(), Arc::new(d) as ArrayRef)]),
+            )
+            .unwrap();
             let orders = [
                 vec![SortKey::new("a")],
                 vec![SortKey::new("f").ascending(false)],
                 vec![SortKey::new("s").nulls_first(true), SortKey::new("a").ascending(false)],
                 vec![SortKey::new("f").nulls_first(true), SortKey::new("s")],
+                vec![SortKey::new("d")],
+                vec![SortKey::new("d").ascending(false).nulls_first(true)],
             ];
             for by in &orders {
                 let full = sort_batch(&batch, by).unwrap();
