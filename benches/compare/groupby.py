@@ -49,10 +49,8 @@ and Dask, and in the in-memory mode the whole table).
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import shlex
 import statistics
 import subprocess
@@ -60,10 +58,9 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from harness import build_bench
+from harness import build_bench, built, drain, machine_facts
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
@@ -324,7 +321,7 @@ def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
         timer.start()
         # Read both pipes to EOF, then reap with wait4 for this child's own
         # rusage (RUSAGE_CHILDREN would be the maximum over all children).
-        out, err = _drain(proc)
+        out, err = drain(proc)
         _, status, usage = os.wait4(proc.pid, 0)
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
@@ -343,16 +340,6 @@ def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
         report = json.loads(out.strip().splitlines()[-1])
         run.seconds, run.rows = report["seconds"], report["rows"]
     return run
-
-
-def _drain(proc: subprocess.Popen) -> tuple[str, str]:
-    """Both pipes read to EOF concurrently, without reaping the process."""
-    chunks: dict[str, str] = {}
-    reader = threading.Thread(target=lambda: chunks.__setitem__("err", proc.stderr.read()))
-    reader.start()
-    chunks["out"] = proc.stdout.read()
-    reader.join()
-    return chunks["out"], chunks["err"]
 
 
 def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
@@ -383,46 +370,11 @@ def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
 # --------------------------------------------------------------------------
 
 
-def built(binary: Path | None) -> str | None:
-    """When the rusk bench binary was last written (a rebuild during a run mixes two binaries)."""
-    if binary is None:
-        return None
-    try:
-        stamp = binary.stat().st_mtime
-    except OSError:
-        return None
-    return datetime.datetime.fromtimestamp(stamp, datetime.timezone.utc).isoformat(timespec="seconds")
-
-
 def machine(args: argparse.Namespace) -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = {"python": platform.python_version()}
-    for package in ["pandas", "polars", "duckdb", "dask", "pyarrow", "numpy"]:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "absent"
-    try:
-        if args.rusk is None:
-            raise OSError(args.rusk_missing)
-        out = subprocess.run([str(args.rusk), "--version"], capture_output=True, text=True, timeout=10)
-        versions["rusk"] = out.stdout.strip().removeprefix("rusk ") or f"exit {out.returncode}"
-    except (OSError, subprocess.TimeoutExpired) as err:
-        versions["rusk"] = f"unavailable ({err})"
     meta = args.data / "g1.json"
     return {
-        "load_average": "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg()),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "platform": platform.platform(),
-        "threads": args.threads or "default", "repeat": args.repeat, "versions": versions,
-        "rusk_built": built(args.rusk),
+        **machine_facts(args.rusk, args.rusk_missing),
+        "threads": args.threads or "default", "repeat": args.repeat,
         "data": json.loads(meta.read_text()) if meta.exists() else str(args.data),
     }
 

@@ -1,11 +1,17 @@
-"""What the comparison drivers share: building rusk's bench binary."""
+"""What the comparison drivers share: building rusk's bench binary, reading a child's pipes, and
+the facts about the machine and the engines that every report ends with."""
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
+import platform
 import shlex
 import subprocess
 import sys
+import threading
+from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,3 +42,56 @@ def build_bench(target: str, script: str) -> tuple[Path | None, str | None]:
                 and message.get("executable")):
             return Path(message["executable"]), None
     return None, f"cargo built no {target} executable: rusk's cells are skipped"
+
+
+def drain(proc: subprocess.Popen) -> tuple[str, str]:
+    """Both pipes read to EOF concurrently, without reaping the process."""
+    chunks: dict[str, str] = {}
+    reader = threading.Thread(target=lambda: chunks.__setitem__("err", proc.stderr.read()))
+    reader.start()
+    chunks["out"] = proc.stdout.read()
+    reader.join()
+    return chunks["out"], chunks["err"]
+
+
+def built(binary: Path | None) -> str | None:
+    """When the rusk binary was last written (a rebuild during a run mixes two binaries)."""
+    if binary is None:
+        return None
+    try:
+        stamp = binary.stat().st_mtime
+    except OSError:
+        return None
+    return datetime.datetime.fromtimestamp(stamp, datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def machine_facts(rusk: Path | None, rusk_missing: str | None) -> dict:
+    """The date, load, CPU, platform and engine versions (rusk's from `rusk --version` of `rusk`, or
+    why it is missing), and when the rusk binary was built."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {"python": platform.python_version()}
+    for package in ["pandas", "polars", "duckdb", "dask", "pyarrow", "numpy"]:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "absent"
+    try:
+        if rusk is None:
+            raise OSError(rusk_missing)
+        out = subprocess.run([str(rusk), "--version"], capture_output=True, text=True, timeout=10)
+        versions["rusk"] = out.stdout.strip().removeprefix("rusk ") or f"exit {out.returncode}"
+    except (OSError, subprocess.TimeoutExpired) as err:
+        versions["rusk"] = f"unavailable ({err})"
+    return {
+        "load_average": "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg()),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "platform": platform.platform(),
+        "versions": versions, "rusk_built": built(rusk),
+    }

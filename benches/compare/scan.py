@@ -26,10 +26,8 @@ does include them, ~100 MB for pandas and Dask).
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import shlex
 import statistics
 import subprocess
@@ -37,8 +35,9 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
+
+from harness import drain, machine_facts
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
@@ -195,7 +194,7 @@ def run_once(peer: str, q: Query, args: argparse.Namespace) -> Run:
         timer.start()
         # Read both pipes to EOF, then reap with wait4 for this child's own
         # rusage (RUSAGE_CHILDREN would be the maximum over all children).
-        out, err = _drain(proc)
+        out, err = drain(proc)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         timer.cancel()
@@ -212,16 +211,6 @@ def run_once(peer: str, q: Query, args: argparse.Namespace) -> Run:
         report = json.loads(out.strip().splitlines()[-1])
         run.seconds, run.rows = report["seconds"], report["rows"]
     return run
-
-
-def _drain(proc: subprocess.Popen) -> tuple[str, str]:
-    """Both pipes read to EOF concurrently, without reaping the process."""
-    chunks: dict[str, str] = {}
-    reader = threading.Thread(target=lambda: chunks.__setitem__("err", proc.stderr.read()))
-    reader.start()
-    chunks["out"] = proc.stdout.read()
-    reader.join()
-    return chunks["out"], chunks["err"]
 
 
 def measure(peer: str, q: Query, args: argparse.Namespace) -> dict:
@@ -248,31 +237,10 @@ def measure(peer: str, q: Query, args: argparse.Namespace) -> dict:
 
 
 def machine(args: argparse.Namespace) -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = {"python": platform.python_version()}
-    for package in ["pandas", "polars", "duckdb", "dask", "pyarrow", "numpy"]:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "absent"
-    try:
-        out = subprocess.run([str(args.rusk), "--version"], capture_output=True, text=True, timeout=10)
-        versions["rusk"] = out.stdout.strip() or f"exit {out.returncode}"
-    except (OSError, subprocess.TimeoutExpired) as err:
-        versions["rusk"] = f"unavailable ({err})"
     meta = args.data / "g1.json"
     return {
-        "load_average": "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg()),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "platform": platform.platform(),
-        "threads": args.threads or "default", "repeat": args.repeat, "versions": versions,
+        **machine_facts(args.rusk, None),
+        "threads": args.threads or "default", "repeat": args.repeat,
         "data": json.loads(meta.read_text()) if meta.exists() else str(args.data),
     }
 

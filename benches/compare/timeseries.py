@@ -42,11 +42,9 @@ start and imports are not counted (the RSS includes them). A run longer than
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import math
 import os
-import platform
 import shlex
 import statistics
 import subprocess
@@ -54,10 +52,9 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from harness import build_bench
+from harness import build_bench, built, drain, machine_facts
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "duckdb", "pandas", "dask"]
@@ -315,16 +312,6 @@ class Run:
     unsupported: bool = False
 
 
-def _drain(proc: subprocess.Popen) -> tuple[str, str]:
-    """Both pipes read to EOF concurrently, without reaping the process."""
-    chunks: dict[str, str] = {}
-    reader = threading.Thread(target=lambda: chunks.__setitem__("err", proc.stderr.read()))
-    reader.start()
-    chunks["out"] = proc.stdout.read()
-    reader.join()
-    return chunks["out"], chunks["err"]
-
-
 def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
     cmd, env = command(peer, q, mode, args)
     try:
@@ -335,7 +322,7 @@ def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
     timer = threading.Timer(args.timeout, lambda: (timed_out.set(), proc.kill()))
     with proc:
         timer.start()
-        out, err = _drain(proc)
+        out, err = drain(proc)
         # wait4 on this child alone: its own rusage (RUSAGE_CHILDREN would be the max over all children).
         _, status, usage = os.wait4(proc.pid, 0)
         timer.cancel()
@@ -496,45 +483,11 @@ def rss_table(results: list[dict], mode: str, peers: list[str]) -> str:
     return "\n".join(lines)
 
 
-def built(binary: Path | None) -> str | None:
-    if binary is None:
-        return None
-    try:
-        stamp = binary.stat().st_mtime
-    except OSError:
-        return None
-    return datetime.datetime.fromtimestamp(stamp, datetime.timezone.utc).isoformat(timespec="seconds")
-
-
 def machine(args: argparse.Namespace, meta: dict) -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = {"python": platform.python_version()}
-    for package in ["pandas", "polars", "duckdb", "dask", "pyarrow", "numpy"]:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "absent"
-    try:
-        if args.rusk is None:
-            raise OSError(args.rusk_missing)
-        out = subprocess.run([str(args.rusk), "--version"], capture_output=True, text=True, timeout=10)
-        versions["rusk"] = out.stdout.strip().removeprefix("rusk ") or f"exit {out.returncode}"
-    except (OSError, subprocess.TimeoutExpired) as err:
-        versions["rusk"] = f"unavailable ({err})"
     return {
-        "load_average": "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg()),
+        **machine_facts(args.rusk, args.rusk_missing),
         "load_average_start": args.load_start,
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "platform": platform.platform(),
-        "threads": args.threads or "default", "repeat": args.repeat, "timeout": args.timeout,
-        "versions": versions, "rusk_built": built(args.rusk), "data": meta,
+        "threads": args.threads or "default", "repeat": args.repeat, "timeout": args.timeout, "data": meta,
     }
 
 
