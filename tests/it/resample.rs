@@ -5,41 +5,14 @@
 //! partitioned, whatever the threads and merge fan-in, and with the CSV
 //! cut into ~2 KB partitions.
 
-use crate::common::{compare, fixture, partitionings, read_table, rusk, rusk_csv, stages, table_of};
+use crate::common::{
+    compare, fixture, partitionings, read_table, resample_specs, rusk, rusk_csv, stages, table_of,
+    ResampleSpec,
+};
 use rusk::{CsvOptions, DataFrame};
 
-/// One line of the manifest.
-struct Case {
-    name: String,
-    rule: String,
-    aggs: Vec<String>,
-    keys: Vec<String>,
-    closed: String,
-    label: String,
-    origin: String,
-    offset: String,
-}
-
-fn cases() -> Vec<Case> {
-    let text = std::fs::read_to_string(fixture("fixtures/expected/resample/cases.tsv")).expect("manifest");
-    let list = |s: &str| s.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect();
-    text.lines()
-        .skip(1)
-        .map(|line| {
-            let f: Vec<&str> = line.split('\t').collect();
-            assert_eq!(f.len(), 8, "{line}");
-            Case {
-                name: f[0].into(),
-                rule: f[1].into(),
-                aggs: list(f[2]),
-                keys: list(f[3]),
-                closed: f[4].into(),
-                label: f[5].into(),
-                origin: f[6].into(),
-                offset: f[7].into(),
-            }
-        })
-        .collect()
+fn cases() -> Vec<ResampleSpec> {
+    resample_specs("fixtures/expected/resample/cases.tsv")
 }
 
 fn input(blocksize: Option<u64>) -> rusk::Result<DataFrame> {
@@ -47,38 +20,8 @@ fn input(blocksize: Option<u64>) -> rusk::Result<DataFrame> {
     rusk::read_csv_with(fixture("fixtures/resample"), options)
 }
 
-fn resample(case: &Case, df: &DataFrame) -> rusk::Result<DataFrame> {
-    resample_split(case, df, 1)
-}
-
-fn resample_split(case: &Case, df: &DataFrame, split_out: usize) -> rusk::Result<DataFrame> {
-    let mut r = if case.keys.is_empty() {
-        df.resample(&case.rule, "ts")?
-    } else {
-        df.groupby(case.keys.clone())?.resample(&case.rule, "ts")?
-    };
-    if !case.closed.is_empty() {
-        r = r.closed(&case.closed)?;
-    }
-    if !case.label.is_empty() {
-        r = r.label(&case.label)?;
-    }
-    if !case.origin.is_empty() {
-        r = r.origin(&case.origin)?;
-    }
-    if !case.offset.is_empty() {
-        r = r.offset(&case.offset)?;
-    }
-    r = r.split_out(split_out)?;
-    // `v:ohlc` is v_open, v_high, v_low, v_close, as the CLI reads it.
-    let mut aggs = Vec::new();
-    for spec in &case.aggs {
-        match spec.strip_suffix(":ohlc") {
-            Some(c) => aggs.extend(rusk::ohlc(c)),
-            None => aggs.push(rusk::parse_agg(spec)?),
-        }
-    }
-    r.agg(aggs)
+fn resample(case: &ResampleSpec, df: &DataFrame) -> rusk::Result<DataFrame> {
+    case.apply(df, 1)
 }
 
 #[test]
@@ -100,7 +43,7 @@ fn every_case_matches_pandas_however_partitioned() {
         check("blocksize 2 KB", input(Some(2048)).and_then(|df| resample(case, &df)?.compute()));
         check(
             "blocksize 2 KB, split_out 3",
-            input(Some(2048)).and_then(|df| resample_split(case, &df.repartition(5)?, 3)?.compute()),
+            input(Some(2048)).and_then(|df| case.apply(&df.repartition(5)?, 3)?.compute()),
         );
         for (how, n, config) in partitionings() {
             check(

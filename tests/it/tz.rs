@@ -9,7 +9,8 @@
 use std::sync::Arc;
 
 use crate::common::{
-    compare, fixture, parse_csv, partitionings, partitionings_no_tree, rusk, rusk_csv, Table,
+    compare, fixture, parse_csv, partitionings, partitionings_no_tree, resample_specs, rusk, rusk_csv,
+    ResampleSpec, Table,
 };
 use rusk::arrow::datatypes::{DataType, TimeUnit};
 use rusk::arrow::record_batch::RecordBatch;
@@ -131,61 +132,14 @@ fn dt_cases_match_pandas_however_partitioned() {
     assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
 }
 
-/// One line of `resample.tsv`.
-struct ResampleCase {
-    name: String,
-    dataset: String,
-    rule: String,
-    aggs: Vec<String>,
-    query: String,
-    keys: Vec<String>,
-    closed: String,
-    label: String,
-    origin: String,
-    error: String,
+fn resample_cases() -> Vec<ResampleSpec> {
+    resample_specs("fixtures/expected/tz/resample.tsv")
 }
 
-fn resample_cases() -> Vec<ResampleCase> {
-    let text = std::fs::read_to_string(fixture("fixtures/expected/tz/resample.tsv")).expect("manifest");
-    let list = |s: &str| s.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect();
-    text.lines()
-        .skip(1)
-        .map(|line| {
-            let f: Vec<&str> = line.split('\t').collect();
-            assert_eq!(f.len(), 10, "{line}");
-            ResampleCase {
-                name: f[0].into(),
-                dataset: f[1].into(),
-                rule: f[2].into(),
-                aggs: list(f[3]),
-                query: f[4].into(),
-                keys: list(f[5]),
-                closed: f[6].into(),
-                label: f[7].into(),
-                origin: f[8].into(),
-                error: f[9].into(),
-            }
-        })
-        .collect()
-}
-
-fn resample(case: &ResampleCase, df: DataFrame) -> rusk::Result<DataFrame> {
-    let df = if case.query.is_empty() { df } else { df.query(&case.query)? };
-    let mut r = if case.keys.is_empty() {
-        df.resample(&case.rule, "ts")?
-    } else {
-        df.groupby(case.keys.clone())?.resample(&case.rule, "ts")?
-    };
-    if !case.closed.is_empty() {
-        r = r.closed(&case.closed)?;
-    }
-    if !case.label.is_empty() {
-        r = r.label(&case.label)?;
-    }
-    if !case.origin.is_empty() {
-        r = r.origin(&case.origin)?;
-    }
-    r.agg(case.aggs.iter().map(|spec| rusk::parse_agg(spec)).collect::<rusk::Result<Vec<_>>>()?)
+fn resample(case: &ResampleSpec, df: DataFrame) -> rusk::Result<DataFrame> {
+    let query = case.get("query");
+    let df = if query.is_empty() { df } else { df.query(query)? };
+    case.apply(&df, 1)
 }
 
 /// rusk's written CSV as a table (floats compared to a tolerance).
@@ -200,7 +154,7 @@ fn resample_in_local_time_matches_pandas_however_partitioned() {
     let mut failures = Vec::new();
     for case in &cases {
         let expected = case
-            .error
+            .get("error")
             .is_empty()
             .then(|| parse_csv(&expected_text(&case.name)).unwrap_or_else(|e| panic!("{}: {e}", case.name)));
         let mut check = |how: &str, got: rusk::Result<DataFrame>| match (&expected, got) {
@@ -212,16 +166,21 @@ fn resample_in_local_time_matches_pandas_however_partitioned() {
             (Some(_), Err(e)) => failures.push(format!("{} [{how}]: error: {e}", case.name)),
             (None, Ok(_)) => failures.push(format!("{} [{how}]: no error", case.name)),
             (None, Err(e)) => {
-                if !e.to_string().contains(&case.error) {
-                    failures.push(format!("{} [{how}]: error {e:?} lacks {:?}", case.name, case.error));
+                if !e.to_string().contains(case.get("error")) {
+                    failures.push(format!(
+                        "{} [{how}]: error {e:?} lacks {:?}",
+                        case.name,
+                        case.get("error")
+                    ));
                 }
             }
         };
-        check("default", read(&case.dataset).and_then(|df| resample(case, df)?.compute()));
+        check("default", read(case.get("dataset")).and_then(|df| resample(case, df)?.compute()));
         for (how, n, config) in partitionings() {
             check(
                 &how,
-                read(&case.dataset).and_then(|df| resample(case, df.repartition(n)?)?.compute_with(&config)),
+                read(case.get("dataset"))
+                    .and_then(|df| resample(case, df.repartition(n)?)?.compute_with(&config)),
             );
         }
     }

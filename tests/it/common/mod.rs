@@ -14,6 +14,9 @@ use rusk::arrow::datatypes::{UInt16Type, UInt32Type, UInt64Type, UInt8Type};
 use rusk::arrow::util::display::array_value_to_string;
 use rusk::{CsvOptions, DataFrame};
 
+mod resample_spec;
+pub use resample_spec::{resample_specs, ResampleSpec};
+
 /// Relative tolerance of float comparisons: pandas writes the shortest
 /// round-trip text, rusk may sum in another order.
 pub const FLOAT_TOLERANCE: f64 = 1e-9;
