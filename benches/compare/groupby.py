@@ -53,14 +53,12 @@ import json
 import os
 import shlex
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import build_bench, built, drain, machine_facts
+from harness import build_bench, built, machine_facts, spawn
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
@@ -310,34 +308,22 @@ def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
     if peer == "rusk" and args.rusk is None:
         return Run(error=args.rusk_missing)
     cmd, env = command(peer, q, mode, args)
-    started = time.perf_counter()
-    try:
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as err:
-        return Run(error=f"{cmd[0]}: {err.strerror}")
-    timed_out = threading.Event()
-    timer = threading.Timer(args.timeout, lambda: (timed_out.set(), proc.kill()))
-    with proc:
-        timer.start()
-        # Read both pipes to EOF, then reap with wait4 for this child's own
-        # rusage (RUSAGE_CHILDREN would be the maximum over all children).
-        out, err = drain(proc)
-        _, status, usage = os.wait4(proc.pid, 0)
-        timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
-    run = Run(peak_rss_mb=usage.ru_maxrss / 1024)  # Linux reports KiB
-    if timed_out.is_set():
+    done = spawn(cmd, env, args.timeout)
+    if isinstance(done, str):
+        return Run(error=done)
+    run = Run(peak_rss_mb=done.peak_rss_mb)
+    if done.timed_out:
         run.error = f"killed after {args.timeout:g} s"
-    elif proc.returncode != 0:
-        last = (err.strip().splitlines() or out.strip().splitlines() or [""])[-1]
-        run.error = f"exit {proc.returncode}: {last}"[:300]
-        run.unsupported = peer == "rusk" and proc.returncode == RUSK_UNSUPPORTED
+    elif done.returncode != 0:
+        last = done.last_line()
+        run.error = f"exit {done.returncode}: {last}"[:300]
+        run.unsupported = peer == "rusk" and done.returncode == RUSK_UNSUPPORTED
         if run.unsupported:
             run.error = last.removeprefix("h2o_groupby: ")
     else:
         # Every child, rusk's bench binary included, times the query inside
         # itself and prints {"seconds", "rows", "columns"} last.
-        report = json.loads(out.strip().splitlines()[-1])
+        report = json.loads(done.out.strip().splitlines()[-1])
         run.seconds, run.rows = report["seconds"], report["rows"]
     return run
 

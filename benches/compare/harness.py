@@ -11,6 +11,8 @@ import shlex
 import subprocess
 import sys
 import threading
+import time
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -95,3 +97,38 @@ def machine_facts(rusk: Path | None, rusk_missing: str | None) -> dict:
         "nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "platform": platform.platform(),
         "versions": versions, "rusk_built": built(rusk),
     }
+
+
+@dataclass
+class Finished:
+    """A child process run to its end (or killed at the timeout)."""
+    out: str
+    err: str
+    returncode: int
+    peak_rss_mb: float
+    wall_s: float  # start to exit
+    timed_out: bool
+
+    def last_line(self) -> str:
+        """The last line of stderr, else of stdout: what a failed child said last."""
+        return (self.err.strip().splitlines() or self.out.strip().splitlines() or [""])[-1]
+
+
+def spawn(cmd: list[str], env: dict[str, str], timeout: float) -> Finished | str:
+    """Runs `cmd` to its end, killed after `timeout` s, with its own peak RSS; or why it did not start."""
+    started = time.perf_counter()
+    try:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as err:
+        return f"{cmd[0]}: {err.strerror}"
+    timed_out = threading.Event()
+    timer = threading.Timer(timeout, lambda: (timed_out.set(), proc.kill()))
+    with proc:
+        timer.start()
+        out, err = drain(proc)
+        # wait4 on this child alone: its own rusage (RUSAGE_CHILDREN would be the max over all children).
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+    return Finished(out, err, proc.returncode, usage.ru_maxrss / 1024, wall, timed_out.is_set())  # Linux: KiB

@@ -30,14 +30,12 @@ import json
 import os
 import shlex
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import drain, machine_facts
+from harness import machine_facts, spawn
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
@@ -183,32 +181,18 @@ def command(peer: str, q: Query, args: argparse.Namespace) -> tuple[list[str], d
 
 def run_once(peer: str, q: Query, args: argparse.Namespace) -> Run:
     cmd, env = command(peer, q, args)
-    started = time.perf_counter()
-    try:
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as err:
-        return Run(error=f"{cmd[0]}: {err.strerror}")
-    timed_out = threading.Event()
-    timer = threading.Timer(args.timeout, lambda: (timed_out.set(), proc.kill()))
-    with proc:
-        timer.start()
-        # Read both pipes to EOF, then reap with wait4 for this child's own
-        # rusage (RUSAGE_CHILDREN would be the maximum over all children).
-        out, err = drain(proc)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
-    run = Run(peak_rss_mb=usage.ru_maxrss / 1024)  # Linux reports KiB
-    if timed_out.is_set():
+    done = spawn(cmd, env, args.timeout)
+    if isinstance(done, str):
+        return Run(error=done)
+    run = Run(peak_rss_mb=done.peak_rss_mb)
+    if done.timed_out:
         run.error = f"killed after {args.timeout:g} s"
-    elif proc.returncode != 0:
-        last = (err.strip().splitlines() or out.strip().splitlines() or [""])[-1]
-        run.error = f"exit {proc.returncode}: {last}"[:300]
+    elif done.returncode != 0:
+        run.error = f"exit {done.returncode}: {done.last_line()}"[:300]
     elif peer == "rusk":
-        run.seconds, run.output = wall, out
+        run.seconds, run.output = done.wall_s, done.out
     else:
-        report = json.loads(out.strip().splitlines()[-1])
+        report = json.loads(done.out.strip().splitlines()[-1])
         run.seconds, run.rows = report["seconds"], report["rows"]
     return run
 

@@ -49,12 +49,11 @@ import shlex
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import build_bench, built, drain, machine_facts
+from harness import build_bench, built, machine_facts, spawn
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "duckdb", "pandas", "dask"]
@@ -314,33 +313,23 @@ class Run:
 
 def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
     cmd, env = command(peer, q, mode, args)
-    try:
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as err:
-        return Run(error=f"{cmd[0]}: {err.strerror}")
-    timed_out = threading.Event()
-    timer = threading.Timer(args.timeout, lambda: (timed_out.set(), proc.kill()))
-    with proc:
-        timer.start()
-        out, err = drain(proc)
-        # wait4 on this child alone: its own rusage (RUSAGE_CHILDREN would be the max over all children).
-        _, status, usage = os.wait4(proc.pid, 0)
-        timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
-    run = Run(peak_rss_mb=usage.ru_maxrss / 1024)  # Linux: KiB
-    if timed_out.is_set():
+    done = spawn(cmd, env, args.timeout)
+    if isinstance(done, str):
+        return Run(error=done)
+    run = Run(peak_rss_mb=done.peak_rss_mb)
+    if done.timed_out:
         run.error, run.timed_out = f"killed after {args.timeout:g} s", True
-    elif proc.returncode != 0:
-        last = (err.strip().splitlines() or out.strip().splitlines() or [""])[-1]
-        run.error = f"exit {proc.returncode}: {last}"[:300]
-        if peer == "rusk" and proc.returncode == RUSK_UNSUPPORTED:
+    elif done.returncode != 0:
+        last = done.last_line()
+        run.error = f"exit {done.returncode}: {last}"[:300]
+        if peer == "rusk" and done.returncode == RUSK_UNSUPPORTED:
             run.unsupported, run.error = True, last.removeprefix("timeseries: ")
     else:
         try:
-            report = json.loads(out.strip().splitlines()[-1])
+            report = json.loads(done.out.strip().splitlines()[-1])
             run.seconds, run.rows, run.check = report["seconds"], report["rows"], report["check"]
         except (IndexError, KeyError, json.JSONDecodeError):
-            run.error = f"unreadable output: {out.strip()[-200:]!r}"
+            run.error = f"unreadable output: {done.out.strip()[-200:]!r}"
     return run
 
 
