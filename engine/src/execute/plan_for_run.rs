@@ -65,6 +65,7 @@ pub(crate) fn estimate_groups(agg: &Aggregate, config: &Config) -> Result<Option
         keys: names.into_iter().map(Expr::Column).collect(),
         aggs: vec![AggregateSpec { func: AggregateFunction::Size, args: vec![] }],
         options: GroupOptions { sort: false, dropna: agg.options.dropna },
+        may_pass_rows: false,
     });
     let out = scheduler::run_with(&graph, &[first], config)?;
     let state = out.batches.first().ok_or_else(|| Error::Internal("the sample did not run".into()))?;

@@ -54,6 +54,10 @@ pub enum ElementOp {
         aggs: Vec<AggregateSpec>,
         /// `sort`/`dropna`.
         options: GroupOptions,
+        /// May a batch whose keys barely repeat pass on as one state per
+        /// row (`rusk_ops::aggregate::partial_or_rows`)? Only where every
+        /// state is merged with others before the finish: a shuffle's.
+        may_pass_rows: bool,
     },
     /// Call a user function on each group of the batch (whole groups:
     /// the batch is one bucket of a shuffle by key).

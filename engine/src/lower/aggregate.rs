@@ -30,14 +30,18 @@ use crate::plan::Aggregate;
 
 pub(crate) fn lower_aggregate(agg: &Aggregate, split_every: usize, graph: &mut TaskGraph) -> Result<Lowered> {
     let input = lower_node(&agg.input, graph)?;
-    let reduction = reduction(agg);
+    let shuffle_into = agg.split_out.partitions().filter(|&n| n > 1 && !agg.keys.is_empty());
+    // Each bucket of a shuffle merges the states of every input partition,
+    // so with two or more, a partial may pass its rows on ungrouped; a
+    // tree's merge of one state would not group it.
+    let reduction = reduction(agg, shuffle_into.is_some() && input.tasks.len() >= 2);
     let partials = reduction.chunks(input, graph, || {
         // The partial state of no rows holds the one group of a reduction.
         let empty = RecordBatch::new_empty(agg.input.schema());
         rusk_ops::aggregate::partial(&empty, &agg.keys, &agg.aggs, agg.options)
     })?;
-    let lowered = match agg.split_out.partitions() {
-        Some(n) if n > 1 && !agg.keys.is_empty() => {
+    let lowered = match shuffle_into {
+        Some(n) => {
             // Every key to one bucket: range when sorted (the partitions in
             // order are then the sorted result), hash otherwise. A
             // resample's buckets split its group keys, not its bins, so
@@ -70,7 +74,7 @@ pub(crate) fn lower_aggregate(agg: &Aggregate, split_every: usize, graph: &mut T
 }
 
 /// A groupby as chunk (partial states) → combine (merge states) → finish.
-fn reduction(agg: &Aggregate) -> Reduction {
+fn reduction(agg: &Aggregate, may_pass_rows: bool) -> Reduction {
     let num_keys = agg.keys.len();
     Reduction {
         name: "agg",
@@ -79,6 +83,7 @@ fn reduction(agg: &Aggregate) -> Reduction {
             keys: agg.keys.clone(),
             aggs: agg.aggs.clone(),
             options: agg.options,
+            may_pass_rows,
         },
         combine: TaskOp::AggregateMerge { num_keys, aggs: agg.aggs.clone() },
         finish: ElementOp::AggregateFinish {

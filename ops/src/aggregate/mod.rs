@@ -47,10 +47,12 @@
 //! `quantile_approx` (t-digest, `tdigest`) estimate them from states of at
 //! most 4 KiB (HLL) and 8 KiB (t-digest) a group.
 //! Keys: a null key is its own group unless `dropna` (pandas' default);
-//! `-0.0` and `0.0` are one key, as are all NaNs; dictionary keys come out
-//! as plain values of the dictionary's value type (states of different
-//! batches share no dictionary). With no key the result is one row, even
-//! for no input. Key columns of states and results are always nullable.
+//! `-0.0` and `0.0` are one key, as are all NaNs; dictionary keys stay
+//! dictionaries (`Int32` codes) in states, each state with its own, so a
+//! merge interns each distinct value once per state, and come out of
+//! `finish` as plain values of the dictionary's value type. With no key the
+//! result is one row, even for no input. Key columns of states and results
+//! are always nullable.
 
 mod accumulator;
 #[path = "bool.rs"]
@@ -85,12 +87,12 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, BooleanArray};
 use arrow::buffer::NullBuffer;
-use arrow::compute::{filter, take};
+use arrow::compute::{cast, filter, take};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
 use function::{create, num_state_columns, state_fields};
-use group_ids::{key_output_type, GroupIds};
+use group_ids::{key_output_type, key_state_type, next_id, GroupIds};
 
 use crate::error::{Error, Result};
 use crate::expr::{evaluate, AggregateFunction, Expr};
@@ -126,9 +128,9 @@ fn state_name(i: usize, part: &str) -> String {
     format!("agg{i}_{part}")
 }
 
-/// The field of a key column of type `dt` named `name` in states and results.
+/// The field of a key column of type `dt` named `name` in states.
 fn key_field(name: String, dt: &DataType) -> Field {
-    Field::new(name, key_output_type(dt), true)
+    Field::new(name, key_state_type(dt), true)
 }
 
 /// The schema of the state batches of `keys` and `aggs` over `input`: what
@@ -164,6 +166,51 @@ pub fn partial(
     keys: &[Expr],
     aggs: &[AggregateSpec],
     options: GroupOptions,
+) -> Result<RecordBatch> {
+    grouped_or_rows(batch, keys, aggs, options, false)
+}
+
+/// As [`partial`], but when the batch's first [`PROBE_ROWS`] rows barely
+/// repeat a key (more than 4 groups in 5 rows), grouping would reduce
+/// nothing, so the batch is passed on as one state per row instead: its
+/// keys as they are (dictionaries kept), each aggregate's state of its one
+/// row. The state may then hold a key more than once, so it is only for a
+/// caller whose every state goes through a [`merge`] of at least two
+/// states before [`finish`] (a shuffle's buckets), as DataFusion skips its
+/// partial aggregation on a poor probe. Aggregates whose state grows with
+/// the values (`nunique`, `median`, `quantile`, the sketches) always group.
+///
+/// # Errors
+/// As [`partial`].
+pub fn partial_or_rows(
+    batch: &RecordBatch,
+    keys: &[Expr],
+    aggs: &[AggregateSpec],
+    options: GroupOptions,
+) -> Result<RecordBatch> {
+    grouped_or_rows(batch, keys, aggs, options, aggs.iter().all(|a| has_fixed_state(&a.func)))
+}
+
+/// Rows grouped before [`partial_or_rows`] decides; two slices, so that a
+/// key of 10⁵ values (h2o's id3) shows its repeats.
+const PROBE_ROWS: usize = 2 * SLICE;
+
+/// Whether a function's state is a fixed number of values per group, so
+/// that a state per row costs about what the row does.
+fn has_fixed_state(func: &AggregateFunction) -> bool {
+    use AggregateFunction as F;
+    !matches!(
+        func,
+        F::Nunique | F::Median | F::Quantile(_) | F::NuniqueApprox | F::MedianApprox | F::QuantileApprox(_)
+    )
+}
+
+fn grouped_or_rows(
+    batch: &RecordBatch,
+    keys: &[Expr],
+    aggs: &[AggregateSpec],
+    options: GroupOptions,
+    may_pass_rows: bool,
 ) -> Result<RecordBatch> {
     let mut key_arrays = keys.iter().map(|k| evaluate(k, batch)).collect::<Result<Vec<_>>>()?;
     let mut arg_arrays = aggs
@@ -212,13 +259,44 @@ pub fn partial(
         if start >= num_rows {
             break;
         }
+        if may_pass_rows && start == PROBE_ROWS && ids.num_groups() * 5 > start * 4 {
+            return row_states(fields, &key_arrays, &arg_arrays, aggs, num_rows);
+        }
     }
     let n = ids.num_groups();
-    let mut columns = ids.emit()?;
+    let mut columns = ids.emit_states(&key_types)?;
     for acc in &mut accs {
         columns.extend(acc.state()?);
     }
     batch_of(fields, columns, n)
+}
+
+/// One state per row: the keys in their state types, each aggregate
+/// updated with row `i` as group `i`.
+fn row_states(
+    fields: Vec<Field>,
+    key_arrays: &[ArrayRef],
+    arg_arrays: &[Vec<ArrayRef>],
+    aggs: &[AggregateSpec],
+    num_rows: usize,
+) -> Result<RecordBatch> {
+    let identity = (0..num_rows).map(next_id).collect::<Result<Vec<u32>>>()?;
+    let mut columns = key_arrays
+        .iter()
+        .zip(&fields)
+        .map(|(k, f)| if k.data_type() == f.data_type() { Ok(Arc::clone(k)) } else { cast(k, f.data_type()) })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut at = key_arrays.len();
+    for (agg, args) in aggs.iter().zip(arg_arrays) {
+        let width = num_state_columns(&agg.func);
+        let state = fields.get(at..at + width).ok_or_else(|| Error::Internal("state fields".into()))?;
+        let types: Vec<DataType> = state.iter().map(|f| f.data_type().clone()).collect();
+        let mut acc = create(&agg.func, &types)?;
+        acc.update(args, &identity, num_rows)?;
+        columns.extend(acc.state()?);
+        at += width;
+    }
+    batch_of(fields, columns, num_rows)
 }
 
 /// Rows per slice of a batch in [`partial`]: 256 KiB of group ids, which
@@ -256,7 +334,7 @@ pub fn merge(states: &[RecordBatch], num_keys: usize, aggs: &[AggregateSpec]) ->
             acc.merge(&s.columns()[r.clone()], &groups, n)?;
         }
     }
-    let mut columns = ids.emit()?;
+    let mut columns = ids.emit_states(&types[..num_keys])?;
     for acc in &mut accs {
         columns.extend(acc.state()?);
     }
@@ -295,8 +373,16 @@ pub fn finish(
     let groups = (0..u32::try_from(n)
         .map_err(|_| Error::InvalidArgument("more than 4294967295 groups".into()))?)
         .collect::<Vec<u32>>();
-    let mut fields: Vec<Field> = schema.fields()[..num_keys].iter().map(|f| f.as_ref().clone()).collect();
-    let mut columns: Vec<ArrayRef> = state.columns()[..num_keys].to_vec();
+    // Dictionary keys of states come out as plain values.
+    let mut fields: Vec<Field> = schema.fields()[..num_keys]
+        .iter()
+        .map(|f| f.as_ref().clone().with_data_type(key_output_type(f.data_type())))
+        .collect();
+    let mut columns: Vec<ArrayRef> = state.columns()[..num_keys]
+        .iter()
+        .zip(&fields)
+        .map(|(c, f)| if c.data_type() == f.data_type() { Ok(Arc::clone(c)) } else { cast(c, f.data_type()) })
+        .collect::<Result<_, _>>()?;
     for ((agg, r), name) in aggs.iter().zip(&layout).zip(names) {
         let types: Vec<DataType> = schema.fields()[r.clone()].iter().map(|f| f.data_type().clone()).collect();
         let mut acc = create(&agg.func, &types)?;

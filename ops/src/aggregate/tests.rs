@@ -716,3 +716,69 @@ fn timing() {
     time("no key, sum i64", &[], &[col("v1").sum()]);
     time("no key, mean f64", &[], &[col("v3").mean()]);
 }
+
+#[test]
+fn batches_that_barely_repeat_pass_rows_and_merge_to_the_grouped_result() {
+    // 300k rows: a dictionary key of 200k values and an int key, with
+    // nulls, so nearly every row is its own group; then a 50-group batch.
+    let n = 300_000usize;
+    let words: Vec<String> = (0..200_000).map(|i| format!("w{i}")).collect();
+    let dict: DictionaryArray<Int32Type> =
+        (0..n).map(|i| (i % 97 != 0).then(|| words[(i * 7) % words.len()].as_str())).collect();
+    let ints = Int64Array::from_iter((0..n).map(|i| (i % 89 != 0).then_some((i % 250_000) as i64)));
+    let v = Float64Array::from_iter((0..n).map(|i| (i % 5 != 0).then_some(i as f64 * 0.5)));
+    let w = Int64Array::from_iter_values((0..n).map(|i| (i % 13) as i64));
+    let many =
+        batch(vec![("d", Arc::new(dict)), ("k", Arc::new(ints)), ("v", Arc::new(v)), ("w", Arc::new(w))]);
+    let fifty: ArrayRef = Arc::new(Int64Array::from_iter_values((0..n).map(|i| (i % 50) as i64)));
+    let few = batch(vec![
+        ("d", Arc::clone(many.column(0))),
+        ("k", fifty),
+        ("v", Arc::clone(many.column(2))),
+        ("w", Arc::clone(many.column(3))),
+    ]);
+    let keys = [col("d"), col("k")];
+    let (specs, names) = specs(&[
+        col("v").sum(),
+        col("v").count(),
+        size(),
+        col("v").mean(),
+        col("v").min(),
+        col("w").max(),
+        col("v").first(),
+        col("w").last(),
+        col("v").var(),
+        corr(col("v"), col("w")),
+    ]);
+    let few_keys = [col("k")];
+    for options in [
+        GroupOptions { sort: false, dropna: false },
+        GroupOptions { sort: true, dropna: true },
+        GroupOptions { sort: true, dropna: false },
+    ] {
+        let kept = if options.dropna {
+            rows_without_null_keys(&[Arc::clone(many.column(0)), Arc::clone(many.column(1))])
+                .map_or(n, |k| k.true_count())
+        } else {
+            n
+        };
+        let whole =
+            finish(&partial(&many, &keys, &specs, options).unwrap(), 2, &specs, &names, options).unwrap();
+        let (a, b) = (many.slice(0, 150_000), many.slice(150_000, n - 150_000));
+        let states = [a, b].map(|part| partial_or_rows(&part, &keys, &specs, options).unwrap());
+        // Passed on as rows: one state per kept row, keys as they came.
+        assert_eq!(states.iter().map(RecordBatch::num_rows).sum::<usize>(), kept);
+        assert!(matches!(states[0].column(0).data_type(), DataType::Dictionary(_, _)));
+        assert_eq!(states[0].schema(), state_schema(&many.schema(), &keys, &specs).unwrap());
+        let merged = finish(&merge(&states, 2, &specs).unwrap(), 2, &specs, &names, options).unwrap();
+        assert_same(&whole, &merged, 1e-9);
+        // Keys that repeat are grouped as `partial` groups them.
+        let grouped = partial_or_rows(&few, &few_keys, &specs, options).unwrap();
+        assert_eq!(grouped.num_rows(), 50);
+        assert_eq!(grouped, partial(&few, &few_keys, &specs, options).unwrap());
+    }
+    // A state that grows with the values always groups.
+    let nunique = vec![AggregateSpec { func: AggregateFunction::Nunique, args: vec![col("w")] }];
+    let state = partial_or_rows(&many, &keys, &nunique, GroupOptions::default()).unwrap();
+    assert_eq!(state, partial(&many, &keys, &nunique, GroupOptions::default()).unwrap());
+}

@@ -49,10 +49,12 @@ mod table;
 mod timing;
 mod tuples;
 
-use arrow::array::{Array, ArrayRef, AsArray, DictionaryArray, UInt32Array};
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, DictionaryArray, Int32Array, UInt32Array};
 use arrow::buffer::{BooleanBuffer, NullBuffer};
 use arrow::compute::kernels::cast::cast;
-use arrow::datatypes::{ArrowDictionaryKeyType, ArrowNativeType, DataType};
+use arrow::datatypes::{ArrowDictionaryKeyType, ArrowNativeType, DataType, Int32Type};
 
 pub(crate) use hash::{hash_bytes, hash_u64};
 pub(crate) use order::sort_keys_to_indices;
@@ -68,7 +70,23 @@ use crate::error::{Error, Result};
 #[derive(Debug)]
 pub(crate) struct GroupIds {
     table: Table,
+    /// The code → id map of the last dictionary interned.
+    dictionary: Option<DictionaryMap>,
 }
+
+/// Group ids of a dictionary's codes (slot `values.len()`: the null code).
+#[derive(Debug)]
+struct DictionaryMap {
+    values: ArrayRef,
+    ids: Vec<u32>,
+    /// How many slots hold an id.
+    mapped: usize,
+}
+
+/// No group id: a slot not mapped yet.
+const UNSET: u32 = u32::MAX;
+/// A slot whose value is being interned.
+const PENDING: u32 = u32::MAX - 1;
 
 #[derive(Debug)]
 enum Table {
@@ -90,6 +108,18 @@ pub(crate) fn key_output_type(dt: &DataType) -> DataType {
     }
 }
 
+/// The type a key of type `dt` has in aggregation states: a dictionary
+/// stays one, with `Int32` codes, so that a merge of states interns each
+/// distinct value once per state rather than once per group (h2o q10's
+/// merge spent most of its time hashing the same strings again); others
+/// as [`key_output_type`].
+pub(crate) fn key_state_type(dt: &DataType) -> DataType {
+    match dt {
+        DataType::Dictionary(_, v) => DataType::Dictionary(Box::new(DataType::Int32), v.clone()),
+        other => other.clone(),
+    }
+}
+
 impl GroupIds {
     /// A table for keys of `types` (dictionary types are grouped by value).
     ///
@@ -106,7 +136,7 @@ impl GroupIds {
                 several.iter().map(|t| GroupIds::new(std::slice::from_ref(t))).collect::<Result<_>>()?,
             ))),
         };
-        Ok(GroupIds { table })
+        Ok(GroupIds { table, dictionary: None })
     }
 
     /// How many groups have been seen. A table without keys always has
@@ -205,49 +235,62 @@ impl GroupIds {
 
     /// A dictionary key: the values the batch uses are interned once each,
     /// in the order the batch first uses them (so ids stay in first-seen
-    /// order), then every row's code is looked up.
+    /// order), then every row's code is looked up. The code → id map is
+    /// kept for the next call: slices and takes of one dictionary array
+    /// share its values, so a multi-key table's blocks and a merge's
+    /// pieces of one state intern each value once, not once per block.
     fn intern_dictionary<K: ArrowDictionaryKeyType>(
         &mut self,
         dict: &DictionaryArray<K>,
         out: &mut Vec<u32>,
     ) -> Result<()> {
-        const UNSET: u32 = u32::MAX;
         let values = dict.values();
         let nv = values.len();
         let codes = dict.keys().values();
         let code_nulls = dict.keys().nulls().filter(|n| n.null_count() > 0);
-        // The first use of each code, in row order; slot `nv` stands for a
-        // null code. The scan stops once every slot has been seen, which
-        // for a small dictionary is after a few hundred rows.
-        let mut local = vec![UNSET; nv + 1];
-        let mut order: Vec<Option<u32>> = Vec::new();
-        let slots = if code_nulls.is_some() { nv + 1 } else { nv };
-        for (i, c) in codes.iter().enumerate() {
-            if order.len() == slots {
-                break;
+        // Slot `nv` stands for a null code.
+        let slot = |i: usize, c: &K::Native| {
+            if code_nulls.is_some_and(|n| n.is_null(i)) {
+                nv
+            } else {
+                c.as_usize()
             }
-            let s = if code_nulls.is_some_and(|n| n.is_null(i)) { nv } else { c.as_usize() };
-            // A valid code is in range: `DictionaryArray` checks it.
-            let Some(slot) = local.get_mut(s) else { return Err(bad_code(s, nv)) };
-            if *slot == UNSET {
-                *slot = next_id(order.len())?;
-                order.push(if s == nv { None } else { Some(next_id(s)?) });
+        };
+        let mut map = match self.dictionary.take() {
+            Some(map) if Arc::ptr_eq(&map.values, values) => map,
+            _ => DictionaryMap { values: Arc::clone(values), ids: vec![UNSET; nv + 1], mapped: 0 },
+        };
+        // The first use of each slot not mapped yet, in row order.
+        let mut order: Vec<usize> = Vec::new();
+        if map.mapped < nv + 1 {
+            for (i, c) in codes.iter().enumerate() {
+                let s = slot(i, c);
+                // A valid code is in range: `DictionaryArray` checks it.
+                let Some(id) = map.ids.get_mut(s) else { return Err(bad_code(s, nv)) };
+                if *id == UNSET {
+                    *id = PENDING;
+                    order.push(s);
+                }
             }
         }
-        let used = arrow::compute::take(values.as_ref(), &UInt32Array::from(order), None)?;
-        let mut ids = Vec::with_capacity(used.len());
-        self.intern_one(used.as_ref(), &mut ids)?;
-        // Code → group id, then one lookup per row.
-        let map: Vec<u32> = local.iter().map(|&l| if l == UNSET { UNSET } else { ids[l as usize] }).collect();
+        if !order.is_empty() {
+            let pick = |s: usize| u32::try_from(s).map_err(|_| bad_code(s, nv));
+            let picks: UInt32Array = order
+                .iter()
+                .map(|&s| if s == nv { Ok(None) } else { pick(s).map(Some) })
+                .collect::<Result<_>>()?;
+            let used = arrow::compute::take(values.as_ref(), &picks, None)?;
+            let mut ids = Vec::with_capacity(used.len());
+            self.intern_one(used.as_ref(), &mut ids)?;
+            for (&s, id) in order.iter().zip(ids) {
+                map.ids[s] = id;
+            }
+            map.mapped += order.len();
+        }
         let start = out.len();
-        match code_nulls {
-            None => out.extend(codes.iter().map(|c| map.get(c.as_usize()).copied().unwrap_or(UNSET))),
-            Some(n) => out.extend(codes.iter().zip(n.iter()).map(|(c, valid)| {
-                let s = if valid { c.as_usize() } else { nv };
-                map.get(s).copied().unwrap_or(UNSET)
-            })),
-        }
-        if out[start..].contains(&UNSET) {
+        out.extend(codes.iter().enumerate().map(|(i, c)| map.ids.get(slot(i, c)).copied().unwrap_or(UNSET)));
+        self.dictionary = Some(map);
+        if out[start..].iter().any(|&id| id >= PENDING) {
             return Err(bad_code(nv + 1, nv));
         }
         Ok(())
@@ -268,17 +311,50 @@ impl GroupIds {
     }
 }
 
+impl GroupIds {
+    /// As [`emit`](Self::emit), but column `i` comes out as a dictionary
+    /// of [`key_state_type`] when `types[i]` is one: the codes are the
+    /// column's own ids, the values its distinct keys, so nothing is copied
+    /// per group. A code whose value is null is itself null.
+    ///
+    /// # Errors
+    /// As `emit`, and a column of more than `i32::MAX` distinct values.
+    pub(crate) fn emit_states(&self, types: &[DataType]) -> Result<Vec<ArrayRef>> {
+        let dictionary: Vec<bool> = types.iter().map(|t| matches!(t, DataType::Dictionary(_, _))).collect();
+        match &self.table {
+            Table::Multi(t) => t.emit_as(&dictionary),
+            _ if dictionary == [true] => {
+                let values = self.emit()?.pop().ok_or_else(|| Error::Internal("key column".into()))?;
+                dictionary_of((0..values.len()).map(next_id).collect::<Result<_>>()?, values).map(|d| vec![d])
+            }
+            _ => self.emit(),
+        }
+    }
+}
+
+/// The dictionary of `values` at codes `ids` (`Int32` codes).
+pub(super) fn dictionary_of(ids: Vec<u32>, values: ArrayRef) -> Result<ArrayRef> {
+    let too_many = || Error::InvalidArgument("more than 2147483647 distinct values in a key column".into());
+    let codes =
+        ids.iter().map(|&i| i32::try_from(i).map_err(|_| too_many())).collect::<Result<Vec<i32>>>()?;
+    let nulls = values.logical_nulls().filter(|n| n.null_count() > 0).map(|value_nulls| {
+        NullBuffer::new(BooleanBuffer::from_iter(ids.iter().map(|&i| value_nulls.is_valid(i as usize))))
+    });
+    let codes = Int32Array::new(codes.into(), nulls);
+    Ok(Arc::new(DictionaryArray::<Int32Type>::try_new(codes, values)?))
+}
+
 fn bad_code(code: usize, nv: usize) -> Error {
     Error::InvalidArgument(format!("dictionary code {code} out of range for {nv} values"))
 }
 
 /// The next group id after `len` groups.
-fn next_id(len: usize) -> Result<u32> {
-    // u32::MAX itself stays free, as a marker for "no group".
+pub(crate) fn next_id(len: usize) -> Result<u32> {
+    // The two highest values stay free, as markers (`UNSET`, `PENDING`).
     u32::try_from(len)
         .ok()
-        .filter(|&id| id != u32::MAX)
-        .ok_or_else(|| Error::InvalidArgument("more than 4294967294 groups".into()))
+        .filter(|&id| id < PENDING)
+        .ok_or_else(|| Error::InvalidArgument("more than 4294967293 groups".into()))
 }
 
 /// A validity buffer of `n` slots with only `null` (if any) null.
@@ -420,6 +496,30 @@ mod tests {
         let (ids, keys) = run(&[d.data_type().clone()], &[vec![Arc::new(d)]]);
         assert_eq!(ids[0], vec![0, 1, 0]);
         assert_eq!(keys[0].as_ref(), &Int64Array::from(vec![20, 10]) as &dyn Array);
+    }
+
+    #[test]
+    fn slices_of_one_dictionary_reuse_its_map_and_match_plain_keys() {
+        // Values with a null, codes with nulls; sliced, interleaved with
+        // another dictionary, and sliced again: ids as for plain strings.
+        let values: ArrayRef =
+            Arc::new(StringArray::from(vec![Some("p"), None, Some("q"), Some("r"), Some("s")]));
+        let codes =
+            Int32Array::from(vec![Some(3), None, Some(0), Some(3), Some(1), Some(2), None, Some(4), Some(0)]);
+        let a = DictionaryArray::<Int32Type>::try_new(codes, Arc::clone(&values)).unwrap();
+        let other: DictionaryArray<Int32Type> = vec![Some("s"), Some("t"), None].into_iter().collect();
+        let pieces: Vec<ArrayRef> =
+            vec![Arc::new(a.slice(0, 3)), Arc::new(a.slice(3, 4)), Arc::new(other), Arc::new(a.slice(6, 3))];
+        let plain: Vec<ArrayRef> =
+            pieces.iter().map(|p| arrow::compute::cast(p, &DataType::Utf8).unwrap()).collect();
+        let dict_type = pieces[0].data_type().clone();
+        let (dict_ids, dict_keys) =
+            run(&[dict_type], &pieces.iter().map(|p| vec![Arc::clone(p)]).collect::<Vec<_>>());
+        let (plain_ids, plain_keys) =
+            run(&[DataType::Utf8], &plain.iter().map(|p| vec![Arc::clone(p)]).collect::<Vec<_>>());
+        assert_eq!(dict_ids, plain_ids);
+        assert_eq!(dict_ids, vec![vec![0, 1, 2], vec![0, 1, 3, 1], vec![4, 5, 1], vec![1, 4, 2]]);
+        assert_eq!(dict_keys, plain_keys);
     }
 
     #[test]

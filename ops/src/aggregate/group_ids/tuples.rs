@@ -27,7 +27,7 @@ use arrow::array::ArrayRef;
 
 use super::hash::{hash_u128, hash_u64};
 use super::table::{Probe, Slot, Table};
-use super::{next_id, GroupIds};
+use super::{dictionary_of, next_id, GroupIds};
 use crate::error::{Error, Result};
 
 /// The widest tuple looked up in a plain array: 2¹⁶ `u32`s, 256 KiB (L2).
@@ -184,11 +184,21 @@ impl MultiTable {
 
     /// Each column's keys, by group id.
     pub(super) fn emit(&self) -> Result<Vec<ArrayRef>> {
+        self.emit_as(&vec![false; self.columns.len()])
+    }
+
+    /// Each column's keys, by group id; column `i` as a dictionary of its
+    /// distinct keys when `dictionary[i]` (see [`GroupIds::emit_states`]).
+    pub(super) fn emit_as(&self, dictionary: &[bool]) -> Result<Vec<ArrayRef>> {
         self.columns
             .iter()
             .zip(self.decode()?)
-            .map(|(column, ids)| {
+            .zip(dictionary.iter().chain(std::iter::repeat(&false)))
+            .map(|((column, ids), &as_dictionary)| {
                 let distinct = column.emit()?.pop().ok_or_else(|| Error::Internal("key column".into()))?;
+                if as_dictionary {
+                    return dictionary_of(ids, distinct);
+                }
                 Ok(arrow::compute::take(distinct.as_ref(), &arrow::array::UInt32Array::from(ids), None)?)
             })
             .collect()
