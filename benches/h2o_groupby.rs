@@ -9,7 +9,8 @@
 //!
 //! It runs ONE query per process (so a peak RSS measured from outside is this
 //! query's alone) on `DATA/g1_parquet/*.parquet` (made by
-//! `benches/compare/generate.py`) and prints one JSON line,
+//! `benches/compare/generate.py`), `--warmup` untimed then `--repeat` timed
+//! times (default 0 and 1), and prints one JSON line per run,
 //! `{"seconds": s, "rows": r, "columns": c}`: the seconds around the query
 //! alone and the shape of its result, held in memory.
 //!
@@ -42,7 +43,7 @@ use std::time::Instant;
 use rusk::{col, corr, DataFrame, GroupBy};
 
 const USAGE: &str =
-    "usage: h2o_groupby --query q1..q10 --mode e2e|mem [--data DIR] [--threads N] [--sort] [--show]";
+    "usage: h2o_groupby --query q1..q10 --mode e2e|mem [--data DIR] [--threads N] [--warmup N] [--repeat N] [--sort] [--show]";
 
 /// The question `id` over `x`, as the h2o Polars solution writes it; lazy.
 fn query(x: &DataFrame, id: &str, sort: bool) -> Result<DataFrame, Failure> {

@@ -10,7 +10,7 @@
 //!
 //! It runs ONE question per process (so a peak RSS measured from outside is
 //! this question's alone) on the tables `DATA/join_{x,small,medium,big}/`
-//! made by `benches/compare/generate_join.py`, and prints one JSON line,
+//! made by `benches/compare/generate_join.py`, and prints one JSON line per run (`--warmup` untimed, then `--repeat` timed: default 0 and 1),
 //! `{"seconds": s, "rows": r, "columns": c, "check": [...]}`: the seconds
 //! around the question alone, the result's shape, and what `join.py`
 //! compares across peers so that a wrong answer cannot pass as a fast one:
@@ -62,7 +62,7 @@ use rusk::arrow::datatypes::{DataType, Float64Type, Int64Type};
 use rusk::{col, DataFrame, JoinType, MergeOptions};
 
 const USAGE: &str =
-    "usage: h2o_join --query q1..q7|s1|s2 --mode e2e|mem [--data DIR] [--threads N] [--show] [--explain]";
+    "usage: h2o_join --query q1..q7|s1|s2 --mode e2e|mem [--data DIR] [--threads N] [--warmup N] [--repeat N] [--show] [--explain]";
 
 /// The columns whose first and last values check a sort.
 const SORT_CHECK: [&str; 4] = ["id1", "id3", "id6", "v1"];

@@ -10,7 +10,7 @@
 //!
 //! It runs ONE query per process (so a peak RSS measured from outside is
 //! this query's alone) on `DATA/ts_parquet/` (ts, sensor, v, tag; made by
-//! `benches/compare/generate_timeseries.py`) and prints one JSON line,
+//! `benches/compare/generate_timeseries.py`) and prints one JSON line per run (`--warmup` untimed, then `--repeat` timed: default 0 and 1),
 //! `{"seconds": s, "rows": r, "columns": c, "check": [...]}`: the seconds
 //! around the query alone, the result's shape, and what `timeseries.py`
 //! compares across peers so that a wrong answer cannot pass as a fast one.
@@ -49,7 +49,7 @@ use rusk::arrow::datatypes::{Float64Type, Int64Type};
 use rusk::{col, DataFrame};
 
 const USAGE: &str = "usage: timeseries --query resample|rolling|regex|cumsum --mode e2e|mem [--data DIR] \
-                     [--threads N] [--show] [--explain]";
+                     [--threads N] [--warmup N] [--repeat N] [--show] [--explain]";
 
 /// The regex query's filter: ~2.2% of the tags (see generate_timeseries.py).
 const REGEX_QUERY: &str = "tag.str.contains('^ab.*[79]$', regex=True)";

@@ -1,11 +1,17 @@
-//! The command line every h2o bench binary shares (`h2o_groupby`,
-//! `h2o_join`): one question per process, `--query ID --mode e2e|mem
-//! [--data DIR] [--threads N]` plus boolean flags of its own, and the exit
+//! The command line every bench binary shares (`h2o_groupby`, `h2o_join`,
+//! `timeseries`): one question per process, `--query ID --mode e2e|mem
+//! [--data DIR] [--threads N] [--warmup N] [--repeat N]` plus boolean flags
+//! of its own, and the exit
 //! statuses `benches/compare/*.py` read (0 ok, 1 a rusk error, 2 bad
-//! arguments).
+//! arguments); and the allocator.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// The allocator the `rusk` command uses, so that a bench times what a
+/// user of the command gets (see the README's "Allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Why a run failed; each kind has its own exit status.
 pub enum Failure {
@@ -36,6 +42,10 @@ pub struct Args {
     pub mode: Mode,
     pub data: PathBuf,
     pub threads: Option<usize>,
+    /// Untimed runs before the timed ones, in this process (`--warmup`, default 0).
+    pub warmup: usize,
+    /// Timed runs (`--repeat`, default 1).
+    pub repeat: usize,
     /// The boolean flags given, of those the binary knows.
     flags: Vec<&'static str>,
 }
@@ -51,6 +61,7 @@ impl Args {
 /// `flags` are the boolean flags this binary takes (e.g. `"--show"`).
 pub fn parse_args(usage: &str, flags: &[&'static str]) -> Result<Option<Args>, Failure> {
     let (mut query, mut mode, mut threads) = (None, None, None);
+    let (mut warmup, mut repeat) = (0, 1);
     let mut data = PathBuf::from("benches/data");
     let mut given = Vec::new();
     let mut args = std::env::args().skip(1);
@@ -69,6 +80,19 @@ pub fn parse_args(usage: &str, flags: &[&'static str]) -> Result<Option<Args>, F
                 })
             }
             "--data" => data = PathBuf::from(value("--data")?),
+            "--warmup" => {
+                let n = value("--warmup")?;
+                warmup = n
+                    .parse::<usize>()
+                    .map_err(|_| Failure::Usage(format!("--warmup {n:?}: expected a count")))?;
+            }
+            "--repeat" => {
+                let n = value("--repeat")?;
+                repeat =
+                    n.parse::<usize>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                        Failure::Usage(format!("--repeat {n:?}: expected a positive integer"))
+                    })?;
+            }
             "--threads" => {
                 let n = value("--threads")?;
                 threads = Some(n.parse::<usize>().ok().filter(|&n| n > 0).ok_or_else(|| {
@@ -93,18 +117,22 @@ pub fn parse_args(usage: &str, flags: &[&'static str]) -> Result<Option<Args>, F
     }
     let query = query.ok_or_else(|| Failure::Usage("--query is required".into()))?;
     let mode = mode.ok_or_else(|| Failure::Usage("--mode is required".into()))?;
-    Ok(Some(Args { query, mode, data, threads, flags: given }))
+    Ok(Some(Args { query, mode, data, threads, warmup, repeat, flags: given }))
 }
 
-/// Runs `run` on the parsed arguments and maps the outcome to the exit
-/// status, errors printed as `NAME: error: ...` on stderr.
+/// Runs `run` on the parsed arguments `--warmup` + `--repeat` times in
+/// this process (each run prints its own JSON line; the drivers drop the
+/// warm-ups', as they do for the peers, which run the same way), and maps
+/// the outcome to the exit status, errors printed as `NAME: error: ...` on
+/// stderr.
 pub fn main_with(
     name: &str,
     usage: &str,
     flags: &[&'static str],
-    run: impl FnOnce(&Args) -> Result<(), Failure>,
+    run: impl Fn(&Args) -> Result<(), Failure>,
 ) -> ExitCode {
-    match parse_args(usage, flags).and_then(|args| args.map_or(Ok(()), |a| run(&a))) {
+    let all_runs = |a: Args| (0..a.warmup + a.repeat).try_for_each(|_| run(&a));
+    match parse_args(usage, flags).and_then(|args| args.map_or(Ok(()), all_runs)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Rusk(err)) => {
             eprintln!("{name}: error: {err}");

@@ -38,12 +38,14 @@ groups (pandas is called with sort=False, as in the h2o solution), and all
 keep null keys. q8 is `filter(v3 notnull).groupby(id6).nlargest(2, "v3")`. A
 question a peer cannot run shows n/a (exit status 3 of the bench binary).
 
-Each run is a fresh child process, so its peak RSS (ru_maxrss from wait4) is
-its own and no cache of an earlier run survives in it (the OS page cache
-does: the warm-up run fills it). Every child, rusk's included, is timed
-inside itself around the query alone, so process start, interpreter start
-and imports are not counted (the RSS does include them, ~100 MB for pandas
-and Dask, and in the in-memory mode the whole table).
+Each (peer, query, mode) is one child process that runs the query once
+untimed (the warm-up: the page cache, the allocator, thread pools, lazily
+loaded code) and then --repeat times, each timed inside the process around
+the query alone, rusk's bench binary exactly as the Python peers; so
+process start, interpreter start and imports are not counted. The peak RSS
+(ru_maxrss from wait4) is that child's over all its runs (it includes the
+interpreter, ~100 MB for pandas and Dask, and in the in-memory mode the
+whole table). No engine caches results between runs.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import build_bench, built, machine_facts, spawn
+from harness import build_bench, built, child_runs, in_process_args, machine_facts, run_child
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
@@ -100,8 +102,6 @@ QUERIES = [
           "SELECT id1, id2, id3, id4, id5, id6, sum(v3) AS v3, count(*) AS count FROM {x} "
           "GROUP BY id1, id2, id3, id4, id5, id6"),
 ]
-# The bench binary's exit status for a question rusk cannot answer yet: its cell reads n/a.
-RUSK_UNSUPPORTED = 3
 
 
 # --------------------------------------------------------------------------
@@ -270,10 +270,14 @@ def run_dask(q: Query, directory: Path, mode: str, threads: int | None):
 CHILDREN = {"polars": run_polars, "pandas": run_pandas, "duckdb": run_duckdb, "dask": run_dask}
 
 
-def child_main(peer: str, query_id: str, mode: str, data: Path, threads: int | None) -> None:
+def child_main(peer: str, query_id: str, mode: str, args: argparse.Namespace) -> None:
     query = next(q for q in QUERIES if q.id == query_id)
-    seconds, shape = CHILDREN[peer](query, data / "g1_parquet", mode, threads)
-    print(json.dumps({"seconds": seconds, "rows": shape[0], "columns": shape[1]}))
+
+    def once() -> dict:
+        seconds, shape = CHILDREN[peer](query, args.data / "g1_parquet", mode, args.threads)
+        return {"seconds": seconds, "rows": shape[0], "columns": shape[1]}
+
+    child_runs(once, args.warmup, args.repeat)
 
 
 # --------------------------------------------------------------------------
@@ -281,17 +285,8 @@ def child_main(peer: str, query_id: str, mode: str, data: Path, threads: int | N
 # --------------------------------------------------------------------------
 
 
-@dataclass
-class Run:
-    seconds: float | None = None
-    peak_rss_mb: float | None = None
-    rows: int | None = None
-    error: str | None = None
-    unsupported: bool = False  # rusk exited RUSK_UNSUPPORTED: the question is not expressible yet
-
-
 def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
-    """The child's command line and environment."""
+    """The child's command line and environment: WARMUP + --repeat runs in one process."""
     env = dict(os.environ)
     if peer == "rusk":
         cmd = [str(args.rusk), "--query", q.id, "--mode", mode, "--data", str(args.data)]
@@ -301,31 +296,7 @@ def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[l
         cmd = [sys.executable, __file__, "--child", peer, q.id, mode, "--data", str(args.data)]
     if args.threads:
         cmd += ["--threads", str(args.threads)]
-    return cmd, env
-
-
-def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
-    if peer == "rusk" and args.rusk is None:
-        return Run(error=args.rusk_missing)
-    cmd, env = command(peer, q, mode, args)
-    done = spawn(cmd, env, args.timeout)
-    if isinstance(done, str):
-        return Run(error=done)
-    run = Run(peak_rss_mb=done.peak_rss_mb)
-    if done.timed_out:
-        run.error = f"killed after {args.timeout:g} s"
-    elif done.returncode != 0:
-        last = done.last_line()
-        run.error = f"exit {done.returncode}: {last}"[:300]
-        run.unsupported = peer == "rusk" and done.returncode == RUSK_UNSUPPORTED
-        if run.unsupported:
-            run.error = last.removeprefix("h2o_groupby: ")
-    else:
-        # Every child, rusk's bench binary included, times the query inside
-        # itself and prints {"seconds", "rows", "columns"} last.
-        report = json.loads(done.out.strip().splitlines()[-1])
-        run.seconds, run.rows = report["seconds"], report["rows"]
-    return run
+    return cmd + in_process_args(args.repeat), env
 
 
 def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
@@ -333,18 +304,18 @@ def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
     result = {"query": q.id, "label": q.label, "peer": peer, "mode": mode,
               "command": None if missing else shlex.join(command(peer, q, mode, args)[0]), "seconds": [],
               "median_s": None, "peak_rss_mb": None, "rows": None, "error": None, "na": None}
-    warmup = run_once(peer, q, mode, args)
-    if warmup.unsupported:
-        result["na"] = warmup.error
-        print(f"  {mode:3} {q.id:5} {peer:7} n/a: {warmup.error}", file=sys.stderr)
+    if missing:
+        result["error"] = args.rusk_missing
         return result
-    runs = [warmup] if warmup.error else [run_once(peer, q, mode, args) for _ in range(args.repeat)]
-    errors = [r.error for r in runs if r.error]
-    seconds = [r.seconds for r in runs if r.seconds is not None]
+    cmd, env = command(peer, q, mode, args)
+    run = run_child(cmd, env, args.repeat, args.timeout, "h2o_groupby" if peer == "rusk" else None)
+    if run.unsupported:
+        result["na"] = run.error
+        print(f"  {mode:3} {q.id:5} {peer:7} n/a: {run.error}", file=sys.stderr)
+        return result
     result.update({
-        "seconds": seconds, "median_s": statistics.median(seconds) if seconds and not errors else None,
-        "peak_rss_mb": None if errors else max(r.peak_rss_mb for r in runs),
-        "rows": runs[-1].rows, "error": errors[0] if errors else None,
+        "seconds": run.seconds, "median_s": statistics.median(run.seconds) if run.seconds and not run.error else None,
+        "peak_rss_mb": None if run.error else run.peak_rss_mb, "rows": run.rows, "error": run.error,
     })
     shown = f"{result['median_s']:.3f} s" if result["median_s"] is not None else f"error: {result['error']}"
     print(f"  {mode:3} {q.id:5} {peer:7} {shown}", file=sys.stderr)
@@ -457,10 +428,11 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a run is killed (default 600)")
     parser.add_argument("--json", type=Path, help="also save the raw numbers here")
     parser.add_argument("--child", nargs=3, metavar=("PEER", "QUERY", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--warmup", type=int, default=0, help=argparse.SUPPRESS)  # a child's untimed runs
     args = parser.parse_args()
 
     if args.child:
-        child_main(*args.child, args.data, args.threads)
+        child_main(*args.child, args)
         return
 
     peers = [p.strip() for p in args.peers.split(",") if p.strip()]

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -99,6 +99,30 @@ def machine_facts(rusk: Path | None, rusk_missing: str | None) -> dict:
     }
 
 
+# Untimed runs of a query in its child's own process before the timed ones: every engine, rusk's
+# bench binaries included, is timed warm (allocator, thread pools, lazily loaded code), as a
+# long-lived user process would run it.
+WARMUP = 1
+
+
+def in_process_args(repeat: int) -> list[str]:
+    """The flags that make a child (a Python peer or a rusk bench binary) run WARMUP + repeat times."""
+    return ["--warmup", str(WARMUP), "--repeat", str(repeat)]
+
+
+def child_runs(once, warmup: int, repeat: int) -> None:
+    """Calls `once()` warmup + repeat times in this process, printing each report (a dict) as one
+    JSON line as soon as it is done."""
+    for _ in range(warmup + repeat):
+        print(json.dumps(once()), flush=True)
+
+
+def timed_reports(out: str) -> list[dict]:
+    """The JSON lines a child printed, the warm-ups dropped."""
+    reports = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    return reports[WARMUP:]
+
+
 @dataclass
 class Finished:
     """A child process run to its end (or killed at the timeout)."""
@@ -132,3 +156,44 @@ def spawn(cmd: list[str], env: dict[str, str], timeout: float) -> Finished | str
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
     return Finished(out, err, proc.returncode, usage.ru_maxrss / 1024, wall, timed_out.is_set())  # Linux: KiB
+
+
+# The exit status of a rusk bench binary for a question rusk cannot answer yet: its cell reads n/a.
+RUSK_UNSUPPORTED = 3
+
+
+@dataclass
+class Run:
+    """What one child (WARMUP + repeat runs of one query by one peer) gave."""
+    seconds: list[float] = field(default_factory=list)  # the timed runs, warm-ups dropped
+    peak_rss_mb: float | None = None
+    rows: int | None = None
+    check: list | None = None  # what the driver compares across peers, when it does
+    error: str | None = None
+    timed_out: bool = False
+    unsupported: bool = False  # a rusk bench binary exited RUSK_UNSUPPORTED
+
+
+def run_child(cmd: list[str], env: dict[str, str], repeat: int, timeout: float, binary: str | None) -> Run:
+    """Runs a child made with in_process_args(repeat), killed after `timeout` s per run, and reads
+    its reports ({"seconds", "rows", ...} per run). `binary` names a rusk bench binary (whose
+    RUSK_UNSUPPORTED exit is n/a, its message prefixed with the name), None for a Python peer."""
+    done = spawn(cmd, env, timeout * (WARMUP + repeat))
+    if isinstance(done, str):
+        return Run(error=done)
+    run = Run(peak_rss_mb=done.peak_rss_mb)
+    if done.timed_out:
+        run.error, run.timed_out = f"killed after {timeout:g} s a run", True
+    elif done.returncode != 0:
+        last = done.last_line()
+        run.error = f"exit {done.returncode}: {last}"[:300]
+        if binary is not None and done.returncode == RUSK_UNSUPPORTED:
+            run.unsupported, run.error = True, last.removeprefix(f"{binary}: ")
+    else:
+        try:
+            reports = timed_reports(done.out)
+            run.seconds, run.rows = [r["seconds"] for r in reports], reports[-1]["rows"]
+            run.check = reports[-1].get("check")
+        except (IndexError, KeyError, json.JSONDecodeError):
+            run.error = f"unreadable output: {done.out.strip()[-200:]!r}"
+    return run

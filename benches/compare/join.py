@@ -36,10 +36,12 @@ is missing or was made for another --rows. rusk's bench binary is built by
 --rusk names one; if it does not build, rusk's cells read "skipped" and the
 peers still run.
 
-Each run is a fresh child process: its peak RSS (ru_maxrss from wait4) is its
-own. Every child, rusk's included, times the question inside itself, so
-process start and imports are not counted (the RSS includes them). A run
-longer than --timeout (default 120 s) is killed; its cell reads >120.
+Each (peer, question, mode) is one child process, rusk's bench binary as the
+Python peers: one untimed warm-up run, then --repeat runs, each timed
+inside the process around the question alone (so process start and imports
+are not counted); its peak RSS (ru_maxrss from wait4) covers all of them
+and includes the interpreter. A child is killed after --timeout (default
+120 s) per run; its cell reads >120.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import build_bench, built, machine_facts, spawn
+from harness import build_bench, built, child_runs, in_process_args, machine_facts, run_child
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "duckdb", "pandas", "dask"]
@@ -72,7 +74,6 @@ COLUMNS = {
     "big": ["id1", "id2", "id3", "id4", "id5", "id6", "v2"],
 }
 SORT_CHECK = ["id1", "id3", "id6", "v1"]  # a sort's check: these values of its first and last rows
-RUSK_UNSUPPORTED = 3  # the bench binary's exit status for a question rusk cannot answer yet
 
 
 @dataclass(frozen=True)
@@ -243,10 +244,14 @@ def run_dask(q: Query, data: Path, mode: str, threads: int | None):
 CHILDREN = {"polars": run_polars, "duckdb": run_duckdb, "pandas": run_pandas, "dask": run_dask}
 
 
-def child_main(peer: str, query_id: str, mode: str, data: Path, threads: int | None) -> None:
+def child_main(peer: str, query_id: str, mode: str, args: argparse.Namespace) -> None:
     query = next(q for q in QUERIES if q.id == query_id)
-    seconds, shape, check = CHILDREN[peer](query, data, mode, threads)
-    print(json.dumps({"seconds": seconds, "rows": shape[0], "columns": shape[1], "check": check}))
+
+    def once() -> dict:
+        seconds, shape, check = CHILDREN[peer](query, args.data, mode, args.threads)
+        return {"seconds": seconds, "rows": shape[0], "columns": shape[1], "check": check}
+
+    child_runs(once, args.warmup, args.repeat)
 
 
 # --------------------------------------------------------------------------
@@ -279,65 +284,28 @@ def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[l
         cmd = [sys.executable, __file__, "--child", peer, q.id, mode, "--data", str(args.data)]
     if args.threads:
         cmd += ["--threads", str(args.threads)]
-    return cmd, env
-
-
-@dataclass
-class Run:
-    seconds: float | None = None
-    wall_s: float | None = None  # the whole child process, start to exit
-    peak_rss_mb: float | None = None
-    rows: int | None = None
-    check: list | None = None
-    error: str | None = None
-    timed_out: bool = False
-    unsupported: bool = False
-
-
-def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
-    cmd, env = command(peer, q, mode, args)
-    done = spawn(cmd, env, args.timeout)
-    if isinstance(done, str):
-        return Run(error=done)
-    run = Run(wall_s=done.wall_s, peak_rss_mb=done.peak_rss_mb)
-    if done.timed_out:
-        run.error, run.timed_out = f"killed after {args.timeout:g} s", True
-    elif done.returncode != 0:
-        last = done.last_line()
-        run.error = f"exit {done.returncode}: {last}"[:300]
-        if peer == "rusk" and done.returncode == RUSK_UNSUPPORTED:
-            run.unsupported, run.error = True, last.removeprefix("h2o_join: ")
-    else:
-        try:
-            report = json.loads(done.out.strip().splitlines()[-1])
-            run.seconds, run.rows, run.check = report["seconds"], report["rows"], report["check"]
-        except (IndexError, KeyError, json.JSONDecodeError):
-            run.error = f"unreadable output: {done.out.strip()[-200:]!r}"
-    return run
+    return cmd + in_process_args(args.repeat), env
 
 
 def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
     result = {"query": q.id, "label": q.label, "peer": peer, "mode": mode, "command": None, "seconds": [],
-              "wall_s": [], "median_s": None, "peak_rss_mb": None, "rows": None, "check": None,
+              "median_s": None, "peak_rss_mb": None, "rows": None, "check": None,
               "error": None, "timed_out": False, "na": None, "skipped": None}
     if peer == "rusk" and args.rusk is None:
         result["skipped"] = args.rusk_missing
         return result
-    result["command"] = shlex.join(command(peer, q, mode, args)[0])
-    warmup = run_once(peer, q, mode, args)
-    if warmup.unsupported:
-        result["na"] = warmup.error
-        print(f"  {mode:3} {q.id:3} {peer:7} n/a: {warmup.error}", file=sys.stderr)
+    cmd, env = command(peer, q, mode, args)
+    result["command"] = shlex.join(cmd)
+    run = run_child(cmd, env, args.repeat, args.timeout, "h2o_join" if peer == "rusk" else None)
+    if run.unsupported:
+        result["na"] = run.error
+        print(f"  {mode:3} {q.id:3} {peer:7} n/a: {run.error}", file=sys.stderr)
         return result
-    runs = [warmup] if warmup.error else [run_once(peer, q, mode, args) for _ in range(args.repeat)]
-    failed = [r for r in runs if r.error]
-    seconds = [r.seconds for r in runs if r.seconds is not None]
     result.update({
-        "seconds": seconds, "wall_s": [r.wall_s for r in runs],
-        "median_s": statistics.median(seconds) if seconds and not failed else None,
-        "peak_rss_mb": max(r.peak_rss_mb for r in runs if r.peak_rss_mb is not None) if not failed else None,
-        "rows": runs[-1].rows, "check": runs[-1].check,
-        "error": failed[0].error if failed else None, "timed_out": any(r.timed_out for r in failed),
+        "seconds": run.seconds,
+        "median_s": statistics.median(run.seconds) if run.seconds and not run.error else None,
+        "peak_rss_mb": None if run.error else run.peak_rss_mb,
+        "rows": run.rows, "check": run.check, "error": run.error, "timed_out": run.timed_out,
     })
     shown = f"{result['median_s']:.3f} s" if result["median_s"] is not None else f"error: {result['error']}"
     print(f"  {mode:3} {q.id:3} {peer:7} {shown}  check {result['check']}", file=sys.stderr)
@@ -543,10 +511,11 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120, help="seconds before a run is killed (default 120)")
     parser.add_argument("--json", type=Path, help="also save the raw numbers here")
     parser.add_argument("--child", nargs=3, metavar=("PEER", "QUERY", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--warmup", type=int, default=0, help=argparse.SUPPRESS)  # a child's untimed runs
     args = parser.parse_args()
 
     if args.child:
-        child_main(*args.child, args.data, args.threads)
+        child_main(*args.child, args)
         return
 
     peers = [p.strip() for p in args.peers.split(",") if p.strip()]

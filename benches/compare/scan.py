@@ -15,12 +15,14 @@ How: from the repository root, after generating the data once,
     .venv/bin/python benches/compare/scan.py
     .venv/bin/python benches/compare/scan.py --threads 2 --peers rusk,polars --json scan.json
 
-Each run is a fresh child process, so its peak RSS (ru_maxrss from wait4) is
-its own and no cache of an earlier run survives in it (the OS page cache
-does: the warm-up run fills it). rusk is timed as the whole `rusk query ...
---analyze` process; a Python peer is timed inside its child around the query
-alone, so interpreter start and imports are not counted against it (its RSS
-does include them, ~100 MB for pandas and Dask).
+rusk is the command a user runs: each run is a whole `rusk query ...
+--analyze` process, timed start to exit (after one untimed process that
+warms the page cache), so its time includes process start (~10-20 ms). A
+Python peer runs in one child process per query: a warm-up run, then
+--repeat runs each timed inside the process around the query alone, so
+interpreter start, imports and first-call costs do not count against it
+(its RSS does include them, ~100 MB for pandas and Dask). The other drivers
+time rusk's bench binaries the peers' way; this one is rusk's CLI line.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import machine_facts, spawn
+from harness import Run, child_runs, in_process_args, machine_facts, run_child, spawn
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
@@ -139,24 +141,19 @@ def run_dask(q: Query, directory: Path, threads: int | None):
 CHILDREN = {"polars": run_polars, "pandas": run_pandas, "duckdb": run_duckdb, "dask": run_dask}
 
 
-def child_main(peer: str, query_name: str, data: Path, threads: int | None) -> None:
+def child_main(peer: str, query_name: str, args: argparse.Namespace) -> None:
     query = next(q for q in QUERIES if q.name == query_name)
-    seconds, shape = CHILDREN[peer](query, data / f"g1_{query.format}", threads)
-    print(json.dumps({"seconds": seconds, "rows": shape[0], "columns": shape[1]}))
+
+    def once() -> dict:
+        seconds, shape = CHILDREN[peer](query, args.data / f"g1_{query.format}", args.threads)
+        return {"seconds": seconds, "rows": shape[0], "columns": shape[1]}
+
+    child_runs(once, args.warmup, args.repeat)
 
 
 # --------------------------------------------------------------------------
 # Parent: spawn, time, measure
 # --------------------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    seconds: float | None = None
-    peak_rss_mb: float | None = None
-    rows: int | None = None
-    error: str | None = None
-    output: str | None = None  # rusk's --analyze text: rows, bytes, time per stage
 
 
 def command(peer: str, q: Query, args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
@@ -176,40 +173,40 @@ def command(peer: str, q: Query, args: argparse.Namespace) -> tuple[list[str], d
     cmd = [sys.executable, __file__, "--child", peer, q.name, "--data", str(args.data)]
     if args.threads:
         cmd += ["--threads", str(args.threads)]
-    return cmd, env
+    return cmd + in_process_args(args.repeat), env
 
 
-def run_once(peer: str, q: Query, args: argparse.Namespace) -> Run:
-    cmd, env = command(peer, q, args)
-    done = spawn(cmd, env, args.timeout)
-    if isinstance(done, str):
-        return Run(error=done)
-    run = Run(peak_rss_mb=done.peak_rss_mb)
-    if done.timed_out:
-        run.error = f"killed after {args.timeout:g} s"
-    elif done.returncode != 0:
-        run.error = f"exit {done.returncode}: {done.last_line()}"[:300]
-    elif peer == "rusk":
-        run.seconds, run.output = done.wall_s, done.out
-    else:
-        report = json.loads(done.out.strip().splitlines()[-1])
-        run.seconds, run.rows = report["seconds"], report["rows"]
-    return run
+def rusk_runs(q: Query, args: argparse.Namespace) -> tuple[Run, str | None]:
+    """The rusk command as a user runs it: one process per run, timed from outside, start to exit
+    (a first, untimed process warms the page cache), and its --analyze text."""
+    cmd, env = command("rusk", q, args)
+    run, output = Run(), None
+    for i in range(1 + args.repeat):
+        done = spawn(cmd, env, args.timeout)
+        if isinstance(done, str) or done.timed_out or done.returncode != 0:
+            why = done if isinstance(done, str) else (
+                f"killed after {args.timeout:g} s" if done.timed_out else f"exit {done.returncode}: {done.last_line()}")
+            return Run(error=why[:300]), None
+        if i > 0:
+            run.seconds.append(done.wall_s)
+            run.peak_rss_mb = max(run.peak_rss_mb or 0.0, done.peak_rss_mb)
+            output = done.out
+    return run, output
 
 
 def measure(peer: str, q: Query, args: argparse.Namespace) -> dict:
-    warmup = run_once(peer, q, args)
-    runs = [warmup] if warmup.error else [run_once(peer, q, args) for _ in range(args.repeat)]
-    errors = [r.error for r in runs if r.error]
-    seconds = [r.seconds for r in runs if r.seconds is not None]
+    cmd, env = command(peer, q, args)
+    if peer == "rusk":
+        run, output = rusk_runs(q, args)
+    else:
+        run, output = run_child(cmd, env, args.repeat, args.timeout, None), None
     result = {
-        "query": q.name, "peer": peer, "command": shlex.join(command(peer, q, args)[0]),
-        "seconds": seconds, "median_s": statistics.median(seconds) if seconds and not errors else None,
-        "peak_rss_mb": None if errors else max(r.peak_rss_mb for r in runs),
-        "rows": runs[-1].rows, "error": errors[0] if errors else None,
+        "query": q.name, "peer": peer, "command": shlex.join(cmd),
+        "seconds": run.seconds, "median_s": statistics.median(run.seconds) if run.seconds and not run.error else None,
+        "peak_rss_mb": None if run.error else run.peak_rss_mb, "rows": run.rows, "error": run.error,
     }
-    if runs[-1].output:
-        result["analyze"] = runs[-1].output
+    if output:
+        result["analyze"] = output
     shown = f"{result['median_s']:.3f} s" if result["median_s"] is not None else f"error: {result['error']}"
     print(f"  {q.name:24} {peer:7} {shown}", file=sys.stderr)
     return result
@@ -288,10 +285,11 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a run is killed (default 600)")
     parser.add_argument("--json", type=Path, help="also save the raw numbers here")
     parser.add_argument("--child", nargs=2, metavar=("PEER", "QUERY"), help=argparse.SUPPRESS)
+    parser.add_argument("--warmup", type=int, default=0, help=argparse.SUPPRESS)  # a child's untimed runs
     args = parser.parse_args()
 
     if args.child:
-        child_main(*args.child, args.data, args.threads)
+        child_main(*args.child, args)
         return
 
     peers = [p.strip() for p in args.peers.split(",") if p.strip()]

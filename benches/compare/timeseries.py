@@ -33,10 +33,12 @@ is built by `cargo build --release --bench timeseries` (a second when up to
 date) unless --rusk names one; if it does not build, rusk's cells read
 "skipped" and the peers still run.
 
-Each run is a fresh child process: its peak RSS (ru_maxrss from wait4) is its
-own. Every child, rusk's included, times the query inside itself, so process
-start and imports are not counted (the RSS includes them). A run longer than
---timeout (default 300 s) is killed; its cell reads >300.
+Each (peer, query, mode) is one child process, rusk's bench binary as the
+Python peers: one untimed warm-up run, then --repeat runs, each timed inside
+the process around the query alone (so process start and imports are not
+counted); its peak RSS (ru_maxrss from wait4) covers all of them and
+includes the interpreter. A child is killed after --timeout (default 300 s)
+per run; its cell reads >300.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import build_bench, built, machine_facts, spawn
+from harness import build_bench, built, child_runs, in_process_args, machine_facts, run_child
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "duckdb", "pandas", "dask"]
@@ -62,7 +64,6 @@ MODES = {
     "mem": "in memory: the table is read into memory before the clock starts",
 }
 PATTERN = "^ab.*[79]$"  # the regex query's pattern: ~2.2% of the tags (see generate_timeseries.py)
-RUSK_UNSUPPORTED = 3  # the bench binary's exit status for a query rusk cannot run yet
 
 
 @dataclass(frozen=True)
@@ -262,9 +263,12 @@ def run_dask(qid: str, data: Path, mode: str, threads: int | None):
 CHILDREN = {"polars": run_polars, "duckdb": run_duckdb, "pandas": run_pandas, "dask": run_dask}
 
 
-def child_main(peer: str, query_id: str, mode: str, data: Path, threads: int | None) -> None:
-    seconds, shape, check = CHILDREN[peer](query_id, data, mode, threads)
-    print(json.dumps({"seconds": seconds, "rows": shape[0], "columns": shape[1], "check": check}))
+def child_main(peer: str, query_id: str, mode: str, args: argparse.Namespace) -> None:
+    def once() -> dict:
+        seconds, shape, check = CHILDREN[peer](query_id, args.data, mode, args.threads)
+        return {"seconds": seconds, "rows": shape[0], "columns": shape[1], "check": check}
+
+    child_runs(once, args.warmup, args.repeat)
 
 
 # --------------------------------------------------------------------------
@@ -297,40 +301,7 @@ def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[l
         cmd = [sys.executable, __file__, "--child", peer, q.id, mode, "--data", str(args.data)]
     if args.threads:
         cmd += ["--threads", str(args.threads)]
-    return cmd, env
-
-
-@dataclass
-class Run:
-    seconds: float | None = None
-    peak_rss_mb: float | None = None
-    rows: int | None = None
-    check: list | None = None
-    error: str | None = None
-    timed_out: bool = False
-    unsupported: bool = False
-
-
-def run_once(peer: str, q: Query, mode: str, args: argparse.Namespace) -> Run:
-    cmd, env = command(peer, q, mode, args)
-    done = spawn(cmd, env, args.timeout)
-    if isinstance(done, str):
-        return Run(error=done)
-    run = Run(peak_rss_mb=done.peak_rss_mb)
-    if done.timed_out:
-        run.error, run.timed_out = f"killed after {args.timeout:g} s", True
-    elif done.returncode != 0:
-        last = done.last_line()
-        run.error = f"exit {done.returncode}: {last}"[:300]
-        if peer == "rusk" and done.returncode == RUSK_UNSUPPORTED:
-            run.unsupported, run.error = True, last.removeprefix("timeseries: ")
-    else:
-        try:
-            report = json.loads(done.out.strip().splitlines()[-1])
-            run.seconds, run.rows, run.check = report["seconds"], report["rows"], report["check"]
-        except (IndexError, KeyError, json.JSONDecodeError):
-            run.error = f"unreadable output: {done.out.strip()[-200:]!r}"
-    return run
+    return cmd + in_process_args(args.repeat), env
 
 
 def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
@@ -340,21 +311,18 @@ def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
     if peer == "rusk" and args.rusk is None:
         result["skipped"] = args.rusk_missing
         return result
-    result["command"] = shlex.join(command(peer, q, mode, args)[0])
-    warmup = run_once(peer, q, mode, args)
-    if warmup.unsupported:
-        result["na"] = warmup.error
-        print(f"  {mode:3} {q.id:8} {peer:7} n/a: {warmup.error}", file=sys.stderr)
+    cmd, env = command(peer, q, mode, args)
+    result["command"] = shlex.join(cmd)
+    run = run_child(cmd, env, args.repeat, args.timeout, "timeseries" if peer == "rusk" else None)
+    if run.unsupported:
+        result["na"] = run.error
+        print(f"  {mode:3} {q.id:8} {peer:7} n/a: {run.error}", file=sys.stderr)
         return result
-    runs = [warmup] if warmup.error else [run_once(peer, q, mode, args) for _ in range(args.repeat)]
-    failed = [r for r in runs if r.error]
-    seconds = [r.seconds for r in runs if r.seconds is not None]
     result.update({
-        "seconds": seconds,
-        "median_s": statistics.median(seconds) if seconds and not failed else None,
-        "peak_rss_mb": max(r.peak_rss_mb for r in runs if r.peak_rss_mb is not None) if not failed else None,
-        "rows": runs[-1].rows, "check": runs[-1].check,
-        "error": failed[0].error if failed else None, "timed_out": any(r.timed_out for r in failed),
+        "seconds": run.seconds,
+        "median_s": statistics.median(run.seconds) if run.seconds and not run.error else None,
+        "peak_rss_mb": None if run.error else run.peak_rss_mb,
+        "rows": run.rows, "check": run.check, "error": run.error, "timed_out": run.timed_out,
     })
     shown = f"{result['median_s']:.3f} s" if result["median_s"] is not None else f"error: {result['error']}"
     print(f"  {mode:3} {q.id:8} {peer:7} {shown}  check {result['check']}", file=sys.stderr)
@@ -547,10 +515,11 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300, help="seconds before a run is killed (default 300)")
     parser.add_argument("--json", type=Path, help="also save the raw numbers here")
     parser.add_argument("--child", nargs=3, metavar=("PEER", "QUERY", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--warmup", type=int, default=0, help=argparse.SUPPRESS)  # a child's untimed runs
     args = parser.parse_args()
 
     if args.child:
-        child_main(*args.child, args.data, args.threads)
+        child_main(*args.child, args)
         return
 
     peers = [p.strip() for p in args.peers.split(",") if p.strip()]

@@ -382,10 +382,18 @@ pub(crate) fn over_strings(array: &ArrayRef, kernel: &StringKernel<'_>) -> Resul
             let extended = concat(&[values.as_ref(), new_null_array(values.data_type(), 1).as_ref()])?;
             let results = over_strings(&extended, kernel)?;
             let keys = cast(dictionary.keys(), &DataType::UInt32)?;
+            let keys = keys.as_primitive::<UInt32Type>();
             let null_slot = u32::try_from(values.len())
                 .map_err(|_| Error::Internal("a dictionary of more than u32::MAX values".into()))?;
-            let indices: UInt32Array =
-                keys.as_primitive::<UInt32Type>().iter().map(|k| Some(k.unwrap_or(null_slot))).collect();
+            let indices = match keys.nulls().filter(|n| n.null_count() > 0) {
+                None => UInt32Array::new(keys.values().clone(), None),
+                Some(nulls) => UInt32Array::from_iter_values(
+                    keys.values()
+                        .iter()
+                        .zip(nulls.iter())
+                        .map(|(&k, valid)| if valid { k } else { null_slot }),
+                ),
+            };
             Ok(take(results.as_ref(), &indices, None)?)
         }
         other => {
