@@ -7,13 +7,14 @@ use std::sync::Arc;
 use arrow::array::{new_null_array, Array, ArrayRef, RecordBatch, RecordBatchOptions};
 use arrow::datatypes::{Field, Schema, SchemaRef};
 use rusk_ops::expr::{evaluate_predicate, filter_batch, Expr};
+use rusk_ops::sort::sort_head_indices;
 use rusk_ops::{Error, Result};
 
 use crate::csv::{CsvOptions, CsvSource};
 use crate::listing::{self, FileKinds, SourceFile};
 use crate::metrics::ScanMetrics;
 use crate::parquet::{ParquetOptions, ParquetSource};
-use crate::scan::FileScan;
+use crate::scan::{FileScan, TopRows};
 
 /// The format of a dataset's files and the options to read them with.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -147,6 +148,19 @@ pub(crate) trait Source: Send + Sync + fmt::Debug {
         metrics: &ScanMetrics,
     ) -> Result<RecordBatch> {
         filter_batch(&self.read(part, projection, metrics)?, filter)
+    }
+    /// [`Source::read`], keeping the first `top.n` rows in the order of
+    /// `top.keys` (all among `projection`), in row order. A source that can
+    /// decode the other columns for those rows alone does; this one reads
+    /// every row, then picks.
+    fn read_top(
+        &self,
+        part: &ScanPartition,
+        projection: &[usize],
+        top: &TopRows,
+        metrics: &ScanMetrics,
+    ) -> Result<RecordBatch> {
+        top_rows(&self.read(part, projection, metrics)?, top)
     }
     /// Whether the file at `path` (one of the source's) has column `name` itself.
     fn file_has_column(&self, path: &Path, name: &str) -> bool;
@@ -361,6 +375,57 @@ impl Dataset {
         filter: Option<&Expr>,
         metrics: &ScanMetrics,
     ) -> Result<RecordBatch> {
+        // A filter of hive columns (or of both kinds) runs on the whole output below.
+        let in_read = filter.filter(|f| f.columns().iter().all(|c| !self.hive_columns.contains(c)));
+        let batch = self.read_with(part, columns, |source, projection| match in_read {
+            Some(filter) => source.read_where(part, projection, filter, metrics),
+            None => source.read(part, projection, metrics),
+        })?;
+        match filter {
+            Some(filter) if in_read.is_none() => filter_batch(&batch, filter),
+            _ => Ok(batch),
+        }
+    }
+
+    /// [`Dataset::read`] of `columns`, keeping the partition's first
+    /// `top.n` rows in the order of `top.keys` (which must be among
+    /// `columns`), in row order: a top-k's partial step. Keys of the files'
+    /// own columns are chosen inside the read, where Parquet decodes the
+    /// other columns for the chosen rows alone.
+    ///
+    /// # Errors
+    /// As [`Dataset::read`], and unknown or unsortable keys.
+    pub fn read_top(
+        &self,
+        part: &ScanPartition,
+        columns: &[String],
+        top: &TopRows,
+        metrics: &ScanMetrics,
+    ) -> Result<RecordBatch> {
+        let in_read = top.keys.iter().all(|k| !self.hive_columns.contains(&k.column));
+        let batch = self.read_with(part, Some(columns), |source, projection| {
+            if in_read {
+                source.read_top(part, projection, top, metrics)
+            } else {
+                source.read(part, projection, metrics)
+            }
+        })?;
+        if in_read {
+            Ok(batch)
+        } else {
+            top_rows(&batch, top)
+        }
+    }
+
+    /// `columns` (all when `None`) of `part`, the files' own read by `read`
+    /// (given the source and the projection of its columns), the hive
+    /// columns added.
+    fn read_with(
+        &self,
+        part: &ScanPartition,
+        columns: Option<&[String]>,
+        read: impl FnOnce(&dyn Source, &[usize]) -> Result<RecordBatch>,
+    ) -> Result<RecordBatch> {
         let all: Vec<String>;
         let columns = match columns {
             Some(c) => c,
@@ -387,13 +452,7 @@ impl Dataset {
             }
         }
         let file = &self.files[part.file];
-        // A filter of hive columns (or of both kinds) runs on the whole output below.
-        let in_read = filter.filter(|f| f.columns().iter().all(|c| !self.hive_columns.contains(c)));
-        let batch = match in_read {
-            Some(filter) => self.source.read_where(part, &projection, filter, metrics),
-            None => self.source.read(part, &projection, metrics),
-        }
-        .map_err(|e| e.with_file(&file.path))?;
+        let batch = read(self.source.as_ref(), &projection).map_err(|e| e.with_file(&file.path))?;
         let n = batch.num_rows();
         let hive = if self.hive_columns.is_empty() { None } else { Some(self.hive_batch(part.file, n)?) };
         let mut fields = Vec::with_capacity(columns.len());
@@ -416,11 +475,7 @@ impl Dataset {
         }
         let schema = Arc::new(Schema::new(fields));
         let options = RecordBatchOptions::new().with_row_count(Some(n));
-        let batch = RecordBatch::try_new_with_options(schema, arrays, &options)?;
-        match filter {
-            Some(filter) if in_read.is_none() => filter_batch(&batch, filter),
-            _ => Ok(batch),
-        }
+        Ok(RecordBatch::try_new_with_options(schema, arrays, &options)?)
     }
 
     /// The hive values of file `index` repeated `rows` times, one column per hive key.
@@ -449,4 +504,12 @@ fn name_index(schema: &Schema) -> std::collections::HashMap<&str, usize> {
         index.entry(f.name().as_str()).or_insert(i);
     }
     index
+}
+
+/// The rows of `batch` that `rusk_ops::sort::sort_head(batch, keys, n)`
+/// keeps, in row order.
+pub(crate) fn top_rows(batch: &RecordBatch, top: &TopRows) -> Result<RecordBatch> {
+    let mut rows = sort_head_indices(batch, &top.keys, top.n)?.values().to_vec();
+    rows.sort_unstable();
+    Ok(arrow::compute::take_record_batch(batch, &arrow::array::UInt32Array::from(rows))?)
 }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
 use rusk_ops::expr::Expr;
+use rusk_ops::sort::SortKey;
 use rusk_ops::Result;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,11 @@ pub struct FileScan {
     /// The rows to keep (null drops a row), evaluated inside the read, so
     /// that Parquet decodes the other columns for the kept rows alone.
     pub filter: Option<Box<Expr>>,
+    /// Only the partition's first rows in a sort order (a top-k's partial
+    /// step), chosen inside the read from the key columns, so that Parquet
+    /// decodes the other columns for those rows alone. Not with `filter`.
+    #[serde(default)]
+    pub top: Option<TopRows>,
     /// The open dataset this scan was made from, when it was made in this
     /// process.
     #[serde(skip)]
@@ -67,7 +73,10 @@ impl FileScan {
             None => (Arc::new(Dataset::reopen(self)?), 0),
         };
         let part = ScanPartition { file, range: self.range.clone() };
-        dataset.read_where(&part, Some(&self.columns), self.filter.as_deref(), metrics)
+        match (&self.filter, &self.top) {
+            (None, Some(top)) => dataset.read_top(&part, &self.columns, top, metrics),
+            (filter, _) => dataset.read_where(&part, Some(&self.columns), filter.as_deref(), metrics),
+        }
     }
 
     /// The open dataset the scan reads, when it was made in this process
@@ -93,6 +102,7 @@ impl FileScan {
             hive_columns: dataset.hive_columns().to_vec(),
             columns,
             filter: filter.map(Box::new),
+            top: None,
             opened: Some(opened),
         }
     }
@@ -109,15 +119,29 @@ impl PartialEq for FileScan {
             && self.hive_columns == other.hive_columns
             && self.columns == other.columns
             && self.filter == other.filter
+            && self.top == other.top
     }
 }
 
 impl fmt::Debug for FileScan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {:?} {:?}", self.file.path.display(), self.range, self.columns)?;
-        match &self.filter {
-            Some(filter) => write!(f, " where {filter}"),
+        if let Some(filter) = &self.filter {
+            write!(f, " where {filter}")?;
+        }
+        match &self.top {
+            Some(top) => write!(f, " top {} by {:?}", top.n, top.keys),
             None => Ok(()),
         }
     }
+}
+
+/// The first `n` rows of a partition in the order of `keys`, ties in row
+/// order: what `rusk_ops::sort::sort_head` keeps, in row order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopRows {
+    /// The sort keys.
+    pub keys: Vec<SortKey>,
+    /// How many rows.
+    pub n: usize,
 }

@@ -15,18 +15,26 @@
 //!
 //! The global first n are among the partitions' first n, and the last
 //! sort's ties keep partition order, then each partition's: the stable
-//! sort's first n rows exactly.
+//! sort's first n rows exactly. A partition that is a plain file scan
+//! picks its n rows inside the read (`FileScan::top`): Parquet decodes the
+//! key columns, then the other columns for those n rows alone.
 
 use rusk_ops::Result;
 
 use super::{elementwise, lower_node, Lowered};
-use crate::graph::{ElementOp, TaskGraph, TaskOp};
+use rusk_io::scan::TopRows;
+use rusk_ops::sort::SortKey;
+
+use crate::graph::{ElementOp, TaskGraph, TaskId, TaskOp};
 use crate::plan::{Limit, LogicalPlan};
 
 pub(crate) fn lower_limit(limit: &Limit, graph: &mut TaskGraph) -> Result<Lowered> {
     if let LogicalPlan::Sort(sort) = limit.input.as_ref() {
         let head = ElementOp::SortHead { keys: sort.keys.clone(), n: limit.n };
         let input = lower_node(&sort.input, graph)?;
+        for &id in &input.tasks {
+            choose_in_scan(graph, id, &sort.keys, limit.n);
+        }
         let input = elementwise::fuse(graph, input, head.clone());
         let stage = graph.add_stage("sort_head");
         let id = graph.add_task(stage, 0, TaskOp::Concat { schema: sort.input.schema() }, input.tasks);
@@ -39,4 +47,18 @@ pub(crate) fn lower_limit(limit: &Limit, graph: &mut TaskGraph) -> Result<Lowere
     let id = graph.add_task(stage, 0, TaskOp::Concat { schema: limit.input.schema() }, input.tasks);
     graph.tasks[id].pipeline.push(ElementOp::Head(limit.n));
     Ok(Lowered { tasks: vec![id], stage })
+}
+
+/// Makes task `id`, when it is a plain scan (no filter, no steps after it)
+/// that reads every key, keep only the first `n` rows by `keys` itself.
+fn choose_in_scan(graph: &mut TaskGraph, id: TaskId, keys: &[SortKey], n: usize) {
+    let task = &mut graph.tasks[id];
+    if !task.pipeline.is_empty() {
+        return;
+    }
+    if let TaskOp::Scan(scan) = &mut task.op {
+        if scan.filter.is_none() && keys.iter().all(|k| scan.columns.contains(&k.column)) {
+            scan.top = Some(TopRows { keys: keys.to_vec(), n });
+        }
+    }
 }

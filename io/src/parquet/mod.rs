@@ -54,7 +54,17 @@ impl Source for ParquetSource {
         filter: &rusk_ops::expr::Expr,
         metrics: &ScanMetrics,
     ) -> Result<RecordBatch> {
-        read::read_partition(self, part, projection, Some(filter), metrics)
+        read::read_partition(self, part, projection, Some(read::Keep::Where(filter)), metrics)
+    }
+
+    fn read_top(
+        &self,
+        part: &ScanPartition,
+        projection: &[usize],
+        top: &crate::scan::TopRows,
+        metrics: &ScanMetrics,
+    ) -> Result<RecordBatch> {
+        read::read_partition(self, part, projection, Some(read::Keep::Top(top)), metrics)
     }
 
     fn row_group_count(&self) -> Option<usize> {

@@ -31,13 +31,15 @@ use arrow::datatypes::{DataType, FieldRef, Schema};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection};
 use parquet::arrow::ProjectionMask;
 use rusk_ops::expr::{evaluate_predicate, filter_batch, Expr};
+use rusk_ops::sort::sort_head_indices;
 use rusk_ops::{Error, Result};
 
 use super::dictionary::concat_dictionaries;
 use super::open::{ParquetFile, ParquetSource};
 use super::views::without_unused_buffers;
-use crate::dataset::{PartitionRange, ScanPartition};
+use crate::dataset::{top_rows, PartitionRange, ScanPartition};
 use crate::metrics::ScanMetrics;
+use crate::scan::TopRows;
 
 /// Reads `part`: the columns of the merged schema at `projection`, in that
 /// order; a column the file lacks is all null, one of another type is cast.
@@ -55,7 +57,7 @@ pub(crate) fn read_partition(
     source: &ParquetSource,
     part: &ScanPartition,
     projection: &[usize],
-    filter: Option<&Expr>,
+    keep: Option<Keep<'_>>,
     metrics: &ScanMetrics,
 ) -> Result<RecordBatch> {
     let file = source
@@ -114,8 +116,9 @@ pub(crate) fn read_partition(
         let decoded: Vec<(String, ArrayRef)> =
             projected.fields().iter().map(|f| (f.name().clone(), new_empty_array(f.data_type()))).collect();
         let batch = assemble(&fields, &decoded, num_rows, path)?;
-        match filter {
-            Some(filter) => filter_batch(&batch, filter)?,
+        match keep {
+            Some(Keep::Where(filter)) => filter_batch(&batch, filter)?,
+            Some(Keep::Top(top)) => top_rows(&batch, top)?,
             None => batch,
         }
     } else {
@@ -123,8 +126,24 @@ pub(crate) fn read_partition(
         let non_empty: Vec<usize> =
             row_groups.iter().copied().filter(|&rg| metadata.row_group(rg).num_rows() > 0).collect();
         let read = Read { file, non_empty, rows, num_rows };
-        match filter {
-            Some(filter) => read.filtered(&fields, &roots, filter)?,
+        match keep {
+            Some(Keep::Where(filter)) => {
+                read.chosen(&fields, &roots, &filter.columns().into_iter().collect::<Vec<_>>(), |batch| {
+                    let keep = evaluate_predicate(filter, batch)?;
+                    // Null is false, as in `filter_batch`.
+                    Ok(if keep.nulls().is_some() { prep_null_mask_filter(&keep) } else { keep })
+                })?
+            }
+            Some(Keep::Top(top)) => {
+                let keys: Vec<String> = top.keys.iter().map(|k| k.column.clone()).collect();
+                read.chosen(&fields, &roots, &keys, |batch| {
+                    let mut rows = vec![false; batch.num_rows()];
+                    for i in sort_head_indices(batch, &top.keys, top.n)?.values() {
+                        rows[*i as usize] = true;
+                    }
+                    Ok(BooleanArray::from(rows))
+                })?
+            }
             None => assemble(&fields, &read.decode(&roots, None)?, num_rows, path)?,
         }
     };
@@ -227,26 +246,29 @@ impl Read<'_> {
         Ok(decoded)
     }
 
-    /// The rows of `fields` where `filter` holds. The columns the filter
-    /// reads are decoded first; when few rows pass, the others are decoded
-    /// for those rows alone, so a selective filter does not pay for
-    /// decoding every column of every row.
-    fn filtered(&self, fields: &[FieldRef], roots: &[usize], filter: &Expr) -> Result<RecordBatch> {
+    /// The rows of `fields` that `choose` keeps, given the columns `by`
+    /// (a filter's, a top-k's keys). Those columns are decoded first; when
+    /// few rows are kept, the others are decoded for those rows alone, so
+    /// a selective choice does not pay for decoding every column of every
+    /// row.
+    fn chosen(
+        &self,
+        fields: &[FieldRef],
+        roots: &[usize],
+        by: &[String],
+        choose: impl FnOnce(&RecordBatch) -> Result<BooleanArray>,
+    ) -> Result<RecordBatch> {
         let path = self.file.source.path.as_path();
         let file_schema = self.file.reader.schema();
-        let read_by_filter = filter.columns();
-        let (filter_roots, rest): (Vec<usize>, Vec<usize>) =
-            roots.iter().partition(|&&i| read_by_filter.contains(file_schema.field(i).name()));
-        if filter_roots.is_empty() || rest.is_empty() {
+        let (by_roots, rest): (Vec<usize>, Vec<usize>) =
+            roots.iter().partition(|&&i| by.contains(file_schema.field(i).name()));
+        if by_roots.is_empty() || rest.is_empty() {
             let batch = assemble(fields, &self.decode(roots, None)?, self.num_rows, path)?;
-            return filter_batch(&batch, filter);
+            return Ok(filter_record_batch(&batch, &choose(&batch)?)?);
         }
-        let filter_fields: Vec<FieldRef> =
-            fields.iter().filter(|f| read_by_filter.contains(f.name())).cloned().collect();
-        let mut decoded = self.decode(&filter_roots, None)?;
-        let keep = evaluate_predicate(filter, &assemble(&filter_fields, &decoded, self.num_rows, path)?)?;
-        // Null is false, as in `filter_batch`.
-        let keep = if keep.nulls().is_some() { prep_null_mask_filter(&keep) } else { keep };
+        let by_fields: Vec<FieldRef> = fields.iter().filter(|f| by.contains(f.name())).cloned().collect();
+        let mut decoded = self.decode(&by_roots, None)?;
+        let keep = choose(&assemble(&by_fields, &decoded, self.num_rows, path)?)?;
         let kept = keep.true_count();
         if kept as f64 > LATE_MATERIALIZATION_SHARE * self.num_rows as f64 {
             decoded.extend(self.decode(&rest, None)?);
@@ -260,6 +282,15 @@ impl Read<'_> {
         kept_columns.extend(self.decode(&rest, Some(&keep))?);
         assemble(fields, &kept_columns, kept, path)
     }
+}
+
+/// Which rows a read keeps, chosen inside it.
+#[derive(Clone, Copy)]
+pub(crate) enum Keep<'a> {
+    /// Where a predicate holds (null drops a row).
+    Where(&'a Expr),
+    /// The first rows in a sort order, in row order.
+    Top(&'a TopRows),
 }
 
 /// Decodes the root columns `roots` of `row_groups` (which hold `rows` rows)

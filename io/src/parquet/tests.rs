@@ -810,3 +810,76 @@ fn filtered_reads_equal_a_read_then_a_filter() {
         }
     }
 }
+
+/// A top-k chosen inside the read (key columns first, the others for the
+/// chosen rows alone) keeps the rows a full read then `sort_head` keeps,
+/// in row order: ties, nulls, dictionary and plain strings, keys of a
+/// column one file lacks, n of none, some and more than the rows.
+#[test]
+fn top_rows_read_in_the_scan_equal_a_read_then_a_sort_head() {
+    use rusk_ops::sort::{sort_head, SortKey};
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["oslo", "rome", "lima", "kyiv", "bern"];
+    let first = dir.path().join("a.parquet");
+    write(
+        &first,
+        &[batch(vec![
+            ("x", Arc::new(Int64Array::from_iter((0..700).map(|i| (i % 9 != 2).then_some((i * 37) % 101))))),
+            (
+                "city",
+                Arc::new(StringArray::from_iter(
+                    (0..700).map(|i| (i % 11 != 3).then(|| names[(i * 7 % 5) as usize])),
+                )),
+            ),
+            (
+                "word",
+                Arc::new(StringArray::from_iter_values((0..700).map(|i| format!("w{}", (i * 13) % 500)))),
+            ),
+            (
+                "v",
+                Arc::new(Float64Array::from_iter(
+                    (0..700).map(|i| (i % 4 != 0).then(|| (i % 17) as f64 / 17.0)),
+                )),
+            ),
+        ])],
+        300,
+    );
+    let second = dir.path().join("b.parquet");
+    write(
+        &second,
+        &[batch(vec![
+            ("x", Arc::new(Int64Array::from_iter_values((0..250).map(|i| i % 7)))),
+            ("city", Arc::new(StringArray::from_iter_values((0..250).map(|i| names[i % 5])))),
+            ("word", Arc::new(StringArray::from_iter_values((0..250).map(|i| format!("w{}", i % 3))))),
+        ])],
+        100,
+    );
+    let source = open(&[first, second], ParquetOptions::default());
+    let index = |name: &str| source.schema().index_of(name).unwrap();
+    let orders = [
+        vec![SortKey::new("x")],
+        vec![SortKey::new("city").ascending(false), SortKey::new("x")],
+        vec![SortKey::new("word")],
+        vec![SortKey::new("v").nulls_first(true), SortKey::new("word").ascending(false)],
+    ];
+    let metrics = ScanMetrics::default();
+    for part in source.partitions() {
+        let projection: Vec<usize> = ["word", "x", "city", "v"].iter().map(|n| index(n)).collect();
+        let full = source.read(&part, &projection, &metrics).unwrap();
+        for keys in &orders {
+            for n in [0, 1, 5, 40, 10_000] {
+                let top = crate::scan::TopRows { keys: keys.clone(), n };
+                let got = source.read_top(&part, &projection, &top, &metrics).unwrap();
+                assert_eq!(got.num_rows(), n.min(full.num_rows()), "{keys:?} {n}");
+                assert_eq!(got.schema(), full.schema());
+                // In row order, the rows the head of the full sort holds.
+                let want = sort_head(&full, keys, n).unwrap();
+                let again = sort_head(&got, keys, n).unwrap();
+                for (g, w) in again.columns().iter().zip(want.columns()) {
+                    let (g, w) = (cast(g, &DataType::Utf8).unwrap(), cast(w, &DataType::Utf8).unwrap());
+                    assert_eq!(g.as_string::<i32>(), w.as_string::<i32>(), "{keys:?} {n} {part:?}");
+                }
+            }
+        }
+    }
+}

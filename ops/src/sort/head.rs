@@ -22,19 +22,29 @@ use crate::error::{Error, Result};
 /// # Errors
 /// As [`sort_batch`].
 pub fn sort_head(batch: &RecordBatch, by: &[SortKey], n: usize) -> Result<RecordBatch> {
-    let rows = batch.num_rows();
-    if n >= rows || by.is_empty() {
+    if n >= batch.num_rows() || by.is_empty() {
         let sorted = sort_batch(batch, by)?;
-        return Ok(sorted.slice(0, n.min(rows)));
+        return Ok(sorted.slice(0, n.min(batch.num_rows())));
     }
+    Ok(take_record_batch(batch, &sort_head_indices(batch, by, n)?)?)
+}
+
+/// The rows [`sort_head`] keeps, in its order: the indices of the first
+/// `n` rows of `batch` sorted by `by` (ties in input order).
+///
+/// # Errors
+/// As [`sort_batch`].
+pub fn sort_head_indices(batch: &RecordBatch, by: &[SortKey], n: usize) -> Result<UInt32Array> {
+    let rows = batch.num_rows();
     check_sort_keys(&batch.schema(), by)?;
     if u32::try_from(rows).is_err() {
         return Err(Error::InvalidArgument(format!(
             "cannot sort {rows} rows in one partition (at most 2^32 - 1)"
         )));
     }
+    let n = n.min(rows);
     if n == 0 {
-        return Ok(batch.slice(0, 0));
+        return Ok(UInt32Array::from(Vec::<u32>::new()));
     }
     if let [key] = by {
         // One dictionary key: its rows compare as their entries' ranks.
@@ -43,8 +53,7 @@ pub fn sort_head(batch: &RecordBatch, by: &[SortKey], n: usize) -> Result<Record
             entries.select_nth_unstable(n - 1);
             entries.truncate(n);
             entries.sort_unstable();
-            let indices = UInt32Array::from_iter_values(entries.into_iter().map(|e| e.1));
-            return Ok(take_record_batch(batch, &indices)?);
+            return Ok(UInt32Array::from_iter_values(entries.into_iter().map(|e| e.1)));
         }
     }
     let encoded = SortEncoder::try_new(&batch.schema(), by)?.encode(batch)?;
@@ -58,8 +67,7 @@ pub fn sort_head(batch: &RecordBatch, by: &[SortKey], n: usize) -> Result<Record
     entries.select_nth_unstable_by(n - 1, order);
     entries.truncate(n);
     entries.sort_unstable_by(order);
-    let indices = UInt32Array::from_iter_values(entries.into_iter().map(|e| e.2));
-    Ok(take_record_batch(batch, &indices)?)
+    Ok(UInt32Array::from_iter_values(entries.into_iter().map(|e| e.2)))
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ use crate::error::{Error, Result};
 mod dictionary;
 mod head;
 
-pub use head::sort_head;
+pub use head::{sort_head, sort_head_indices};
 
 pub(crate) use dictionary::{dictionary_probe, encode_probe, DictionaryProbe};
 
