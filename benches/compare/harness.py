@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import shlex
+import statistics
 import subprocess
 import sys
 import threading
@@ -197,3 +198,15 @@ def run_child(cmd: list[str], env: dict[str, str], repeat: int, timeout: float, 
         except (IndexError, KeyError, json.JSONDecodeError):
             run.error = f"unreadable output: {done.out.strip()[-200:]!r}"
     return run
+
+
+def run_fields(run: Run) -> dict:
+    """The fields of a driver's result row that a child's Run fills: the timed seconds and their
+    median, peak RSS, the result's rows and check, and the error (a failed child has no median
+    and no RSS)."""
+    return {
+        "seconds": run.seconds,
+        "median_s": statistics.median(run.seconds) if run.seconds and not run.error else None,
+        "peak_rss_mb": None if run.error else run.peak_rss_mb,
+        "rows": run.rows, "check": run.check, "error": run.error, "timed_out": run.timed_out,
+    }

@@ -51,14 +51,13 @@ import json
 import math
 import os
 import shlex
-import statistics
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import build_bench, built, child_runs, in_process_args, machine_facts, run_child
+from harness import build_bench, built, child_runs, in_process_args, machine_facts, run_child, run_fields
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "duckdb", "pandas", "dask"]
@@ -301,12 +300,7 @@ def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
         result["na"] = run.error
         print(f"  {mode:3} {q.id:3} {peer:7} n/a: {run.error}", file=sys.stderr)
         return result
-    result.update({
-        "seconds": run.seconds,
-        "median_s": statistics.median(run.seconds) if run.seconds and not run.error else None,
-        "peak_rss_mb": None if run.error else run.peak_rss_mb,
-        "rows": run.rows, "check": run.check, "error": run.error, "timed_out": run.timed_out,
-    })
+    result.update(run_fields(run))
     shown = f"{result['median_s']:.3f} s" if result["median_s"] is not None else f"error: {result['error']}"
     print(f"  {mode:3} {q.id:3} {peer:7} {shown}  check {result['check']}", file=sys.stderr)
     return result

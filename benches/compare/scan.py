@@ -31,13 +31,12 @@ import argparse
 import json
 import os
 import shlex
-import statistics
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import Run, child_runs, in_process_args, machine_facts, run_child, spawn
+from harness import Run, child_runs, in_process_args, machine_facts, run_child, run_fields, spawn
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
@@ -202,8 +201,7 @@ def measure(peer: str, q: Query, args: argparse.Namespace) -> dict:
         run, output = run_child(cmd, env, args.repeat, args.timeout, None), None
     result = {
         "query": q.name, "peer": peer, "command": shlex.join(cmd),
-        "seconds": run.seconds, "median_s": statistics.median(run.seconds) if run.seconds and not run.error else None,
-        "peak_rss_mb": None if run.error else run.peak_rss_mb, "rows": run.rows, "error": run.error,
+        **run_fields(run),
     }
     if output:
         result["analyze"] = output
