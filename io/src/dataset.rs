@@ -4,7 +4,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, Array, ArrayRef, RecordBatch, RecordBatchOptions};
+use arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
+use arrow::compute::{filter_record_batch, prep_null_mask_filter};
 use arrow::datatypes::{Field, Schema, SchemaRef};
 use rusk_ops::expr::{evaluate_predicate, filter_batch, Expr};
 use rusk_ops::sort::sort_head_indices;
@@ -136,31 +137,17 @@ pub(crate) trait Source: Send + Sync + fmt::Debug {
     /// [`Source::schema`], in that order), cast to the merged types, with
     /// null columns for those the file lacks.
     fn read(&self, part: &ScanPartition, projection: &[usize], metrics: &ScanMetrics) -> Result<RecordBatch>;
-    /// [`Source::read`], keeping the rows where `filter` holds (null drops
-    /// a row); the columns it reads are among `projection`. A source that
-    /// can decode the other columns for the kept rows alone does; this one
-    /// reads every row, then filters.
-    fn read_where(
+    /// [`Source::read`], keeping the rows `keep` chooses, whose columns
+    /// are among `projection`. A source that can decode the other columns
+    /// for the kept rows alone does; this one reads every row, then keeps.
+    fn read_keeping(
         &self,
         part: &ScanPartition,
         projection: &[usize],
-        filter: &Expr,
+        keep: Keep<'_>,
         metrics: &ScanMetrics,
     ) -> Result<RecordBatch> {
-        filter_batch(&self.read(part, projection, metrics)?, filter)
-    }
-    /// [`Source::read`], keeping the first `top.n` rows in the order of
-    /// `top.keys` (all among `projection`), in row order. A source that can
-    /// decode the other columns for those rows alone does; this one reads
-    /// every row, then picks.
-    fn read_top(
-        &self,
-        part: &ScanPartition,
-        projection: &[usize],
-        top: &TopRows,
-        metrics: &ScanMetrics,
-    ) -> Result<RecordBatch> {
-        top_rows(&self.read(part, projection, metrics)?, top)
+        keep.apply(&self.read(part, projection, metrics)?)
     }
     /// Whether the file at `path` (one of the source's) has column `name` itself.
     fn file_has_column(&self, path: &Path, name: &str) -> bool;
@@ -375,16 +362,7 @@ impl Dataset {
         filter: Option<&Expr>,
         metrics: &ScanMetrics,
     ) -> Result<RecordBatch> {
-        // A filter of hive columns (or of both kinds) runs on the whole output below.
-        let in_read = filter.filter(|f| f.columns().iter().all(|c| !self.hive_columns.contains(c)));
-        let batch = self.read_with(part, columns, |source, projection| match in_read {
-            Some(filter) => source.read_where(part, projection, filter, metrics),
-            None => source.read(part, projection, metrics),
-        })?;
-        match filter {
-            Some(filter) if in_read.is_none() => filter_batch(&batch, filter),
-            _ => Ok(batch),
-        }
+        self.read_keeping(part, columns, filter.map(Keep::Where), metrics)
     }
 
     /// [`Dataset::read`] of `columns`, keeping the partition's first
@@ -402,18 +380,27 @@ impl Dataset {
         top: &TopRows,
         metrics: &ScanMetrics,
     ) -> Result<RecordBatch> {
-        let in_read = top.keys.iter().all(|k| !self.hive_columns.contains(&k.column));
-        let batch = self.read_with(part, Some(columns), |source, projection| {
-            if in_read {
-                source.read_top(part, projection, top, metrics)
-            } else {
-                source.read(part, projection, metrics)
-            }
+        self.read_keeping(part, Some(columns), Some(Keep::Top(top)), metrics)
+    }
+
+    /// `columns` of `part`, the rows `keep` chooses: inside the source's
+    /// read when `keep` reads only the files' own columns, else on the
+    /// whole output (hive columns added).
+    fn read_keeping(
+        &self,
+        part: &ScanPartition,
+        columns: Option<&[String]>,
+        keep: Option<Keep<'_>>,
+        metrics: &ScanMetrics,
+    ) -> Result<RecordBatch> {
+        let in_read = keep.filter(|k| k.columns().iter().all(|c| !self.hive_columns.contains(c)));
+        let batch = self.read_with(part, columns, |source, projection| match in_read {
+            Some(keep) => source.read_keeping(part, projection, keep, metrics),
+            None => source.read(part, projection, metrics),
         })?;
-        if in_read {
-            Ok(batch)
-        } else {
-            top_rows(&batch, top)
+        match keep {
+            Some(keep) if in_read.is_none() => keep.apply(&batch),
+            _ => Ok(batch),
         }
     }
 
@@ -506,10 +493,51 @@ fn name_index(schema: &Schema) -> std::collections::HashMap<&str, usize> {
     index
 }
 
-/// The rows of `batch` that `rusk_ops::sort::sort_head(batch, keys, n)`
-/// keeps, in row order.
-pub(crate) fn top_rows(batch: &RecordBatch, top: &TopRows) -> Result<RecordBatch> {
-    let mut rows = sort_head_indices(batch, &top.keys, top.n)?.values().to_vec();
-    rows.sort_unstable();
-    Ok(arrow::compute::take_record_batch(batch, &arrow::array::UInt32Array::from(rows))?)
+/// Which rows a read keeps, chosen from some of its columns.
+#[derive(Clone, Copy)]
+pub(crate) enum Keep<'a> {
+    /// Where a predicate holds (null drops a row).
+    Where(&'a Expr),
+    /// The first rows in a sort order (what `rusk_ops::sort::sort_head`
+    /// keeps), in row order.
+    Top(&'a TopRows),
+}
+
+impl Keep<'_> {
+    /// The columns the choice reads.
+    pub(crate) fn columns(&self) -> Vec<String> {
+        match self {
+            Keep::Where(filter) => filter.columns().into_iter().collect(),
+            Keep::Top(top) => top.keys.iter().map(|k| k.column.clone()).collect(),
+        }
+    }
+
+    /// The rows of `batch` (which holds at least [`Keep::columns`]) kept.
+    pub(crate) fn mask(&self, batch: &RecordBatch) -> Result<BooleanArray> {
+        match self {
+            Keep::Where(filter) => {
+                let keep = evaluate_predicate(filter, batch)?;
+                // Null is false, as in `filter_batch`.
+                Ok(if keep.nulls().is_some() { prep_null_mask_filter(&keep) } else { keep })
+            }
+            Keep::Top(top) => {
+                let mut rows = vec![false; batch.num_rows()];
+                for &i in sort_head_indices(batch, &top.keys, top.n)?.values() {
+                    // An index of the batch's rows: in range.
+                    if let Some(row) = rows.get_mut(i as usize) {
+                        *row = true;
+                    }
+                }
+                Ok(BooleanArray::from(rows))
+            }
+        }
+    }
+
+    /// The rows of `batch` kept, in row order.
+    pub(crate) fn apply(&self, batch: &RecordBatch) -> Result<RecordBatch> {
+        match self {
+            Keep::Where(filter) => filter_batch(batch, filter),
+            Keep::Top(_) => Ok(filter_record_batch(batch, &self.mask(batch)?)?),
+        }
+    }
 }

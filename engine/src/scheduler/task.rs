@@ -130,12 +130,10 @@ pub(crate) fn apply(op: &ElementOp, batch: RecordBatch) -> Result<RecordBatch> {
         ElementOp::Filter(predicate) => filter_batch(&batch, predicate),
         ElementOp::Project(exprs) => project(&batch, exprs),
         ElementOp::Head(n) => Ok(batch.slice(0, (*n).min(batch.num_rows()))),
-        ElementOp::AggregatePartial { keys, aggs, options, may_pass_rows: false } => {
-            aggregate::partial(&batch, keys, aggs, *options)
-        }
-        ElementOp::AggregatePartial { keys, aggs, options, may_pass_rows: true } => {
-            aggregate::partial_or_rows(&batch, keys, aggs, *options)
-        }
+        ElementOp::AggregatePartial { keys, aggs, options, may_pass_rows } => match may_pass_rows {
+            true => aggregate::partial_or_rows(&batch, keys, aggs, *options),
+            false => aggregate::partial(&batch, keys, aggs, *options),
+        },
         ElementOp::AggregateFinish { num_keys, aggs, names, options } => {
             aggregate::finish(&batch, *num_keys, aggs, names, *options)
         }

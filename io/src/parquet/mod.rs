@@ -27,7 +27,7 @@ use rusk_ops::Result;
 
 pub(crate) use self::open::ParquetSource;
 pub use self::options::ParquetOptions;
-use crate::dataset::{ScanPartition, Source};
+use crate::dataset::{Keep, ScanPartition, Source};
 use crate::metrics::ScanMetrics;
 
 impl Source for ParquetSource {
@@ -47,24 +47,14 @@ impl Source for ParquetSource {
         read::read_partition(self, part, projection, None, metrics)
     }
 
-    fn read_where(
+    fn read_keeping(
         &self,
         part: &ScanPartition,
         projection: &[usize],
-        filter: &rusk_ops::expr::Expr,
+        keep: Keep<'_>,
         metrics: &ScanMetrics,
     ) -> Result<RecordBatch> {
-        read::read_partition(self, part, projection, Some(read::Keep::Where(filter)), metrics)
-    }
-
-    fn read_top(
-        &self,
-        part: &ScanPartition,
-        projection: &[usize],
-        top: &crate::scan::TopRows,
-        metrics: &ScanMetrics,
-    ) -> Result<RecordBatch> {
-        read::read_partition(self, part, projection, Some(read::Keep::Top(top)), metrics)
+        read::read_partition(self, part, projection, Some(keep), metrics)
     }
 
     fn row_group_count(&self) -> Option<usize> {

@@ -26,20 +26,17 @@ use arrow::array::{
     new_empty_array, new_null_array, Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions,
     RecordBatchReader,
 };
-use arrow::compute::{cast, concat_batches, filter_record_batch, prep_null_mask_filter};
+use arrow::compute::{cast, concat_batches, filter_record_batch};
 use arrow::datatypes::{DataType, FieldRef, Schema};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection};
 use parquet::arrow::ProjectionMask;
-use rusk_ops::expr::{evaluate_predicate, filter_batch, Expr};
-use rusk_ops::sort::sort_head_indices;
 use rusk_ops::{Error, Result};
 
 use super::dictionary::concat_dictionaries;
 use super::open::{ParquetFile, ParquetSource};
 use super::views::without_unused_buffers;
-use crate::dataset::{top_rows, PartitionRange, ScanPartition};
+use crate::dataset::{Keep, PartitionRange, ScanPartition};
 use crate::metrics::ScanMetrics;
-use crate::scan::TopRows;
 
 /// Reads `part`: the columns of the merged schema at `projection`, in that
 /// order; a column the file lacks is all null, one of another type is cast.
@@ -117,8 +114,7 @@ pub(crate) fn read_partition(
             projected.fields().iter().map(|f| (f.name().clone(), new_empty_array(f.data_type()))).collect();
         let batch = assemble(&fields, &decoded, num_rows, path)?;
         match keep {
-            Some(Keep::Where(filter)) => filter_batch(&batch, filter)?,
-            Some(Keep::Top(top)) => top_rows(&batch, top)?,
+            Some(keep) => keep.apply(&batch)?,
             None => batch,
         }
     } else {
@@ -127,23 +123,7 @@ pub(crate) fn read_partition(
             row_groups.iter().copied().filter(|&rg| metadata.row_group(rg).num_rows() > 0).collect();
         let read = Read { file, non_empty, rows, num_rows };
         match keep {
-            Some(Keep::Where(filter)) => {
-                read.chosen(&fields, &roots, &filter.columns().into_iter().collect::<Vec<_>>(), |batch| {
-                    let keep = evaluate_predicate(filter, batch)?;
-                    // Null is false, as in `filter_batch`.
-                    Ok(if keep.nulls().is_some() { prep_null_mask_filter(&keep) } else { keep })
-                })?
-            }
-            Some(Keep::Top(top)) => {
-                let keys: Vec<String> = top.keys.iter().map(|k| k.column.clone()).collect();
-                read.chosen(&fields, &roots, &keys, |batch| {
-                    let mut rows = vec![false; batch.num_rows()];
-                    for i in sort_head_indices(batch, &top.keys, top.n)?.values() {
-                        rows[*i as usize] = true;
-                    }
-                    Ok(BooleanArray::from(rows))
-                })?
-            }
+            Some(keep) => read.chosen(&fields, &roots, &keep.columns(), |batch| keep.mask(batch))?,
             None => assemble(&fields, &read.decode(&roots, None)?, num_rows, path)?,
         }
     };
@@ -282,15 +262,6 @@ impl Read<'_> {
         kept_columns.extend(self.decode(&rest, Some(&keep))?);
         assemble(fields, &kept_columns, kept, path)
     }
-}
-
-/// Which rows a read keeps, chosen inside it.
-#[derive(Clone, Copy)]
-pub(crate) enum Keep<'a> {
-    /// Where a predicate holds (null drops a row).
-    Where(&'a Expr),
-    /// The first rows in a sort order, in row order.
-    Top(&'a TopRows),
 }
 
 /// Decodes the root columns `roots` of `row_groups` (which hold `rows` rows)

@@ -16,7 +16,7 @@ use rusk_ops::expr::{BinaryOp, Expr, ScalarValue};
 use rusk_ops::Error;
 
 use super::*;
-use crate::dataset::{Dataset, FileFormat, PartitionRange, ScanPartition, Source};
+use crate::dataset::{Dataset, FileFormat, Keep, PartitionRange, ScanPartition, Source};
 use crate::listing::SourceFile;
 
 fn write(path: &Path, batches: &[RecordBatch], row_group_rows: usize) {
@@ -799,7 +799,7 @@ fn filtered_reads_equal_a_read_then_a_filter() {
                 }
                 let projection: Vec<usize> = names.iter().map(|n| index(n)).collect();
                 let want = filter_batch(&source.read(&part, &projection, &metrics).unwrap(), filter).unwrap();
-                let got = source.read_where(&part, &projection, filter, &metrics).unwrap();
+                let got = source.read_keeping(&part, &projection, Keep::Where(filter), &metrics).unwrap();
                 assert_eq!(got.schema(), want.schema(), "{filter} {names:?}");
                 for (g, w) in got.columns().iter().zip(want.columns()) {
                     let (g, w) = (cast(g, &DataType::Utf8).unwrap(), cast(w, &DataType::Utf8).unwrap());
@@ -869,7 +869,7 @@ fn top_rows_read_in_the_scan_equal_a_read_then_a_sort_head() {
         for keys in &orders {
             for n in [0, 1, 5, 40, 10_000] {
                 let top = crate::scan::TopRows { keys: keys.clone(), n };
-                let got = source.read_top(&part, &projection, &top, &metrics).unwrap();
+                let got = source.read_keeping(&part, &projection, Keep::Top(&top), &metrics).unwrap();
                 assert_eq!(got.num_rows(), n.min(full.num_rows()), "{keys:?} {n}");
                 assert_eq!(got.schema(), full.schema());
                 // In row order, the rows the head of the full sort holds.

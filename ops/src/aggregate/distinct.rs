@@ -133,6 +133,11 @@ impl GroupedAggregate for Nunique {
 pub(crate) struct NuniqueFunction;
 
 impl AggregateImpl for NuniqueFunction {
+    /// The state holds the distinct values.
+    fn fixed_state(&self) -> bool {
+        false
+    }
+
     fn name(&self) -> &'static str {
         "nunique"
     }

@@ -43,6 +43,14 @@ pub(crate) trait AggregateImpl {
         1
     }
 
+    /// Whether a group's state is a fixed number of values, so that a
+    /// state per row costs about what the row does (see
+    /// `aggregate::partial_or_rows`); false for states that hold values or
+    /// sketches.
+    fn fixed_state(&self) -> bool {
+        true
+    }
+
     /// A fresh accumulator whose state columns have `state` types (as
     /// `state_fields` gave them): a partial, a merge and a finish build the
     /// same accumulator from the same state schema.
@@ -115,6 +123,11 @@ pub fn output_nullable(func: &AggregateFunction) -> bool {
 pub(crate) fn state_fields(func: &AggregateFunction, args: &[DataType]) -> Result<Vec<Field>> {
     let output = output_type(func, args)?;
     implementation(func).state_fields(args, &output)
+}
+
+/// Whether `func`'s state is of fixed size (see [`AggregateImpl::fixed_state`]).
+pub(crate) fn fixed_state(func: &AggregateFunction) -> bool {
+    implementation(func).fixed_state()
 }
 
 /// The number of state columns of `func`.

@@ -592,6 +592,11 @@ impl GroupedAggregate for NuniqueApprox {
 pub(crate) struct NuniqueApproxFunction;
 
 impl AggregateImpl for NuniqueApproxFunction {
+    /// The state holds a HyperLogLog sketch of up to 4 KiB.
+    fn fixed_state(&self) -> bool {
+        false
+    }
+
     fn name(&self) -> &'static str {
         "nunique_approx"
     }

@@ -91,7 +91,7 @@ use arrow::compute::{cast, filter, take};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
-use function::{create, num_state_columns, state_fields};
+use function::{create, fixed_state, num_state_columns, state_fields};
 use group_ids::{key_output_type, key_state_type, next_id, GroupIds};
 
 use crate::error::{Error, Result};
@@ -188,22 +188,12 @@ pub fn partial_or_rows(
     aggs: &[AggregateSpec],
     options: GroupOptions,
 ) -> Result<RecordBatch> {
-    grouped_or_rows(batch, keys, aggs, options, aggs.iter().all(|a| has_fixed_state(&a.func)))
+    grouped_or_rows(batch, keys, aggs, options, aggs.iter().all(|a| fixed_state(&a.func)))
 }
 
 /// Rows grouped before [`partial_or_rows`] decides; two slices, so that a
 /// key of 10⁵ values (h2o's id3) shows its repeats.
 const PROBE_ROWS: usize = 2 * SLICE;
-
-/// Whether a function's state is a fixed number of values per group, so
-/// that a state per row costs about what the row does.
-fn has_fixed_state(func: &AggregateFunction) -> bool {
-    use AggregateFunction as F;
-    !matches!(
-        func,
-        F::Nunique | F::Median | F::Quantile(_) | F::NuniqueApprox | F::MedianApprox | F::QuantileApprox(_)
-    )
-}
 
 fn grouped_or_rows(
     batch: &RecordBatch,
@@ -281,11 +271,8 @@ fn row_states(
     num_rows: usize,
 ) -> Result<RecordBatch> {
     let identity = (0..num_rows).map(next_id).collect::<Result<Vec<u32>>>()?;
-    let mut columns = key_arrays
-        .iter()
-        .zip(&fields)
-        .map(|(k, f)| if k.data_type() == f.data_type() { Ok(Arc::clone(k)) } else { cast(k, f.data_type()) })
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut columns =
+        key_arrays.iter().zip(&fields).map(|(k, f)| cast_to(k, f.data_type())).collect::<Result<Vec<_>>>()?;
     let mut at = key_arrays.len();
     for (agg, args) in aggs.iter().zip(arg_arrays) {
         let width = num_state_columns(&agg.func);
@@ -381,8 +368,8 @@ pub fn finish(
     let mut columns: Vec<ArrayRef> = state.columns()[..num_keys]
         .iter()
         .zip(&fields)
-        .map(|(c, f)| if c.data_type() == f.data_type() { Ok(Arc::clone(c)) } else { cast(c, f.data_type()) })
-        .collect::<Result<_, _>>()?;
+        .map(|(c, f)| cast_to(c, f.data_type()))
+        .collect::<Result<_>>()?;
     for ((agg, r), name) in aggs.iter().zip(&layout).zip(names) {
         let types: Vec<DataType> = schema.fields()[r.clone()].iter().map(|f| f.data_type().clone()).collect();
         let mut acc = create(&agg.func, &types)?;
@@ -434,6 +421,15 @@ fn rows_without_null_keys(keys: &[ArrayRef]) -> Option<BooleanArray> {
         .iter()
         .fold(None::<NullBuffer>, |acc, k| NullBuffer::union(acc.as_ref(), k.logical_nulls().as_ref()));
     valid.filter(|v| v.null_count() > 0).map(|v| BooleanArray::new(v.into_inner(), None))
+}
+
+/// `column` as `data_type` (itself when it already is).
+fn cast_to(column: &ArrayRef, data_type: &DataType) -> Result<ArrayRef> {
+    if column.data_type() == data_type {
+        Ok(Arc::clone(column))
+    } else {
+        Ok(cast(column, data_type)?)
+    }
 }
 
 /// A batch of `columns` with `fields`, of `num_rows` rows even without columns.

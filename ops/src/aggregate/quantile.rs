@@ -183,6 +183,11 @@ pub(crate) struct QuantileFunction {
 }
 
 impl AggregateImpl for QuantileFunction {
+    /// The state holds all the values.
+    fn fixed_state(&self) -> bool {
+        false
+    }
+
     fn name(&self) -> &'static str {
         if self.q.is_some() {
             "quantile"

@@ -461,6 +461,11 @@ pub(crate) struct QuantileApproxFunction {
 }
 
 impl AggregateImpl for QuantileApproxFunction {
+    /// The state holds a t-digest of up to 8 KiB.
+    fn fixed_state(&self) -> bool {
+        false
+    }
+
     fn name(&self) -> &'static str {
         if self.q.is_some() {
             "quantile_approx"
