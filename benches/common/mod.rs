@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// The allocator the `rusk` command uses, so that a bench times what a
 /// user of the command gets (see the README's "Allocator").
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: rusk::allocator::MiMalloc = rusk::allocator::MiMalloc;
 
 /// Why a run failed; each kind has its own exit status.
 pub enum Failure {
@@ -131,6 +131,7 @@ pub fn main_with(
     flags: &[&'static str],
     run: impl Fn(&Args) -> Result<(), Failure>,
 ) -> ExitCode {
+    rusk::allocator::tune();
     let all_runs = |a: Args| (0..a.warmup + a.repeat).try_for_each(|_| run(&a));
     match parse_args(usage, flags).and_then(|args| args.map_or(Ok(()), all_runs)) {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,6 +7,7 @@
 #![doc = include_str!("../../README.md")]
 #![warn(missing_docs)]
 
+pub mod allocator;
 mod api;
 mod config;
 pub mod display;

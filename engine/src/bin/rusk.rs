@@ -16,17 +16,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mimalloc::MiMalloc;
 use rusk::{
     Cancel, Config, CsvOptions, DataFrame, DateErrors, Error, InputFormat, OnBadLines, ReadOptions, Result,
     RunMetrics,
 };
 
-/// mimalloc rather than the system allocator: glibc hands large blocks back
-/// to the kernel on free, so every batch-sized buffer paid fresh page faults
-/// (a third of the time of a 1e7-row join or groupby was the kernel's).
+/// See `rusk::allocator` for why.
 #[global_allocator]
-static ALLOCATOR: MiMalloc = MiMalloc;
+static ALLOCATOR: rusk::allocator::MiMalloc = rusk::allocator::MiMalloc;
 
 /// A partitioned, lazy dataframe engine: query CSV and Parquet directories.
 #[derive(Parser)]
@@ -256,6 +253,7 @@ fn count(text: &str) -> std::result::Result<usize, String> {
 }
 
 fn main() -> ExitCode {
+    rusk::allocator::tune();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),

@@ -883,3 +883,43 @@ fn top_rows_read_in_the_scan_equal_a_read_then_a_sort_head() {
         }
     }
 }
+
+/// A selective filter over more rows than one selected batch reads
+/// (`SELECTED_INPUT_ROWS`): the kept rows of many batches, across row
+/// groups with their own dictionaries, join into what a full read then a
+/// filter keeps.
+#[test]
+fn a_selective_filter_over_many_batches_keeps_what_a_full_read_keeps() {
+    use rusk_ops::expr::{col, filter_batch, lit};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.parquet");
+    let n = 300_000i64;
+    write(
+        &path,
+        &[batch(vec![
+            ("x", Arc::new(Int64Array::from_iter_values(0..n))),
+            (
+                "s",
+                Arc::new(StringArray::from_iter(
+                    (0..n).map(|i| (i % 13 != 5).then(|| format!("k{}", i * 7 % 50))),
+                )),
+            ),
+            ("v", Arc::new(Float64Array::from_iter((0..n).map(|i| (i % 4 != 0).then_some(i as f64 / 3.0))))),
+        ])],
+        110_000,
+    );
+    let source = open(&[path], ParquetOptions::default());
+    let projection = [2, 0, 1];
+    let metrics = ScanMetrics::default();
+    let mut kept = 0;
+    for filter in [col("s").eq(lit("k7")), col("x").lt(lit(200_000i64))] {
+        for part in source.partitions() {
+            let want = filter_batch(&source.read(&part, &projection, &metrics).unwrap(), &filter).unwrap();
+            let got = source.read_keeping(&part, &projection, Keep::Where(&filter), &metrics).unwrap();
+            assert_eq!(got, want, "{filter} {part:?}");
+            kept += got.num_rows();
+        }
+    }
+    // `k7` is i ≡ 1 (mod 50), null where i ≡ 5 (mod 13).
+    assert_eq!(kept, (0..n).filter(|i| i % 50 == 1 && i % 13 != 5).count() + 200_000);
+}

@@ -377,6 +377,12 @@ pub(crate) fn over_strings(array: &ArrayRef, kernel: &StringKernel<'_>) -> Resul
         DataType::Dictionary(_, _) => {
             let dictionary = array.as_any_dictionary();
             let values = dictionary.values();
+            if dictionary.keys().null_count() == 0 {
+                // Every key names a value (arrow validates keys on
+                // construction), so the keys index the results as they are.
+                let results = over_strings(values, kernel)?;
+                return Ok(take(results.as_ref(), dictionary.keys(), None)?);
+            }
             // One value more, a null: what the kernel gives a null (`na`),
             // which the null keys take.
             let extended = concat(&[values.as_ref(), new_null_array(values.data_type(), 1).as_ref()])?;

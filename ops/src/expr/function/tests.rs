@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, Date32Array, Date64Array, DictionaryArray, LargeStringArray, StringArray,
-    StringViewArray, TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
-    TimestampSecondArray,
+    Array, ArrayRef, AsArray, Date32Array, Date64Array, DictionaryArray, Int8Array, LargeStringArray,
+    StringArray, StringViewArray, TimestampMicrosecondArray, TimestampMillisecondArray,
+    TimestampNanosecondArray, TimestampSecondArray,
 };
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Date32Type, Int64Type, Int8Type, TimeUnit};
@@ -29,11 +29,17 @@ const VALUES: [Option<&str>; 8] = [
 /// The same values in each encoding a column may have.
 fn encodings() -> Vec<ArrayRef> {
     let dictionary: DictionaryArray<Int8Type> = VALUES.into_iter().collect();
+    // Nulls in the values rather than the keys: every key valid, the
+    // values in reverse order of first appearance.
+    let values = StringArray::from_iter(VALUES.iter().rev().copied());
+    let keys = Int8Array::from_iter_values((0..VALUES.len()).map(|i| (VALUES.len() - 1 - i) as i8));
+    let null_values = DictionaryArray::<Int8Type>::try_new(keys, Arc::new(values)).unwrap();
     vec![
         Arc::new(StringArray::from(VALUES.to_vec())),
         Arc::new(LargeStringArray::from(VALUES.to_vec())),
         Arc::new(StringViewArray::from(VALUES.to_vec())),
         Arc::new(dictionary),
+        Arc::new(null_values),
     ]
 }
 
