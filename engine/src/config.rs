@@ -6,6 +6,7 @@ use std::sync::{Arc, RwLock};
 
 use rusk_ops::{Error, Result};
 
+use crate::progress::{Progress, ProgressSink};
 use crate::scheduler::RunMetrics;
 
 /// The most worker threads a run may ask for. Far beyond any core count
@@ -55,6 +56,9 @@ pub struct Config {
     /// (see [`RunMetrics`]); unset by default. `analyze` reports a run's
     /// counts without it.
     pub run_metrics: RunMetrics,
+    /// Where each run reports its progress (tasks done per stage, rows and
+    /// bytes read, bytes spilled); nowhere by default.
+    pub progress: ProgressSink,
 }
 
 /// A cancellation flag shared by whoever may cancel a run (a signal handler,
@@ -111,6 +115,7 @@ impl Default for Config {
             spill_dir: None,
             cancel: Cancel::default(),
             run_metrics: RunMetrics::default(),
+            progress: ProgressSink::default(),
         }
     }
 }
@@ -167,6 +172,21 @@ impl Config {
     /// The same settings, each run adding its scan counts to `metrics`.
     pub fn with_run_metrics(mut self, metrics: RunMetrics) -> Self {
         self.run_metrics = metrics;
+        self
+    }
+
+    /// The same settings, drawing each run's progress on stderr when `on`
+    /// (bars on a terminal, a line per finished stage otherwise), as Dask's
+    /// `ProgressBar`; reporting nowhere when not.
+    pub fn with_progress(mut self, on: bool) -> Self {
+        self.progress = if on { ProgressSink::stderr() } else { ProgressSink::default() };
+        self
+    }
+
+    /// The same settings, each run reporting its [`Progress`] to `callback`
+    /// after each task, and once more when it ends.
+    pub fn with_progress_callback(mut self, callback: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = ProgressSink::callback(callback);
         self
     }
 

@@ -34,6 +34,7 @@ mod merge;
 mod merge_properties;
 mod oracle;
 mod output;
+mod progress;
 mod properties;
 mod pushdown;
 mod reductions;

@@ -238,6 +238,13 @@ struct QueryArgs {
     /// Print CSV even on a terminal.
     #[arg(long)]
     csv: bool,
+    /// Show progress on stderr: bars on a terminal (the default there), a
+    /// line per finished stage otherwise.
+    #[arg(long, overrides_with = "no_progress")]
+    progress: bool,
+    /// Show no progress, even on a terminal.
+    #[arg(long, overrides_with = "progress")]
+    no_progress: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -495,6 +502,9 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
     }
     if let Some(mib) = args.memory_limit {
         config = config.with_memory_limit_mib(mib)?;
+    }
+    if !args.no_progress && (args.progress || std::io::stderr().is_terminal()) {
+        config = config.with_progress(true);
     }
     config.check()?;
     rusk::set_config(config);

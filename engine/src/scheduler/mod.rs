@@ -19,6 +19,7 @@
 
 mod dedup;
 mod pool;
+mod progress;
 mod run_task;
 mod scan_metrics;
 mod spill;
@@ -35,6 +36,7 @@ use rusk_ops::{Error, Result};
 
 use crate::config::Config;
 use crate::graph::{TaskGraph, TaskId};
+use progress::RunProgress;
 pub use run_task::{run_task, TaskOutput};
 pub use scan_metrics::RunMetrics;
 pub(crate) use scan_metrics::RunScans;
@@ -131,8 +133,13 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
     // Dropped on every way out of this function, panics included, which
     // removes the spill directory.
     let mut spill = SpillStore::new(config.memory_limit, config.spill_dir.clone());
-    // The run's own scan counters, reported on every way out too.
-    let scans = ReportOnDrop { scans: RunScans::for_graph(graph, &needed), sink: &config.run_metrics };
+    // The run's own scan counters and progress, reported on every way out too.
+    let mut report = ReportOnDrop {
+        scans: RunScans::for_graph(graph, &needed),
+        sink: &config.run_metrics,
+        progress: RunProgress::start(&config.progress, graph, &needed),
+        spilled: 0,
+    };
 
     loop {
         if first_error.is_none() && config.cancel.is_cancelled() {
@@ -142,7 +149,7 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
         while first_error.is_none() && in_flight < threads {
             let Some((_, Reverse(id))) = ready.pop() else { break };
             let task = graph.tasks[id].clone();
-            let metrics = scans.scans.of_task(graph, id);
+            let metrics = report.scans.of_task(graph, id);
             let mut inputs = Vec::with_capacity(task.inputs.len());
             for &i in &task.inputs {
                 let output =
@@ -202,6 +209,8 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
                 }
             }
         }
+        report.spilled = spill.bytes_written();
+        report.progress.task_finished(graph, id, &report.scans, report.spilled);
     }
     if let Some(e) = first_error {
         return Err(e);
@@ -213,18 +222,22 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
             None => Err(Error::Internal(format!("target {t} did not run"))),
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(RunOutput { batches, stats, spill: spill.stats(), scans: scans.scans.counts() })
+    Ok(RunOutput { batches, stats, spill: spill.stats(), scans: report.scans.counts() })
 }
 
 /// A run's scan counters, added to the caller's [`RunMetrics`] when the run
-/// ends, however it ends.
+/// ends, however it ends, and its progress, whose last report is made then.
 struct ReportOnDrop<'a> {
     scans: RunScans,
     sink: &'a RunMetrics,
+    progress: RunProgress<'a>,
+    /// Bytes spilled as of the last task that finished.
+    spilled: u64,
 }
 
 impl Drop for ReportOnDrop<'_> {
     fn drop(&mut self) {
+        self.progress.finish(&self.scans, self.spilled);
         self.sink.add(&self.scans.counts());
     }
 }

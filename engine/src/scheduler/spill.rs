@@ -195,6 +195,11 @@ impl SpillStore {
         self.stats.clone()
     }
 
+    /// Bytes written to spill files so far.
+    pub(super) fn bytes_written(&self) -> u64 {
+        self.stats.bytes
+    }
+
     /// Writes `buckets` to new files in the run's spill directory.
     fn write(&mut self, buckets: &[RecordBatch]) -> Result<SpilledBuckets> {
         let Some(first) = buckets.first() else {
