@@ -158,3 +158,39 @@ fn the_spill_directory_is_removed_when_a_task_fails() {
         assert!(entries(parent.path()).is_empty(), "left {:?}", entries(parent.path()));
     }
 }
+
+/// `explain` says what each stage holds and whether the budget bounds it:
+/// a shuffle's buckets spill, a sort's key range and a merge's groups grow.
+#[test]
+fn explain_says_what_each_stage_holds_and_what_spills() {
+    let line = |text: &str, stage: &str| -> String {
+        let memory = text.split("== Memory").nth(1).unwrap_or_else(|| panic!("no memory section:\n{text}"));
+        memory
+            .lines()
+            .find(|l| l.starts_with(stage))
+            .unwrap_or_else(|| panic!("no {stage}:\n{memory}"))
+            .to_string()
+    };
+    let sorted = frame().sort_values(&["key"], &[true]).unwrap();
+    let budget = sorted.explain_with(&Config::default().with_memory_limit(1 << 20)).unwrap();
+    assert!(budget.contains("== Memory: budget 1.0 MiB =="), "{budget}");
+    assert!(line(&budget, "range_split").ends_with("[spills beyond the budget]"), "{budget}");
+    assert!(line(&budget, "concat+sort").contains("grows with the rows of one key range"), "{budget}");
+    assert!(line(&budget, "from memory").contains("[bounded by the partition size]"), "{budget}");
+    let unbounded = sorted.explain_with(&Config::default()).unwrap();
+    assert!(unbounded.contains("== Memory: no budget, nothing spills =="), "{unbounded}");
+    assert!(
+        line(&unbounded, "range_split").contains("held whole (set a memory limit to spill)"),
+        "{unbounded}"
+    );
+
+    let grouped = frame().groupby(["name"]).unwrap().agg([("x", col("x").sum())]).unwrap();
+    let text = grouped.explain_with(&Config::default()).unwrap();
+    assert!(line(&text, "from memory+partial_agg").contains("[bounded by the partition size]"), "{text}");
+    assert!(line(&text, "merge_agg").contains("grows with the number of groups"), "{text}");
+
+    let other = frame().select(["key", "x"]).unwrap().rename([("x", "y")]).unwrap();
+    let joined = frame().merge(&other, rusk::MergeOptions::on(["key"])).unwrap();
+    let text = joined.explain_with(&Config::default()).unwrap();
+    assert!(text.lines().any(|l| l.contains("grows with the build side's rows")), "{text}");
+}

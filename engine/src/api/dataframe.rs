@@ -16,7 +16,9 @@ use super::GroupBy;
 use crate::config::{config, Config};
 use crate::display::{dtype_name, format_frame, format_lazy, DisplayOptions};
 use crate::execute::{execute, plan_for_run, scanned};
-use crate::explain::{analyze_report, node_label, plan_tree, stage_counts, stage_summary, to_dot};
+use crate::explain::{
+    analyze_report, memory_summary, node_label, plan_tree, stage_counts, stage_summary, to_dot,
+};
 use crate::graph::{TaskGraph, WriteFormat};
 use crate::lower::{lower, lower_write};
 use crate::plan::{Filter, InMemory, Limit, LogicalPlan, MapPartitions, PartitionFn, Project, Repartition};
@@ -442,10 +444,11 @@ impl DataFrame {
         let rules =
             if optimized.applied.is_empty() { "none".to_string() } else { optimized.applied.join(", ") };
         Ok(format!(
-            "== Logical plan ==\n{}\n== Optimized plan ==\n{}\n== Rules applied ==\n{rules}\n\n== Task graph ==\n{}",
+            "== Logical plan ==\n{}\n== Optimized plan ==\n{}\n== Rules applied ==\n{rules}\n\n== Task graph ==\n{}{}",
             plan_tree(&self.plan),
             plan_tree(&optimized.plan),
-            stage_summary(&graph)
+            stage_summary(&graph),
+            memory_summary(&graph, config.memory_limit)
         ))
     }
 

@@ -3,10 +3,12 @@
 
 mod analyze;
 mod dot;
+mod memory;
 mod stages;
 mod tree;
 
 pub use analyze::analyze_report;
 pub use dot::to_dot;
+pub use memory::{memory_summary, stage_memory, Bound};
 pub use stages::{stage_counts, stage_summary};
 pub use tree::{node_label, plan_tree};
