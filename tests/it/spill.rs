@@ -115,10 +115,30 @@ fn explain_analyze_reports_the_spill() {
     let a = sorted(&frame()).analyze_with(&config).unwrap();
     assert_eq!(a.spill.buckets, 36);
     assert!(a.spill.memory_bytes > 0);
-    // Under no limit nothing spills and the directory is never made.
+    // Per stage: only the split spilled, all of what the run wrote.
+    let graph = sorted(&frame()).task_graph_with(&config).unwrap();
+    let split = graph.stages.iter().position(|s| s.name == "range_split").unwrap();
+    for (i, stage) in a.memory.stages.iter().enumerate() {
+        assert_eq!(stage.spilled, if i == split { a.spill.bytes } else { 0 }, "stage {i}");
+    }
+    assert!(a.stages.contains(&format!("spilled={}", a.spill.bytes)), "{}", a.stages);
+    // Under no limit nothing spills and the directory is never made; every
+    // split's buckets are held until the last split has run, so the split
+    // stage's peak is all of its output.
     let a = sorted(&frame()).analyze_with(&Config::default().with_spill_dir(parent.path())).unwrap();
     assert_eq!(a.spill.dir, None);
     assert!(entries(parent.path()).is_empty());
+    let split_bytes: usize = a
+        .stages
+        .lines()
+        .find(|l| l.starts_with("range_split:"))
+        .and_then(|l| l.split(" bytes=").nth(1))
+        .and_then(|b| b.split(' ').next())
+        .and_then(|b| b.parse().ok())
+        .unwrap();
+    assert_eq!(a.memory.stages[split].peak_held, split_bytes);
+    assert!(a.memory.stages.iter().all(|s| s.spilled == 0));
+    assert!(a.memory.peak_held >= split_bytes);
 }
 
 /// A function after the shuffle that records whether a spill directory

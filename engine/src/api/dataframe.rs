@@ -548,7 +548,8 @@ impl DataFrame {
             .collect();
         Ok(Analysis {
             optimized_plan: plan_tree(&executed.plan),
-            stages: analyze_report(&executed.graph, &executed.stats),
+            stages: analyze_report(&executed.graph, &executed.stats, &executed.memory),
+            memory: executed.memory.clone(),
             scans,
             rows: executed.batches.iter().map(RecordBatch::num_rows).sum(),
             partitions: executed.batches.len(),
@@ -603,6 +604,8 @@ pub struct Analysis {
     pub partitions: usize,
     /// What the run spilled to disk to stay within the memory limit.
     pub spill: crate::scheduler::SpillStats,
+    /// What the task outputs held in memory, in all and by stage.
+    pub memory: crate::scheduler::MemoryStats,
 }
 
 /// The in-memory frame holding a run's batches, under the plan's schema.

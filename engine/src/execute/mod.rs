@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::graph::{ElementOp, TaskGraph};
 use crate::lower::lower;
 use crate::plan::LogicalPlan;
-use crate::scheduler::{self, SpillStats, TaskStats};
+use crate::scheduler::{self, MemoryStats, SpillStats, TaskStats};
 pub(crate) use plan_for_run::plan_for_run;
 
 /// What a run produced: the partitions, and what `explain(analyze)` reports.
@@ -26,6 +26,8 @@ pub(crate) struct Executed {
     pub stats: Vec<Option<TaskStats>>,
     /// What the run spilled to disk.
     pub spill: SpillStats,
+    /// What its task outputs held in memory.
+    pub memory: MemoryStats,
     /// The plan that ran (optimized, with its choices made).
     pub plan: Arc<LogicalPlan>,
     /// What each scanned dataset read in this run (an entry per wave, for
@@ -48,6 +50,7 @@ pub(crate) fn execute(plan: &Arc<LogicalPlan>, config: &Config) -> Result<Execut
         graph,
         stats: out.stats,
         spill: out.spill,
+        memory: out.memory,
         plan: optimized,
         scans: out.scans,
     })
@@ -72,6 +75,8 @@ fn run_limit(
     let mut stats = vec![None; graph.tasks.len()];
     let mut rows = 0;
     let mut scans: Vec<(Arc<Dataset>, ScanCounts)> = Vec::new();
+    // The waves run one after another: a run's peak is its largest wave's.
+    let mut memory = MemoryStats::default();
     for chunk in outputs.chunks(wave) {
         if rows >= n {
             break;
@@ -88,6 +93,11 @@ fn run_limit(
             batches.push(b);
         }
         scans.extend(out.scans);
+        memory.peak_held = memory.peak_held.max(out.memory.peak_held);
+        memory.stages.resize(out.memory.stages.len(), Default::default());
+        for (all, wave) in memory.stages.iter_mut().zip(&out.memory.stages) {
+            all.peak_held = all.peak_held.max(wave.peak_held);
+        }
     }
     let schema = input.schema();
     let all = concat_batches(&schema, &batches)?;
@@ -97,6 +107,7 @@ fn run_limit(
         graph,
         stats,
         spill: SpillStats::default(),
+        memory,
         plan: Arc::clone(plan),
         scans,
     })

@@ -18,6 +18,7 @@
 //! each task starts.
 
 mod dedup;
+mod ledger;
 mod pool;
 mod progress;
 mod run_task;
@@ -36,6 +37,8 @@ use rusk_ops::{Error, Result};
 
 use crate::config::Config;
 use crate::graph::{TaskGraph, TaskId};
+use ledger::Ledger;
+pub use ledger::{MemoryStats, StageMemory};
 use progress::RunProgress;
 pub use run_task::{run_task, TaskOutput};
 pub use scan_metrics::RunMetrics;
@@ -66,6 +69,8 @@ pub struct RunOutput {
     pub spill: SpillStats,
     /// What each scanned dataset read in this run.
     pub scans: Vec<(std::sync::Arc<rusk_io::Dataset>, rusk_io::ScanCounts)>,
+    /// What the task outputs held in memory, in all and by stage.
+    pub memory: MemoryStats,
 }
 
 /// Runs the tasks `targets` need, on `threads` threads, and returns the
@@ -133,6 +138,7 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
     // Dropped on every way out of this function, panics included, which
     // removes the spill directory.
     let mut spill = SpillStore::new(config.memory_limit, config.spill_dir.clone());
+    let mut ledger = Ledger::new(graph);
     // The run's own scan counters and progress, reported on every way out too.
     let mut report = ReportOnDrop {
         scans: RunScans::for_graph(graph, &needed),
@@ -185,15 +191,23 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
                 let (rows, bytes) = output.size();
                 stats[id] = Some(TaskStats { rows, bytes, elapsed });
                 results[id] = Some(Held::Output(output));
+                ledger.hold(id, bytes);
                 for &input in &graph.tasks[id].inputs {
                     consumers_left[input] -= 1;
                     if consumers_left[input] == 0 {
                         results[input] = None;
                         spill.release(input);
+                        ledger.release(input, 0);
                     }
                 }
-                if let Err(e) = spill.admit(id, &mut results) {
-                    first_error.get_or_insert(e.with_task(graph.task_label(id), graph.tasks[id].partition));
+                match spill.admit(id, &mut results) {
+                    Ok(spilled) => {
+                        spilled.into_iter().for_each(|(victim, disk)| ledger.release(victim, disk))
+                    }
+                    Err(e) => {
+                        first_error
+                            .get_or_insert(e.with_task(graph.task_label(id), graph.tasks[id].partition));
+                    }
                 }
                 for &c in &consumers[id] {
                     inputs_left[c] -= 1;
@@ -222,7 +236,13 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
             None => Err(Error::Internal(format!("target {t} did not run"))),
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(RunOutput { batches, stats, spill: spill.stats(), scans: report.scans.counts() })
+    Ok(RunOutput {
+        batches,
+        stats,
+        spill: spill.stats(),
+        scans: report.scans.counts(),
+        memory: ledger.stats(),
+    })
 }
 
 /// A run's scan counters, added to the caller's [`RunMetrics`] when the run

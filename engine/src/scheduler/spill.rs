@@ -153,15 +153,17 @@ impl SpillStore {
 
     /// Takes note of `results[id]`, just produced; if it holds buckets and
     /// the bucket outputs held now exceed the limit, spills the largest of
-    /// them until the rest fit.
+    /// them until the rest fit. Returns the tasks whose outputs it spilled,
+    /// each with the bytes written for it.
     ///
     /// # Errors
     /// [`Error::Io`] naming the spill file that could not be written.
-    pub(super) fn admit(&mut self, id: TaskId, results: &mut [Option<Held>]) -> Result<()> {
-        let Some(limit) = self.limit else { return Ok(()) };
+    pub(super) fn admit(&mut self, id: TaskId, results: &mut [Option<Held>]) -> Result<Vec<(TaskId, u64)>> {
+        let mut spilled_now = Vec::new();
+        let Some(limit) = self.limit else { return Ok(spilled_now) };
         let Some(Held::Output(TaskOutput::Buckets(buckets))) = results.get(id).and_then(Option::as_ref)
         else {
-            return Ok(());
+            return Ok(spilled_now);
         };
         let bytes = held_bytes(buckets);
         self.held.push((id, bytes));
@@ -174,12 +176,14 @@ impl SpillStore {
                 .get_mut(victim)
                 .ok_or_else(|| Error::Internal(format!("no task {victim} to spill (a bug in rusk)")))?;
             if let Some(Held::Output(TaskOutput::Buckets(buckets))) = slot.as_ref() {
+                let written = self.stats.bytes;
                 let spilled = self.write(buckets)?;
                 self.stats.memory_bytes += bytes;
                 *slot = Some(Held::Spilled(Arc::new(spilled)));
+                spilled_now.push((victim, self.stats.bytes - written));
             }
         }
-        Ok(())
+        Ok(spilled_now)
     }
 
     /// Takes note that `results[id]` was dropped.
