@@ -214,3 +214,24 @@ fn explain_says_what_each_stage_holds_and_what_spills() {
     let text = joined.explain_with(&Config::default()).unwrap();
     assert!(text.lines().any(|l| l.contains("grows with the build side's rows")), "{text}");
 }
+
+/// A groupby left to choose its `split_out` gets more output partitions
+/// under a budget too small for its groups' state in one, and the same
+/// groups, with the same values, as without a budget.
+#[test]
+fn a_budget_too_small_for_the_groups_splits_the_groupby_and_keeps_its_result() {
+    let df = frame();
+    let query = df.groupby(["key"]).unwrap().agg([("x", col("x").sum()), ("n", col("id").count())]).unwrap();
+    let free = Config::default().with_threads(2);
+    let tight = free.clone().with_memory_limit(8 << 10);
+    let partitions = |config: &Config| query.compute_with(config).unwrap().npartitions();
+    assert_eq!(partitions(&free), 1);
+    assert!(partitions(&tight) > 2, "{}", query.explain_with(&tight).unwrap());
+    let text = query.explain_with(&tight).unwrap();
+    assert!(text.contains("(chosen: ~") && text.contains("bytes estimated from"), "{text}");
+    let all = |config: &Config| {
+        let out = query.compute_with(config).unwrap();
+        parts(&out.sort_values(&["key"], &[true]).unwrap().repartition(1).unwrap())
+    };
+    assert_eq!(all(&tight), all(&free));
+}

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use arrow::array::AsArray;
+use arrow::array::{Array, AsArray};
 use arrow::datatypes::Int64Type;
 use rusk_ops::aggregate::{AggregateSpec, GroupOptions};
 use rusk_ops::expr::{AggregateFunction, Expr};
@@ -80,10 +80,15 @@ pub(crate) fn estimate_groups(agg: &Aggregate, config: &Config) -> Result<Option
     let total_rows = sample_rows.saturating_mul(partitions as u64);
     let scale = (partitions as f64).sqrt();
     let groups = (scale * once + (sample_groups as f64 - once)).round() as u64;
+    // The sample's state is the keys and a size: its keys' bytes per
+    // group, and 16 for each aggregate's state.
+    let key_bytes = state.get_array_memory_size().saturating_sub(sizes.get_array_memory_size()) as u64;
+    let bytes_per_group = key_bytes / sample_groups.max(1) + 16 * agg.aggs.len() as u64;
     Ok(Some(GroupEstimate {
         groups: groups.clamp(sample_groups, total_rows.max(sample_groups)),
         sample_rows,
         sample_groups,
         partitions,
+        bytes_per_group,
     }))
 }

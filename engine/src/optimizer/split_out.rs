@@ -10,8 +10,13 @@
 //! f₁)`, within a factor `√(N/n)` in the worst case, close when keys repeat
 //! within partitions), and shuffles into
 //! `max(⌈estimate / Config::split_out_groups⌉, threads)` partitions when the
-//! estimate is above [`Config::split_out_groups`]. A value the user gave
-//! always wins; `explain()` prints the estimate and the choice.
+//! estimate is above [`Config::split_out_groups`]. Under a memory budget
+//! ([`Config::memory_limit`]) a partition also gets no more groups than
+//! half the budget, shared by the threads, holds (at the sample's bytes
+//! per group): the merge of one output partition holds its groups' state
+//! whole, so more groups than memory means more partitions, as Dask users
+//! raise `split_out` by hand. A value the user gave always wins;
+//! `explain()` prints the estimate and the choice.
 
 use std::sync::Arc;
 
@@ -66,7 +71,14 @@ pub fn choose_split_out(
 
 /// The number of partitions for `estimate` groups.
 fn choose(estimate: &GroupEstimate, config: &Config) -> usize {
-    let per_partition = config.split_out_groups.max(1);
+    let per_partition = match config.memory_limit {
+        Some(budget) => {
+            let share = budget as u64 / 2 / config.worker_threads() as u64;
+            config.split_out_groups.min(share / estimate.bytes_per_group.max(1))
+        }
+        None => config.split_out_groups,
+    }
+    .max(1);
     if estimate.groups <= per_partition {
         return 1;
     }
@@ -99,7 +111,7 @@ mod tests {
     }
 
     fn estimate(groups: u64) -> GroupEstimate {
-        GroupEstimate { groups, sample_rows: 10, sample_groups: 5, partitions: 2 }
+        GroupEstimate { groups, sample_rows: 10, sample_groups: 5, partitions: 2, bytes_per_group: 100 }
     }
 
     #[test]
@@ -115,5 +127,28 @@ mod tests {
         let none = choose_split_out(groupby(), &config, &|_, _| Ok(None)).unwrap();
         assert!(!none.changed);
         assert_eq!(many.plan.schema(), groupby().schema());
+    }
+
+    /// Under a budget, a partition gets no more groups than half the
+    /// budget, shared by the threads, holds at the estimated bytes per group.
+    #[test]
+    fn a_memory_budget_bounds_the_groups_of_a_partition() {
+        let chosen = |config: &Config, groups: u64| {
+            let plan = choose_split_out(groupby(), config, &|_, _| Ok(Some(estimate(groups)))).unwrap().plan;
+            let LogicalPlan::Aggregate(a) = plan.as_ref() else { panic!("an aggregate") };
+            match &a.split_out {
+                SplitOut::Chosen { partitions, .. } => *partitions,
+                other => panic!("{other}"),
+            }
+        };
+        let config = Config { split_out_groups: 1_000_000, threads: Some(2), ..Config::default() };
+        assert_eq!(chosen(&config, 50_000), 1);
+        // 400 KB: 100 KB a thread, 1,000 groups of 100 bytes.
+        let budget = config.clone().with_memory_limit(400_000);
+        assert_eq!(chosen(&budget, 50_000), 50);
+        assert_eq!(chosen(&budget, 900), 1);
+        assert_eq!(chosen(&budget, 1_500), 2);
+        // Never more than MAX_SPLIT_OUT, whatever the budget.
+        assert_eq!(chosen(&config.clone().with_memory_limit(1), 50_000), MAX_SPLIT_OUT);
     }
 }

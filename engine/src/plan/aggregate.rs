@@ -224,14 +224,18 @@ pub struct GroupEstimate {
     pub sample_groups: u64,
     /// Input partitions (the sample is the first one's).
     pub partitions: usize,
+    /// About how many bytes one group's state takes (its keys as the
+    /// sample held them, and 16 per aggregate): what a memory budget
+    /// divides by to bound the groups of one output partition.
+    pub bytes_per_group: u64,
 }
 
 impl std::fmt::Display for GroupEstimate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "~{} groups estimated from {} groups in {} sampled rows of partition 1 of {}",
-            self.groups, self.sample_groups, self.sample_rows, self.partitions
+            "~{} groups of ~{} bytes estimated from {} groups in {} sampled rows of partition 1 of {}",
+            self.groups, self.bytes_per_group, self.sample_groups, self.sample_rows, self.partitions
         )
     }
 }

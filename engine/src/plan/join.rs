@@ -15,6 +15,10 @@ use super::estimate::{estimate_bytes, format_bytes};
 use super::LogicalPlan;
 use crate::config::Config;
 
+/// The most buckets a memory budget makes a shuffle join use (as
+/// `split_out`'s choice is capped): beyond this, tasks are too small.
+const MAX_JOIN_PARTITIONS: usize = 1024;
+
 /// How the user wants a join run (`MergeOptions::strategy`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum JoinStrategy {
@@ -156,11 +160,25 @@ impl Join {
         let can_right = !how.keeps_unmatched_right();
         let can_left = !how.keeps_unmatched_left() && how.keeps_right_columns();
         let (left_est, right_est) = (estimate_bytes(&self.left), estimate_bytes(&self.right));
-        let shuffle = |reason: String| Chosen::Shuffle {
-            partitions: self
-                .npartitions
-                .unwrap_or_else(|| self.left.npartitions().max(self.right.npartitions()).max(1)),
-            reason,
+        // Under a memory budget, what one task may hold of a join's build
+        // side: half the budget, shared by the threads.
+        let share = config.memory_limit.map(|b| (b as u64 / 2 / config.worker_threads() as u64).max(1));
+        let shuffle = |reason: String| {
+            let inputs = self.left.npartitions().max(self.right.npartitions()).max(1);
+            // Enough buckets that one bucket of the build side fits the share.
+            let fitting = match (share, right_est) {
+                (Some(share), Some(build)) => {
+                    usize::try_from(build.div_ceil(share)).unwrap_or(MAX_JOIN_PARTITIONS)
+                }
+                _ => 0,
+            };
+            let partitions = self.npartitions.unwrap_or_else(|| inputs.max(fitting.min(MAX_JOIN_PARTITIONS)));
+            let reason = if self.npartitions.is_none() && fitting > inputs {
+                format!("{reason}; {partitions} buckets for the memory budget")
+            } else {
+                reason
+            };
+            Chosen::Shuffle { partitions, reason }
         };
         let est = |e: Option<u64>| {
             e.map_or_else(|| "size unknown".to_string(), |b| format!("est. {}", format_bytes(b)))
@@ -183,7 +201,9 @@ impl Join {
             let reason = "divisions known on both sides".into();
             return Chosen::Aligned { partitions: layout.outputs.len(), reason };
         }
-        let threshold = config.broadcast_threshold;
+        // Every join task builds a table of a broadcast side: under a
+        // budget, a side broadcasts only if it fits one task's share.
+        let threshold = share.map_or(config.broadcast_threshold, |s| config.broadcast_threshold.min(s));
         let small = |e: Option<u64>| e.is_some_and(|b| b <= threshold);
         let limit = format_bytes(threshold);
         // The smaller side goes, when both could.
@@ -337,6 +357,25 @@ mod tests {
         assert!(chosen.describe().contains("> 10 B"), "{}", chosen.describe());
         let forced = Join { npartitions: Some(5), ..j };
         assert_eq!(forced.strategy(&config).describe(), "shuffle into 5 (npartitions given)");
+    }
+
+    /// Under a memory budget a side broadcasts only if it fits a task's
+    /// share (half the budget over the threads), and a shuffle gets enough
+    /// buckets that one bucket of the build side does.
+    #[test]
+    fn a_memory_budget_limits_broadcasts_and_sizes_shuffles() {
+        let j = join(JoinType::Inner, JoinStrategy::Auto);
+        let side = estimate_bytes(&j.right).unwrap();
+        let config = Config::default().with_threads(2);
+        assert!(matches!(j.strategy(&config), Chosen::Broadcast { .. }));
+        // A share of a quarter of the side: four buckets.
+        let tight = config.clone().with_memory_limit(usize::try_from(side).unwrap());
+        let chosen = j.strategy(&tight);
+        assert!(matches!(chosen, Chosen::Shuffle { partitions: 4, .. }), "{chosen:?}");
+        assert!(chosen.describe().ends_with("; 4 buckets for the memory budget)"), "{}", chosen.describe());
+        // A roomy budget changes nothing.
+        let roomy = config.with_memory_limit(usize::try_from(side * 4).unwrap());
+        assert!(matches!(j.strategy(&roomy), Chosen::Broadcast { .. }));
     }
 
     #[test]
