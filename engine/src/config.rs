@@ -36,12 +36,14 @@ pub struct Config {
     /// A join side estimated at most this many bytes is broadcast to every
     /// partition of the other side instead of shuffling both (default 64 MiB).
     pub broadcast_threshold: u64,
-    /// Memory budget in bytes for shuffle buckets held between a shuffle's
-    /// two halves; `None` (the default) means unbounded. Beyond it, the
-    /// largest held bucket outputs spill to Arrow IPC files under
-    /// [`Config::spill_dir`], read back by the tasks that need them. Other
-    /// intermediate results are bounded by scheduling (threads × partition
-    /// size), not by this budget.
+    /// Memory budget in bytes; `None` (the default) means unbounded. The
+    /// task outputs a run holds (a shuffle's buckets, the inputs of a
+    /// range shuffle waiting for its boundaries, results) stay within it:
+    /// beyond it the largest spill to Arrow IPC files under
+    /// [`Config::spill_dir`], read back by the tasks that need them. It
+    /// also steers `split_out` and the join strategy so that what one task
+    /// holds fits a share of it. A running task's own working memory is
+    /// not bounded by it (see the README's "Memory budget").
     pub memory_limit: Option<usize>,
     /// Where spill files go: a fresh `rusk-spill-<pid>-<n>` directory inside
     /// it, made at the first spill of a run and removed when the run ends

@@ -228,8 +228,9 @@ struct QueryArgs {
     /// error.
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Memory budget for shuffle buckets, in MiB; beyond it they spill to
-    /// Arrow IPC files in the temp directory (default: unbounded).
+    /// Memory budget, in MiB: held task outputs beyond it spill to Arrow
+    /// IPC files in the temp directory, and split_out and joins are sized
+    /// to it (default: unbounded).
     #[arg(long, value_name = "MIB", value_parser = count, allow_negative_numbers = true)]
     memory_limit: Option<usize>,
     /// Worker threads, 1 to 1024 (default: one per core; 0 is an error).
@@ -260,7 +261,7 @@ fn count(text: &str) -> std::result::Result<usize, String> {
 }
 
 fn main() -> ExitCode {
-    rusk::allocator::tune();
+    rusk::allocator::tune(None);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
@@ -502,6 +503,7 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
     }
     if let Some(mib) = args.memory_limit {
         config = config.with_memory_limit_mib(mib)?;
+        rusk::allocator::tune(config.memory_limit);
     }
     if !args.no_progress && (args.progress || std::io::stderr().is_terminal()) {
         config = config.with_progress(true);

@@ -9,8 +9,9 @@
 //! - **free early**: an intermediate result is dropped as soon as its last
 //!   consumer has run.
 //!
-//! Between a shuffle's halves every split's buckets are held at once; with
-//! a memory limit, those beyond it spill to disk (`spill`).
+//! Some outputs wait for many others (a shuffle's buckets, a range
+//! shuffle's inputs); with a memory limit, held outputs beyond it spill to
+//! disk (`spill`).
 //!
 //! The first error stops the scheduling of new tasks; the ones in flight are
 //! awaited and the error returns, naming the task and partition. A
@@ -200,7 +201,7 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
                         ledger.release(input, 0);
                     }
                 }
-                match spill.admit(id, &mut results) {
+                match spill.admit(id, bytes, &mut results) {
                     Ok(spilled) => {
                         spilled.into_iter().for_each(|(victim, disk)| ledger.release(victim, disk))
                     }

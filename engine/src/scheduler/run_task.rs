@@ -23,12 +23,13 @@ pub enum TaskOutput {
 }
 
 impl TaskOutput {
-    /// The rows and Arrow bytes held.
+    /// The rows and Arrow bytes held (each buffer counted once: buckets
+    /// are slices of one batch).
     pub fn size(&self) -> (usize, usize) {
         match self {
-            TaskOutput::Batch(b) => (b.num_rows(), b.get_array_memory_size()),
+            TaskOutput::Batch(b) => (b.num_rows(), super::spill::held_bytes(std::slice::from_ref(b))),
             TaskOutput::Buckets(bs) => {
-                bs.iter().fold((0, 0), |(r, m), b| (r + b.num_rows(), m + b.get_array_memory_size()))
+                (bs.iter().map(RecordBatch::num_rows).sum(), super::spill::held_bytes(bs))
             }
         }
     }

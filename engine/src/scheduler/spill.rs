@@ -1,25 +1,28 @@
-//! The spill store: shuffle buckets beyond the memory budget, moved to
+//! The spill store: task outputs held beyond the memory budget, moved to
 //! Arrow IPC files and read back by the tasks that need them.
 //!
-//! Between a shuffle's two halves every split's buckets are held: receiver
-//! `j` reads bucket `j` of *every* split, so none can run before the last
-//! split has. That is the whole input held at once, the one place where
-//! scheduling alone does not bound memory. With [`Config::memory_limit`] set,
-//! the scheduler tells the store of each bucket output it holds and of each
-//! it drops; when the bytes held pass the limit, the store writes the
-//! largest held output to disk and leaves a [`SpilledBuckets`] handle in its
-//! place, until the rest fit.
+//! Scheduling frees an output as soon as its last consumer has run, but
+//! some outputs must wait for many others. Between a shuffle's two halves
+//! every split's buckets are held: receiver `j` reads bucket `j` of *every*
+//! split, so none can run before the last split has. A range shuffle's
+//! inputs wait whole until the boundaries drawn from all of them are known.
+//! That is the whole input held at once, where scheduling alone does not
+//! bound memory. With [`Config::memory_limit`] set, the scheduler tells the
+//! store of each output it holds and of each it drops; when the bytes held
+//! pass the limit, the store writes the largest held output to disk and
+//! leaves a [`SpilledOutput`] handle in its place, until the rest fit.
 //!
 //! - **Largest first**: it frees the most memory per file written, so the
 //!   fewest writes bring the total under the limit. Age says nothing here:
 //!   every split output is read by every receiver, all at about the same
 //!   time, so there is no "recently used" to keep.
-//! - **One file per spilled output**, its buckets as that file's record
-//!   batches in order: `P` files for `P` splits rather than `P × n`, one
-//!   sequential write each, and a receiver seeks to its bucket through the
-//!   IPC footer. An IPC file holds one dictionary per field; buckets of one
-//!   split are slices of one reordered batch and share theirs, but should
-//!   they not, that output is written one file per bucket instead.
+//! - **One file per spilled output**, its buckets (or its one batch) as that
+//!   file's record batches in order: `P` files for `P` splits rather than
+//!   `P × n`, one sequential write each, and a receiver seeks to its bucket
+//!   through the IPC footer. An IPC file holds one dictionary per field;
+//!   buckets of one split are slices of one reordered batch and share
+//!   theirs, but should they not, that output is written one file per
+//!   bucket instead.
 //! - Files live in one directory per run, made at the first spill under
 //!   [`Config::spill_dir`] (default [`std::env::temp_dir`]); a spilled
 //!   output's files go when its last consumer has run, and the directory
@@ -50,9 +53,9 @@ use crate::graph::TaskId;
 /// What a run spilled, for `explain(analyze)` and tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpillStats {
-    /// Task outputs spilled (each a shuffle split's buckets).
+    /// Task outputs spilled: a shuffle split's buckets, or a whole batch.
     pub outputs: usize,
-    /// Buckets spilled.
+    /// Buckets spilled (of the outputs that were buckets).
     pub buckets: usize,
     /// Files written.
     pub files: usize,
@@ -71,7 +74,7 @@ pub(super) enum Held {
     /// In memory.
     Output(TaskOutput),
     /// Buckets moved to disk to stay within the memory limit.
-    Spilled(Arc<SpilledBuckets>),
+    Spilled(Arc<SpilledOutput>),
 }
 
 impl Held {
@@ -80,21 +83,26 @@ impl Held {
     pub(super) fn read(&self, bucket: Option<usize>) -> Result<RecordBatch> {
         match (self, bucket) {
             (Held::Output(output), _) => output.read(bucket),
-            (Held::Spilled(s), Some(j)) => s.read(j),
-            (Held::Spilled(_), None) => Err(Error::Internal("a batch read of buckets".into())),
+            (Held::Spilled(s), None) if s.whole => s.read(0),
+            (Held::Spilled(s), Some(j)) if !s.whole => s.read(j),
+            (Held::Spilled(_), _) => {
+                Err(Error::Internal("a batch read of buckets, or a bucket of a batch".into()))
+            }
         }
     }
 }
 
-/// A spilled task output: where its buckets lie on disk.
+/// A spilled task output: where its buckets (or its batch) lie on disk.
 #[derive(Debug)]
-pub(super) struct SpilledBuckets {
+pub(super) struct SpilledOutput {
     schema: SchemaRef,
+    /// A whole batch (read as bucket 0), not buckets.
+    whole: bool,
     /// One file holding every bucket as a batch, or one file per bucket.
     files: Vec<PathBuf>,
 }
 
-impl SpilledBuckets {
+impl SpilledOutput {
     /// Bucket `j`, read back from disk.
     pub(super) fn read(&self, j: usize) -> Result<RecordBatch> {
         let (path, index) = match self.files.as_slice() {
@@ -114,7 +122,7 @@ impl SpilledBuckets {
     }
 }
 
-impl Drop for SpilledBuckets {
+impl Drop for SpilledOutput {
     /// The last consumer has run (or the run ended): free the disk now.
     fn drop(&mut self) {
         for f in &self.files {
@@ -129,7 +137,7 @@ pub(super) struct SpillStore {
     limit: Option<usize>,
     parent: PathBuf,
     dir: Option<SpillDir>,
-    /// The bucket outputs held in memory, and their bytes.
+    /// The outputs held in memory, and their bytes.
     held: Vec<(TaskId, usize)>,
     held_bytes: usize,
     next_file: usize,
@@ -151,21 +159,21 @@ impl SpillStore {
         }
     }
 
-    /// Takes note of `results[id]`, just produced; if it holds buckets and
-    /// the bucket outputs held now exceed the limit, spills the largest of
-    /// them until the rest fit. Returns the tasks whose outputs it spilled,
-    /// each with the bytes written for it.
+    /// Takes note of `results[id]`, just produced, of `bytes`; if the
+    /// outputs held now exceed the limit, spills the largest of them until
+    /// the rest fit. Returns the tasks whose outputs it spilled, each with
+    /// the bytes written for it.
     ///
     /// # Errors
     /// [`Error::Io`] naming the spill file that could not be written.
-    pub(super) fn admit(&mut self, id: TaskId, results: &mut [Option<Held>]) -> Result<Vec<(TaskId, u64)>> {
+    pub(super) fn admit(
+        &mut self,
+        id: TaskId,
+        bytes: usize,
+        results: &mut [Option<Held>],
+    ) -> Result<Vec<(TaskId, u64)>> {
         let mut spilled_now = Vec::new();
         let Some(limit) = self.limit else { return Ok(spilled_now) };
-        let Some(Held::Output(TaskOutput::Buckets(buckets))) = results.get(id).and_then(Option::as_ref)
-        else {
-            return Ok(spilled_now);
-        };
-        let bytes = held_bytes(buckets);
         self.held.push((id, bytes));
         self.held_bytes += bytes;
         while self.held_bytes > limit {
@@ -175,9 +183,12 @@ impl SpillStore {
             let slot = results
                 .get_mut(victim)
                 .ok_or_else(|| Error::Internal(format!("no task {victim} to spill (a bug in rusk)")))?;
-            if let Some(Held::Output(TaskOutput::Buckets(buckets))) = slot.as_ref() {
+            if let Some(Held::Output(output)) = slot.as_ref() {
                 let written = self.stats.bytes;
-                let spilled = self.write(buckets)?;
+                let spilled = match output {
+                    TaskOutput::Buckets(buckets) => self.write(buckets, false)?,
+                    TaskOutput::Batch(batch) => self.write(std::slice::from_ref(batch), true)?,
+                };
                 self.stats.memory_bytes += bytes;
                 *slot = Some(Held::Spilled(Arc::new(spilled)));
                 spilled_now.push((victim, self.stats.bytes - written));
@@ -204,8 +215,9 @@ impl SpillStore {
         self.stats.bytes
     }
 
-    /// Writes `buckets` to new files in the run's spill directory.
-    fn write(&mut self, buckets: &[RecordBatch]) -> Result<SpilledBuckets> {
+    /// Writes `buckets` (or, `whole`, one batch) to new files in the run's
+    /// spill directory.
+    fn write(&mut self, buckets: &[RecordBatch], whole: bool) -> Result<SpilledOutput> {
         let Some(first) = buckets.first() else {
             return Err(Error::Internal("spilling an output with no buckets (a bug in rusk)".into()));
         };
@@ -213,7 +225,7 @@ impl SpillStore {
         let groups: Vec<&[RecordBatch]> =
             if shares_dictionaries(buckets) { vec![buckets] } else { buckets.chunks(1).collect() };
         let mut spilled =
-            SpilledBuckets { schema: Arc::clone(&schema), files: Vec::with_capacity(groups.len()) };
+            SpilledOutput { schema: Arc::clone(&schema), whole, files: Vec::with_capacity(groups.len()) };
         for group in groups {
             let name = format!("{}.arrow", self.next_file);
             self.next_file += 1;
@@ -232,7 +244,9 @@ impl SpillStore {
             self.stats.bytes += len.map_err(|e| Error::io(e, &path))?.len();
         }
         self.stats.outputs += 1;
-        self.stats.buckets += buckets.len();
+        if !whole {
+            self.stats.buckets += buckets.len();
+        }
         self.stats.files += spilled.files.len();
         Ok(spilled)
     }
@@ -369,8 +383,9 @@ mod tests {
     }
 
     fn spill(store: &mut SpillStore, buckets: Vec<RecordBatch>) -> Vec<Option<Held>> {
+        let bytes = held_bytes(&buckets);
         let mut results = vec![Some(Held::Output(TaskOutput::Buckets(buckets.into())))];
-        store.admit(0, &mut results).unwrap();
+        store.admit(0, bytes, &mut results).unwrap();
         results
     }
 
@@ -424,18 +439,24 @@ mod tests {
         // Four slices of one 8000-byte column count once.
         assert!((8000..8000 + 1024).contains(&big_bytes), "{big_bytes}");
         let mut store = SpillStore::new(Some(big_bytes + small_bytes - 1), Some(parent.path().to_path_buf()));
-        let mut results = vec![
-            Some(Held::Output(TaskOutput::Buckets(small.into()))),
-            None,
-            Some(Held::Output(TaskOutput::Batch(big_batch))),
-        ];
-        store.admit(0, &mut results).unwrap();
-        store.admit(2, &mut results).unwrap(); // a batch: never counted
+        let batch_bytes = held_bytes(std::slice::from_ref(&big_batch));
+        let mut results = vec![Some(Held::Output(TaskOutput::Buckets(small.into()))), None, None];
+        store.admit(0, small_bytes, &mut results).unwrap();
         assert!(store.stats().dir.is_none(), "under the limit: no directory yet");
         results[1] = Some(Held::Output(TaskOutput::Buckets(big.into())));
-        store.admit(1, &mut results).unwrap();
+        store.admit(1, big_bytes, &mut results).unwrap();
         assert!(matches!(results[0], Some(Held::Output(TaskOutput::Buckets(_)))));
         assert!(matches!(results[1], Some(Held::Spilled(_))), "the largest goes");
+        assert_eq!(store.held_bytes, small_bytes);
+        // A whole batch counts too, and spills as one batch read back whole.
+        results[2] = Some(Held::Output(TaskOutput::Batch(big_batch.clone())));
+        let spilled = store.admit(2, batch_bytes, &mut results).unwrap();
+        assert_eq!(spilled.iter().map(|&(t, _)| t).collect::<Vec<_>>(), vec![2]);
+        assert_eq!(results[2].as_ref().unwrap().read(None).unwrap(), big_batch);
+        assert!(results[2].as_ref().unwrap().read(Some(0)).is_err(), "a batch has no buckets");
+        assert!(results[1].as_ref().unwrap().read(None).is_err(), "buckets are not a batch");
+        let stats = store.stats();
+        assert_eq!((stats.outputs, stats.buckets), (2, 4), "a batch adds no bucket");
         assert_eq!(store.held_bytes, small_bytes);
         store.release(0);
         assert_eq!(store.held_bytes, 0);
@@ -482,7 +503,7 @@ mod tests {
         std::fs::write(&blocker, b"").unwrap();
         let mut store = SpillStore::new(Some(0), Some(blocker.join("sub")));
         let mut results = vec![Some(Held::Output(TaskOutput::Buckets(buckets().into())))];
-        match store.admit(0, &mut results) {
+        match store.admit(0, held_bytes(&buckets()), &mut results) {
             Err(Error::Io { path, .. }) => assert!(path.starts_with(&blocker)),
             other => panic!("{other:?}"),
         }
