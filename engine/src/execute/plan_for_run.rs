@@ -15,13 +15,15 @@ use rusk_ops::{Error, Result};
 use crate::config::Config;
 use crate::graph::ElementOp;
 use crate::lower::lower;
-use crate::optimizer::{apply_split_every, choose_join_strategy, choose_split_out, optimize, Optimized};
+use crate::optimizer::{
+    apply_split_every, choose_join_strategy, choose_sort_ranges, choose_split_out, optimize, Optimized,
+};
 use crate::plan::{Aggregate, GroupEstimate, LogicalPlan, Project};
 use crate::scheduler;
 
 /// [`optimize`], then the choices of a run: `split_out` from a sample of
-/// the data ([`estimate_groups`]), the merge fan-in and the join
-/// strategies from `config`. What a plan goes through before it is lowered
+/// the data ([`estimate_groups`]), the merge fan-in, the join strategies
+/// and a sort's key ranges from `config`. What a plan goes through before it is lowered
 /// to run or explained.
 ///
 /// # Errors
@@ -37,6 +39,7 @@ pub(crate) fn plan_for_run(plan: Arc<LogicalPlan>, config: &Config) -> Result<Op
     // Not listed as applied: their choices show on the nodes' lines.
     optimized.plan = apply_split_every(optimized.plan, config)?.plan;
     optimized.plan = choose_join_strategy(optimized.plan, config)?.plan;
+    optimized.plan = choose_sort_ranges(optimized.plan, config)?.plan;
     Ok(optimized)
 }
 

@@ -5,7 +5,8 @@
 //! ```
 //!
 //! Boundaries drawn from a sample of every partition's keys cut the key
-//! space into as many ranges as the input has partitions; each partition
+//! space into as many ranges as the input has partitions (or as a memory
+//! budget asked for: `Sort::ranges`); each partition
 //! sends each range's rows to that range's task, which sorts them. The
 //! partitions of the result, in order, are the sorted frame, and no task
 //! holds more than about one partition's worth of rows (more when a key
@@ -24,7 +25,7 @@ use crate::plan::Sort;
 pub(crate) fn lower_sort(sort: &Sort, graph: &mut TaskGraph) -> Result<Lowered> {
     let input = lower_node(&sort.input, graph)?;
     let schema = sort.input.schema();
-    let n = input.tasks.len();
+    let n = sort.ranges.unwrap_or(input.tasks.len());
     if n <= 1 {
         // With no input task (every partition pruned) the concat is an empty batch.
         let stage = graph.add_stage("sort");

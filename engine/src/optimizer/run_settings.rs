@@ -5,7 +5,9 @@
 //! - `choose_join_strategy`: broadcast, shuffle or aligned, from the sides'
 //!   size estimates and [`Config::broadcast_threshold`];
 //! - `apply_split_every`: the merge fan-in of each reduction the user left
-//!   to the run ([`Config::split_every`]).
+//!   to the run ([`Config::split_every`]);
+//! - `choose_sort_ranges`: under a memory budget, enough key ranges that
+//!   one range of a sort fits a task's share of it.
 //!
 //! ```text
 //! Join: how=inner, on=[k]          Join: how=inner, on=[k],
@@ -18,6 +20,7 @@ use rusk_ops::Result;
 
 use super::{rewrite_bottom_up, Transformed};
 use crate::config::Config;
+use crate::plan::estimate::estimate_bytes;
 use crate::plan::LogicalPlan;
 
 /// Decides how every join of `plan` runs, with `config`'s threshold. Runs
@@ -33,6 +36,35 @@ pub fn choose_join_strategy(plan: Arc<LogicalPlan>, config: &Config) -> Result<T
                 let mut decided = j.clone();
                 decided.decided = Some(j.strategy(config));
                 Some(LogicalPlan::Join(decided))
+            }
+            _ => None,
+        })
+    })
+}
+
+/// The most key ranges a budget makes a sort cut (as `split_out`'s cap).
+const MAX_SORT_RANGES: usize = 1024;
+
+/// Under a memory budget, gives every sort whose input is estimated larger
+/// than its partitions' share of the budget (half of it over the threads)
+/// enough key ranges that one range fits: a range is sorted whole by one
+/// task. Without a budget, or an estimate, nothing changes.
+///
+/// # Errors
+/// Errors of rebuilding nodes (a bug).
+pub fn choose_sort_ranges(plan: Arc<LogicalPlan>, config: &Config) -> Result<Transformed> {
+    let Some(budget) = config.memory_limit else { return Ok(Transformed::no(plan)) };
+    let share = (budget as u64 / 2 / config.worker_threads() as u64).max(1);
+    rewrite_bottom_up(&plan, &mut |node| {
+        Ok(match node.as_ref() {
+            LogicalPlan::Sort(s) if s.ranges.is_none() => {
+                let wanted = estimate_bytes(&s.input).map_or(0, |bytes| bytes.div_ceil(share));
+                let wanted = usize::try_from(wanted).unwrap_or(MAX_SORT_RANGES).min(MAX_SORT_RANGES);
+                (wanted > s.input.npartitions()).then(|| {
+                    let mut s = s.clone();
+                    s.ranges = Some(wanted);
+                    LogicalPlan::Sort(s)
+                })
             }
             _ => None,
         })

@@ -187,7 +187,7 @@ impl LogicalPlan {
             LogicalPlan::TopN(_) => 1,
             LogicalPlan::Transform(n) => n.input.npartitions(),
             // One range of keys per input partition (see `lower::sort`).
-            LogicalPlan::Sort(n) => n.input.npartitions().max(1),
+            LogicalPlan::Sort(n) => n.ranges.unwrap_or_else(|| n.input.npartitions()).max(1),
             LogicalPlan::GroupApply(n) => n.partitions,
             LogicalPlan::Join(n) => n.npartitions(),
             LogicalPlan::AsofJoin(n) => n.left.npartitions(),

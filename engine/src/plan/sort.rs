@@ -17,6 +17,11 @@ pub struct Sort {
     pub input: Arc<LogicalPlan>,
     /// The key columns, most significant first, each with its order.
     pub keys: Vec<SortKey>,
+    /// How many key ranges (result partitions) the range shuffle cuts:
+    /// `None` for as many as the input has partitions; more when a memory
+    /// budget asks for ranges that fit a task's share of it
+    /// (`choose_sort_ranges`, made per run).
+    pub ranges: Option<usize>,
 }
 
 impl Sort {
@@ -30,7 +35,7 @@ impl Sort {
             return Err(Error::InvalidArgument("sort_values needs at least one column in `by`".into()));
         }
         check_sort_keys(&input.schema(), &keys)?;
-        Ok(Sort { input, keys })
+        Ok(Sort { input, keys, ranges: None })
     }
 
     /// The same node over a new input.
@@ -66,6 +71,9 @@ impl Sort {
         } else if self.keys.iter().any(|k| k.nulls_first) {
             let each: Vec<&str> = self.keys.iter().map(position).collect();
             s.push_str(&format!(", na_position=[{}]", each.join(", ")));
+        }
+        if let Some(n) = self.ranges {
+            s.push_str(&format!(", ranges={n} (memory budget)"));
         }
         s
     }
