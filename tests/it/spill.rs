@@ -60,6 +60,11 @@ fn grouped(df: &DataFrame) -> DataFrame {
     g.agg([("x", col("x").sum()), ("n", col("id").count()), ("key", col("key").max())]).unwrap()
 }
 
+/// `threads` threads under a budget of `limit` bytes, spilling in `dir`.
+fn budgeted(threads: usize, limit: usize, dir: &Path) -> Config {
+    Config::default().with_threads(threads).with_memory_limit(limit).with_spill_dir(dir)
+}
+
 /// The entries of `dir`.
 fn entries(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect()
@@ -82,10 +87,7 @@ fn spilled_shuffles_give_the_unlimited_result_and_clean_up() {
         for limit in [1, peak / 2] {
             for threads in [1, 3] {
                 let parent = tempfile::tempdir().unwrap();
-                let config = Config::default()
-                    .with_threads(threads)
-                    .with_memory_limit(limit)
-                    .with_spill_dir(parent.path());
+                let config = budgeted(threads, limit, parent.path());
                 let got = query.compute_with(&config).unwrap();
                 // The same rows in the same order (a sort under a budget
                 // cuts more ranges, so the partitions may differ).
@@ -204,7 +206,7 @@ fn explain_says_what_each_stage_holds_and_what_spills() {
     };
     let sorted = frame().sort_values(&["key"], &[true]).unwrap();
     let budget = sorted.explain_with(&Config::default().with_memory_limit(1 << 20)).unwrap();
-    assert!(budget.contains("== Memory: budget 1.0 MiB =="), "{budget}");
+    assert!(budget.contains("== Memory: budget 1.0 MB =="), "{budget}");
     assert!(line(&budget, "range_split").ends_with("[spills beyond the budget]"), "{budget}");
     assert!(line(&budget, "concat+sort").contains("grows with the rows of one key range"), "{budget}");
     assert!(line(&budget, "from memory").contains("[bounded by the partition size]"), "{budget}");
@@ -267,10 +269,7 @@ fn held_outputs_stay_within_the_budget_plus_one_output() {
         for budget in [1, free.memory.peak_held / 4, free.memory.peak_held / 2] {
             for threads in [1, 3] {
                 let parent = tempfile::tempdir().unwrap();
-                let config = Config::default()
-                    .with_threads(threads)
-                    .with_memory_limit(budget)
-                    .with_spill_dir(parent.path());
+                let config = budgeted(threads, budget, parent.path());
                 let out = run(&config);
                 let largest = out.stats.iter().flatten().map(|s| s.bytes).max().unwrap_or(0);
                 assert!(

@@ -14,7 +14,7 @@
 use std::fmt::Write;
 
 use crate::graph::{DedupTask, ElementOp, Task, TaskGraph, TaskOp};
-use crate::progress::human_bytes;
+use crate::plan::estimate::format_bytes;
 
 /// How a stage's memory is bounded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub enum Bound {
 /// under a heading naming the budget (`memory_limit`, bytes).
 pub fn memory_summary(graph: &TaskGraph, memory_limit: Option<usize>) -> String {
     let budget = match memory_limit {
-        Some(bytes) => format!("budget {}", human_bytes(bytes as u64)),
+        Some(bytes) => format!("budget {}", format_bytes(bytes as u64)),
         None => "no budget, nothing spills".to_string(),
     };
     let mut out = format!("\n== Memory: {budget} ==\n");

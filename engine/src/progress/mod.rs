@@ -9,6 +9,8 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::plan::estimate::format_bytes;
+
 /// A run's progress: every stage's tasks done of its total, what its scans
 /// read and what it spilled so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,27 +101,11 @@ impl PartialEq for ProgressSink {
 
 impl Eq for ProgressSink {}
 
-/// `bytes` for a person: `512 B`, `3.4 MiB`.
-pub(crate) fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 /// The totals line both renderings share: rows and bytes read, spilled.
 fn totals(p: &Progress) -> String {
-    let mut text = format!("{} rows, {} read", p.rows_read, human_bytes(p.bytes_read));
+    let mut text = format!("{} rows, {} read", p.rows_read, format_bytes(p.bytes_read));
     if p.bytes_spilled > 0 {
-        text.push_str(&format!(", {} spilled", human_bytes(p.bytes_spilled)));
+        text.push_str(&format!(", {} spilled", format_bytes(p.bytes_spilled)));
     }
     text
 }
