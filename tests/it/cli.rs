@@ -296,6 +296,17 @@ fn analyze_prints_stages_and_scan_counts() {
     assert!(text.contains("tasks=1 rows=51 "), "{text}");
     assert!(text.contains("files_opened=1 row_groups=2 rows_read=100 "), "{text}");
     assert!(text.contains("result: 51 rows in 1 partitions"), "{text}");
+    assert!(text.contains("peak held by all stages at once: "), "{text}");
+    if cfg!(target_os = "linux") {
+        let rss: u64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("peak RSS of the process: "))
+            .and_then(|l| l.strip_suffix(" bytes"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no peak RSS line:\n{text}"));
+        // At least the binary itself; less than the machine.
+        assert!((1 << 20..1 << 40).contains(&rss), "{rss}");
+    }
 }
 
 /// A big CSV (well past a pipe's 64 KiB buffer) so that rusk is still
