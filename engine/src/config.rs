@@ -16,6 +16,11 @@ use crate::scheduler::RunMetrics;
 /// `--threads 100000` hung for minutes before this limit.
 pub const MAX_THREADS: usize = 1024;
 
+/// The most partitions rusk chooses for a groupby's result, a shuffle
+/// join or a sort (from group estimates or the memory budget): beyond
+/// this, tasks are too small to pay for themselves.
+pub(crate) const MAX_CHOSEN_PARTITIONS: usize = 1024;
+
 /// The fan-in of merge trees unless a run or a groupby says otherwise
 /// (Dask's default `split_every`).
 pub const DEFAULT_SPLIT_EVERY: usize = 8;
@@ -208,6 +213,14 @@ impl Config {
             ))),
             _ => Ok(()),
         }
+    }
+
+    /// What one task may hold whole under the memory budget: half of it
+    /// (the other half for held outputs), shared by the worker threads;
+    /// at least a byte. `None` without a budget. Sizes `split_out`, join
+    /// buckets, broadcasts and sort ranges.
+    pub fn task_memory_share(&self) -> Option<u64> {
+        self.memory_limit.map(|budget| (budget as u64 / 2 / self.worker_threads() as u64).max(1))
     }
 
     /// The number of worker threads to use.

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use rusk_ops::Result;
 
 use super::{rewrite_bottom_up, Transformed};
-use crate::config::Config;
+use crate::config::{Config, MAX_CHOSEN_PARTITIONS};
 use crate::plan::estimate::estimate_bytes;
 use crate::plan::LogicalPlan;
 
@@ -42,9 +42,6 @@ pub fn choose_join_strategy(plan: Arc<LogicalPlan>, config: &Config) -> Result<T
     })
 }
 
-/// The most key ranges a budget makes a sort cut (as `split_out`'s cap).
-const MAX_SORT_RANGES: usize = 1024;
-
 /// Under a memory budget, gives every sort whose input is estimated larger
 /// than its partitions' share of the budget (half of it over the threads)
 /// enough key ranges that one range fits: a range is sorted whole by one
@@ -53,13 +50,13 @@ const MAX_SORT_RANGES: usize = 1024;
 /// # Errors
 /// Errors of rebuilding nodes (a bug).
 pub fn choose_sort_ranges(plan: Arc<LogicalPlan>, config: &Config) -> Result<Transformed> {
-    let Some(budget) = config.memory_limit else { return Ok(Transformed::no(plan)) };
-    let share = (budget as u64 / 2 / config.worker_threads() as u64).max(1);
+    let Some(share) = config.task_memory_share() else { return Ok(Transformed::no(plan)) };
     rewrite_bottom_up(&plan, &mut |node| {
         Ok(match node.as_ref() {
             LogicalPlan::Sort(s) if s.ranges.is_none() => {
                 let wanted = estimate_bytes(&s.input).map_or(0, |bytes| bytes.div_ceil(share));
-                let wanted = usize::try_from(wanted).unwrap_or(MAX_SORT_RANGES).min(MAX_SORT_RANGES);
+                let wanted =
+                    usize::try_from(wanted).unwrap_or(MAX_CHOSEN_PARTITIONS).min(MAX_CHOSEN_PARTITIONS);
                 (wanted > s.input.npartitions()).then(|| {
                     let mut s = s.clone();
                     s.ranges = Some(wanted);

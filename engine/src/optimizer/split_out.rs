@@ -23,11 +23,8 @@ use std::sync::Arc;
 use rusk_ops::Result;
 
 use super::Transformed;
-use crate::config::Config;
+use crate::config::{Config, MAX_CHOSEN_PARTITIONS};
 use crate::plan::{Aggregate, GroupEstimate, LogicalPlan, SplitOut};
-
-/// The most partitions a choice makes: beyond this, tasks are too small.
-const MAX_SPLIT_OUT: usize = 1024;
 
 /// Estimates the groups of a groupby from a sample of its input: `None`
 /// when there is nothing to sample. Injected by the caller (the executor
@@ -71,19 +68,16 @@ pub fn choose_split_out(
 
 /// The number of partitions for `estimate` groups.
 fn choose(estimate: &GroupEstimate, config: &Config) -> usize {
-    let per_partition = match config.memory_limit {
-        Some(budget) => {
-            let share = budget as u64 / 2 / config.worker_threads() as u64;
-            config.split_out_groups.min(share / estimate.bytes_per_group.max(1))
-        }
+    let per_partition = match config.task_memory_share() {
+        Some(share) => config.split_out_groups.min(share / estimate.bytes_per_group.max(1)),
         None => config.split_out_groups,
     }
     .max(1);
     if estimate.groups <= per_partition {
         return 1;
     }
-    let wanted = usize::try_from(estimate.groups.div_ceil(per_partition)).unwrap_or(MAX_SPLIT_OUT);
-    wanted.max(config.worker_threads()).min(MAX_SPLIT_OUT)
+    let wanted = usize::try_from(estimate.groups.div_ceil(per_partition)).unwrap_or(MAX_CHOSEN_PARTITIONS);
+    wanted.max(config.worker_threads()).min(MAX_CHOSEN_PARTITIONS)
 }
 
 #[cfg(test)]
@@ -148,7 +142,7 @@ mod tests {
         assert_eq!(chosen(&budget, 50_000), 50);
         assert_eq!(chosen(&budget, 900), 1);
         assert_eq!(chosen(&budget, 1_500), 2);
-        // Never more than MAX_SPLIT_OUT, whatever the budget.
-        assert_eq!(chosen(&config.clone().with_memory_limit(1), 50_000), MAX_SPLIT_OUT);
+        // Never more than MAX_CHOSEN_PARTITIONS, whatever the budget.
+        assert_eq!(chosen(&config.clone().with_memory_limit(1), 50_000), MAX_CHOSEN_PARTITIONS);
     }
 }

@@ -13,11 +13,7 @@ use rusk_ops::Result;
 
 use super::estimate::{estimate_bytes, format_bytes};
 use super::LogicalPlan;
-use crate::config::Config;
-
-/// The most buckets a memory budget makes a shuffle join use (as
-/// `split_out`'s choice is capped): beyond this, tasks are too small.
-const MAX_JOIN_PARTITIONS: usize = 1024;
+use crate::config::{Config, MAX_CHOSEN_PARTITIONS};
 
 /// How the user wants a join run (`MergeOptions::strategy`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -160,19 +156,19 @@ impl Join {
         let can_right = !how.keeps_unmatched_right();
         let can_left = !how.keeps_unmatched_left() && how.keeps_right_columns();
         let (left_est, right_est) = (estimate_bytes(&self.left), estimate_bytes(&self.right));
-        // Under a memory budget, what one task may hold of a join's build
-        // side: half the budget, shared by the threads.
-        let share = config.memory_limit.map(|b| (b as u64 / 2 / config.worker_threads() as u64).max(1));
+        // Under a memory budget, what one task may hold of a join's build side.
+        let share = config.task_memory_share();
         let shuffle = |reason: String| {
             let inputs = self.left.npartitions().max(self.right.npartitions()).max(1);
             // Enough buckets that one bucket of the build side fits the share.
             let fitting = match (share, right_est) {
                 (Some(share), Some(build)) => {
-                    usize::try_from(build.div_ceil(share)).unwrap_or(MAX_JOIN_PARTITIONS)
+                    usize::try_from(build.div_ceil(share)).unwrap_or(MAX_CHOSEN_PARTITIONS)
                 }
                 _ => 0,
             };
-            let partitions = self.npartitions.unwrap_or_else(|| inputs.max(fitting.min(MAX_JOIN_PARTITIONS)));
+            let partitions =
+                self.npartitions.unwrap_or_else(|| inputs.max(fitting.min(MAX_CHOSEN_PARTITIONS)));
             let reason = if self.npartitions.is_none() && fitting > inputs {
                 format!("{reason}; {partitions} buckets for the memory budget")
             } else {
