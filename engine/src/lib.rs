@@ -35,6 +35,7 @@ pub use api::{
 };
 pub use api::{parse_dtypes, parse_size};
 pub use api::{parse_sort, NaPosition, SortOptions};
+pub use api::{IntoExpr, Operand, Series};
 pub use config::{config, set_config, Cancel, Config, MAX_THREADS};
 pub use plan::{Divisions, JoinStrategy};
 pub use progress::{Progress, ProgressCallback, ProgressSink, StageProgress};

@@ -39,6 +39,7 @@ mod properties;
 mod pushdown;
 mod reductions;
 mod resample;
+mod series;
 mod sort;
 mod sort_cli;
 mod spill;

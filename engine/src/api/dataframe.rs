@@ -580,7 +580,7 @@ impl DataFrame {
         pending.commit()
     }
 
-    fn project(&self, exprs: Vec<Expr>) -> Result<DataFrame> {
+    pub(crate) fn project(&self, exprs: Vec<Expr>) -> Result<DataFrame> {
         Ok(self.with_plan(LogicalPlan::Project(Project::try_new(Arc::clone(&self.plan), exprs)?)))
     }
 

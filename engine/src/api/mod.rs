@@ -10,6 +10,7 @@ mod rank;
 mod read;
 mod reductions;
 mod resample;
+mod series;
 mod sort;
 mod specs;
 mod window;
@@ -23,6 +24,7 @@ pub use read::{
     ReadOptions,
 };
 pub use resample::{ohlc, Resampler};
+pub use series::{IntoExpr, Operand, Series};
 pub use sort::{parse_sort, NaPosition, SortOptions};
 pub use specs::{parse_dtypes, parse_size};
 pub use window::{
