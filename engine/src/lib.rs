@@ -43,6 +43,7 @@ pub use query::{parse_eval, Assigned, Assignment};
 pub use rusk_io::metrics::ScanCounts;
 pub use rusk_io::{CsvOptions, DateErrors, OnBadLines, ParquetOptions};
 pub use rusk_ops::dedup::Keep;
+pub use rusk_ops::expr::function::{DtAccessor, DtField, StrAccessor};
 pub use rusk_ops::expr::{col, corr, lit, size, timedelta, AggregateFunction, BinaryOp, Expr, ScalarValue};
 pub use rusk_ops::join::{AsofDirection, JoinType};
 pub use rusk_ops::window::{Closed, Rolling, WindowSpec};

@@ -1,0 +1,30 @@
+//! `rusk._rusk`: the Rust half of the Python package. The Python half
+//! (`python/rusk/`) gives it dask.dataframe's names; planning, optimizing
+//! and running stay in the engine, and data crosses as Arrow streams.
+
+mod accessors;
+mod arrow_stream;
+mod distributed;
+mod errors;
+mod frame;
+mod read;
+mod series;
+mod udf;
+mod value;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _rusk(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<frame::Frame>()?;
+    m.add_class::<series::Series>()?;
+    m.add_class::<distributed::GraphTask>()?;
+    m.add("QuerySyntaxError", m.py().get_type::<errors::QuerySyntaxError>())?;
+    m.add_function(wrap_pyfunction!(read::read_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(read::read_parquet, m)?)?;
+    m.add_function(wrap_pyfunction!(read::from_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(read::concat, m)?)?;
+    m.add_function(wrap_pyfunction!(read::set_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::run_task, m)?)?;
+    Ok(())
+}
