@@ -102,23 +102,43 @@ class DataFrame:
         return self._same_index(self._f.query(expr))
 
     def assign(self, **columns) -> DataFrame:
-        """New or replaced columns, in order; each a Series of this frame, a
-        groupby ``transform`` of it, a scalar, or a callable of the frame."""
-        frame = self
-        for name, value in columns.items():
+        """New or replaced columns, in order, as pandas' ``assign``: each a
+        Series of this frame (or a groupby ``transform`` or window method of
+        one), a scalar, or a callable of the frame as assigned so far. A
+        series is this frame's column as it was, even after an earlier
+        assignment replaced that column, as in pandas."""
+        origin = frame = self._f
+        staged: list[tuple[str, str]] = []
+        for i, (name, value) in enumerate(columns.items()):
             if callable(value) and not isinstance(value, Series):
-                value = value(frame)
-            if isinstance(value, Series) and value._transform is not None:
-                source, keys, column, func = value._transform
-                if source is not frame._f:
-                    raise ValueError("a groupby transform can be assigned only to the frame it was computed from")
-                frame = frame._same_index(frame._f.groupby_transform(keys, [(name, column, func)]))
+                frame = _settle(frame, staged)
+                staged, origin = [], frame
+                value = value(DataFrame(frame, self._index))
+            if not isinstance(value, Series):
+                frame = _settle(frame, staged)
+                staged, origin = [], frame
+                frame = frame.with_scalar(name, value)
                 continue
-            if isinstance(value, Series):
-                frame = frame._same_index(frame._f.with_series(name, value._s))
+            # Staged under a temporary name: a later series of `origin`
+            # still reads the columns as they were.
+            temp = f"__rusk_assign_{i}"
+            if value._attach is not None:
+                source, attach = value._attach
+                if not source.same_plan(origin):
+                    raise ValueError(
+                        f"{name!r}: a groupby transform or window method can be assigned only to the frame "
+                        "it was computed from"
+                    )
+                frame = attach(frame, temp)
             else:
-                frame = frame._same_index(frame._f.with_scalar(name, value))
-        return frame
+                if not value._s.frame().same_plan(origin):
+                    raise ValueError(
+                        f"{name!r}: series {value.name!r} belongs to another frame; rusk has no index to align "
+                        "rows on, so assign takes series of this frame (join the frames first)"
+                    )
+                frame = frame.with_series_expr(temp, value._s)
+            staged.append((name, temp))
+        return self._same_index(_settle(frame, staged))
 
     def rename(self, columns: dict[str, str]) -> DataFrame:
         index = [columns.get(c, c) for c in self._index]
@@ -135,6 +155,18 @@ class DataFrame:
         from .groupby import GroupBy
 
         return GroupBy(self, _as_list(by), sort=sort, dropna=dropna, split_out=split_out, split_every=split_every)
+
+    def resample(self, rule: str, on: str | None = None, **options):
+        """pandas' ``resample(rule, on=...)`` (``closed``, ``label``,
+        ``origin``, ``offset``); ``on`` is required, as rusk has no index."""
+        from .window import Resampler
+
+        return Resampler(self, [], rule, on, **options)
+
+    def rolling(self, window, on=None, min_periods=None, center=False, closed=None):
+        """Rolling windows over every column but ``on``; take a column
+        (``df.rolling(3).v``) for a series, or a method for all of them."""
+        return _FrameRolling(self, window, on, min_periods, center, closed)
 
     def _reduce(self, func: str, q: float | None = None) -> DataFrame:
         return DataFrame(self._f.reduce(func, q), post=_row)
@@ -267,6 +299,42 @@ class DataFrame:
         from . import _graphviz
 
         return _graphviz.write(self._f, str(filename))
+
+
+class _FrameRolling:
+    def __init__(self, df: DataFrame, window, on, min_periods, center, closed):
+        self._df = df
+        self._options = dict(window=window, on=on, min_periods=min_periods, center=center, closed=closed)
+
+    def __getitem__(self, column: str):
+        return self._df[column].rolling(**self._options)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in self._df._f.columns:
+            return self[name]
+        if name in ("sum", "mean", "count", "min", "max", "std", "var", "median"):
+            return lambda: self._all(name)
+        raise AttributeError(name)
+
+    def _all(self, func: str) -> DataFrame:
+        from .window import method
+
+        on = self._options["on"]
+        numeric = [c for c, t in self._df._f.dtypes if c != on and t.startswith(("int", "uint", "float"))]
+        temps = [f"__rusk_rolling_{c}" for c in numeric]
+        methods = [method(t, c, f"rolling_{func}", **self._options) for t, c in zip(temps, numeric)]
+        inner = self._df._f.assign_window([], methods)
+        return DataFrame(_settle(inner, list(zip(numeric, temps))).select(([on] if on else []) + numeric))
+
+
+def _settle(frame, staged: list[tuple[str, str]]):
+    """Each staged temporary column set as its name (in place when the
+    frame has it), then the temporaries dropped."""
+    for name, temp in staged:
+        frame = frame.with_series(name, frame.series(temp))
+    return frame.drop([temp for _, temp in staged]) if staged else frame
 
 
 def _pandas_part(table: pa.Table, index: list[str]) -> pd.DataFrame:

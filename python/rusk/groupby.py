@@ -98,6 +98,12 @@ class GroupBy:
     def last(self):
         return self.agg("last")
 
+    def resample(self, rule: str, on: str | None = None, **options):
+        """pandas' ``groupby(keys).resample(rule, on=...)``."""
+        from .window import Resampler
+
+        return Resampler(self._df, list(self._by), rule, on, **options)
+
     def size(self) -> DataFrame:
         """Rows per group: a pandas Series on ``compute()`` (unnamed, as pandas')."""
         return self._frame([("size", self._by[0], "size")], post=_unnamed("size"))
@@ -169,10 +175,44 @@ class SeriesGroupBy:
     def transform(self, func: str) -> Series:
         """Each row's group aggregate, row-aligned with the frame: assign it
         to the frame it came from (``df.assign(m=df.groupby("k").v.transform("mean"))``)."""
-        gb = self._gb
+        gb, column = self._gb, self._column
         source = gb._df._f
-        inner = source.groupby_transform(gb._by, [(self._column, self._column, func)])
-        return Series(inner.series(self._column), transform=(source, gb._by, self._column, func))
+
+        def attach(frame, name):
+            return frame.groupby_transform(gb._by, [(name, column, func)])
+
+        return Series(attach(source, column).series(column), attach=(source, attach))
+
+    def _window(self, func: str, **options) -> Series:
+        from .window import windowed
+
+        return windowed(self._gb._df[self._column], func, self._gb._by, **options)
+
+    def cumsum(self) -> Series:
+        """Running totals within each group, aligned with the frame's rows."""
+        return self._window("cumsum")
+
+    def cumprod(self) -> Series:
+        return self._window("cumprod")
+
+    def cummax(self) -> Series:
+        return self._window("cummax")
+
+    def cummin(self) -> Series:
+        return self._window("cummin")
+
+    def shift(self, periods: int = 1) -> Series:
+        return self._window("shift", periods=periods)
+
+    def diff(self, periods: int = 1) -> Series:
+        return self._window("diff", periods=periods)
+
+    def rolling(self, window, on=None, min_periods=None, center=False, closed=None):
+        """Per-group rolling windows (see ``rusk.window.GroupRolling``)."""
+        from .window import GroupRolling
+
+        return GroupRolling(self._gb._df, list(self._gb._by), self._column, window, on, min_periods, center,
+                            closed)
 
 
 def _two_level_columns(frame: pd.DataFrame) -> pd.DataFrame:

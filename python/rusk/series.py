@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from . import _arrow, _compute
+from . import window as _window
 
 _REDUCTIONS = ("sum", "mean", "min", "max", "std", "var", "count", "nunique", "median")
 
@@ -27,11 +28,13 @@ def _operand(other: Any) -> Any:
 class Series:
     """A lazy column; see the module docs."""
 
-    def __init__(self, inner, transform=None):
+    def __init__(self, inner, attach=None):
         self._s = inner
-        # (source frame, keys, column, function) when this series is a
-        # groupby transform: `df.assign(x=...)` of the same frame adds it.
-        self._transform = transform
+        # For a series computed over a new frame from another (a groupby
+        # transform, a window method): (the source frame, a function of a
+        # frame and a name that adds the series to it as that column), so
+        # `source.assign(x=series)` works as in pandas.
+        self._attach = attach
 
     # -- structure ------------------------------------------------------
     @property
@@ -169,6 +172,33 @@ class Series:
     @property
     def dt(self) -> DtAccessor:
         return DtAccessor(self)
+
+    # -- order-dependent methods -------------------------------------------
+    def cumsum(self) -> Series:
+        return _window.windowed(self, "cumsum")
+
+    def cumprod(self) -> Series:
+        return _window.windowed(self, "cumprod")
+
+    def cummax(self) -> Series:
+        return _window.windowed(self, "cummax")
+
+    def cummin(self) -> Series:
+        return _window.windowed(self, "cummin")
+
+    def shift(self, periods: int = 1) -> Series:
+        return _window.windowed(self, "shift", periods=periods)
+
+    def diff(self, periods: int = 1) -> Series:
+        return _window.windowed(self, "diff", periods=periods)
+
+    def pct_change(self, periods: int = 1) -> Series:
+        return _window.windowed(self, "pct_change", periods=periods)
+
+    def rolling(self, window, on=None, min_periods=None, center=False, closed=None):
+        """Windows of ``window`` rows, or of a time span (``"2h"``) over the
+        datetime column ``on`` of the same frame (rusk has no index)."""
+        return _window.SeriesRolling(self, window, on, min_periods, center, closed)
 
     # -- reductions -----------------------------------------------------
     def _reduce(self, func: str, q: float | None = None) -> Scalar:

@@ -109,10 +109,58 @@ impl Frame {
         Ok(wrap(self.inner.map_partitions(func.name.clone(), move |b| (func.func)(b)).py_err()?))
     }
 
+    /// Window methods (cumulative, shift, diff, rolling): new columns in
+    /// row order; per group of `keys` when given (pandas'
+    /// `df.groupby(k).v.cumsum()`, aligned with the rows).
+    fn assign_window(&self, keys: Vec<String>, methods: Vec<crate::window::Method>) -> PyResult<Frame> {
+        let specs = methods.iter().map(crate::window::Method::spec).collect::<PyResult<Vec<_>>>()?;
+        let result = if keys.is_empty() {
+            self.inner.assign_window(specs)
+        } else {
+            self.inner.groupby(keys).py_err()?.assign_window(specs)
+        };
+        Ok(wrap(result.py_err()?))
+    }
+
+    /// pandas' `df.groupby(keys).rolling(...)`: rows sorted by key, each
+    /// with its columns and the methods' columns.
+    fn groupby_rolling(&self, keys: Vec<String>, methods: Vec<crate::window::Method>) -> PyResult<Frame> {
+        let specs = methods.iter().map(crate::window::Method::spec).collect::<PyResult<Vec<_>>>()?;
+        Ok(wrap(self.inner.groupby(keys).py_err()?.rolling(specs).py_err()?))
+    }
+
+    /// Resample (per group of `keys`, if any) with named aggregations.
+    fn resample(
+        &self,
+        keys: Vec<String>,
+        resample: crate::window::Resample,
+        aggs: Vec<(String, String, String)>,
+    ) -> PyResult<Frame> {
+        let resampler = resample.resampler(&self.inner, keys)?;
+        Ok(wrap(resampler.agg(named_aggs(aggs)?).py_err()?))
+    }
+
+    fn merge_asof(&self, right: &Frame, asof: crate::window::Asof) -> PyResult<Frame> {
+        Ok(wrap(self.inner.merge_asof(&right.inner, asof.options()?).py_err()?))
+    }
+
     /// A constant column (pandas' `df.assign(c=1)`).
     fn with_scalar(&self, name: &str, value: &Bound<'_, PyAny>) -> PyResult<Frame> {
         let value = crate::value::scalar(value)?;
         Ok(wrap(self.inner.with_column(name, rusk::lit(value)).py_err()?))
+    }
+
+    /// `series`' expression as the column `name`, without checking that the
+    /// series comes from this frame: for the Python side, which has checked
+    /// that this frame holds the series' frame's rows and columns (the
+    /// series' frame plus columns `assign` is adding).
+    fn with_series_expr(&self, name: &str, series: &Series) -> PyResult<Frame> {
+        Ok(wrap(self.inner.with_column(name, series.inner.expr().clone()).py_err()?))
+    }
+
+    /// Whether `other` is the same plan (the same frame, not an equal one).
+    fn same_plan(&self, other: &Frame) -> bool {
+        std::sync::Arc::ptr_eq(self.inner.plan(), other.inner.plan())
     }
 
     fn rename(&self, mapping: Vec<(String, String)>) -> PyResult<Frame> {

@@ -11,6 +11,7 @@ mod read;
 mod series;
 mod udf;
 mod value;
+mod window;
 
 use pyo3::prelude::*;
 

@@ -55,6 +55,12 @@ impl Series {
         rusk::display::dtype_name(self.inner.data_type())
     }
 
+    /// Whether it is a column of its frame as it stands (not an expression).
+    #[getter]
+    fn is_column(&self) -> bool {
+        matches!(self.inner.expr(), rusk::Expr::Column(c) if c == self.inner.name())
+    }
+
     #[getter]
     fn npartitions(&self) -> usize {
         self.inner.npartitions()
