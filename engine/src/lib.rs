@@ -10,6 +10,7 @@
 pub mod allocator;
 mod api;
 mod config;
+pub mod delayed;
 pub mod display;
 mod execute;
 pub mod explain;
@@ -37,6 +38,7 @@ pub use api::{parse_dtypes, parse_size};
 pub use api::{parse_sort, NaPosition, SortOptions};
 pub use api::{IntoExpr, Operand, Series};
 pub use config::{config, set_config, Cancel, Config, MAX_THREADS};
+pub use delayed::{delayed, from_delayed, Delayed};
 pub use plan::{Divisions, JoinStrategy};
 pub use progress::{Progress, ProgressCallback, ProgressSink, StageProgress};
 pub use query::{parse_eval, Assigned, Assignment};

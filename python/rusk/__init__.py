@@ -12,12 +12,14 @@ without copying.
 
 from . import config
 from ._rusk import QuerySyntaxError
-from .frame import DataFrame, concat, from_arrow, from_dask, from_pandas, merge, read_csv, read_parquet
+from .frame import (
+    DataFrame, concat, from_arrow, from_dask, from_delayed, from_pandas, merge, read_csv, read_parquet,
+)
 from .groupby import GroupBy, SeriesGroupBy
 from .series import Scalar, Series
 from .window import merge_asof
 
 __all__ = [
     "DataFrame", "GroupBy", "QuerySyntaxError", "Scalar", "Series", "SeriesGroupBy",
-    "concat", "config", "from_arrow", "from_dask", "from_pandas", "merge", "merge_asof", "read_csv", "read_parquet",
+    "concat", "config", "from_arrow", "from_dask", "from_delayed", "from_pandas", "merge", "merge_asof", "read_csv", "read_parquet",
 ]

@@ -280,6 +280,17 @@ class DataFrame:
         meta = self._meta.set_index(index) if index else self._meta
         return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
+    def to_delayed(self) -> list:
+        """One dask ``Delayed`` per output partition (computing to a pandas
+        frame), so dask's own ``delayed`` composes with rusk frames."""
+        import dask
+        from dask.delayed import Delayed
+
+        from . import distributed
+
+        graph, outputs = distributed.dask_graph(self._f)
+        return [dask.delayed(_pandas_part)(Delayed(key, graph), list(self._index)) for key in outputs]
+
     def to_parquet(self, path: str) -> None:
         self._f.to_parquet(str(path))
 
@@ -404,6 +415,39 @@ def from_dask(ddf, npartitions: int | None = None) -> DataFrame:
     into this process first (its index dropped), so this is for data that
     fits in memory; read the files with rusk instead where it does not."""
     return from_pandas(ddf.compute(), npartitions=npartitions or ddf.npartitions)
+
+
+def from_delayed(parts, meta: pd.DataFrame | None = None) -> DataFrame:
+    """A frame whose partitions are dask ``Delayed`` objects that compute
+    to pandas frames (or Arrow tables), computed lazily, each when its
+    partition's task runs (with dask's synchronous scheduler). The columns
+    are ``meta``'s, or the first part's (computed now, as Dask does without
+    ``meta``); a part of other columns is an error naming it."""
+    parts = list(parts)
+    if meta is None:
+        if not parts:
+            raise ValueError("from_delayed needs at least one part")
+        meta = _as_arrow(parts[0].compute(scheduler="sync")).slice(0, 0)
+    schema_source = _as_arrow(meta)
+    callers = [_DelayedPart(part, schema_source.schema) for part in parts]
+    return DataFrame(_rusk.from_parts(callers, schema_source))
+
+
+class _DelayedPart:
+    """Computes one dask Delayed into Arrow of the frame's schema."""
+
+    def __init__(self, part, schema: pa.Schema):
+        self.part, self.schema = part, schema
+
+    def __call__(self) -> pa.Table:
+        table = _as_arrow(self.part.compute(scheduler="sync"))
+        return table.cast(self.schema) if table.schema.names == self.schema.names else table
+
+
+def _as_arrow(data) -> pa.Table:
+    if isinstance(data, pd.DataFrame):
+        return pa.Table.from_pandas(data, preserve_index=False)
+    return data if isinstance(data, pa.Table) else pa.table(data)
 
 
 def concat(frames: Iterable[DataFrame]) -> DataFrame:

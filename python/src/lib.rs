@@ -4,6 +4,7 @@
 
 mod accessors;
 mod arrow_stream;
+mod delayed;
 mod distributed;
 mod errors;
 mod frame;
@@ -27,5 +28,6 @@ fn _rusk(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read::concat, m)?)?;
     m.add_function(wrap_pyfunction!(read::set_threads, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::run_task, m)?)?;
+    m.add_function(wrap_pyfunction!(delayed::from_parts, m)?)?;
     Ok(())
 }

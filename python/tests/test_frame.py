@@ -137,3 +137,22 @@ def test_explain_and_visualize(df, tmp_path):
     assert "Aggregate" in text and "qty > 3" in text
     path = df.groupby("region").qty.sum().visualize(str(tmp_path / "graph.dot"))
     assert open(path).read().startswith("digraph")
+
+
+def test_read_parquet_columns_and_filters_are_pushed_down(pdf):
+    from conftest import SALES_PQ
+
+    df = rusk.read_parquet(SALES_PQ, columns=["order_id", "qty"], filters=[("qty", ">", 10), ("region", "in", ["north"])])
+    expected = pdf[(pdf.qty > 10) & pdf.region.isin(["north"])][["order_id", "qty"]]
+    same(df.compute(), expected)
+    plan = df.explain()
+    assert "qty > 10" in plan and "columns=[order_id, qty" in plan.replace("'", "")
+
+
+def test_one_thread_gives_the_same_result(df, pdf):
+    rusk.config.set(threads=1)
+    try:
+        got = df.groupby("product").price.sum().compute()
+    finally:
+        rusk.config.set(threads=None)
+    pdt.assert_series_equal(got, pdf.groupby("product").price.sum())

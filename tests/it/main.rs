@@ -24,6 +24,7 @@ mod cli;
 mod cli_trust;
 mod dates;
 mod dedup;
+mod delayed;
 mod errors;
 mod eval;
 mod groupby;

@@ -8,19 +8,34 @@ use crate::graph::TaskGraph;
 
 /// DOT text for `graph`.
 pub fn to_dot(graph: &TaskGraph) -> String {
+    let stages = graph.stages.iter().enumerate().map(|(sid, stage)| {
+        (stage.name.clone(), graph.stage_tasks(sid).map(|id| (id as u64, graph.task_label(id))).collect())
+    });
+    let edges = graph
+        .tasks
+        .iter()
+        .enumerate()
+        .flat_map(|(id, t)| t.inputs.iter().map(move |&i| (i as u64, id as u64)));
+    dot_of(stages, edges)
+}
+
+/// DOT of any task graph: a cluster per stage `(name, [(task id, label)])`,
+/// and an edge per `(input, consumer)`. Frames' and delayed graphs' look.
+pub fn dot_of(
+    stages: impl IntoIterator<Item = (String, Vec<(u64, String)>)>,
+    edges: impl IntoIterator<Item = (u64, u64)>,
+) -> String {
     let mut out =
         String::from("digraph rusk {\n  rankdir=BT;\n  node [shape=box, fontname=\"monospace\"];\n");
-    for (sid, stage) in graph.stages.iter().enumerate() {
-        let _ = writeln!(out, "  subgraph cluster_{sid} {{\n    label=\"{}\";", escape(&stage.name));
-        for id in graph.stage_tasks(sid) {
-            let _ = writeln!(out, "    t{id} [label=\"{}\"];", escape(&graph.task_label(id)));
+    for (sid, (name, tasks)) in stages.into_iter().enumerate() {
+        let _ = writeln!(out, "  subgraph cluster_{sid} {{\n    label=\"{}\";", escape(&name));
+        for (id, label) in tasks {
+            let _ = writeln!(out, "    t{id} [label=\"{}\"];", escape(&label));
         }
         out.push_str("  }\n");
     }
-    for (id, task) in graph.tasks.iter().enumerate() {
-        for input in &task.inputs {
-            let _ = writeln!(out, "  t{input} -> t{id};");
-        }
+    for (input, id) in edges {
+        let _ = writeln!(out, "  t{input} -> t{id};");
     }
     out.push_str("}\n");
     out

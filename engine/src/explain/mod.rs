@@ -8,7 +8,7 @@ mod stages;
 mod tree;
 
 pub use analyze::analyze_report;
-pub use dot::to_dot;
+pub use dot::{dot_of, to_dot};
 pub use memory::{memory_summary, stage_memory, Bound};
 pub use stages::{stage_counts, stage_summary};
 pub use tree::{node_label, plan_tree};

@@ -184,8 +184,7 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
         if in_flight == 0 {
             break;
         }
-        let (id, result, elapsed) =
-            rx.recv().map_err(|_| Error::Internal("scheduler channel closed".into()))?;
+        let (id, result, elapsed) = next_result(&rx)?;
         in_flight -= 1;
         match result {
             Ok(output) => {
@@ -270,5 +269,32 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         s.clone()
     } else {
         "unknown panic".to_string()
+    }
+}
+
+/// The next finished task's message. A run started from inside a task
+/// (a user function that computes a frame, a delayed part) runs on a pool
+/// thread: blocking it would leave its own tasks no thread to run on once
+/// every pool thread waits so (a deadlock), so it runs pending pool work
+/// while it waits instead.
+fn next_result<T>(rx: &mpsc::Receiver<T>) -> Result<T> {
+    let closed = || Error::Internal("scheduler channel closed".into());
+    if rayon::current_thread_index().is_none() {
+        return rx.recv().map_err(|_| closed());
+    }
+    loop {
+        match rx.try_recv() {
+            Ok(message) => return Ok(message),
+            Err(mpsc::TryRecvError::Disconnected) => return Err(closed()),
+            Err(mpsc::TryRecvError::Empty) => {
+                if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                    match rx.recv_timeout(Duration::from_millis(1)) {
+                        Ok(message) => return Ok(message),
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return Err(closed()),
+                    }
+                }
+            }
+        }
     }
 }
