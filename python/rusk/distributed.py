@@ -28,7 +28,13 @@ _TOKENS = itertools.count()
 def run_task(task_json: str, label: str, functions: dict, *inputs: pa.Table):
     """What a worker runs for one rusk task: Arrow tables in, a table out
     (or a list of them, one per bucket)."""
-    out = _rusk.run_task(task_json, label, functions, [_arrow.aligned(t) for t in inputs])
+    try:
+        out = _rusk.run_task(task_json, label, functions, [_arrow.aligned(t) for t in inputs])
+    except FileNotFoundError as err:
+        raise FileNotFoundError(
+            f"{err} (on a dask worker: workers reopen a frame's files by path, so every path must be "
+            "readable by every worker, as on a shared file system)"
+        ) from err
     if isinstance(out, list):
         return [_arrow.table(c) for c in out]
     return _arrow.table(out)

@@ -206,12 +206,16 @@ class DataFrame:
 
     # -- joins, sorting, rows -------------------------------------------
     def merge(self, right: DataFrame, how: str = "inner", on=None, left_on=None, right_on=None,
-              suffixes=("_x", "_y")) -> DataFrame:
+              suffixes=("_x", "_y"), broadcast=None, npartitions=None) -> DataFrame:
+        """pandas' merge; ``broadcast`` as Dask's (``None``: rusk broadcasts
+        a side small enough, ``True``: broadcast, ``False``: hash-shuffle
+        both sides, into ``npartitions`` buckets when given)."""
         if on is not None:
             left_on = right_on = _as_list(on)
         elif left_on is None and right_on is None and how != "cross":
             left_on = right_on = [c for c in self._f.columns if c in right._f.columns]
-        return DataFrame(self._f.merge(right._f, how, _as_list(left_on), _as_list(right_on), tuple(suffixes)))
+        return DataFrame(self._f.merge(right._f, how, _as_list(left_on), _as_list(right_on), tuple(suffixes),
+                                       broadcast, npartitions))
 
     def sort_values(self, by, ascending=True, na_position: str = "last") -> DataFrame:
         by = _as_list(by)

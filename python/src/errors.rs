@@ -28,6 +28,9 @@ pub fn to_py(error: Error) -> PyErr {
             let _ = err.value(py).setattr("position", position);
             err
         }),
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            PyFileNotFoundError::new_err(message)
+        }
         Error::Io { .. } => PyOSError::new_err(message),
         Error::Cancelled => PyKeyboardInterrupt::new_err(message),
         Error::Internal(_) => PyRuntimeError::new_err(message),

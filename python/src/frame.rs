@@ -242,7 +242,11 @@ impl Frame {
         Ok(wrap(result.py_err()?))
     }
 
-    #[pyo3(signature = (right, how, left_on, right_on, suffixes))]
+    /// `broadcast`: Dask's argument (`None` lets rusk choose by size,
+    /// `True` broadcasts a side, `False` hash-shuffles both into
+    /// `npartitions` buckets).
+    #[pyo3(signature = (right, how, left_on, right_on, suffixes, broadcast=None, npartitions=None))]
+    #[allow(clippy::too_many_arguments)]
     fn merge(
         &self,
         right: &Frame,
@@ -250,6 +254,8 @@ impl Frame {
         left_on: Vec<String>,
         right_on: Vec<String>,
         suffixes: (String, String),
+        broadcast: Option<bool>,
+        npartitions: Option<usize>,
     ) -> PyResult<Frame> {
         let how = how.parse().py_err()?;
         let options = if how == rusk::JoinType::Cross {
@@ -257,7 +263,14 @@ impl Frame {
         } else {
             MergeOptions::left_right_on(left_on, right_on).how(how)
         };
-        let options = options.suffixes(suffixes.0, suffixes.1);
+        let mut options = options.suffixes(suffixes.0, suffixes.1).strategy(match broadcast {
+            None => rusk::JoinStrategy::Auto,
+            Some(true) => rusk::JoinStrategy::Broadcast,
+            Some(false) => rusk::JoinStrategy::Shuffle,
+        });
+        if let Some(n) = npartitions {
+            options = options.npartitions(n);
+        }
         Ok(wrap(self.inner.merge(&right.inner, options).py_err()?))
     }
 

@@ -43,13 +43,40 @@ def test_groupbys_equal_pandas_and_the_threads(client, sales, pdf):
 
 def test_shuffle_join_and_sort(client, sales, pdf):
     counts = sales.groupby("product").agg(n=("qty", "count")).reset_index()
-    joined = sales.merge(counts, on="product").sort_values(["order_id"])
+    joined = sales.merge(counts, on="product", broadcast=False, npartitions=4).sort_values(["order_id"])
+    assert "shuffle" in joined.explain()
     got = joined.compute(scheduler=client).reset_index(drop=True)
     pdt.assert_frame_equal(got, joined.compute().reset_index(drop=True))
     assert len(got) == len(pdf)
     ordered = sales.sort_values(["price", "order_id"]).compute(scheduler=client).reset_index(drop=True)
     expected = pdf.sort_values(["price", "order_id"], kind="stable").reset_index(drop=True)
     pdt.assert_frame_equal(ordered, expected)
+
+
+def test_resample_on_the_cluster(client, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    seconds = np.sort(rng.integers(0, 2 * 86_400, 300))
+    readings = pd.DataFrame({"ts": pd.Timestamp("2024-03-30") + pd.to_timedelta(seconds, unit="s"),
+                             "sensor": rng.choice(["a", "b"], 300), "v": rng.normal(size=300).round(3)})
+    frame = rusk.from_pandas(readings, npartitions=4)
+    got = frame.groupby("sensor").resample("6h", on="ts").v.mean().compute(scheduler=client)
+    expected = readings.groupby("sensor").resample("6h", on="ts").v.mean()
+    np.testing.assert_allclose(got.astype("float64"), expected.astype("float64"), equal_nan=True)
+    assert [k for k, _ in got.index] == [k for k, _ in expected.index]
+
+
+def test_a_file_gone_from_a_worker_says_paths_must_be_shared(client, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(SALES_PQ, data)
+    frame = rusk.read_parquet(data)
+    shutil.rmtree(data)
+    with pytest.raises(FileNotFoundError, match="part-.*readable by every worker"):
+        frame.qty.sum().compute(scheduler=client)
 
 
 def test_the_tasks_run_on_the_workers(client, sales):
