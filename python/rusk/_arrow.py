@@ -20,11 +20,24 @@ def table(capsule) -> pa.Table:
 def to_pandas(tbl: pa.Table) -> pd.DataFrame:
     """``tbl`` as pandas with pyarrow-backed dtypes, on a default index.
     Dictionary-encoded columns (how Parquet strings often arrive) are
-    decoded: to a pandas user they are strings, not categoricals."""
+    decoded: to a pandas user they are strings, not categoricals. String
+    and binary views (how the engine may hold strings) become plain
+    strings and binaries, which pandas' Arrow dtypes take."""
     for i, field in enumerate(tbl.schema):
-        if pa.types.is_dictionary(field.type):
-            tbl = tbl.set_column(i, field.name, tbl.column(i).cast(field.type.value_type))
+        plain = _pandas_type(field.type)
+        if plain != field.type:
+            tbl = tbl.set_column(i, field.name, tbl.column(i).cast(plain))
     return tbl.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def _pandas_type(arrow_type: pa.DataType) -> pa.DataType:
+    if pa.types.is_dictionary(arrow_type):
+        return _pandas_type(arrow_type.value_type)
+    if pa.types.is_string_view(arrow_type):
+        return pa.large_string()
+    if pa.types.is_binary_view(arrow_type):
+        return pa.large_binary()
+    return arrow_type
 
 
 def empty_frame(capsule) -> pd.DataFrame:

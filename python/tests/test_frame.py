@@ -156,3 +156,17 @@ def test_one_thread_gives_the_same_result(df, pdf):
     finally:
         rusk.config.set(threads=None)
     pdt.assert_series_equal(got, pdf.groupby("product").price.sum())
+
+
+def test_string_views_and_dictionaries_compute_to_pandas_strings():
+    import pyarrow as pa
+
+    table = pa.table({
+        "view": pa.array(["a", None, "ccc"], type=pa.string_view()),
+        "dict": pa.array(["x", "y", "x"]).dictionary_encode(),
+        "n": pa.array([1, 2, 3]),
+    })
+    got = rusk.from_arrow(table, npartitions=2).groupby("view", dropna=False).n.sum().compute()
+    assert got.tolist() == [1, 3, 2] and got.index[:2].tolist() == ["a", "ccc"] and pd.isna(got.index[2])
+    frame = rusk.from_arrow(table).compute()
+    assert frame["view"].tolist()[0] == "a" and frame["dict"].tolist() == ["x", "y", "x"]

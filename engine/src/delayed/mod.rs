@@ -49,7 +49,8 @@ pub use frames::from_delayed;
 /// A value as the graph holds it.
 pub(crate) type Value = Arc<dyn Any + Send + Sync>;
 
-/// What a node runs: its inputs' values in, its value out.
+/// What a node runs: its inputs' values in (one per `Node::deps` entry,
+/// in order: the closures below index them so), its value out.
 type NodeFn = dyn Fn(&[Value]) -> Result<Value> + Send + Sync;
 
 /// One call in a graph.

@@ -71,6 +71,8 @@ struct Plan {
 impl Plan {
     fn new(roots: &[Arc<Node>]) -> Plan {
         let nodes = topological(roots);
+        // `topological` holds every node a root reaches, so every input's
+        // and root's key is in `index`.
         let index: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, n)| (n.key, i)).collect();
         let inputs: Vec<Vec<usize>> =
             nodes.iter().map(|n| n.deps.iter().map(|d| index[&d.key]).collect()).collect();
