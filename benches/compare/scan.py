@@ -48,6 +48,9 @@ class Query:
     format: str  # csv | parquet
     where: str | None = None  # pandas query syntax, which rusk also speaks
     select: tuple[str, ...] = ()
+    # Write the result as one CSV file (at `output_path`) instead of
+    # holding it: issue 12's "result output".
+    writes_csv: bool = False
 
     def sql(self, source: str) -> str:
         columns = ", ".join(self.select) or "*"
@@ -64,7 +67,18 @@ QUERIES = [
     # The same filter over two narrow columns: what pushdown reads is the
     # chunks of id6, id1 and v1 alone (v3 by itself is 39% of the file bytes).
     Query("parquet filter+project narrow", "parquet", "id6 <= 1000", ("id1", "v1")),
+    # The whole table (1e7 rows x 9 columns) written as one CSV file.
+    Query("parquet to csv", "parquet", writes_csv=True),
 ]
+
+
+def output_path(peer: str) -> Path:
+    """Where `peer` writes a CSV result: removed before each run, and after the last."""
+    return Path(os.environ.get("TMPDIR", "/tmp")) / f"rusk-bench-{peer}-{os.getpid()}.csv"
+
+
+def remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------
@@ -76,6 +90,14 @@ def run_polars(q: Query, directory: Path, threads: int | None):
     import polars as pl  # POLARS_MAX_THREADS is set by the parent: read at import
 
     scan = pl.scan_csv if q.format == "csv" else pl.scan_parquet
+    if q.writes_csv:
+        out = output_path("polars")
+        remove(out)
+        started = time.perf_counter()
+        scan(f"{directory}/*.{q.format}").sink_csv(out)
+        seconds = time.perf_counter() - started
+        remove(out)
+        return seconds, (None, None)
     started = time.perf_counter()
     frame = scan(f"{directory}/*.{q.format}")
     if q.where:
@@ -93,8 +115,15 @@ def run_pandas(q: Query, directory: Path, threads: int | None):
     if threads:
         pa.set_cpu_count(threads)  # pandas itself is single-threaded; its Parquet reader is pyarrow
     read = pd.read_csv if q.format == "csv" else pd.read_parquet
+    out = output_path("pandas")
+    remove(out)
     started = time.perf_counter()
     frame = pd.concat([read(f) for f in sorted(directory.glob(f"*.{q.format}"))], ignore_index=True)
+    if q.writes_csv:
+        frame.to_csv(out, index=False)
+        seconds = time.perf_counter() - started
+        remove(out)
+        return seconds, frame.shape
     if q.where:
         frame = frame.query(q.where)
     if q.select:
@@ -110,6 +139,15 @@ def run_duckdb(q: Query, directory: Path, threads: int | None):
     if threads:
         con.execute(f"SET threads = {threads}")
     reader = "read_csv_auto" if q.format == "csv" else "read_parquet"
+    if q.writes_csv:
+        out = output_path("duckdb")
+        remove(out)
+        started = time.perf_counter()
+        source = f"{reader}('{directory}/*.{q.format}')"
+        con.execute(f"COPY ({q.sql(source)}) TO '{out}' (HEADER, DELIMITER ',')")
+        seconds = time.perf_counter() - started
+        remove(out)
+        return seconds, (None, None)
     started = time.perf_counter()
     table = con.sql(q.sql(f"{reader}('{directory}/*.{q.format}')")).to_arrow_table()
     return time.perf_counter() - started, table.shape
@@ -129,6 +167,13 @@ def run_dask(q: Query, directory: Path, threads: int | None):
         frame = dd.read_csv(f"{directory}/*.csv")
     else:
         frame = dd.read_parquet(str(directory))
+    if q.writes_csv:
+        out = output_path("dask")
+        remove(out)
+        frame.to_csv(str(out), single_file=True, index=False)
+        seconds = time.perf_counter() - started
+        remove(out)
+        return seconds, (None, None)
     if q.where:
         frame = frame.query(q.where)
     if q.select:
@@ -166,6 +211,8 @@ def command(peer: str, q: Query, args: argparse.Namespace) -> tuple[list[str], d
             cmd += ["--select", ",".join(q.select)]
         if args.threads:
             cmd += ["--threads", str(args.threads)]
+        if q.writes_csv:
+            return cmd + ["--output", str(output_path("rusk"))], env
         return cmd + ["--analyze"], env
     if args.threads and peer == "polars":
         env["POLARS_MAX_THREADS"] = str(args.threads)
@@ -181,6 +228,7 @@ def rusk_runs(q: Query, args: argparse.Namespace) -> tuple[Run, str | None]:
     cmd, env = command("rusk", q, args)
     run, output = Run(), None
     for i in range(1 + args.repeat):
+        remove(output_path("rusk"))  # rusk never overwrites: each run writes a new file
         done = spawn(cmd, env, args.timeout)
         if isinstance(done, str) or done.timed_out or done.returncode != 0:
             why = done if isinstance(done, str) else (
@@ -190,6 +238,7 @@ def rusk_runs(q: Query, args: argparse.Namespace) -> tuple[Run, str | None]:
             run.seconds.append(done.wall_s)
             run.peak_rss_mb = max(run.peak_rss_mb or 0.0, done.peak_rss_mb)
             output = done.out
+    remove(output_path("rusk"))
     return run, output
 
 

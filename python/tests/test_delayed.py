@@ -35,8 +35,7 @@ def test_from_delayed_takes_dask_delayed_lazily(pdf):
                          "qty": pd.Series([], dtype="int64[pyarrow]")})
     frame = rusk.from_delayed([load(f) for f in files], meta=meta)
     assert calls == [] and frame.npartitions == 3
-    # split_out given: no estimate run reads a first part ahead of the run.
-    got = frame.groupby("region", split_out=1).qty.sum().compute()
+    got = frame.groupby("region").qty.sum().compute()
     expected = pd.concat([pd.read_csv(f, dtype_backend="pyarrow") for f in files]).groupby("region").qty.sum()
     # pandas' own read gives the region index a large_string type; equal values.
     pdt.assert_series_equal(got, expected, check_index_type=False)

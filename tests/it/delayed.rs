@@ -108,3 +108,19 @@ fn a_frame_computed_inside_a_task_does_not_deadlock_the_pool() {
         Err(_) => panic!("a frame computed inside a task deadlocked the pool"),
     }
 }
+
+/// A groupby's split_out estimate samples the first partition in a run of
+/// its own; over a user function that would call it twice there.
+#[test]
+fn a_groupby_over_user_code_calls_it_once_per_partition() -> rusk::Result<()> {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let df = rusk::read_csv(fixture("fixtures/sales"))?.map_partitions("count", move |b| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        Ok(b)
+    })?;
+    calls.store(0, Ordering::SeqCst);
+    df.groupby(["product"])?.agg([("qty", col("qty").sum())])?.compute()?;
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    Ok(())
+}

@@ -44,11 +44,14 @@ pub(crate) fn plan_for_run(plan: Arc<LogicalPlan>, config: &Config) -> Result<Op
 }
 
 /// Groups the keys of the first input partition and extrapolates; `None`
-/// when there is nothing to choose (one input partition) or no cheap sample
-/// (an input that is itself a shuffle or reduction).
+/// when there is nothing to choose (one input partition), no cheap sample
+/// (an input that is itself a shuffle or reduction), or a sample would call
+/// a user function (the run would call it on the first partition a second
+/// time: a `map_partitions` with effects, a `from_delayed` part, would see
+/// it twice). Without an estimate the groupby keeps one output partition.
 pub(crate) fn estimate_groups(agg: &Aggregate, config: &Config) -> Result<Option<GroupEstimate>> {
     let partitions = agg.input.npartitions();
-    if partitions < 2 || !agg.input.is_partition_local() {
+    if partitions < 2 || !agg.input.is_partition_local() || agg.input.calls_user_function() {
         return Ok(None);
     }
     let names: Vec<String> = agg.keys.iter().map(Expr::output_name).collect();

@@ -106,6 +106,13 @@ impl LogicalPlan {
         }
     }
 
+    /// Whether the plan calls a user function (`map_partitions`,
+    /// `from_delayed`) anywhere: code with effects the engine cannot see,
+    /// which it must not run more often than the plan says.
+    pub fn calls_user_function(&self) -> bool {
+        matches!(self, LogicalPlan::MapPartitions(_)) || self.inputs().iter().any(|i| i.calls_user_function())
+    }
+
     /// The node's inputs.
     pub fn inputs(&self) -> Vec<&Arc<LogicalPlan>> {
         match self {
