@@ -16,9 +16,10 @@ use rusk::arrow::record_batch::RecordBatch;
 use rusk::{Cancel, Config, CsvOptions, DataFrame, Error};
 
 /// `sales` in several partitions, each checked as it runs: the destination
-/// must not exist yet, and a temporary directory must (a one-file output's
-/// temporary file is made by the write task, after this one).
-fn watched(dest: &Path, dir: bool) -> DataFrame {
+/// must not exist yet, and `temporaries` hidden siblings must: a
+/// directory's temporary directory, a one-file CSV's directory of parts (a
+/// one-file output's temporary file is made by a later task).
+fn watched(dest: &Path, temporaries: usize) -> DataFrame {
     let sales = rusk::read_csv_with(fixture("fixtures/sales"), CsvOptions::default().blocksize(Some(2000)))
         .expect("fixtures/sales");
     let (dest, parent): (PathBuf, PathBuf) = (dest.to_path_buf(), dest.parent().expect("parent").into());
@@ -28,7 +29,7 @@ fn watched(dest: &Path, dir: bool) -> DataFrame {
                 assert!(!dest.exists(), "{} exists before the write finished", dest.display());
                 let temp =
                     names(&parent).into_iter().filter(|n| rusk_io::write::is_temporary_output(n)).count();
-                assert_eq!(temp, usize::from(dir), "temporary siblings: {:?}", names(&parent));
+                assert_eq!(temp, temporaries, "temporary siblings: {:?}", names(&parent));
             }
             Ok(batch)
         })
@@ -43,7 +44,7 @@ fn outputs_appear_only_when_complete_and_vanish_on_error_or_cancel() {
     // Written under a temporary name, then renamed: directories and files.
     for name in ["csv_dir", "parquet_dir", "one.csv", "one.parquet"] {
         let dest = dir.path().join(name);
-        let df = watched(&dest, name.ends_with("_dir"));
+        let df = watched(&dest, usize::from(name != "one.parquet"));
         let written = if name.contains("csv") { df.to_csv(&dest) } else { df.to_parquet(&dest) };
         written.unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(rusk::read(&dest).expect("reads back").len().expect("len"), want, "{name}");
@@ -108,4 +109,28 @@ fn outputs_appear_only_when_complete_and_vanish_on_error_or_cancel() {
     let dot = dir.path().join("one.csv");
     assert!(matches!(sales.visualize(&dot), Err(Error::OutputExists { path }) if path == dot));
     assert_eq!(names(dir.path()), ["csv_dir", "one.csv", "one.parquet", "parquet_dir"]);
+}
+
+/// A one-file CSV is its partitions' parts joined in order: one header,
+/// every row once, in the frame's order, even when most parts are empty.
+#[test]
+fn a_one_file_csv_joins_its_parts_in_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sales = rusk::read_csv(fixture("fixtures/sales")).expect("sales");
+    for (name, df) in [
+        ("all.csv", sales.repartition(7).expect("repartition")),
+        (
+            "mostly_empty.csv",
+            sales.repartition(16).expect("repartition").query("order_id > 550").expect("query"),
+        ),
+    ] {
+        let path = dir.path().join(name);
+        df.to_csv(&path).expect("written");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(text.lines().filter(|l| l.starts_with("order_id,")).count(), 1, "{name}: one header");
+        let back = rusk::read_csv(&path).expect("reads").compute().expect("computes");
+        let expected = df.compute().expect("computes");
+        assert_eq!(common::table_of(&back).rows, common::table_of(&expected).rows, "{name}");
+    }
+    assert_eq!(names(dir.path()), ["all.csv", "mostly_empty.csv"], "no part files left");
 }

@@ -20,10 +20,16 @@ use crate::explain::{
     analyze_report, memory_summary, node_label, plan_tree, stage_counts, stage_summary, to_dot,
 };
 use crate::graph::{TaskGraph, WriteFormat};
-use crate::lower::{lower, lower_write};
+use crate::lower::{lower, lower_write, WriteLayout};
 use crate::plan::{Filter, InMemory, Limit, LogicalPlan, MapPartitions, PartitionFn, Project, Repartition};
 use crate::query::parse_query;
 use crate::scheduler;
+
+/// Where a one-file CSV output's parts are written: a hidden sibling.
+fn parts_dir(path: &Path) -> std::path::PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.parts"))
+}
 
 /// The format an output path's extension names, if any.
 fn other_format_extension(ext: &str) -> Option<&'static str> {
@@ -341,8 +347,10 @@ impl DataFrame {
     /// Writes one CSV file per partition into the new directory `dir`
     /// (`part-00000.csv`, ...), each by a task of the graph: the result is
     /// never collected in one place. A path ending in `.csv` is written as
-    /// one file instead (as Dask's `single_file=True`): the partitions are
-    /// concatenated in one task first, so the whole result is in memory.
+    /// one file instead (as Dask's `single_file=True`): each partition is
+    /// written to a part file in parallel (the header in the first), then
+    /// the parts are joined in order into the file, so the result is never
+    /// in memory there either.
     ///
     /// The output is written under a temporary name beside `dir`
     /// (`.NAME.tmp-<pid>-<n>`, hidden from rusk's and Dask's readers) and
@@ -404,15 +412,28 @@ impl DataFrame {
         // Everything is written under a temporary sibling name, renamed to
         // `path` when complete; dropped on any error (or cancellation) it
         // removes what was written. See `rusk_io::write::PendingOutput`.
-        let (pending, plan) = if single_file {
+        // A one-file CSV's parts go to a temporary directory that is never
+        // committed: dropped, on success or error, it removes what is left.
+        let parts = match (single_file, format) {
+            (true, WriteFormat::Csv) => Some(PendingOutput::dir(&parts_dir(path))?),
+            _ => None,
+        };
+        let (pending, plan) = if single_file && parts.is_none() {
             let plan =
                 LogicalPlan::Repartition(Repartition { input: Arc::clone(&self.plan), npartitions: 1 });
             (PendingOutput::file(path)?, Arc::new(plan))
+        } else if single_file {
+            (PendingOutput::file(path)?, Arc::clone(&self.plan))
         } else {
             (PendingOutput::dir(path)?, Arc::clone(&self.plan))
         };
+        let layout = match (&parts, single_file) {
+            (Some(parts), _) => WriteLayout::JoinedParts { parts: parts.path() },
+            (None, true) => WriteLayout::OneFile,
+            (None, false) => WriteLayout::Parts,
+        };
         let o = plan_for_run(plan, config)?;
-        let graph = lower_write(&o.plan, pending.path(), format, single_file)?;
+        let graph = lower_write(&o.plan, pending.path(), format, layout)?;
         scheduler::run_with(&graph, &graph.outputs, config)?;
         // A cancellation after the last task still leaves no output.
         config.cancel.check()?;

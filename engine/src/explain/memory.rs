@@ -71,6 +71,7 @@ pub fn stage_memory(task: &Task) -> (&'static str, Bound) {
         TaskOp::Scan(_) | TaskOp::Memory(_) | TaskOp::Split { .. } | TaskOp::Write { .. } => {
             ("one partition", Bound::Partition)
         }
+        TaskOp::JoinFiles { .. } => ("nothing: the files are copied by the kernel", Bound::Partition),
         TaskOp::WindowApply { .. } => ("one partition and what the window carries in", Bound::Partition),
         TaskOp::WindowCarry { .. } => ("a summary of each partition", Bound::Partition),
         TaskOp::RangeBoundaries { .. } => ("a sample of the keys", Bound::Partition),

@@ -248,7 +248,23 @@ pub enum TaskOp {
         path: PathBuf,
         /// The format.
         format: WriteFormat,
+        /// Whether a CSV file starts with the header line (every part of a
+        /// directory does; of one file's parts, the first only).
+        #[serde(default = "yes")]
+        header: bool,
     },
+    /// Joins the files its inputs (`Write` tasks) wrote, in order, into
+    /// one new file and removes them: one-file CSV output.
+    JoinFiles {
+        /// The parts, in order.
+        parts: Vec<PathBuf>,
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The file formats tasks write.

@@ -25,7 +25,7 @@ mod transform;
 mod window;
 mod write;
 
-pub use write::lower_write;
+pub use write::{lower_write, WriteLayout};
 
 use crate::config::DEFAULT_SPLIT_EVERY;
 use crate::graph::{ElementOp, StageId, TaskGraph, TaskId};

@@ -12,8 +12,23 @@ use arrow::record_batch::RecordBatch;
 use crate::graph::{MemoryBatch, TaskGraph, TaskOp, WriteFormat};
 use crate::plan::LogicalPlan;
 
-/// Lowers `plan` and writes each of its partitions to `dir/part-NNNNN.ext`,
-/// or, with `single_file`, its one partition to the file `dir`.
+/// How a write lays out its output.
+#[derive(Debug, Clone, Copy)]
+pub enum WriteLayout<'a> {
+    /// Each partition to `dir/part-NNNNN.ext`.
+    Parts,
+    /// The plan's one partition to the file `dir`.
+    OneFile,
+    /// Each partition to `parts/part-NNNNN.csv` in parallel (the header in
+    /// the first only), then the parts joined in order into the file `dir`:
+    /// one CSV file without the result ever in memory.
+    JoinedParts {
+        /// A directory for the parts, removed by the caller.
+        parts: &'a Path,
+    },
+}
+
+/// Lowers `plan` and writes its partitions as `layout` says.
 ///
 /// # Errors
 /// As [`super::lower`].
@@ -21,7 +36,7 @@ pub fn lower_write(
     plan: &LogicalPlan,
     dir: &Path,
     format: WriteFormat,
-    single_file: bool,
+    layout: WriteLayout<'_>,
 ) -> Result<TaskGraph> {
     let mut graph = TaskGraph::default();
     let mut input = lower_node(plan, &mut graph)?;
@@ -36,15 +51,27 @@ pub fn lower_write(
         WriteFormat::Parquet => "parquet",
     };
     let stage = graph.add_stage(format!("write {ext}"));
-    graph.outputs = input
+    let mut parts = Vec::new();
+    let writes: Vec<_> = input
         .tasks
         .iter()
         .enumerate()
         .map(|(i, &src)| {
-            let path = if single_file { dir.to_path_buf() } else { dir.join(part_file_name(i, ext)) };
-            let op = TaskOp::Write { path, format };
-            graph.add_task(stage, i, op, vec![src])
+            let (path, header) = match layout {
+                WriteLayout::Parts => (dir.join(part_file_name(i, ext)), true),
+                WriteLayout::OneFile => (dir.to_path_buf(), true),
+                WriteLayout::JoinedParts { parts: into } => (into.join(part_file_name(i, ext)), i == 0),
+            };
+            parts.push(path.clone());
+            graph.add_task(stage, i, TaskOp::Write { path, format, header }, vec![src])
         })
         .collect();
+    graph.outputs = match layout {
+        WriteLayout::JoinedParts { .. } => {
+            let join = graph.add_stage("join files");
+            vec![graph.add_task(join, 0, TaskOp::JoinFiles { parts, path: dir.to_path_buf() }, writes)]
+        }
+        _ => writes,
+    };
     checked(graph)
 }

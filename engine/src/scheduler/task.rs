@@ -6,7 +6,7 @@ use arrow::array::ArrayRef;
 use arrow::compute::concat_batches;
 use arrow::datatypes::{Field, Schema};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
-use rusk_io::write::{write_csv_file, write_parquet_file};
+use rusk_io::write::{join_files, write_csv_file, write_parquet_file};
 use rusk_io::ScanMetrics;
 use rusk_ops::aggregate;
 use rusk_ops::expr::{evaluate, filter_batch, Expr};
@@ -96,16 +96,25 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>, scan: Option<&ScanMetrics>)
             Ok([left, right]) => rusk_ops::join::asof_join(&left, &right, spec),
             Err(_) => Err(Error::Internal("an as-of join takes a partition and the right side".into())),
         },
-        TaskOp::Write { path, format } => {
+        TaskOp::Write { path, format, header } => {
             let batch = one(inputs)?;
             match format {
-                WriteFormat::Csv => write_csv_file(path, &batch, b',')?,
+                WriteFormat::Csv => write_csv_file(path, &batch, b',', *header)?,
                 WriteFormat::Parquet => write_parquet_file(path, &batch)?,
             }
-            let options = RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
-            Ok(RecordBatch::try_new_with_options(Arc::new(Schema::empty()), vec![], &options)?)
+            rows_written(batch.num_rows())
+        }
+        TaskOp::JoinFiles { parts, path } => {
+            join_files(parts, path)?;
+            rows_written(inputs.iter().map(RecordBatch::num_rows).sum())
         }
     }
+}
+
+/// What a write outputs: a batch of no columns counting the rows written.
+fn rows_written(rows: usize) -> Result<RecordBatch> {
+    let options = RecordBatchOptions::new().with_row_count(Some(rows));
+    Ok(RecordBatch::try_new_with_options(Arc::new(Schema::empty()), vec![], &options)?)
 }
 
 /// The pieces as one batch of `schema` (no copy for one piece).

@@ -16,7 +16,7 @@ use std::path::Path;
 use rusk_ops::{Error, Result};
 
 pub use self::atomic::{is_temporary_output, PendingOutput};
-pub use self::csv::{write_csv, write_csv_file};
+pub use self::csv::{join_files, write_csv, write_csv_file};
 pub use self::parquet::write_parquet_file;
 
 /// The file name of partition `index`: `part-00000.csv`. Five digits, as
