@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import _arrow, _compute, _rusk, _udf
+from ._methods import REDUCTIONS, ROLLING, by_name
 from .series import Series
 
 
@@ -27,6 +28,7 @@ def _as_list(value) -> list:
     return [value]
 
 
+@by_name(REDUCTIONS, "_reduce")
 class DataFrame:
     """A lazy, partitioned frame; see the module docs."""
 
@@ -171,33 +173,6 @@ class DataFrame:
     def _reduce(self, func: str, q: float | None = None) -> DataFrame:
         return DataFrame(self._f.reduce(func, q), post=_row)
 
-    def sum(self):
-        return self._reduce("sum")
-
-    def mean(self):
-        return self._reduce("mean")
-
-    def min(self):
-        return self._reduce("min")
-
-    def max(self):
-        return self._reduce("max")
-
-    def count(self):
-        return self._reduce("count")
-
-    def std(self):
-        return self._reduce("std")
-
-    def var(self):
-        return self._reduce("var")
-
-    def nunique(self):
-        return self._reduce("nunique")
-
-    def median(self):
-        return self._reduce("median")
-
     def quantile(self, q: float = 0.5):
         return self._reduce("quantile", q)
 
@@ -329,7 +304,7 @@ class _FrameRolling:
             raise AttributeError(name)
         if name in self._df._f.columns:
             return self[name]
-        if name in ("sum", "mean", "count", "min", "max", "std", "var", "median"):
+        if name in ROLLING:
             return lambda: self._all(name)
         raise AttributeError(name)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._methods import GROUP_REDUCTIONS, by_name
 from .frame import DataFrame, _as_list
 from .series import Series
 
 
+@by_name(GROUP_REDUCTIONS, "agg")
 class GroupBy:
     """A grouping of a frame's rows; aggregate it with ``agg`` or a
     reduction method, or take a column (``gb.v`` or ``gb["v"]``)."""
@@ -65,39 +67,6 @@ class GroupBy:
 
     aggregate = agg
 
-    def sum(self):
-        return self.agg("sum")
-
-    def mean(self):
-        return self.agg("mean")
-
-    def min(self):
-        return self.agg("min")
-
-    def max(self):
-        return self.agg("max")
-
-    def count(self):
-        return self.agg("count")
-
-    def std(self):
-        return self.agg("std")
-
-    def var(self):
-        return self.agg("var")
-
-    def median(self):
-        return self.agg("median")
-
-    def nunique(self):
-        return self.agg("nunique")
-
-    def first(self):
-        return self.agg("first")
-
-    def last(self):
-        return self.agg("last")
-
     def resample(self, rule: str, on: str | None = None, **options):
         """pandas' ``groupby(keys).resample(rule, on=...)``."""
         from .window import Resampler
@@ -109,6 +78,7 @@ class GroupBy:
         return self._frame([("size", self._by[0], "size")], post=_unnamed("size"))
 
 
+@by_name(GROUP_REDUCTIONS, "agg")
 class SeriesGroupBy:
     """One column of a groupby: its results compute to pandas Series."""
 
@@ -121,39 +91,6 @@ class SeriesGroupBy:
         return self._gb._frame([(self._column, self._column, func)], post=_squeeze(self._column))
 
     aggregate = agg
-
-    def sum(self):
-        return self.agg("sum")
-
-    def mean(self):
-        return self.agg("mean")
-
-    def min(self):
-        return self.agg("min")
-
-    def max(self):
-        return self.agg("max")
-
-    def count(self):
-        return self.agg("count")
-
-    def std(self):
-        return self.agg("std")
-
-    def var(self):
-        return self.agg("var")
-
-    def median(self):
-        return self.agg("median")
-
-    def nunique(self):
-        return self.agg("nunique")
-
-    def first(self):
-        return self.agg("first")
-
-    def last(self):
-        return self.agg("last")
 
     def size(self):
         return self._gb.size()

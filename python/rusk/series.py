@@ -16,15 +16,16 @@ from typing import Any
 import pandas as pd
 
 from . import _arrow, _compute
+from ._methods import REDUCTIONS, by_name
 from . import window as _window
 
-_REDUCTIONS = ("sum", "mean", "min", "max", "std", "var", "count", "nunique", "median")
 
 
 def _operand(other: Any) -> Any:
     return other._s if isinstance(other, Series) else other
 
 
+@by_name(REDUCTIONS, "_reduce")
 class Series:
     """A lazy column; see the module docs."""
 
@@ -203,33 +204,6 @@ class Series:
     # -- reductions -----------------------------------------------------
     def _reduce(self, func: str, q: float | None = None) -> Scalar:
         return Scalar(Series(self._s.reduce(func, q)))
-
-    def sum(self) -> Scalar:
-        return self._reduce("sum")
-
-    def mean(self) -> Scalar:
-        return self._reduce("mean")
-
-    def min(self) -> Scalar:
-        return self._reduce("min")
-
-    def max(self) -> Scalar:
-        return self._reduce("max")
-
-    def std(self) -> Scalar:
-        return self._reduce("std")
-
-    def var(self) -> Scalar:
-        return self._reduce("var")
-
-    def count(self) -> Scalar:
-        return self._reduce("count")
-
-    def nunique(self) -> Scalar:
-        return self._reduce("nunique")
-
-    def median(self) -> Scalar:
-        return self._reduce("median")
 
     def quantile(self, q: float = 0.5) -> Scalar:
         return self._reduce("quantile", q)

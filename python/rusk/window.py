@@ -14,6 +14,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pyarrow as pa
 
+from ._methods import GROUP_REDUCTIONS, ROLLING, by_name
+
 
 def method(name: str, column: str, func: str, periods: int = 1, window=None, on=None,
            min_periods=None, center: bool = False, closed=None) -> SimpleNamespace:
@@ -44,6 +46,7 @@ def windowed(series, func: str, keys=(), **options):
     return Series(attach(source, name).series(name), attach=(source, attach))
 
 
+@by_name(ROLLING, "_apply")
 class SeriesRolling:
     """``s.rolling(window, on=, min_periods=, center=, closed=)``: its
     methods give the rolling aggregate for every row."""
@@ -56,31 +59,8 @@ class SeriesRolling:
     def _apply(self, name: str):
         return windowed(self._series, f"rolling_{name}", self._keys, **self._options)
 
-    def sum(self):
-        return self._apply("sum")
 
-    def mean(self):
-        return self._apply("mean")
-
-    def count(self):
-        return self._apply("count")
-
-    def min(self):
-        return self._apply("min")
-
-    def max(self):
-        return self._apply("max")
-
-    def std(self):
-        return self._apply("std")
-
-    def var(self):
-        return self._apply("var")
-
-    def median(self):
-        return self._apply("median")
-
-
+@by_name(ROLLING, "_apply")
 class GroupRolling:
     """``df.groupby(k).v.rolling(...)``: rows sorted by key (stably), the
     rolling aggregate per group, indexed by the keys (pandas adds the
@@ -100,31 +80,8 @@ class GroupRolling:
         column = self._column
         return DataFrame(inner.rename([(temp, column)]), index=self._keys, post=lambda frame: frame[column])
 
-    def sum(self):
-        return self._apply("sum")
 
-    def mean(self):
-        return self._apply("mean")
-
-    def count(self):
-        return self._apply("count")
-
-    def min(self):
-        return self._apply("min")
-
-    def max(self):
-        return self._apply("max")
-
-    def std(self):
-        return self._apply("std")
-
-    def var(self):
-        return self._apply("var")
-
-    def median(self):
-        return self._apply("median")
-
-
+@by_name(GROUP_REDUCTIONS, "agg")
 class Resampler:
     """``df.resample(rule, on=...)`` or ``df.groupby(k).resample(rule,
     on=...)``: bins sorted within each group, empty bins inside a group's
@@ -168,39 +125,6 @@ class Resampler:
             ]
             return self._run([(c, c, arg) for c in columns])
         raise TypeError("agg takes a function name, a dict or named aggregations")
-
-    def sum(self):
-        return self.agg("sum")
-
-    def mean(self):
-        return self.agg("mean")
-
-    def min(self):
-        return self.agg("min")
-
-    def max(self):
-        return self.agg("max")
-
-    def count(self):
-        return self.agg("count")
-
-    def first(self):
-        return self.agg("first")
-
-    def last(self):
-        return self.agg("last")
-
-    def median(self):
-        return self.agg("median")
-
-    def std(self):
-        return self.agg("std")
-
-    def var(self):
-        return self.agg("var")
-
-    def nunique(self):
-        return self.agg("nunique")
 
     def size(self):
         return self._run([("size", self._spec.on, "size")], post=lambda frame: frame["size"].rename(None))
