@@ -348,12 +348,24 @@ def _absolute(path) -> str:
 
 
 def read_csv(path, sep: str | None = None, dtype: dict | None = None, parse_dates=None,
-             date_format: str | None = None, blocksize: int | None = None) -> DataFrame:
+             date_format: str | None = None, blocksize: int | None = None, header="infer", usecols=None,
+             na_values=None, keep_default_na: bool = True, on_bad_lines: str = "error") -> DataFrame:
     """A lazy frame of a CSV file, directory or glob (one partition per file,
-    or per ``blocksize`` bytes), read with pandas' rules."""
+    or per ``blocksize`` bytes), read with pandas' rules. ``header``:
+    ``"infer"`` or ``0`` (the first line names the columns) or ``None``
+    (numbered columns); ``usecols`` selects columns (read only those);
+    ``on_bad_lines``: ``"error"`` (the default: an error naming the file
+    and line) or ``"skip"`` (drop the row, as pandas does; a row with more
+    fields than the header is bad whatever ``usecols`` says, where pandas
+    keeps it when the extra field is outside ``usecols``)."""
+    if header not in ("infer", 0, None):
+        raise ValueError("rusk's read_csv takes header='infer', 0 or None")
     dtype_pairs = None if dtype is None else [(k, str(v)) for k, v in dtype.items()]
     parse_dates = None if parse_dates is None else _as_list(parse_dates)
-    return DataFrame(_rusk.read_csv(_absolute(path), sep, dtype_pairs, parse_dates, date_format, blocksize))
+    na_values = None if na_values is None else [str(v) for v in _as_list(na_values)]
+    frame = DataFrame(_rusk.read_csv(_absolute(path), sep, dtype_pairs, parse_dates, date_format, blocksize,
+                                     header is not None, na_values, keep_default_na, on_bad_lines))
+    return frame if usecols is None else frame[_as_list(usecols)]
 
 
 def read_parquet(path, columns=None, filters=None) -> DataFrame:

@@ -9,9 +9,13 @@ use crate::frame::Frame;
 use crate::value::data_type;
 
 /// `read_csv` with the pandas options rusk reads: `sep`, `dtype` (column →
-/// dtype name), `parse_dates`, `date_format`, `blocksize` (bytes).
+/// dtype name), `parse_dates`, `date_format`, `blocksize` (bytes),
+/// `header` (whether the first line names the columns), `na_values`,
+/// `keep_default_na`, `on_bad_lines` (`"error"` or `"skip"`).
 #[pyfunction]
-#[pyo3(signature = (path, sep=None, dtype=None, parse_dates=None, date_format=None, blocksize=None))]
+#[pyo3(signature = (path, sep=None, dtype=None, parse_dates=None, date_format=None, blocksize=None,
+                    header=true, na_values=None, keep_default_na=true, on_bad_lines="error"))]
+#[allow(clippy::too_many_arguments)]
 pub fn read_csv(
     path: &str,
     sep: Option<char>,
@@ -19,8 +23,24 @@ pub fn read_csv(
     parse_dates: Option<Vec<String>>,
     date_format: Option<String>,
     blocksize: Option<u64>,
+    header: bool,
+    na_values: Option<Vec<String>>,
+    keep_default_na: bool,
+    on_bad_lines: &str,
 ) -> PyResult<Frame> {
-    let mut options = CsvOptions::default();
+    let mut options = CsvOptions::default().header(header).keep_default_na(keep_default_na);
+    if let Some(values) = na_values {
+        options = options.na_values(values);
+    }
+    options = options.on_bad_lines(match on_bad_lines {
+        "error" => rusk::OnBadLines::Error,
+        "skip" => rusk::OnBadLines::Skip,
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "on_bad_lines must be 'error' or 'skip', not {other:?}"
+            )))
+        }
+    });
     if let Some(sep) = sep {
         let byte = u8::try_from(sep).ok().filter(u8::is_ascii).ok_or_else(|| {
             pyo3::exceptions::PyValueError::new_err(format!("sep must be one ASCII character, not {sep:?}"))

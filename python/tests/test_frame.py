@@ -170,3 +170,20 @@ def test_string_views_and_dictionaries_compute_to_pandas_strings():
     assert got.tolist() == [1, 3, 2] and got.index[:2].tolist() == ["a", "ccc"] and pd.isna(got.index[2])
     frame = rusk.from_arrow(table).compute()
     assert frame["view"].tolist()[0] == "a" and frame["dict"].tolist() == ["x", "y", "x"]
+
+
+def test_read_csv_options_as_pandas(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("a,b,c\n1,x,1.5\n-1,y,2.5\n3,,\n4,w,5.5,extra\n5,v,6.5\n")
+    got = rusk.read_csv(path, usecols=["a", "b"], na_values=["-1"], on_bad_lines="skip").compute()
+    # pandas with usecols keeps a row whose extra field is outside them;
+    # rusk reads the row as bad either way, as pandas does without usecols.
+    expected = pd.read_csv(path, na_values=["-1"], on_bad_lines="skip", dtype_backend="pyarrow")[["a", "b"]]
+    same(got, expected, check_dtype=False)
+    with pytest.raises(ValueError, match="data.csv"):
+        rusk.read_csv(path).compute()
+    headerless = tmp_path / "headerless.csv"
+    headerless.write_text("1,x\n2,y\n")
+    got = rusk.read_csv(headerless, header=None).compute()
+    expected = pd.read_csv(headerless, header=None, dtype_backend="pyarrow")
+    assert got.shape == expected.shape and got.iloc[:, 0].tolist() == expected.iloc[:, 0].tolist()
