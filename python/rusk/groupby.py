@@ -50,7 +50,7 @@ class GroupBy:
             return self._frame([(out, column, func) for out, (column, func) in named.items()])
         if isinstance(arg, str):
             if self._selection is None:
-                inner = self._df._f.groupby_agg_all(self._by, arg, **self._options)
+                inner = self._df._f.groupby_agg(self._by, arg, **self._options)
                 return DataFrame(inner, index=list(self._by))
             return self._frame([(c, c, arg) for c in self._selection])
         if isinstance(arg, dict):

@@ -32,6 +32,14 @@ fn keep(value: &Bound<'_, PyAny>) -> PyResult<Keep> {
     }
 }
 
+/// What a groupby computes: named aggregations, or one function over every
+/// column it takes.
+#[derive(FromPyObject)]
+pub enum Aggs {
+    Named(Vec<(String, String, String)>),
+    All(String),
+}
+
 /// `(output, column, function)` triples as named aggregate expressions.
 fn named_aggs(aggs: Vec<(String, String, String)>) -> PyResult<Vec<(String, rusk::Expr)>> {
     aggs.into_iter()
@@ -180,34 +188,25 @@ impl Frame {
     }
 
     /// Named aggregations `(output, column, function)`, the function as
-    /// the command line's `--agg` writes it (`sum`, `quantile=0.9`, `size`).
+    /// the command line's `--agg` writes it (`sum`, `quantile=0.9`, `size`),
+    /// or one function's name over every column it takes (pandas'
+    /// `groupby(keys).sum()`).
     #[pyo3(signature = (keys, aggs, sort=true, dropna=true, split_out=None, split_every=None))]
     fn groupby_agg(
         &self,
         keys: Vec<String>,
-        aggs: Vec<(String, String, String)>,
+        aggs: Aggs,
         sort: bool,
         dropna: bool,
         split_out: Option<usize>,
         split_every: Option<usize>,
     ) -> PyResult<Frame> {
         let groupby = self.grouped(keys, sort, dropna, split_out, split_every)?;
-        Ok(wrap(groupby.agg(named_aggs(aggs)?).py_err()?))
-    }
-
-    /// `func` over every column it takes (pandas' `groupby(keys).sum()`).
-    #[pyo3(signature = (keys, func, sort=true, dropna=true, split_out=None, split_every=None))]
-    fn groupby_agg_all(
-        &self,
-        keys: Vec<String>,
-        func: &str,
-        sort: bool,
-        dropna: bool,
-        split_out: Option<usize>,
-        split_every: Option<usize>,
-    ) -> PyResult<Frame> {
-        let groupby = self.grouped(keys, sort, dropna, split_out, split_every)?;
-        Ok(wrap(groupby.agg_all(func).py_err()?))
+        let result = match aggs {
+            Aggs::Named(aggs) => groupby.agg(named_aggs(aggs)?),
+            Aggs::All(func) => groupby.agg_all(&func),
+        };
+        Ok(wrap(result.py_err()?))
     }
 
     /// pandas' `groupby(keys).transform(func)` of `(output, column, function)`.

@@ -414,18 +414,18 @@ impl DataFrame {
         // removes what was written. See `rusk_io::write::PendingOutput`.
         // A one-file CSV's parts go to a temporary directory that is never
         // committed: dropped, on success or error, it removes what is left.
-        let parts = match (single_file, format) {
-            (true, WriteFormat::Csv) => Some(PendingOutput::dir(&parts_dir(path))?),
-            _ => None,
-        };
-        let (pending, plan) = if single_file && parts.is_none() {
-            let plan =
-                LogicalPlan::Repartition(Repartition { input: Arc::clone(&self.plan), npartitions: 1 });
-            (PendingOutput::file(path)?, Arc::new(plan))
-        } else if single_file {
-            (PendingOutput::file(path)?, Arc::clone(&self.plan))
-        } else {
-            (PendingOutput::dir(path)?, Arc::clone(&self.plan))
+        // A one-file Parquet is the plan's partitions concatenated first.
+        let (pending, parts, plan) = match (single_file, format) {
+            (false, _) => (PendingOutput::dir(path)?, None, Arc::clone(&self.plan)),
+            (true, WriteFormat::Csv) => (
+                PendingOutput::file(path)?,
+                Some(PendingOutput::dir(&parts_dir(path))?),
+                Arc::clone(&self.plan),
+            ),
+            (true, WriteFormat::Parquet) => {
+                let one = Repartition { input: Arc::clone(&self.plan), npartitions: 1 };
+                (PendingOutput::file(path)?, None, Arc::new(LogicalPlan::Repartition(one)))
+            }
         };
         let layout = match (&parts, single_file) {
             (Some(parts), _) => WriteLayout::JoinedParts { parts: parts.path() },

@@ -215,17 +215,12 @@ impl<T: Send + Sync + 'static> Delayed<T> {
     /// nodes it has and the stages it reads, inputs first.
     pub fn explain(&self) -> String {
         let nodes = run::topological(std::slice::from_ref(&self.node));
-        // (name, nodes, the names of the stages it reads), in first-seen order.
-        let mut stages: Vec<(String, usize, Vec<String>)> = Vec::new();
-        for node in &nodes {
-            let at = match stages.iter().position(|(name, _, _)| *name == node.name) {
-                Some(at) => at,
-                None => {
-                    stages.push((node.name.clone(), 0, Vec::new()));
-                    stages.len() - 1
-                }
-            };
-            let (_, count, reads) = &mut stages[at];
+        let (names, stage) = run::stages(&nodes);
+        // Each stage's node count and the names of the stages it reads.
+        let mut stages: Vec<(String, usize, Vec<String>)> =
+            names.into_iter().map(|name| (name, 0, Vec::new())).collect();
+        for (node, &s) in nodes.iter().zip(&stage) {
+            let (_, count, reads) = &mut stages[s];
             *count += 1;
             for dep in &node.deps {
                 if !reads.contains(&dep.name) {
@@ -251,12 +246,11 @@ impl<T: Send + Sync + 'static> Delayed<T> {
     /// [`Error::Io`] when the file cannot be written.
     pub fn visualize(&self, path: impl AsRef<Path>) -> Result<()> {
         let nodes = run::topological(std::slice::from_ref(&self.node));
-        let mut stages: Vec<(String, Vec<(u64, String)>)> = Vec::new();
-        for node in &nodes {
-            match stages.iter_mut().find(|(name, _)| *name == node.name) {
-                Some((_, tasks)) => tasks.push((node.key, node.label())),
-                None => stages.push((node.name.clone(), vec![(node.key, node.label())])),
-            }
+        let (names, stage) = run::stages(&nodes);
+        let mut stages: Vec<(String, Vec<(u64, String)>)> =
+            names.into_iter().map(|name| (name, Vec::new())).collect();
+        for (node, &s) in nodes.iter().zip(&stage) {
+            stages[s].1.push((node.key, node.label()));
         }
         let edges = nodes.iter().flat_map(|n| n.deps.iter().map(move |d| (d.key, n.key)));
         let dot = crate::explain::dot_of(stages, edges);

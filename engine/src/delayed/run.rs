@@ -41,6 +41,24 @@ pub(crate) fn topological(roots: &[Arc<Node>]) -> Vec<Arc<Node>> {
     order
 }
 
+/// The graph's stages (a stage is the nodes of one name): their names in
+/// first-seen order, and each node's stage. What `explain`, `visualize`
+/// and progress show.
+pub(crate) fn stages(nodes: &[Arc<Node>]) -> (Vec<String>, Vec<usize>) {
+    let mut names: Vec<String> = Vec::new();
+    let stage = nodes
+        .iter()
+        .map(|n| match names.iter().position(|name| *name == n.name) {
+            Some(at) => at,
+            None => {
+                names.push(n.name.clone());
+                names.len() - 1
+            }
+        })
+        .collect();
+    (names, stage)
+}
+
 /// What the workers share.
 struct State {
     /// Each node's value, from when it ran until its last consumer ran.
@@ -88,27 +106,16 @@ impl Plan {
         for r in roots {
             is_root[index[&r.key]] = true;
         }
-        let mut names: Vec<&str> = Vec::new();
-        let stage = nodes
-            .iter()
-            .map(|n| match names.iter().position(|&name| name == n.name) {
-                Some(at) => at,
-                None => {
-                    names.push(&n.name);
-                    names.len() - 1
-                }
-            })
-            .collect();
+        let (_, stage) = stages(&nodes);
         Plan { nodes, inputs, users, is_root, depth, stage }
     }
 
     /// Each stage's name and task count, nothing done yet.
     fn progress(&self) -> Progress {
-        let mut stages: Vec<StageProgress> = Vec::new();
-        for (node, &s) in self.nodes.iter().zip(&self.stage) {
-            if s == stages.len() {
-                stages.push(StageProgress { name: node.name.clone(), done: 0, total: 0 });
-            }
+        let (names, _) = stages(&self.nodes);
+        let mut stages: Vec<StageProgress> =
+            names.into_iter().map(|name| StageProgress { name, done: 0, total: 0 }).collect();
+        for &s in &self.stage {
             stages[s].total += 1;
         }
         Progress { stages, ..Progress::default() }
