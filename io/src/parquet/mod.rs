@@ -12,6 +12,7 @@
 //!   their dictionaries;
 //! - `views.rs`: drops the pages a string view column no longer needs.
 
+mod choose;
 mod dictionary;
 mod open;
 mod options;

@@ -26,12 +26,13 @@ use arrow::array::{
     new_empty_array, new_null_array, Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions,
     RecordBatchReader,
 };
-use arrow::compute::{cast, concat_batches, filter_record_batch};
+use arrow::compute::{cast, concat_batches};
 use arrow::datatypes::{DataType, FieldRef, Schema};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection};
 use parquet::arrow::ProjectionMask;
 use rusk_ops::{Error, Result};
 
+use super::choose::Chooser;
 use super::dictionary::concat_dictionaries;
 use super::open::{ParquetFile, ParquetSource};
 use super::views::without_unused_buffers;
@@ -123,7 +124,7 @@ pub(crate) fn read_partition(
             row_groups.iter().copied().filter(|&rg| metadata.row_group(rg).num_rows() > 0).collect();
         let read = Read { file, non_empty, rows, num_rows };
         match keep {
-            Some(keep) => read.chosen(&fields, &roots, &keep.columns(), |batch| keep.mask(batch))?,
+            Some(keep) => read.chosen(&fields, &roots, keep)?,
             None => assemble(&fields, &read.decode(&roots, None)?, num_rows, path)?,
         }
     };
@@ -231,42 +232,111 @@ impl Read<'_> {
         Ok(decoded)
     }
 
-    /// The rows of `fields` that `choose` keeps, given the columns `by`
-    /// (a filter's, a top-k's keys). Those columns are decoded first; when
+    /// The rows of `fields` that `keep` keeps. The columns it reads are
+    /// streamed first, in batches judged as they come (`choose.rs`); when
     /// few rows are kept, the others are decoded for those rows alone, so
     /// a selective choice does not pay for decoding every column of every
     /// row.
-    fn chosen(
-        &self,
-        fields: &[FieldRef],
-        roots: &[usize],
-        by: &[String],
-        choose: impl FnOnce(&RecordBatch) -> Result<BooleanArray>,
-    ) -> Result<RecordBatch> {
+    fn chosen(&self, fields: &[FieldRef], roots: &[usize], keep: Keep<'_>) -> Result<RecordBatch> {
         let path = self.file.source.path.as_path();
         let file_schema = self.file.reader.schema();
+        let by = keep.columns();
         let (by_roots, rest): (Vec<usize>, Vec<usize>) =
             roots.iter().partition(|&&i| by.contains(file_schema.field(i).name()));
-        if by_roots.is_empty() || rest.is_empty() {
+        if by_roots.is_empty() {
             let batch = assemble(fields, &self.decode(roots, None)?, self.num_rows, path)?;
-            return Ok(filter_record_batch(&batch, &choose(&batch)?)?);
+            return keep.apply(&batch);
         }
         let by_fields: Vec<FieldRef> = fields.iter().filter(|f| by.contains(f.name())).cloned().collect();
-        let mut decoded = self.decode(&by_roots, None)?;
-        let keep = choose(&assemble(&by_fields, &decoded, self.num_rows, path)?)?;
-        let kept = keep.true_count();
-        if kept as f64 > LATE_MATERIALIZATION_SHARE * self.num_rows as f64 {
-            decoded.extend(self.decode(&rest, None)?);
-            let batch = assemble(fields, &decoded, self.num_rows, path)?;
-            return Ok(filter_record_batch(&batch, &keep)?);
+        let by_schema = Arc::new(Schema::new(by_fields.clone()));
+        let mut chooser = Chooser::new(keep);
+        let mut offset = 0;
+        self.stream(&by_roots, |decoded| {
+            let rows = decoded.num_rows();
+            let named: Vec<(String, ArrayRef)> = decoded
+                .schema()
+                .fields()
+                .iter()
+                .zip(decoded.columns())
+                .map(|(f, c)| (f.name().clone(), Arc::clone(c)))
+                .collect();
+            chooser.push(&assemble(&by_fields, &named, rows, path)?, offset)?;
+            offset += rows;
+            Ok(())
+        })?;
+        if offset != self.num_rows {
+            return Err(Error::parquet(
+                format!("{} rows were expected but {offset} were decoded", self.num_rows),
+                path,
+            ));
         }
-        let mut kept_columns = Vec::with_capacity(roots.len());
-        for (name, column) in decoded {
-            kept_columns.push((name, arrow::compute::filter(column.as_ref(), &keep)?));
+        let (kept_by, mask) = chooser.finish(&by_schema, self.num_rows)?;
+        let kept = kept_by.num_rows();
+        let mut kept_columns: Vec<(String, ArrayRef)> =
+            by_fields.iter().zip(kept_by.columns()).map(|(f, c)| (f.name().clone(), Arc::clone(c))).collect();
+        if !rest.is_empty() {
+            if kept as f64 > LATE_MATERIALIZATION_SHARE * self.num_rows as f64 {
+                for (name, column) in self.decode(&rest, None)? {
+                    kept_columns.push((name, arrow::compute::filter(column.as_ref(), &mask)?));
+                }
+            } else {
+                kept_columns.extend(self.decode(&rest, Some(&mask))?);
+            }
         }
-        kept_columns.extend(self.decode(&rest, Some(&keep))?);
         assemble(fields, &kept_columns, kept, path)
     }
+
+    /// Decodes the root columns `roots` in batches of about
+    /// [`SELECTED_INPUT_ROWS`] rows, in row order, handing each to `each`.
+    /// A batch never spans two row groups when a column is dictionary
+    /// encoded, so its keys are kept (see the module's note).
+    fn stream(&self, roots: &[usize], mut each: impl FnMut(RecordBatch) -> Result<()>) -> Result<()> {
+        let file_schema = self.file.reader.schema();
+        let dictionary =
+            roots.iter().any(|&i| matches!(file_schema.field(i).data_type(), DataType::Dictionary(_, _)));
+        let groups: Vec<Vec<usize>> = if dictionary {
+            self.non_empty.iter().map(|&rg| vec![rg]).collect()
+        } else {
+            vec![self.non_empty.clone()]
+        };
+        for row_groups in groups {
+            for_each_batch(self.file, roots, row_groups, SELECTED_INPUT_ROWS, &mut each)?;
+        }
+        Ok(())
+    }
+}
+
+/// Decodes the root columns `roots` of `row_groups` in batches of
+/// `batch_size` rows, handing each to `each`.
+fn for_each_batch(
+    file: &ParquetFile,
+    roots: &[usize],
+    row_groups: Vec<usize>,
+    batch_size: usize,
+    each: &mut impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    let path = file.source.path.as_path();
+    let reader = file.open()?;
+    let handle = reader.try_clone().map_err(|e| Error::io(e, path))?;
+    let mask = ProjectionMask::roots(file.reader.parquet_schema(), roots.iter().copied());
+    let decoder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, file.reader.clone())
+        .with_projection(mask)
+        .with_row_groups(row_groups)
+        .with_batch_size(batch_size)
+        .build()
+        .map_err(|e| Error::parquet(e, path))?;
+    for batch in decoder {
+        match batch {
+            Ok(batch) => each(batch)?,
+            Err(e) => {
+                // A file rewritten during the read: its error is not this file's.
+                file.source.check(&handle)?;
+                return Err(Error::parquet(e, path));
+            }
+        }
+    }
+    // Nor are its rows.
+    file.source.check(&handle)
 }
 
 /// Decodes the root columns `roots` of `row_groups` (which hold `rows` rows)

@@ -884,6 +884,76 @@ fn top_rows_read_in_the_scan_equal_a_read_then_a_sort_head() {
     }
 }
 
+/// A top-k over more rows than one streamed batch (`SELECTED_INPUT_ROWS`):
+/// candidates carried across batches and row groups, cut back when they
+/// reach twice `n`, rows dropped by a comparison against the `n`-th best
+/// so far; ties, nulls, NaN, −0.0 and 0.0, several keys, a dictionary key.
+/// Every choice equals the head of the full sort, in row order.
+#[test]
+fn a_top_k_over_many_batches_keeps_the_head_of_the_full_sort() {
+    use rusk_ops::sort::{sort_head, SortKey};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.parquet");
+    let n = 300_000i64;
+    let floats = [0.0, -0.0, 1.5, -2.0, f64::NAN, 7.25];
+    write(
+        &path,
+        &[batch(vec![
+            ("i", Arc::new(Int64Array::from_iter_values(0..n))),
+            ("x", Arc::new(Int64Array::from_iter((0..n).map(|i| (i % 9 != 2).then_some((i * 37) % 1001))))),
+            (
+                "f",
+                Arc::new(Float64Array::from_iter(
+                    (0..n).map(|i| (i % 5 != 1).then(|| floats[(i * 7 % 6) as usize])),
+                )),
+            ),
+            (
+                "s",
+                Arc::new(StringArray::from_iter(
+                    (0..n).map(|i| (i % 13 != 5).then(|| format!("k{}", i * 7 % 50))),
+                )),
+            ),
+            (
+                "w",
+                Arc::new(StringArray::from_iter_values(
+                    (0..n).map(|i| format!("word-{:08}", (i * 7919) % 200_003)),
+                )),
+            ),
+        ])],
+        110_000,
+    );
+    let source = open(&[path], ParquetOptions::default());
+    let index = |name: &str| source.schema().index_of(name).unwrap();
+    let projection: Vec<usize> = ["w", "i", "x", "f", "s"].iter().map(|c| index(c)).collect();
+    let orders = [
+        vec![SortKey::new("x")],
+        vec![SortKey::new("x").ascending(false)],
+        vec![SortKey::new("f")],
+        vec![SortKey::new("f").ascending(false)],
+        vec![SortKey::new("f"), SortKey::new("x").ascending(false)],
+        vec![SortKey::new("f").ascending(false), SortKey::new("w")],
+        vec![SortKey::new("x").nulls_first(true), SortKey::new("f")],
+        vec![SortKey::new("s"), SortKey::new("x")],
+        vec![SortKey::new("w").ascending(false)],
+    ];
+    let metrics = ScanMetrics::default();
+    for part in source.partitions() {
+        let full = source.read(&part, &projection, &metrics).unwrap();
+        for keys in &orders {
+            for n in [1, 7, 3_000, 70_000] {
+                let top = crate::scan::TopRows { keys: keys.clone(), n };
+                let got = source.read_keeping(&part, &projection, Keep::Top(&top), &metrics).unwrap();
+                assert_eq!(got.num_rows(), n.min(full.num_rows()), "{keys:?} {n}");
+                let rows = got.column(1).as_primitive::<Int64Type>().values();
+                assert!(rows.windows(2).all(|w| w[0] < w[1]), "not in row order: {keys:?} {n}");
+                let want = sort_head(&full, keys, n).unwrap();
+                let again = sort_head(&got, keys, n).unwrap();
+                assert_eq!(again.column(1), want.column(1), "{keys:?} {n}");
+            }
+        }
+    }
+}
+
 /// A selective filter over more rows than one selected batch reads
 /// (`SELECTED_INPUT_ROWS`): the kept rows of many batches, across row
 /// groups with their own dictionaries, join into what a full read then a
