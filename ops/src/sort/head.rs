@@ -7,11 +7,17 @@
 //! in linear time, then only they are sorted. The index makes the order
 //! total, so the selection keeps exactly the rows, ties included, that
 //! the stable sort would put first.
+//!
+//! A batch of many more rows than `n` goes through [`RunningHead`] in
+//! slices instead: most rows are then dropped by one comparison against
+//! the `n`-th best key so far, never encoded, and no buffer of a key per
+//! row is allocated.
 
 use arrow::array::{RecordBatch, UInt32Array};
 use arrow::compute::take_record_batch;
 
 use super::dictionary::dictionary_ranks;
+use super::running_head::RunningHead;
 use super::{check_sort_keys, column, prefix, sort_batch, SortEncoder, SortKey};
 use crate::error::{Error, Result};
 
@@ -35,6 +41,33 @@ pub fn sort_head(batch: &RecordBatch, by: &[SortKey], n: usize) -> Result<Record
 /// # Errors
 /// As [`sort_batch`].
 pub fn sort_head_indices(batch: &RecordBatch, by: &[SortKey], n: usize) -> Result<UInt32Array> {
+    let rows = batch.num_rows();
+    if rows >= 2 * SLICE_ROWS && n <= SLICE_ROWS && u32::try_from(rows).is_ok() {
+        check_sort_keys(&batch.schema(), by)?;
+        let mut running = RunningHead::new(by, n);
+        for offset in (0..rows).step_by(SLICE_ROWS) {
+            running.push(&batch.slice(offset, SLICE_ROWS.min(rows - offset)), offset)?;
+        }
+        let (Some(best), positions) = running.finish()? else {
+            return Ok(UInt32Array::from(Vec::<u32>::new()));
+        };
+        // The candidates in sort order; positions are rows of `batch`,
+        // which fit in u32 (checked above).
+        let order = head_indices(&best, by, n)?;
+        return Ok(UInt32Array::from_iter_values(
+            order.values().iter().map(|&i| positions[i as usize] as u32),
+        ));
+    }
+    head_indices(batch, by, n)
+}
+
+/// The rows a slice of [`RunningHead`] holds at most: small enough that
+/// its buffers stay in cache and are reused, large enough that the
+/// per-slice work is noise.
+const SLICE_ROWS: usize = 65_536;
+
+/// [`sort_head_indices`] by encoding every row's key.
+pub(super) fn head_indices(batch: &RecordBatch, by: &[SortKey], n: usize) -> Result<UInt32Array> {
     let rows = batch.num_rows();
     check_sort_keys(&batch.schema(), by)?;
     if u32::try_from(rows).is_err() {
@@ -82,7 +115,9 @@ mod tests {
     use super::*;
 
     /// Random keys with many ties, nulls and NaN: every head of every
-    /// order equals the full stable sort's.
+    /// order equals the full stable sort's, also of a batch long enough to
+    /// go through `RunningHead` in slices (cut back, rows dropped against
+    /// the n-th best key).
     #[test]
     fn the_head_is_the_full_sorts_first_rows() {
         let mut state = 7u64;
@@ -90,7 +125,7 @@ mod tests {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 33) as i64
         };
-        for rows in [0usize, 1, 2, 17, 300] {
+        for rows in [0usize, 1, 2, 17, 300, 140_000] {
             let a: Vec<Option<i64>> = (0..rows).map(|_| (next() % 7 != 0).then(|| next() % 5)).collect();
             let f: Vec<Option<f64>> = (0..rows)
                 .map(|_| match next() % 6 {
@@ -147,10 +182,12 @@ mod tests {
                 vec![SortKey::new("f").nulls_first(true), SortKey::new("s")],
                 vec![SortKey::new("d")],
                 vec![SortKey::new("d").ascending(false).nulls_first(true)],
+                vec![SortKey::new("s"), SortKey::new("f").ascending(false)],
+                vec![SortKey::new("a").ascending(false), SortKey::new("row").ascending(false)],
             ];
             for by in &orders {
                 let full = sort_batch(&batch, by).unwrap();
-                for n in [0, 1, 3, 10, rows, rows + 2] {
+                for n in [0, 1, 3, 10, 70_000, rows, rows + 2] {
                     let head = sort_head(&batch, by, n).unwrap();
                     assert_eq!(head, full.slice(0, n.min(rows)), "{by:?} head({n}) of {rows}");
                 }

@@ -47,8 +47,10 @@ use crate::error::{Error, Result};
 
 mod dictionary;
 mod head;
+mod running_head;
 
 pub use head::{sort_head, sort_head_indices};
+pub use running_head::RunningHead;
 
 pub(crate) use dictionary::{dictionary_probe, encode_probe, DictionaryProbe};
 
