@@ -1,4 +1,5 @@
-//! One h2o db-benchmark groupby question (q1..q10) through rusk's public API,
+//! One h2o db-benchmark groupby question (q1..q10), or one of the queries
+//! issue 12 added (topk, filter, join), through rusk's public API,
 //! timed inside the process: the rusk side of `benches/compare/groupby.py`.
 //!
 //! ```sh
@@ -29,7 +30,10 @@
 //! kept as a group (`dropna(false)`), as pandas' `dropna=False` and Polars
 //! do. q7 is an expression over two aggregates; q8 is the per-group
 //! `nlargest(2, "v3")`; q9 is `corr(v1, v2)` computed once and squared by a
-//! projection over the result, as Polars' `corr(...) ** 2`.
+//! projection over the result, as Polars' `corr(...) ** 2`. `topk` is
+//! `sort_values("id3").head(10)` of every column; `filter` sums v3 by id2
+//! where `v1 > 2 and id4 <= 50`; `join` is an inner join with the 1e5-row
+//! dimension table `DATA/g1_dim` on id6, reduced to sum v1, sum w, count.
 //!
 //! Exit status: 0 ok, 1 a rusk error, 2 bad arguments.
 
@@ -40,13 +44,13 @@ use common::{Args, Failure, Mode};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use rusk::{col, corr, DataFrame, GroupBy};
+use rusk::{col, corr, size, DataFrame, GroupBy, MergeOptions};
 
 const USAGE: &str =
-    "usage: h2o_groupby --query q1..q10 --mode e2e|mem [--data DIR] [--threads N] [--warmup N] [--repeat N] [--sort] [--show]";
+    "usage: h2o_groupby --query q1..q10|topk|filter|join --mode e2e|mem [--data DIR] [--threads N] [--warmup N] [--repeat N] [--sort] [--show]";
 
 /// The question `id` over `x`, as the h2o Polars solution writes it; lazy.
-fn query(x: &DataFrame, id: &str, sort: bool) -> Result<DataFrame, Failure> {
+fn query(x: &DataFrame, dim: &DataFrame, id: &str, sort: bool) -> Result<DataFrame, Failure> {
     let by = |keys: &[&str]| -> rusk::Result<GroupBy> {
         Ok(x.groupby(keys.iter().copied())?.sort(sort).dropna(false))
     };
@@ -80,7 +84,24 @@ fn query(x: &DataFrame, id: &str, sort: bool) -> Result<DataFrame, Failure> {
             .with_column("r2", col("r2") * col("r2"))?,
         "q10" => by(&["id1", "id2", "id3", "id4", "id5", "id6"])?
             .agg([("v3", col("v3").sum()), ("count", col("v1").count())])?,
-        other => return Err(Failure::Usage(format!("unknown query {other:?}; queries are q1..q10"))),
+        // pandas' `x.sort_values("id3").head(10)`: every column of 10 rows.
+        "topk" => x.sort_values(&["id3"], &[true])?.limit(10),
+        "filter" => x
+            .query("v1 > 2 and id4 <= 50")?
+            .groupby(["id2"])?
+            .sort(sort)
+            .dropna(false)
+            .agg([("v3_sum", col("v3").sum())])?,
+        "join" => x.merge(dim, MergeOptions::on(["id6"]))?.agg([
+            ("v1_sum", col("v1").sum()),
+            ("w_sum", col("w").sum()),
+            ("n", size()),
+        ])?,
+        other => {
+            return Err(Failure::Usage(format!(
+                "unknown query {other:?}; queries are q1..q10, topk, filter, join"
+            )))
+        }
     };
     Ok(df)
 }
@@ -90,22 +111,23 @@ fn run(args: &Args) -> Result<(), Failure> {
         rusk::set_config(rusk::config().with_threads(threads));
     }
     let dir = args.data.join("g1_parquet");
+    let dim_dir = args.data.join("g1_dim");
     let loaded = match args.mode {
         Mode::InMemory => {
-            // Plan the query on the lazy frame first: an unknown or unsupported
-            // question fails before the table is loaded.
-            let lazy = rusk::read_parquet(&dir)?;
-            query(&lazy, &args.query, args.flag("--sort"))?;
-            Some(lazy.compute()?)
+            // Plan the query on the lazy frames first: an unknown or
+            // unsupported question fails before the tables are loaded.
+            let (lazy, dim) = (rusk::read_parquet(&dir)?, rusk::read_parquet(&dim_dir)?);
+            query(&lazy, &dim, &args.query, args.flag("--sort"))?;
+            Some((lazy.compute()?, dim.compute()?))
         }
         Mode::EndToEnd => None,
     };
     let started = Instant::now();
-    let x = match loaded {
-        Some(x) => x,
-        None => rusk::read_parquet(&dir)?,
+    let (x, dim) = match loaded {
+        Some(tables) => tables,
+        None => (rusk::read_parquet(&dir)?, rusk::read_parquet(&dim_dir)?),
     };
-    let result = query(&x, &args.query, args.flag("--sort"))?.compute()?;
+    let result = query(&x, &dim, &args.query, args.flag("--sort"))?.compute()?;
     let seconds = started.elapsed().as_secs_f64();
     let rows: usize = result.batches().iter().map(|b| b.num_rows()).sum();
     let columns = result.schema().fields().len();

@@ -3,7 +3,10 @@
 What: the table of the h2o db-benchmark groupby task ("G1_1e7_1e2" by default:
 1e7 rows, 100 groups), written as 8 CSV files to benches/data/g1_csv/ and as
 the same rows in 8 Parquet files (pyarrow defaults: snappy) to
-benches/data/g1_parquet/, plus benches/data/g1.json describing what was made.
+benches/data/g1_parquet/, plus benches/data/g1.json describing what was made,
+and a dimension table for the star join of groupby.py's `join` question:
+benches/data/g1_dim/part-0.parquet, one row per id6 value (1..N/K, shuffled)
+with a float64 weight w.
 
 Why: benches/compare/scan.py times rusk and its peers on these files; the
 table is the one the peers' published figures use (../../../shared/PEERS.md,
@@ -90,6 +93,18 @@ def main() -> None:
         part = g1_part(rng, stop - start, args.groups, id_labels, id3_labels)
         pacsv.write_csv(part, csv_dir / f"part-{i}.csv", csv_options)
         pq.write_table(part, parquet_dir / f"part-{i}.parquet")
+
+    # Drawn from a generator of its own, so that G1's bytes do not depend on it.
+    dim_rng = np.random.default_rng(args.seed + 1)
+    dim_rows = max(1, args.rows // args.groups)
+    dim_dir = args.out / "g1_dim"
+    shutil.rmtree(dim_dir, ignore_errors=True)
+    dim_dir.mkdir(parents=True)
+    dim = pa.table({
+        "id6": pa.array(dim_rng.permutation(np.arange(1, dim_rows + 1, dtype=np.int64))),
+        "w": pa.array(np.round(dim_rng.random(dim_rows), 6)),
+    })
+    pq.write_table(dim, dim_dir / "part-0.parquet")
 
     def size(directory: Path) -> int:
         return sum(f.stat().st_size for f in directory.iterdir())

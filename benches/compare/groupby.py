@@ -1,8 +1,14 @@
 """Time the ten h2o db-benchmark groupby questions on the G1 Parquet files: rusk against its peers.
 
 What: q1..q10 of the h2o groupby task over benches/data/g1_parquet (made by
-benches/compare/generate.py), each run by rusk (through its Rust API, the
+benches/compare/generate.py), and three queries of issue 12 over the same
+files (topk: the 10 first rows by id3, every column; filter: `v1 > 2 and id4
+<= 50` → sum v3 by id2; join: an inner join with the 1e5-row table g1_dim on
+id6 → sum v1, sum w, count), each run by rusk (through its Rust API, the
 bench target benches/h2o_groupby.rs), Polars (lazy), pandas, DuckDB and Dask,
+and by the rusk command (the rusk-cli column: `rusk query ... --analyze`, one
+whole process per run timed from outside, start and exit included, as a user
+of the command sees it; q7..q9 n/a: its flags cannot say them),
 in two modes, one table each:
 
 - e2e: end to end: read the Parquet directory, group, aggregate, the full
@@ -59,11 +65,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import build_bench, built, child_runs, in_process_args, machine_facts, run_child, run_fields
+from harness import (build_bench, built, child_runs, measure_command, in_process_args, machine_facts, run_child,
+                     run_fields)
 
 REPO = Path(__file__).resolve().parents[2]
-PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
-PYTHON_PEERS = PEERS[1:]
+PEERS = ["rusk", "rusk-cli", "polars", "pandas", "duckdb", "dask"]
+PYTHON_PEERS = PEERS[2:]
 MODES = {
     "e2e": "end to end: Parquet dir → groupby → result in memory",
     "mem": "in memory: the Parquet read is done before the clock starts",
@@ -100,7 +107,30 @@ QUERIES = [
     Query("q10", "q10 sum v3, count v1 by id1..id6",
           "SELECT id1, id2, id3, id4, id5, id6, sum(v3) AS v3, count(*) AS count FROM {x} "
           "GROUP BY id1, id2, id3, id4, id5, id6"),
+    # Issue 12's queries beyond h2o's ten: a top-k, a filtered groupby, a star join.
+    Query("topk", "top 10 rows by id3 (all columns)",
+          "SELECT * FROM {x} ORDER BY id3 LIMIT 10"),
+    Query("filter", "v1 > 2 and id4 <= 50 → sum v3 by id2",
+          "SELECT id2, sum(v3) AS v3_sum FROM {x} WHERE v1 > 2 AND id4 <= 50 GROUP BY id2"),
+    Query("join", "join 1e5-row dim on id6 → sum v1, sum w, count",
+          "SELECT sum(v1) AS v1_sum, sum(w) AS w_sum, count(*) AS n FROM {x} JOIN {dim} USING (id6)"),
 ]
+
+# The rusk command's flags for a question (a whole process per run, the
+# `rusk-cli` column), where its flags can say it: q7's expression over two
+# aggregates, q8's per-group top 2 and q9's correlation they cannot.
+CLI = {
+    "q1": ["--groupby", "id1", "--agg", "v1:sum"],
+    "q2": ["--groupby", "id1,id2", "--agg", "v1:sum"],
+    "q3": ["--groupby", "id3", "--agg", "v1:sum,v3:mean"],
+    "q4": ["--groupby", "id4", "--agg", "v1:mean,v2:mean,v3:mean"],
+    "q5": ["--groupby", "id6", "--agg", "v1:sum,v2:sum,v3:sum"],
+    "q6": ["--groupby", "id4,id5", "--agg", "v3:median,v3:std"],
+    "q10": ["--groupby", "id1,id2,id3,id4,id5,id6", "--agg", "v3:sum,v1:count"],
+    "topk": ["--sort", "id3", "--limit", "10"],
+    "filter": ["--where", "v1 > 2 and id4 <= 50", "--groupby", "id2", "--agg", "v3:sum"],
+    "join": ["--join", "{dim}", "--on", "id6", "--agg", "v1:sum,w:sum,v1:size"],
+}
 
 
 # --------------------------------------------------------------------------
@@ -108,7 +138,7 @@ QUERIES = [
 # --------------------------------------------------------------------------
 
 
-def polars_query(pl, x, qid: str):
+def polars_query(pl, x, dim, qid: str):
     c = pl.col
     match qid:
         case "q1":
@@ -134,10 +164,17 @@ def polars_query(pl, x, qid: str):
             return x.group_by(["id2", "id4"]).agg((pl.corr("v1", "v2", method="pearson") ** 2).alias("r2"))
         case "q10":
             return x.group_by(ID1_6).agg(c("v3").sum().alias("v3"), c("v1").count().alias("count"))
+        case "topk":
+            return x.sort("id3").head(10)
+        case "filter":
+            return x.filter((c("v1") > 2) & (c("id4") <= 50)).group_by("id2").agg(c("v3").sum().alias("v3_sum"))
+        case "join":
+            return x.join(dim, on="id6").select(c("v1").sum().alias("v1_sum"), c("w").sum().alias("w_sum"),
+                                                pl.len().alias("n"))
     raise ValueError(qid)
 
 
-def pandas_query(pd, x, qid: str):
+def pandas_query(pd, x, dim, qid: str):
     def by(keys):
         return x.groupby(keys, as_index=False, sort=False, observed=True, dropna=False)
 
@@ -167,10 +204,18 @@ def pandas_query(pd, x, qid: str):
                     .apply(lambda g: g["v1"].corr(g["v2"]) ** 2).rename(columns={None: "r2"}))
         case "q10":
             return by(ID1_6).agg({"v3": "sum", "v1": "size"})
+        case "topk":
+            return x.sort_values("id3", kind="stable").head(10)
+        case "filter":
+            return (x.query("v1 > 2 and id4 <= 50")
+                    .groupby("id2", as_index=False, sort=False, observed=True, dropna=False).agg({"v3": "sum"}))
+        case "join":
+            m = x.merge(dim, on="id6")
+            return pd.DataFrame({"v1_sum": [m["v1"].sum()], "w_sum": [m["w"].sum()], "n": [len(m)]})
     raise ValueError(qid)
 
 
-def dask_query(pd, x, qid: str):
+def dask_query(pd, x, dim, qid: str):
     """A dask DataFrame expression, computed by the caller."""
 
     def by(keys):
@@ -202,18 +247,28 @@ def dask_query(pd, x, qid: str):
                            include_groups=False))
         case "q10":
             return by(ID1_6).agg({"v3": "sum", "v1": "size"}, split_out=x.npartitions)
+        case "topk":
+            return x.sort_values("id3").head(10, npartitions=-1, compute=False)
+        case "filter":
+            return x.query("v1 > 2 and id4 <= 50").groupby("id2", dropna=False, observed=True).agg({"v3": "sum"})
+        case "join":
+            # A one-row frame per partition, summed: sum v1, sum w, count.
+            m = x.merge(dim, on="id6")
+            return m.map_partitions(
+                lambda p: pd.DataFrame({"v1_sum": [p["v1"].sum()], "w_sum": [p["w"].sum()], "n": [len(p)]}),
+                meta={"v1_sum": "int64", "w_sum": "float64", "n": "int64"}).sum()
     raise ValueError(qid)
 
 
 def run_polars(q: Query, directory: Path, mode: str, threads: int | None):
     import polars as pl  # POLARS_MAX_THREADS is set by the parent: read at import
 
-    glob = f"{directory}/*.parquet"
-    x = pl.read_parquet(glob).lazy() if mode == "mem" else None
+    glob, dim_glob = f"{directory}/*.parquet", f"{directory.parent / 'g1_dim'}/*.parquet"
+    x, dim = (pl.read_parquet(glob).lazy(), pl.read_parquet(dim_glob).lazy()) if mode == "mem" else (None, None)
     started = time.perf_counter()
     if x is None:
-        x = pl.scan_parquet(glob)
-    result = polars_query(pl, x, q.id).collect()
+        x, dim = pl.scan_parquet(glob), pl.scan_parquet(dim_glob)
+    result = polars_query(pl, x, dim, q.id).collect()
     return time.perf_counter() - started, result.shape
 
 
@@ -223,11 +278,12 @@ def run_pandas(q: Query, directory: Path, mode: str, threads: int | None):
 
     if threads:
         pa.set_cpu_count(threads)  # pandas itself is single-threaded; its Parquet reader is pyarrow
-    x = pd.read_parquet(directory) if mode == "mem" else None
+    dim_dir = directory.parent / "g1_dim"
+    x, dim = (pd.read_parquet(directory), pd.read_parquet(dim_dir)) if mode == "mem" else (None, None)
     started = time.perf_counter()
     if x is None:
-        x = pd.read_parquet(directory)
-    result = pandas_query(pd, x, q.id)
+        x, dim = pd.read_parquet(directory), pd.read_parquet(dim_dir)
+    result = pandas_query(pd, x, dim, q.id)
     return time.perf_counter() - started, result.shape
 
 
@@ -240,11 +296,13 @@ def run_duckdb(q: Query, directory: Path, mode: str, threads: int | None):
     if threads:
         con.execute(f"SET threads = {threads}")
     source = f"read_parquet('{directory}/*.parquet')"
+    dim = f"read_parquet('{directory.parent / 'g1_dim'}/*.parquet')"
     if mode == "mem":
         con.execute(f"CREATE TABLE x AS SELECT * FROM {source}")
-        source = "x"
+        con.execute(f"CREATE TABLE dim AS SELECT * FROM {dim}")
+        source, dim = "x", "dim"
     started = time.perf_counter()
-    table = con.sql(q.sql.format(x=source)).to_arrow_table()
+    table = con.sql(q.sql.format(x=source, dim=dim)).to_arrow_table()
     return time.perf_counter() - started, table.shape
 
 
@@ -258,11 +316,15 @@ def run_dask(q: Query, directory: Path, mode: str, threads: int | None):
         import pyarrow as pa
 
         pa.set_cpu_count(threads)
-    x = dd.read_parquet(str(directory)).persist() if mode == "mem" else None
+    dim_dir = str(directory.parent / "g1_dim")
+    x, dim = (dd.read_parquet(str(directory)).persist(), pd.read_parquet(dim_dir)) if mode == "mem" else (None, None)
     started = time.perf_counter()
     if x is None:
-        x = dd.read_parquet(str(directory))
-    result = dask_query(pd, x, q.id).compute()
+        # The dimension table is small: a pandas frame, which Dask broadcasts.
+        x, dim = dd.read_parquet(str(directory)), pd.read_parquet(dim_dir)
+    result = dask_query(pd, x, dim, q.id).compute()
+    if isinstance(result, pd.Series):  # the join's sums
+        result = result.to_frame().T
     return time.perf_counter() - started, (len(result), len(result.columns) + result.index.nlevels)
 
 
@@ -298,11 +360,27 @@ def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[l
     return cmd + in_process_args(args.repeat), env
 
 
+def cli_command(q: Query, mode: str, args: argparse.Namespace) -> list[str] | str:
+    """The rusk command running question `q` whole (`--analyze` prints per-stage figures, not
+    rows), or why it cannot."""
+    if mode != "e2e":
+        return "the command reads its input every run"
+    if q.id not in CLI:
+        return "the command's flags cannot say q7, q8 or q9"
+    flags = [f.format(dim=args.data / "g1_dim") for f in CLI[q.id]]
+    threads = ["--threads", str(args.threads)] if args.threads else []
+    return [str(args.cli), "query", str(args.data / "g1_parquet"), *flags, *threads, "--analyze"]
+
+
 def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
     missing = peer == "rusk" and args.rusk is None
     result = {"query": q.id, "label": q.label, "peer": peer, "mode": mode,
-              "command": None if missing else shlex.join(command(peer, q, mode, args)[0]), "seconds": [],
+              "command": None, "seconds": [],
               "median_s": None, "peak_rss_mb": None, "rows": None, "error": None, "na": None}
+    if peer == "rusk-cli":
+        return measure_command(result, cli_command(q, mode, args), args.repeat, args.timeout)
+    if not missing:
+        result["command"] = shlex.join(command(peer, q, mode, args)[0])
     if missing:
         result["error"] = args.rusk_missing
         return result
@@ -379,7 +457,7 @@ def report(results: list[dict], peers: list[str], modes: list[str], info: dict) 
                   "shared machine.", ""]
     missing = list(dict.fromkeys(r["na"] for r in results if r["na"]))  # the bench binary's reasons
     if missing:
-        parts += ["¹ rusk: " + "; ".join(missing) + "."]
+        parts += ["¹ " + "; ".join(missing) + "."]
     parts += ["rows: the result's row count, the same for every peer and mode that reported one.", ""]
     for mode in modes:
         parts += [f"## peak RSS (MB), {'end to end' if mode == 'e2e' else 'in memory (the loaded table included)'}",
@@ -415,6 +493,8 @@ def main() -> None:
     parser.add_argument("--rusk", type=Path,
                         help="rusk's h2o_groupby bench binary (default: build it with "
                              "`cargo build --release --bench h2o_groupby` and use what cargo names)")
+    parser.add_argument("--cli", type=Path, default=REPO / "target" / "release" / "rusk",
+                        help="the rusk command for the rusk-cli column (default target/release/rusk)")
     parser.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated subset of {','.join(PEERS)}")
     parser.add_argument("--queries", help="comma-separated subset of: " + ",".join(q.id for q in QUERIES))
     parser.add_argument("--modes", default="e2e,mem",
@@ -444,8 +524,9 @@ def main() -> None:
         queries = [q for q in QUERIES if q.id in wanted]
         if len(queries) != len(wanted):
             parser.error(f"queries are: {', '.join(q.id for q in QUERIES)}")
-    if not any((args.data / "g1_parquet").glob("*.parquet")):
-        sys.exit(f"groupby.py: no parquet files in {args.data / 'g1_parquet'}; run benches/compare/generate.py first")
+    for needed in ("g1_parquet", "g1_dim"):
+        if not any((args.data / needed).glob("*.parquet")):
+            sys.exit(f"groupby.py: no parquet files in {args.data / needed}; run benches/compare/generate.py first")
 
     args.rusk_missing = None
     if "rusk" in peers and args.rusk is None:

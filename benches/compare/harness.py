@@ -200,6 +200,42 @@ def run_child(cmd: list[str], env: dict[str, str], repeat: int, timeout: float, 
     return run
 
 
+def process_runs(cmd: list[str], env: dict[str, str], repeat: int, timeout: float,
+                 before_each=None) -> tuple[Run, str | None]:
+    """A command timed as a user runs it: one whole process per run, timed from outside, start to
+    exit, after one untimed process (which warms the page cache); the runs' peak RSS and the last
+    run's stdout. `before_each()` runs before every process (say, to remove its output file)."""
+    run, output = Run(), None
+    for i in range(WARMUP + repeat):
+        if before_each:
+            before_each()
+        done = spawn(cmd, env, timeout)
+        if isinstance(done, str) or done.timed_out or done.returncode != 0:
+            why = done if isinstance(done, str) else (
+                f"killed after {timeout:g} s" if done.timed_out else f"exit {done.returncode}: {done.last_line()}")
+            return Run(error=why[:300]), None
+        if i >= WARMUP:
+            run.seconds.append(done.wall_s)
+            run.peak_rss_mb = max(run.peak_rss_mb or 0.0, done.peak_rss_mb)
+            output = done.out
+    return run, output
+
+
+def measure_command(result: dict, cmd: list[str] | str, repeat: int, timeout: float) -> dict:
+    """A driver's `result` row for the rusk command (the rusk-cli column) filled in: `cmd` timed as
+    process_runs does (its command line, seconds, median, peak RSS), or, given a string, n/a for
+    that reason. Rows and check stay None: the command (with `--analyze`) prints per-stage figures,
+    not the result; the bench binary's rows stand for it."""
+    if isinstance(cmd, str):
+        result["na"] = cmd
+        return result
+    run, _ = process_runs(cmd, dict(os.environ), repeat, timeout)
+    result.update({"command": shlex.join(cmd), **run_fields(run), "rows": None, "check": None})
+    shown = f"{result['median_s']:.3f} s" if result["median_s"] is not None else f"error: {result['error']}"
+    print(f"  {result['mode']:3} {result['query']:8} rusk-cli {shown}", file=sys.stderr)
+    return result
+
+
 def run_fields(run: Run) -> dict:
     """The fields of a driver's result row that a child's Run fills: the timed seconds and their
     median, peak RSS, the result's rows and check, and the error (a failed child has no median

@@ -3,7 +3,9 @@
 What: on the tables of benches/compare/generate_join.py (x: 1e7 rows;
 small: 10, medium: 10,000, big: 1e7), in one run, each question by rusk
 (through its Rust API, the bench target benches/h2o_join.rs), Polars (lazy
-scan_parquet), DuckDB, pandas and Dask:
+scan_parquet), DuckDB, pandas and Dask, and by the rusk command (the rusk-cli
+column, end to end only: `rusk query x --join ... --analyze` or `--sort`, one
+whole process per run timed from outside, start and exit included):
 
     q1 small inner on int (id1)        q5 big inner on int (id3)
     q2 medium inner on int (id2)       q6 big left on int (id3)
@@ -57,10 +59,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import build_bench, built, child_runs, in_process_args, machine_facts, run_child, run_fields
+from harness import (build_bench, built, child_runs, measure_command, in_process_args, machine_facts, run_child,
+                     run_fields)
 
 REPO = Path(__file__).resolve().parents[2]
-PEERS = ["rusk", "polars", "duckdb", "pandas", "dask"]
+PEERS = ["rusk", "rusk-cli", "polars", "duckdb", "pandas", "dask"]
 MODES = {
     "e2e": "end to end: Parquet dirs → join or sort → the full result in memory",
     "mem": "in memory: the tables are read into memory before the clock starts (the h2o setting)",
@@ -286,10 +289,25 @@ def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[l
     return cmd + in_process_args(args.repeat), env
 
 
+def cli_command(q: Query, mode: str, args: argparse.Namespace) -> list[str] | str:
+    """The rusk command running question `q` whole (`--analyze` prints per-stage figures, not
+    rows), or why it cannot."""
+    if mode != "e2e":
+        return "the command reads its input every run"
+    if q.is_join:
+        flags = ["--join", str(table_dir(args.data, q.right)), "--on", q.key, "--how", q.how]
+    else:
+        flags = ["--sort", ",".join(c if up else f"{c}:desc" for c, up in zip(q.by, q.ascending))]
+    threads = ["--threads", str(args.threads)] if args.threads else []
+    return [str(args.cli), "query", str(table_dir(args.data, "x")), *flags, *threads, "--analyze"]
+
+
 def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
     result = {"query": q.id, "label": q.label, "peer": peer, "mode": mode, "command": None, "seconds": [],
               "median_s": None, "peak_rss_mb": None, "rows": None, "check": None,
               "error": None, "timed_out": False, "na": None, "skipped": None}
+    if peer == "rusk-cli":
+        return measure_command(result, cli_command(q, mode, args), args.repeat, args.timeout)
     if peer == "rusk" and args.rusk is None:
         result["skipped"] = args.rusk_missing
         return result
@@ -388,7 +406,7 @@ def fmt_ratio(v: float | None) -> str:
 def times_table(results: list[dict], mode: str, peers: list[str], checks: dict, timeout: float) -> str:
     by = {(r["query"], r["peer"]): r for r in results if r["mode"] == mode}
     others = [p for p in peers if p != "polars"] if "polars" in peers else []
-    rusk_vs = [p for p in peers if p != "rusk"] if "rusk" in peers else []
+    rusk_vs = [p for p in peers if p not in ("rusk", "rusk-cli")] if "rusk" in peers else []
     header = (["question", "rows"] + [f"{p} s" for p in peers] + [f"{p}/polars" for p in others]
               + [f"rusk/{p}" for p in rusk_vs if p != "polars"] + (["target"] if "rusk" in peers else []))
     lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
@@ -497,6 +515,8 @@ def main() -> None:
     parser.add_argument("--rusk", type=Path,
                         help="rusk's h2o_join bench binary (default: build it with "
                              "`cargo build --release --bench h2o_join` and use what cargo names)")
+    parser.add_argument("--cli", type=Path, default=REPO / "target" / "release" / "rusk",
+                        help="the rusk command for the rusk-cli column (default target/release/rusk)")
     parser.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated subset of {','.join(PEERS)}")
     parser.add_argument("--queries", help="comma-separated subset of: " + ",".join(q.id for q in QUERIES))
     parser.add_argument("--modes", default="e2e", help="e2e (default), mem (tables loaded before the clock), or e2e,mem")

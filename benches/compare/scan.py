@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import Run, child_runs, in_process_args, machine_facts, run_child, run_fields, spawn
+from harness import Run, child_runs, in_process_args, machine_facts, process_runs, run_child, run_fields
 
 REPO = Path(__file__).resolve().parents[2]
 PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
@@ -223,23 +223,11 @@ def command(peer: str, q: Query, args: argparse.Namespace) -> tuple[list[str], d
 
 
 def rusk_runs(q: Query, args: argparse.Namespace) -> tuple[Run, str | None]:
-    """The rusk command as a user runs it: one process per run, timed from outside, start to exit
-    (a first, untimed process warms the page cache), and its --analyze text."""
+    """The rusk command as a user runs it (see process_runs), and its --analyze text."""
     cmd, env = command("rusk", q, args)
-    run, output = Run(), None
-    for i in range(1 + args.repeat):
-        remove(output_path("rusk"))  # rusk never overwrites: each run writes a new file
-        done = spawn(cmd, env, args.timeout)
-        if isinstance(done, str) or done.timed_out or done.returncode != 0:
-            why = done if isinstance(done, str) else (
-                f"killed after {args.timeout:g} s" if done.timed_out else f"exit {done.returncode}: {done.last_line()}")
-            return Run(error=why[:300]), None
-        if i > 0:
-            run.seconds.append(done.wall_s)
-            run.peak_rss_mb = max(run.peak_rss_mb or 0.0, done.peak_rss_mb)
-            output = done.out
-    remove(output_path("rusk"))
-    return run, output
+    done = process_runs(cmd, env, args.repeat, args.timeout, lambda: remove(output_path("rusk")))
+    remove(output_path("rusk"))  # rusk never overwrites: each run writes a new file
+    return done
 
 
 def measure(peer: str, q: Query, args: argparse.Namespace) -> dict:

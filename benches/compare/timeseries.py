@@ -54,10 +54,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import build_bench, built, child_runs, in_process_args, machine_facts, run_child, run_fields
+from harness import (build_bench, built, child_runs, in_process_args, machine_facts, measure_command, run_child,
+                     run_fields)
 
 REPO = Path(__file__).resolve().parents[2]
-PEERS = ["rusk", "polars", "duckdb", "pandas", "dask"]
+PEERS = ["rusk", "rusk-cli", "polars", "duckdb", "pandas", "dask"]
 MODES = {
     "e2e": "end to end: Parquet dir → query → the full result in memory",
     "mem": "in memory: the table is read into memory before the clock starts",
@@ -303,10 +304,30 @@ def command(peer: str, q: Query, mode: str, args: argparse.Namespace) -> tuple[l
     return cmd + in_process_args(args.repeat), env
 
 
+# The rusk command's flags for each query (the rusk-cli column).
+CLI = {
+    "resample": ["--resample", "h", "--time", "ts", "--groupby", "sensor", "--agg", "v:mean"],
+    "rolling": ["--rolling", "1h", "--time", "ts", "--groupby", "sensor", "--agg", "v:mean"],
+    "regex": ["--where", f'tag.str.contains("{PATTERN}")'],
+    "cumsum": ["--eval", "c = v.cumsum()"],
+}
+
+
+def cli_command(q: Query, mode: str, args: argparse.Namespace) -> list[str] | str:
+    """The rusk command running query `q` whole (`--analyze` prints per-stage figures, not rows),
+    or why it cannot."""
+    if mode != "e2e":
+        return "the command reads its input every run"
+    threads = ["--threads", str(args.threads)] if args.threads else []
+    return [str(args.cli), "query", str(source_dir(args.data)), *CLI[q.id], *threads, "--analyze"]
+
+
 def measure(peer: str, q: Query, mode: str, args: argparse.Namespace) -> dict:
     result = {"query": q.id, "label": q.label, "peer": peer, "mode": mode, "command": None, "seconds": [],
               "median_s": None, "peak_rss_mb": None, "rows": None, "check": None,
               "error": None, "timed_out": False, "na": None, "skipped": None}
+    if peer == "rusk-cli":
+        return measure_command(result, cli_command(q, mode, args), args.repeat, args.timeout)
     if peer == "rusk" and args.rusk is None:
         result["skipped"] = args.rusk_missing
         return result
@@ -372,7 +393,7 @@ def time_cell(r: dict | None, wrong: bool, timeout: float) -> str:
 def best_peer(row: dict, wrong: list[str]) -> tuple[str, float] | None:
     """The fastest peer other than rusk with a right answer, and its time."""
     timed = [(p, r["median_s"]) for p, r in row.items()
-             if p != "rusk" and r and r["median_s"] is not None and p not in wrong]
+             if p not in ("rusk", "rusk-cli") and r and r["median_s"] is not None and p not in wrong]
     return min(timed, key=lambda t: t[1]) if timed else None
 
 
@@ -500,6 +521,8 @@ def main() -> None:
     parser.add_argument("--rusk", type=Path,
                         help="rusk's timeseries bench binary (default: build it with "
                              "`cargo build --release --bench timeseries` and use what cargo names)")
+    parser.add_argument("--cli", type=Path, default=REPO / "target" / "release" / "rusk",
+                        help="the rusk command for the rusk-cli column (default target/release/rusk)")
     parser.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated subset of {','.join(PEERS)}")
     parser.add_argument("--queries", help="comma-separated subset of: " + ",".join(q.id for q in QUERIES))
     parser.add_argument("--modes", default="e2e,mem",
