@@ -38,6 +38,7 @@ use arrow::compute::take;
 use arrow::datatypes::{DataType, Int8Type, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
+use super::dense::DenseKeys;
 use super::keys::common_key_type;
 use super::schema::join_schema;
 use super::types::{JoinSpec, JoinType, INDICATOR_BOTH, INDICATOR_LEFT_ONLY, INDICATOR_RIGHT_ONLY};
@@ -157,6 +158,9 @@ pub(super) fn key_pairs(
 /// `rows[offsets[g]..offsets[g + 1]]`, in row order.
 struct BuildTable {
     ids: GroupIds,
+    /// The groups by key offset, when the key is one integer column of a
+    /// small range (`dense.rs`): the probe then hashes nothing.
+    dense: Option<DenseKeys>,
     /// The build rows' group ids, `NONE` for a row with a null key.
     row_groups: Vec<u32>,
     offsets: Vec<u32>,
@@ -171,7 +175,8 @@ impl BuildTable {
         ids.intern(keys, n, &mut row_groups)?;
         unset_null_keys(keys, &mut row_groups);
         let (offsets, rows) = buckets(&row_groups, ids.num_groups());
-        Ok(BuildTable { ids, row_groups, offsets, rows })
+        let dense = DenseKeys::new(keys, &row_groups);
+        Ok(BuildTable { ids, dense, row_groups, offsets, rows })
     }
 
     /// Pairs of (build row, probe row) for a join of `how` with the probe
@@ -179,8 +184,14 @@ impl BuildTable {
     fn probe(mut self, keys: &[ArrayRef], how: JoinType) -> Result<(Option<Vec<u32>>, Vec<u32>)> {
         let n = keys.first().map_or(0, |k| k.len());
         let groups = self.offsets.len() - 1;
-        let mut probe_groups = Vec::with_capacity(n);
-        self.ids.intern(keys, n, &mut probe_groups)?;
+        let probe_groups = match self.dense.as_ref().and_then(|d| d.probe(keys)) {
+            Some(found) => found,
+            None => {
+                let mut interned = Vec::with_capacity(n);
+                self.ids.intern(keys, n, &mut interned)?;
+                interned
+            }
+        };
         let (offsets, rows) = (&self.offsets, &self.rows);
         // The bucket of group `g`: empty for a group the build side lacks.
         let bucket = |g: u32| -> &[u32] {
@@ -407,7 +418,7 @@ pub(crate) mod tests {
     use arrow::array::{
         AsArray, DictionaryArray, Float64Array, Int32Array, Int64Array, StringArray, StringViewArray,
     };
-    use arrow::datatypes::Int32Type;
+    use arrow::datatypes::{Int32Type, Int64Type};
     use arrow::util::display::{ArrayFormatter, FormatOptions};
 
     use super::*;
@@ -476,6 +487,58 @@ pub(crate) mod tests {
                 .unwrap();
         assert_eq!(names(&cross), ["k_x", "a", "k_y", "b"]);
         assert_eq!(rows(&cross), ["1 a 4 30", "1 a 1 40", "2 b 4 30", "2 b 1 40"]);
+    }
+
+    /// Integer keys, small-range (looked up by offset, `dense.rs`) and
+    /// sparse (interned), with nulls and a type's extremes: the inner and
+    /// left joins are the nested loop's pairs, in its order.
+    #[test]
+    fn integer_keys_join_as_a_nested_loop_does() {
+        let mut state = 11u64;
+        let mut next = move |m: i64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) as i64).rem_euclid(m)
+        };
+        let value = |name: &str, v: i64| match name {
+            "dense" => v - 3,
+            "sparse" => v * 1_000_000_007,
+            _ => [-128, 127, 0, -1, 5][(v % 5) as usize],
+        };
+        for name in ["dense", "sparse", "i8"] {
+            let keys = |n: usize, next: &mut dyn FnMut(i64) -> i64| -> ArrayRef {
+                let v: Vec<Option<i64>> =
+                    (0..n).map(|_| (next(9) != 0).then(|| value(name, next(40)))).collect();
+                let a: ArrayRef = Arc::new(Int64Array::from(v));
+                if name == "i8" {
+                    cast(&a, &DataType::Int8).unwrap()
+                } else {
+                    a
+                }
+            };
+            let (lk, rk) = (keys(300, &mut next), keys(60, &mut next));
+            let left = batch(vec![("k", lk.clone()), ("a", Arc::new(Int64Array::from_iter_values(0..300)))]);
+            let right = batch(vec![("k", rk.clone()), ("b", Arc::new(Int64Array::from_iter_values(0..60)))]);
+            let (lk, rk) = (cast(&lk, &DataType::Int64).unwrap(), cast(&rk, &DataType::Int64).unwrap());
+            let (lk, rk) = (lk.as_primitive::<Int64Type>(), rk.as_primitive::<Int64Type>());
+            let mut inner = vec![];
+            let mut left_rows = vec![];
+            for i in 0..300 {
+                let before = inner.len();
+                for j in 0..60 {
+                    if lk.is_valid(i) && rk.is_valid(j) && lk.value(i) == rk.value(j) {
+                        inner.push(format!("{} {i} {j}", lk.value(i)));
+                    }
+                }
+                left_rows.extend(inner[before..].iter().cloned());
+                if inner.len() == before {
+                    let k = if lk.is_valid(i) { lk.value(i).to_string() } else { "-".into() };
+                    left_rows.push(format!("{k} {i} -"));
+                }
+            }
+            assert!(!inner.is_empty(), "{name}");
+            assert_eq!(rows(&join(&left, &right, JoinType::Inner)), inner, "{name}");
+            assert_eq!(rows(&join(&left, &right, JoinType::Left)), left_rows, "{name}");
+        }
     }
 
     #[test]

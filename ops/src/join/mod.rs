@@ -10,9 +10,11 @@
 //! - `schema.rs`: the output columns, as pandas names and orders them;
 //! - `keys.rs`: the common type of a pair of key columns;
 //! - `hash.rs`: `merge` on equal keys ([`hash_join`]);
+//! - `dense.rs`: its probe by key offset for a small-range integer key;
 //! - `asof.rs`: `merge_asof` ([`asof_join`], [`AsofSpec`]).
 
 mod asof;
+mod dense;
 mod hash;
 mod keys;
 mod schema;
