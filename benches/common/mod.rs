@@ -47,11 +47,13 @@ pub struct Args {
     /// Timed runs (`--repeat`, default 1).
     pub repeat: usize,
     /// The boolean flags given, of those the binary knows.
+    #[allow(dead_code)] // read by `flag`, which not every bench binary calls
     flags: Vec<&'static str>,
 }
 
 impl Args {
     /// True when `--flag` was given.
+    #[allow(dead_code)] // not every bench binary takes flags
     pub fn flag(&self, flag: &str) -> bool {
         self.flags.contains(&flag)
     }

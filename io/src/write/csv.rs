@@ -320,21 +320,25 @@ where
     }
 }
 
-/// Floats as Python's `repr`: Rust's `Debug` gives the same shortest
-/// round-trip digits and switches to exponent form at the same magnitudes
-/// (below 1e-4, from 1e16), but spells the exponent `e16` / `e-5` where
-/// Python writes `e+16` / `e-05`. NaN is missing, so empty.
-fn format_floats<T: ArrowPrimitiveType, F: std::fmt::Debug + FloatLike>(
+/// Floats as Python's `repr` (what pandas writes): the shortest digits
+/// that read back as the same float, the closest to it when two are as
+/// short (ryu; Rust's `Debug` breaks that tie the other way, e.g.
+/// `22526843708404.063` where Python writes `...062`), in fixed notation
+/// from 1e-4 to below 1e16 and as `1.5e-07` / `1e+16` outside. NaN is
+/// missing, so empty.
+fn format_floats<T: ArrowPrimitiveType, F: ryu::Float + FloatLike>(
     array: &arrow::array::PrimitiveArray<T>,
     text: &mut ColumnText,
     to_float: impl Fn(T::Native) -> F,
 ) {
-    let mut buffer = String::new();
+    let mut buffer = ryu::Buffer::new();
     for v in array.iter() {
         if let Some(v) = v.map(&to_float).filter(|v| !v.nan()) {
-            buffer.clear();
-            let _ = write!(buffer, "{v:?}");
-            push_python_float(&mut text.bytes, &buffer);
+            if v.infinite() {
+                text.bytes.extend_from_slice(if v.negative() { b"-inf" } else { b"inf" });
+            } else {
+                push_python_float(&mut text.bytes, buffer.format_finite(v));
+            }
         }
         text.end();
     }
@@ -343,37 +347,91 @@ fn format_floats<T: ArrowPrimitiveType, F: std::fmt::Debug + FloatLike>(
 /// The floats [`format_floats`] formats.
 trait FloatLike: Copy {
     fn nan(self) -> bool;
+    fn infinite(self) -> bool;
+    fn negative(self) -> bool;
 }
 
-impl FloatLike for f32 {
-    fn nan(self) -> bool {
-        self.is_nan()
-    }
-}
-
-impl FloatLike for f64 {
-    fn nan(self) -> bool {
-        self.is_nan()
-    }
-}
-
-/// Appends Rust's `Debug` form of a float with the exponent as Python writes it.
-fn push_python_float(out: &mut Vec<u8>, debug: &str) {
-    match debug.split_once('e') {
-        None => out.extend_from_slice(debug.as_bytes()),
-        Some((mantissa, exponent)) => {
-            out.extend_from_slice(mantissa.as_bytes());
-            out.push(b'e');
-            let (sign, digits) = match exponent.strip_prefix('-') {
-                Some(d) => (b'-', d),
-                None => (b'+', exponent),
-            };
-            out.push(sign);
-            if digits.len() < 2 {
-                out.push(b'0');
+macro_rules! float_like {
+    ($t:ty) => {
+        impl FloatLike for $t {
+            fn nan(self) -> bool {
+                self.is_nan()
             }
-            out.extend_from_slice(digits.as_bytes());
+            fn infinite(self) -> bool {
+                self.is_infinite()
+            }
+            fn negative(self) -> bool {
+                self.is_sign_negative()
+            }
         }
+    };
+}
+float_like!(f32);
+float_like!(f64);
+
+/// Appends the finite float ryu wrote as `shortest` (`1.0`, `0.00001`,
+/// `1.5e-7`, `1e16`, ...) as Python's `repr` writes it.
+fn push_python_float(out: &mut Vec<u8>, shortest: &str) {
+    let plain = |s: &str| !s.contains('e') && !s.starts_with("0.000");
+    if plain(shortest.strip_prefix('-').unwrap_or(shortest)) {
+        // Fixed notation from 1e-4 up, as Python's (ryu writes `1e16` and
+        // up with an exponent, and never pads the integer part).
+        out.extend_from_slice(shortest.as_bytes());
+        return;
+    }
+    let (negative, unsigned) = match shortest.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, shortest),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (unsigned, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // The significant digits, and where the decimal point falls among them.
+    let digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).collect();
+    let leading = digits.iter().take_while(|&&d| d == b'0').count();
+    let trailing = digits[leading..].iter().rev().take_while(|&&d| d == b'0').count();
+    let significant = &digits[leading..digits.len() - trailing];
+    // Lengths of a float's text: far from overflowing an i32.
+    let point = whole.len() as i32 + exponent - leading as i32;
+    if negative {
+        out.push(b'-');
+    }
+    if significant.is_empty() {
+        out.extend_from_slice(b"0.0");
+        return;
+    }
+    let scientific = point - 1;
+    if (-4..16).contains(&scientific) {
+        let n = significant.len() as i32;
+        if point <= 0 {
+            out.extend_from_slice(b"0.");
+            out.extend(std::iter::repeat_n(b'0', (-point) as usize));
+            out.extend_from_slice(significant);
+        } else if point >= n {
+            out.extend_from_slice(significant);
+            out.extend(std::iter::repeat_n(b'0', (point - n) as usize));
+            out.extend_from_slice(b".0");
+        } else {
+            let (int, frac) = significant.split_at(point as usize);
+            out.extend_from_slice(int);
+            out.push(b'.');
+            out.extend_from_slice(frac);
+        }
+    } else {
+        out.push(significant[0]);
+        if significant.len() > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&significant[1..]);
+        }
+        out.push(b'e');
+        out.push(if scientific < 0 { b'-' } else { b'+' });
+        let magnitude = scientific.unsigned_abs();
+        if magnitude < 10 {
+            out.push(b'0');
+        }
+        out.extend_from_slice(itoa::Buffer::new().format(magnitude).as_bytes());
     }
 }
 
@@ -527,6 +585,25 @@ fn format_timestamps(values: &[Option<i64>], per_second: i64, tz: Option<&str>, 
 
 #[cfg(test)]
 mod tests {
+    /// Every float of fixtures/expected/float_repr.txt (edge cases, data-like
+    /// values at every magnitude, random bits) written as Python's repr.
+    #[test]
+    fn floats_are_written_as_python_repr_writes_them() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/expected/float_repr.txt");
+        let expected = std::fs::read_to_string(path).unwrap();
+        let mut buffer = ryu::Buffer::new();
+        let mut checked = 0;
+        for line in expected.lines() {
+            let (hex, want) = line.split_once(' ').unwrap();
+            let value = f64::from_bits(u64::from_str_radix(hex, 16).unwrap());
+            let mut got = Vec::new();
+            super::push_python_float(&mut got, buffer.format_finite(value));
+            assert_eq!(String::from_utf8(got).unwrap(), want, "{hex}");
+            checked += 1;
+        }
+        assert_eq!(checked, 4000);
+    }
+
     use std::sync::Arc;
 
     use arrow::array::*;
