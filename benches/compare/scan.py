@@ -1,8 +1,10 @@
 """Time scan + filter + project on the G1 files: rusk against its peers.
 
-What: four queries over benches/data/g1_csv and benches/data/g1_parquet (made
-by benches/compare/generate.py), each run by the rusk CLI, Polars, pandas,
-DuckDB and Dask. Every peer computes the full result in memory (not a count).
+What: six queries over benches/data/g1_csv and benches/data/g1_parquet (made
+by benches/compare/generate.py), each run by rusk (through its Rust API, the
+bench target benches/h2o_scan.rs), the rusk command (the rusk-cli column),
+Polars, pandas, DuckDB and Dask. Every peer computes the full result in
+memory (not a count), or writes it as one CSV file ("parquet to csv").
 Prints the median wall seconds of --repeat runs after one warm-up, the ratios
 rusk/peer (< 1: rusk is faster), the peak RSS of each, and the machine.
 
@@ -15,14 +17,16 @@ How: from the repository root, after generating the data once,
     .venv/bin/python benches/compare/scan.py
     .venv/bin/python benches/compare/scan.py --threads 2 --peers rusk,polars --json scan.json
 
-rusk is the command a user runs: each run is a whole `rusk query ...
---analyze` process, timed start to exit (after one untimed process that
-warms the page cache), so its time includes process start (~10-20 ms). A
-Python peer runs in one child process per query: a warm-up run, then
---repeat runs each timed inside the process around the query alone, so
-interpreter start, imports and first-call costs do not count against it
-(its RSS does include them, ~100 MB for pandas and Dask). The other drivers
-time rusk's bench binaries the peers' way; this one is rusk's CLI line.
+rusk and each Python peer run in one child process per query: a warm-up
+run, then --repeat runs each timed inside the process around the query
+alone, so process and interpreter start, imports and first-call costs do
+not count (the RSS does include them, ~100 MB for pandas and Dask). The
+script first runs `cargo build --release --bench h2o_scan` and uses the
+executable cargo names; `--rusk PATH` uses a given one. rusk-cli is the
+command a user runs: each run is a whole `rusk query ... --analyze` (or
+`--output F.csv`) process, timed start to exit (after one untimed process
+that warms the page cache), so its time includes process start (~10-20 ms)
+and the first touch of all the memory it allocates.
 """
 
 from __future__ import annotations
@@ -36,10 +40,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import Run, child_runs, in_process_args, machine_facts, process_runs, run_child, run_fields
+from harness import Run, build_bench, child_runs, in_process_args, machine_facts, process_runs, run_child, run_fields
 
 REPO = Path(__file__).resolve().parents[2]
-PEERS = ["rusk", "polars", "pandas", "duckdb", "dask"]
+PEERS = ["rusk", "rusk-cli", "polars", "pandas", "duckdb", "dask"]
 
 
 @dataclass(frozen=True)
@@ -204,7 +208,12 @@ def command(peer: str, q: Query, args: argparse.Namespace) -> tuple[list[str], d
     directory = args.data / f"g1_{q.format}"
     env = dict(os.environ)
     if peer == "rusk":
-        cmd = [str(args.rusk), "query", str(directory)]
+        cmd = [str(args.rusk), "--query", q.name, "--mode", "e2e", "--data", str(args.data)]
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
+        return cmd + in_process_args(args.repeat), env
+    if peer == "rusk-cli":
+        cmd = [str(args.cli), "query", str(directory)]
         if q.where:
             cmd += ["--where", q.where]
         if q.select:
@@ -224,18 +233,21 @@ def command(peer: str, q: Query, args: argparse.Namespace) -> tuple[list[str], d
 
 def rusk_runs(q: Query, args: argparse.Namespace) -> tuple[Run, str | None]:
     """The rusk command as a user runs it (see process_runs), and its --analyze text."""
-    cmd, env = command("rusk", q, args)
+    cmd, env = command("rusk-cli", q, args)
     done = process_runs(cmd, env, args.repeat, args.timeout, lambda: remove(output_path("rusk")))
     remove(output_path("rusk"))  # rusk never overwrites: each run writes a new file
     return done
 
 
 def measure(peer: str, q: Query, args: argparse.Namespace) -> dict:
+    if peer == "rusk" and args.rusk is None:
+        return {"query": q.name, "peer": peer, "command": None, **run_fields(Run(error=args.rusk_missing))}
     cmd, env = command(peer, q, args)
-    if peer == "rusk":
+    if peer == "rusk-cli":
         run, output = rusk_runs(q, args)
     else:
-        run, output = run_child(cmd, env, args.repeat, args.timeout, None), None
+        run = run_child(cmd, env, args.repeat, args.timeout, "h2o_scan" if peer == "rusk" else None)
+        output = None
     result = {
         "query": q.name, "peer": peer, "command": shlex.join(cmd),
         **run_fields(run),
@@ -243,7 +255,7 @@ def measure(peer: str, q: Query, args: argparse.Namespace) -> dict:
     if output:
         result["analyze"] = output
     shown = f"{result['median_s']:.3f} s" if result["median_s"] is not None else f"error: {result['error']}"
-    print(f"  {q.name:24} {peer:7} {shown}", file=sys.stderr)
+    print(f"  {q.name:29} {peer:8} {shown}", file=sys.stderr)
     return result
 
 
@@ -255,7 +267,7 @@ def measure(peer: str, q: Query, args: argparse.Namespace) -> dict:
 def machine(args: argparse.Namespace) -> dict:
     meta = args.data / "g1.json"
     return {
-        **machine_facts(args.rusk, None),
+        **machine_facts(args.rusk, args.rusk_missing),
         "threads": args.threads or "default", "repeat": args.repeat,
         "data": json.loads(meta.read_text()) if meta.exists() else str(args.data),
     }
@@ -265,7 +277,7 @@ def table(results: list[dict], peers: list[str], value: str, fmt, ratios: bool) 
     by = {(r["query"], r["peer"]): r for r in results}
     unit = "s" if value == "median_s" else "MB"
     header = ["query"] + [f"{p} {unit}" for p in peers]
-    others = [p for p in ("polars", "pandas") if ratios and "rusk" in peers and p in peers]
+    others = [p for p in ("polars", "duckdb", "pandas") if ratios and "rusk" in peers and p in peers]
     header += [f"rusk/{p}" for p in others]
     lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
     for q in dict.fromkeys(r["query"] for r in results):
@@ -311,8 +323,11 @@ def report(results: list[dict], peers: list[str], info: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=REPO / "benches" / "data", help="default benches/data")
-    parser.add_argument("--rusk", type=Path, default=REPO / "target" / "release" / "rusk",
-                        help="the rusk binary (default target/release/rusk)")
+    parser.add_argument("--rusk", type=Path,
+                        help="rusk's h2o_scan bench binary (default: build it with "
+                             "`cargo build --release --bench h2o_scan` and use what cargo names)")
+    parser.add_argument("--cli", type=Path, default=REPO / "target" / "release" / "rusk",
+                        help="the rusk command for the rusk-cli column (default target/release/rusk)")
     parser.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated subset of {','.join(PEERS)}")
     parser.add_argument("--queries", help="comma-separated subset of: " + ", ".join(q.name for q in QUERIES))
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per query and peer (default 3)")
@@ -341,6 +356,9 @@ def main() -> None:
         if not any((args.data / f"g1_{fmt}").glob(f"*.{fmt}")):
             sys.exit(f"scan.py: no {fmt} files in {args.data / f'g1_{fmt}'}; run benches/compare/generate.py first")
 
+    args.rusk_missing = None
+    if "rusk" in peers and args.rusk is None:
+        args.rusk, args.rusk_missing = build_bench("h2o_scan", "scan.py")
     results = [measure(peer, q, args) for q in queries for peer in peers]
     info = machine(args)
     print(report(results, peers, info))
