@@ -15,7 +15,9 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use arrow::record_batch::RecordBatch;
 use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
 use rusk::{
     Cancel, Config, CsvOptions, DataFrame, DateErrors, Error, InputFormat, OnBadLines, ReadOptions, Result,
     RunMetrics,
@@ -623,21 +625,60 @@ fn format_of(path: &Path) -> Format {
 }
 
 /// A table on a terminal, CSV otherwise; a cancellation stops between
-/// partitions.
+/// slices.
 fn show(df: &DataFrame, csv: bool, cancel: &Cancel) -> Result<()> {
     let stdout = std::io::stdout();
     if csv || !stdout.is_terminal() {
-        let mut lock = std::io::BufWriter::new(stdout.lock());
-        if df.batches().is_empty() {
-            return rusk_io::write::write_csv(lock, df.batches(), true, b',');
-        }
-        for (i, batch) in df.batches().iter().enumerate() {
-            cancel.check()?;
-            rusk_io::write::write_csv(&mut lock, std::slice::from_ref(batch), i == 0, b',')?;
-        }
-        return Ok(());
+        return write_csv_ordered(std::io::BufWriter::new(stdout.lock()), df.batches(), cancel);
     }
     print(&format!("{df}\n"))
+}
+
+/// Rows of CSV text one thread formats at a time for [`write_csv_ordered`].
+const CSV_SLICE_ROWS: usize = 65_536;
+
+/// `batches` as CSV (with a header) to `out`: slices of
+/// [`CSV_SLICE_ROWS`] rows are formatted in parallel, a window of two per
+/// thread at a time, and written in order, so the text of a long result
+/// (1e7 rows: ~0.6 GB) is neither formatted by one thread nor held whole.
+fn write_csv_ordered(mut out: impl Write, batches: &[RecordBatch], cancel: &Cancel) -> Result<()> {
+    let to_stdout = |e: std::io::Error| Error::io(e, "<stdout>");
+    match batches.first() {
+        // The header alone (the first batch's columns, no rows).
+        Some(first) => rusk_io::write::write_csv(&mut out, &[first.slice(0, 0)], true, b',')?,
+        None => return rusk_io::write::write_csv(out, batches, true, b','),
+    }
+    let slices: Vec<RecordBatch> = batches
+        .iter()
+        .flat_map(|b| {
+            (0..b.num_rows())
+                .step_by(CSV_SLICE_ROWS)
+                .map(|at| b.slice(at, CSV_SLICE_ROWS.min(b.num_rows() - at)))
+        })
+        .collect();
+    let threads =
+        rusk::config().threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start {threads} threads: {e}")))?;
+    for window in slices.chunks(2 * threads) {
+        cancel.check()?;
+        let texts: Vec<Result<Vec<u8>>> = pool.install(|| {
+            window
+                .par_iter()
+                .map(|slice| {
+                    let mut text = Vec::new();
+                    rusk_io::write::write_csv(&mut text, std::slice::from_ref(slice), false, b',')?;
+                    Ok(text)
+                })
+                .collect()
+        });
+        for text in texts {
+            out.write_all(&text?).map_err(to_stdout)?;
+        }
+    }
+    out.flush().map_err(to_stdout)
 }
 
 /// The most resident memory this process has had (Linux's `VmHWM`), to
