@@ -292,19 +292,22 @@ impl Read<'_> {
 
     /// Decodes the root columns `roots` in batches of about
     /// [`SELECTED_INPUT_ROWS`] rows, in row order, handing each to `each`.
-    /// A batch never spans two row groups when a column is dictionary
-    /// encoded, so its keys are kept (see the module's note).
+    /// When a column is dictionary encoded a batch is a whole row group
+    /// instead: its keys are kept (see the module's note), and a choice
+    /// that evaluates a dictionary's entries once (a regex, `isin`) does
+    /// so once per row group, not once per slice of it (measured: the
+    /// regex bench's read took 0.19 s in slices, 0.10 s by row group).
     fn stream(&self, roots: &[usize], mut each: impl FnMut(RecordBatch) -> Result<()>) -> Result<()> {
         let file_schema = self.file.reader.schema();
         let dictionary =
             roots.iter().any(|&i| matches!(file_schema.field(i).data_type(), DataType::Dictionary(_, _)));
-        let groups: Vec<Vec<usize>> = if dictionary {
-            self.non_empty.iter().map(|&rg| vec![rg]).collect()
-        } else {
-            vec![self.non_empty.clone()]
-        };
-        for row_groups in groups {
-            for_each_batch(self.file, roots, row_groups, SELECTED_INPUT_ROWS, &mut each)?;
+        if !dictionary {
+            return for_each_batch(self.file, roots, self.non_empty.clone(), SELECTED_INPUT_ROWS, &mut each);
+        }
+        let metadata = self.file.reader.metadata();
+        for &rg in &self.non_empty {
+            let rows = usize::try_from(metadata.row_group(rg).num_rows()).unwrap_or(usize::MAX).max(1);
+            for_each_batch(self.file, roots, vec![rg], rows, &mut each)?;
         }
         Ok(())
     }
