@@ -500,7 +500,7 @@ def report(results: list[dict], peers: list[str], modes: list[str], info: dict) 
         parts += ["- answers: every peer's check agrees with " + ("Polars'" if "polars" in peers else "the first's")
                   + " (join: rows, sum v1, sum v2; sort: first and last rows)"]
     notes = list(dict.fromkeys(r["skipped"] for r in results if r["skipped"]))
-    notes += [f"{r['mode']} {r['query']} / rusk n/a: {r['na']}" for r in results if r["na"]]
+    notes += [f"{r['mode']} {r['query']} / {r['peer']} n/a: {r['na']}" for r in results if r["na"]]
     notes += [f"{r['mode']} {r['query']} / {r['peer']}: {r['error']}" for r in results if r["error"]]
     if notes:
         parts += ["", "## notes and errors", "", *[f"- {n}" for n in notes]]

@@ -506,7 +506,7 @@ def report(results: list[dict], peers: list[str], modes: list[str], info: dict) 
         parts += ["- answers: every peer's check agrees with " + ("pandas'" if "pandas" in peers else "the first's")
                   + " (rows, and the new column's non-null count and sum; regex: rows, sum v)"]
     notes = list(dict.fromkeys(r["skipped"] for r in results if r["skipped"]))
-    notes += [f"{r['mode']} {r['query']} / rusk n/a: {r['na']}" for r in results if r["na"]]
+    notes += [f"{r['mode']} {r['query']} / {r['peer']} n/a: {r['na']}" for r in results if r["na"]]
     notes += [f"{r['mode']} {r['query']} / {r['peer']}: {r['error']}" for r in results if r["error"]]
     if notes:
         parts += ["", "## notes and errors", "", *[f"- {n}" for n in notes]]
