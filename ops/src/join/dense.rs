@@ -20,6 +20,28 @@ use arrow::datatypes::{
 
 use super::hash::NONE;
 
+/// `$body` with `$typed` the integer array `$key` as its primitive array
+/// type `$t` (an integer type that widens to i64), `None` for another type.
+macro_rules! with_integer {
+    ($key:expr, |$typed:ident: $t:ident| $body:expr) => {
+        match $key.data_type() {
+            DataType::Int8 => with_integer!(@ $key, $typed, $t, Int8Type, $body),
+            DataType::Int16 => with_integer!(@ $key, $typed, $t, Int16Type, $body),
+            DataType::Int32 => with_integer!(@ $key, $typed, $t, Int32Type, $body),
+            DataType::Int64 => with_integer!(@ $key, $typed, $t, Int64Type, $body),
+            DataType::UInt8 => with_integer!(@ $key, $typed, $t, UInt8Type, $body),
+            DataType::UInt16 => with_integer!(@ $key, $typed, $t, UInt16Type, $body),
+            DataType::UInt32 => with_integer!(@ $key, $typed, $t, UInt32Type, $body),
+            _ => None,
+        }
+    };
+    (@ $key:expr, $typed:ident, $t:ident, $arrow:ty, $body:expr) => {{
+        type $t = $arrow;
+        let $typed = $key.as_primitive::<$t>();
+        $body
+    }};
+}
+
 /// How many slots a build row may cost at most: past this the range is
 /// too sparse and interning is used instead.
 const SLOTS_PER_ROW: usize = 4;
@@ -41,21 +63,7 @@ impl DenseKeys {
     /// column of a range small enough; `None` otherwise.
     pub(super) fn new(keys: &[ArrayRef], row_groups: &[u32]) -> Option<Self> {
         let [key] = keys else { return None };
-        macro_rules! build {
-            ($t:ty) => {
-                Self::build::<$t>(key.as_primitive::<$t>(), row_groups)
-            };
-        }
-        match key.data_type() {
-            DataType::Int8 => build!(Int8Type),
-            DataType::Int16 => build!(Int16Type),
-            DataType::Int32 => build!(Int32Type),
-            DataType::Int64 => build!(Int64Type),
-            DataType::UInt8 => build!(UInt8Type),
-            DataType::UInt16 => build!(UInt16Type),
-            DataType::UInt32 => build!(UInt32Type),
-            _ => None,
-        }
+        with_integer!(key, |typed: T| Self::build::<T>(typed, row_groups))
     }
 
     fn build<T>(key: &PrimitiveArray<T>, row_groups: &[u32]) -> Option<Self>
@@ -94,21 +102,7 @@ impl DenseKeys {
         if key.data_type() != &self.data_type {
             return None;
         }
-        macro_rules! probe {
-            ($t:ty) => {
-                Some(self.lookup::<$t>(key.as_primitive::<$t>()))
-            };
-        }
-        match key.data_type() {
-            DataType::Int8 => probe!(Int8Type),
-            DataType::Int16 => probe!(Int16Type),
-            DataType::Int32 => probe!(Int32Type),
-            DataType::Int64 => probe!(Int64Type),
-            DataType::UInt8 => probe!(UInt8Type),
-            DataType::UInt16 => probe!(UInt16Type),
-            DataType::UInt32 => probe!(UInt32Type),
-            _ => None,
-        }
+        with_integer!(key, |typed: T| Some(self.lookup::<T>(typed)))
     }
 
     fn lookup<T>(&self, key: &PrimitiveArray<T>) -> Vec<u32>
