@@ -493,6 +493,20 @@ fn name_index(schema: &Schema) -> std::collections::HashMap<&str, usize> {
     index
 }
 
+/// A mask of `len` rows, true at `rows` (each below `len`).
+///
+/// # Errors
+/// [`Error::Internal`] for a row past the end.
+pub(crate) fn rows_mask(rows: impl IntoIterator<Item = usize>, len: usize) -> Result<BooleanArray> {
+    let mut mask = vec![false; len];
+    for row in rows {
+        *mask
+            .get_mut(row)
+            .ok_or_else(|| Error::Internal(format!("row {row} of {len} chosen (a bug in rusk)")))? = true;
+    }
+    Ok(BooleanArray::from(mask))
+}
+
 /// Which rows a read keeps, chosen from some of its columns.
 #[derive(Clone, Copy)]
 pub(crate) enum Keep<'a> {
@@ -521,14 +535,8 @@ impl Keep<'_> {
                 Ok(if keep.nulls().is_some() { prep_null_mask_filter(&keep) } else { keep })
             }
             Keep::Top(top) => {
-                let mut rows = vec![false; batch.num_rows()];
-                for &i in sort_head_indices(batch, &top.keys, top.n)?.values() {
-                    // An index of the batch's rows: in range.
-                    if let Some(row) = rows.get_mut(i as usize) {
-                        *row = true;
-                    }
-                }
-                Ok(BooleanArray::from(rows))
+                let best = sort_head_indices(batch, &top.keys, top.n)?;
+                rows_mask(best.values().iter().map(|&i| i as usize), batch.num_rows())
             }
         }
     }

@@ -656,12 +656,8 @@ fn write_csv_ordered(mut out: impl Write, batches: &[RecordBatch], cancel: &Canc
                 .map(|at| b.slice(at, CSV_SLICE_ROWS.min(b.num_rows() - at)))
         })
         .collect();
-    let threads =
-        rusk::config().threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start {threads} threads: {e}")))?;
+    let threads = rusk::config().worker_threads();
+    let pool = rusk::scheduler::thread_pool(threads)?;
     for window in slices.chunks(2 * threads) {
         cancel.check()?;
         let texts: Vec<Result<Vec<u8>>> = pool.install(|| {

@@ -83,6 +83,16 @@ pub fn run(graph: &TaskGraph, targets: &[TaskId], threads: usize) -> Result<RunO
     run_with(graph, targets, &Config::default().with_threads(threads))
 }
 
+/// The worker pool of `threads` threads that runs tasks (built once per
+/// thread count, then reused), for work a caller runs beside a graph's,
+/// such as the command formatting its CSV output.
+///
+/// # Errors
+/// [`Error::Internal`] when the threads cannot start.
+pub fn thread_pool(threads: usize) -> Result<std::sync::Arc<rayon::ThreadPool>> {
+    pool::get(threads)
+}
+
 /// [`run`] with `config`'s threads, memory limit and cancellation.
 ///
 /// # Errors

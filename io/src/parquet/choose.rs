@@ -15,10 +15,10 @@ use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, RecordBatch};
 use arrow::compute::{concat, filter_record_batch};
 use arrow::datatypes::{DataType, SchemaRef};
 use rusk_ops::sort::RunningHead;
-use rusk_ops::{Error, Result};
+use rusk_ops::Result;
 
 use super::dictionary::concat_dictionaries;
-use crate::dataset::Keep;
+use crate::dataset::{rows_mask, Keep};
 
 /// What a streamed choice has kept so far.
 pub(crate) enum Chooser<'a> {
@@ -66,15 +66,8 @@ impl<'a> Chooser<'a> {
             }
             Chooser::Top(top) => {
                 let (best, positions) = top.finish()?;
-                let mut mask = vec![false; num_rows];
-                for p in positions {
-                    let slot = mask.get_mut(p).ok_or_else(|| {
-                        Error::Internal(format!("top row {p} of {num_rows} (a bug in rusk)"))
-                    })?;
-                    *slot = true;
-                }
                 let best = best.unwrap_or_else(|| RecordBatch::new_empty(Arc::clone(schema)));
-                Ok((best, BooleanArray::from(mask)))
+                Ok((best, rows_mask(positions, num_rows)?))
             }
         }
     }

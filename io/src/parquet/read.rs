@@ -27,7 +27,7 @@ use arrow::array::{
     RecordBatchReader,
 };
 use arrow::compute::{cast, concat_batches};
-use arrow::datatypes::{DataType, FieldRef, Schema};
+use arrow::datatypes::{DataType, FieldRef, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection};
 use parquet::arrow::ProjectionMask;
 use rusk_ops::{Error, Result};
@@ -134,6 +134,17 @@ pub(crate) fn read_partition(
     metrics.add_rows(num_rows as u64);
     metrics.add_bytes(u64::try_from(bytes).unwrap_or(0));
     Ok(batch)
+}
+
+/// `batch`'s columns with their names, as [`assemble`] takes them.
+fn named_columns(batch: &RecordBatch) -> Vec<(String, ArrayRef)> {
+    batch
+        .schema()
+        .fields()
+        .iter()
+        .zip(batch.columns())
+        .map(|(f, c)| (f.name().clone(), Arc::clone(c)))
+        .collect()
 }
 
 /// The partition's projected `fields` from the decoded columns (by file
@@ -257,14 +268,7 @@ impl Read<'_> {
         let mut offset = 0;
         self.stream(&by_roots, |decoded| {
             let rows = decoded.num_rows();
-            let named: Vec<(String, ArrayRef)> = decoded
-                .schema()
-                .fields()
-                .iter()
-                .zip(decoded.columns())
-                .map(|(f, c)| (f.name().clone(), Arc::clone(c)))
-                .collect();
-            chooser.push(&assemble(&by_fields, &named, rows, path)?, offset)?;
+            chooser.push(&assemble(&by_fields, &named_columns(&decoded), rows, path)?, offset)?;
             offset += rows;
             Ok(())
         })?;
@@ -276,8 +280,7 @@ impl Read<'_> {
         }
         let (kept_by, mask) = chooser.finish(&by_schema, self.num_rows)?;
         let kept = kept_by.num_rows();
-        let mut kept_columns: Vec<(String, ArrayRef)> =
-            by_fields.iter().zip(kept_by.columns()).map(|(f, c)| (f.name().clone(), Arc::clone(c))).collect();
+        let mut kept_columns = named_columns(&kept_by);
         if !rest.is_empty() {
             if kept as f64 > LATE_MATERIALIZATION_SHARE * self.num_rows as f64 {
                 for (name, column) in self.decode(&rest, None)? {
@@ -302,48 +305,23 @@ impl Read<'_> {
         let dictionary =
             roots.iter().any(|&i| matches!(file_schema.field(i).data_type(), DataType::Dictionary(_, _)));
         if !dictionary {
-            return for_each_batch(self.file, roots, self.non_empty.clone(), SELECTED_INPUT_ROWS, &mut each);
+            return for_each_batch(
+                self.file,
+                roots,
+                self.non_empty.clone(),
+                SELECTED_INPUT_ROWS,
+                None,
+                &mut each,
+            )
+            .map(drop);
         }
         let metadata = self.file.reader.metadata();
         for &rg in &self.non_empty {
             let rows = usize::try_from(metadata.row_group(rg).num_rows()).unwrap_or(usize::MAX).max(1);
-            for_each_batch(self.file, roots, vec![rg], rows, &mut each)?;
+            for_each_batch(self.file, roots, vec![rg], rows, None, &mut each)?;
         }
         Ok(())
     }
-}
-
-/// Decodes the root columns `roots` of `row_groups` in batches of
-/// `batch_size` rows, handing each to `each`.
-fn for_each_batch(
-    file: &ParquetFile,
-    roots: &[usize],
-    row_groups: Vec<usize>,
-    batch_size: usize,
-    each: &mut impl FnMut(RecordBatch) -> Result<()>,
-) -> Result<()> {
-    let path = file.source.path.as_path();
-    let reader = file.open()?;
-    let handle = reader.try_clone().map_err(|e| Error::io(e, path))?;
-    let mask = ProjectionMask::roots(file.reader.parquet_schema(), roots.iter().copied());
-    let decoder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, file.reader.clone())
-        .with_projection(mask)
-        .with_row_groups(row_groups)
-        .with_batch_size(batch_size)
-        .build()
-        .map_err(|e| Error::parquet(e, path))?;
-    for batch in decoder {
-        match batch {
-            Ok(batch) => each(batch)?,
-            Err(e) => {
-                // A file rewritten during the read: its error is not this file's.
-                file.source.check(&handle)?;
-                return Err(Error::parquet(e, path));
-            }
-        }
-    }
-    // Nor are its rows.
-    file.source.check(&handle)
 }
 
 /// Decodes the root columns `roots` of `row_groups` (which hold `rows` rows)
@@ -358,9 +336,6 @@ fn decode(
     selection: Option<RowSelection>,
 ) -> Result<RecordBatch> {
     let path = file.source.path.as_path();
-    let reader = file.open()?;
-    let handle = reader.try_clone().map_err(|e| Error::io(e, path))?;
-    let mask = ProjectionMask::roots(file.reader.parquet_schema(), roots.iter().copied());
     let all = usize::try_from(rows).unwrap_or(usize::MAX).max(1);
     // With a selection, a batch of every row would first decode every row
     // of the row groups into buffers that grow to their full size, to keep
@@ -373,6 +348,34 @@ fn decode(
             selection.row_count().div_ceil(batches).max(1)
         }
     };
+    let mut batches = Vec::new();
+    let schema = for_each_batch(file, roots, row_groups, batch_size, selection, &mut |batch| {
+        batches.push(batch);
+        Ok(())
+    })?;
+    match batches.len() {
+        0 => Ok(RecordBatch::new_empty(schema)),
+        1 => batches.pop().ok_or_else(|| Error::Internal("a batch vanished (a bug in rusk)".into())),
+        // Not expected with a batch size of all the rows; still correct.
+        _ => concat_batches(&schema, &batches).map_err(|e| Error::from(e).with_file(path)),
+    }
+}
+
+/// Decodes the root columns `roots` of `row_groups` in batches of
+/// `batch_size` rows (of the rows `selection` holds, when given), handing
+/// each to `each`; the batches' schema.
+fn for_each_batch(
+    file: &ParquetFile,
+    roots: &[usize],
+    row_groups: Vec<usize>,
+    batch_size: usize,
+    selection: Option<RowSelection>,
+    each: &mut impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<SchemaRef> {
+    let path = file.source.path.as_path();
+    let reader = file.open()?;
+    let handle = reader.try_clone().map_err(|e| Error::io(e, path))?;
+    let mask = ProjectionMask::roots(file.reader.parquet_schema(), roots.iter().copied());
     let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, file.reader.clone())
         .with_projection(mask)
         .with_row_groups(row_groups)
@@ -382,14 +385,17 @@ fn decode(
     }
     let decoder = builder.build().map_err(|e| Error::parquet(e, path))?;
     let schema = decoder.schema();
-    let decoded = decoder.collect::<Result<Vec<_>, _>>();
-    // A file rewritten during the read: its error, or its rows, are not this file's.
-    file.source.check(&handle)?;
-    let mut batches = decoded.map_err(|e| Error::parquet(e, path))?;
-    match batches.len() {
-        0 => Ok(RecordBatch::new_empty(schema)),
-        1 => batches.pop().ok_or_else(|| Error::Internal("a batch vanished (a bug in rusk)".into())),
-        // Not expected with a batch size of all the rows; still correct.
-        _ => concat_batches(&schema, &batches).map_err(|e| Error::from(e).with_file(path)),
+    for batch in decoder {
+        match batch {
+            Ok(batch) => each(batch)?,
+            Err(e) => {
+                // A file rewritten during the read: its error is not this file's.
+                file.source.check(&handle)?;
+                return Err(Error::parquet(e, path));
+            }
+        }
     }
+    // Nor are its rows.
+    file.source.check(&handle)?;
+    Ok(schema)
 }

@@ -372,17 +372,16 @@ float_like!(f64);
 /// Appends the finite float ryu wrote as `shortest` (`1.0`, `0.00001`,
 /// `1.5e-7`, `1e16`, ...) as Python's `repr` writes it.
 fn push_python_float(out: &mut Vec<u8>, shortest: &str) {
-    let plain = |s: &str| !s.contains('e') && !s.starts_with("0.000");
-    if plain(shortest.strip_prefix('-').unwrap_or(shortest)) {
+    let (negative, unsigned) = match shortest.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, shortest),
+    };
+    if !unsigned.contains('e') && !unsigned.starts_with("0.000") {
         // Fixed notation from 1e-4 up, as Python's (ryu writes `1e16` and
         // up with an exponent, and never pads the integer part).
         out.extend_from_slice(shortest.as_bytes());
         return;
     }
-    let (negative, unsigned) = match shortest.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, shortest),
-    };
     let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
         Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
         None => (unsigned, 0),
@@ -585,6 +584,12 @@ fn format_timestamps(values: &[Option<i64>], per_second: i64, tz: Option<&str>, 
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::*;
+
+    use super::*;
+
     /// Every float of fixtures/expected/float_repr.txt (edge cases, data-like
     /// values at every magnitude, random bits) written as Python's repr.
     #[test]
@@ -603,12 +608,6 @@ mod tests {
         }
         assert_eq!(checked, 4000);
     }
-
-    use std::sync::Arc;
-
-    use arrow::array::*;
-
-    use super::*;
 
     fn csv(columns: Vec<(&str, ArrayRef)>) -> String {
         let batch = RecordBatch::try_from_iter(columns).unwrap();

@@ -30,11 +30,10 @@ pub struct RunningHead<'a> {
     n: usize,
     /// The candidates, in row order, in pieces joined at the next cut.
     pieces: Vec<RecordBatch>,
-    rows: usize,
     /// Each candidate's position among all the rows pushed.
     positions: Vec<usize>,
     /// The first key of the `n`-th best row at the last cut, when one
-    /// comparison against it decides (see [`better_than`]).
+    /// comparison against it decides (see [`decides`]).
     worst: Option<ArrayRef>,
 }
 
@@ -42,7 +41,7 @@ impl<'a> RunningHead<'a> {
     /// The first `n` rows in the order of `keys` (which the batches must
     /// hold: checked by the cuts), ties in row order.
     pub fn new(keys: &'a [SortKey], n: usize) -> Self {
-        RunningHead { keys, n, pieces: vec![], rows: 0, positions: vec![], worst: None }
+        RunningHead { keys, n, pieces: vec![], positions: vec![], worst: None }
     }
 
     /// Takes in `batch`, the rows from position `offset` on.
@@ -54,17 +53,14 @@ impl<'a> RunningHead<'a> {
         match better_than(self.worst.as_ref(), batch, self.keys)? {
             Some(better) => {
                 self.positions.extend(rows.zip(better.values()).filter_map(|(r, b)| b.then_some(r)));
-                let survivors = filter_record_batch(batch, &better)?;
-                self.rows += survivors.num_rows();
-                self.pieces.push(survivors);
+                self.pieces.push(filter_record_batch(batch, &better)?);
             }
             None => {
                 self.positions.extend(rows);
-                self.rows += batch.num_rows();
                 self.pieces.push(batch.clone());
             }
         }
-        if self.rows >= 2 * self.n.max(1) {
+        if self.positions.len() >= 2 * self.n.max(1) {
             self.cut()?;
         }
         Ok(())
@@ -76,7 +72,7 @@ impl<'a> RunningHead<'a> {
     /// # Errors
     /// As [`super::sort_batch`].
     pub fn finish(mut self) -> Result<(Option<RecordBatch>, Vec<usize>)> {
-        if self.rows > self.n || self.pieces.len() > 1 {
+        if self.positions.len() > self.n || self.pieces.len() > 1 {
             self.cut()?;
         }
         Ok((self.pieces.pop(), self.positions))
@@ -88,9 +84,10 @@ impl<'a> RunningHead<'a> {
         let all = concat_batches(&schema, &self.pieces)?;
         let best = head_indices(&all, self.keys, self.n)?;
         self.worst = match (best.values().last(), self.keys.first()) {
-            (Some(&last), Some(first)) if best.len() == self.n => {
-                all.column_by_name(&first.column).map(|c| c.slice(last as usize, 1))
-            }
+            (Some(&last), Some(first)) if best.len() == self.n => all
+                .column_by_name(&first.column)
+                .map(|c| c.slice(last as usize, 1))
+                .filter(|worst| decides(worst, first)),
             _ => None,
         };
         // Row order, so that a tie still goes to the earlier row.
@@ -99,15 +96,13 @@ impl<'a> RunningHead<'a> {
         // Indices of `all`, whose rows are the positions': in range.
         self.positions = best.iter().map(|&i| self.positions[i as usize]).collect();
         self.pieces = vec![compact_views(&take_record_batch(&all, &UInt32Array::from(best))?)?];
-        self.rows = self.positions.len();
         Ok(())
     }
 }
 
 /// The rows of `batch` whose first key may still beat `worst` (the first
-/// key of the `n`-th best row so far), or `None` when one comparison does
-/// not decide it: no `worst` yet, a null or float zero or NaN one, nulls
-/// first, a type arrow's comparisons do not order as rusk sorts.
+/// key of the `n`-th best row so far, kept only when [`decides`] it), or
+/// `None` without one.
 ///
 /// With one key a row equal to the worst loses (it comes later, and ties
 /// go to the earlier row); with more keys it may win on the next one, so
@@ -117,17 +112,9 @@ fn better_than(
     batch: &RecordBatch,
     keys: &[SortKey],
 ) -> Result<Option<BooleanArray>> {
-    let (Some(value), Some(first)) = (worst, keys.first()) else { return Ok(None) };
+    let (Some(worst), Some(first)) = (worst, keys.first()) else { return Ok(None) };
     let Some(key) = batch.column_by_name(&first.column) else { return Ok(None) };
-    if first.nulls_first
-        || !comparable(key.data_type())
-        || value.data_type() != key.data_type()
-        || value.null_count() > 0
-        || float_zero_or_nan(value)
-    {
-        return Ok(None);
-    }
-    let worst = Scalar::new(Arc::clone(value));
+    let worst = Scalar::new(Arc::clone(worst));
     let strict = keys.len() == 1;
     let better = match (first.ascending, strict) {
         (true, true) => lt(key, &worst)?,
@@ -137,6 +124,17 @@ fn better_than(
     };
     // A null key is false: it sorts last, after the worst candidate.
     Ok(Some(if better.nulls().is_some() { prep_null_mask_filter(&better) } else { better }))
+}
+
+/// Whether one comparison against `worst` (a one-value array of the first
+/// key `first`) decides which rows may still win: not with nulls first, a
+/// null, float zero or NaN value, or a type arrow's comparisons do not
+/// order as rusk sorts.
+fn decides(worst: &ArrayRef, first: &SortKey) -> bool {
+    !first.nulls_first
+        && comparable(worst.data_type())
+        && worst.null_count() == 0
+        && !float_zero_or_nan(worst)
 }
 
 /// Whether arrow's comparison kernels order `data_type` as rusk's sort
