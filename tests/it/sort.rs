@@ -235,7 +235,9 @@ fn a_sort_is_a_range_shuffle_with_one_range_per_partition() {
     assert_eq!(df.npartitions(), 3);
     let text = df.explain().unwrap();
     assert!(
-        text.contains("scan parquet ×3 → range_boundaries ×1 → range_split ×3 → concat+sort ×3"),
+        text.contains(
+            "scan parquet ×3 → range_sample ×3 → range_boundaries ×1 → range_split ×3 → concat+sort ×3"
+        ),
         "{text}"
     );
     // One input partition sorts in one task, no shuffle.

@@ -74,7 +74,8 @@ pub fn stage_memory(task: &Task) -> (&'static str, Bound) {
         TaskOp::JoinFiles { .. } => ("nothing: the files are copied by the kernel", Bound::Partition),
         TaskOp::WindowApply { .. } => ("one partition and what the window carries in", Bound::Partition),
         TaskOp::WindowCarry { .. } => ("a summary of each partition", Bound::Partition),
-        TaskOp::RangeBoundaries { .. } => ("a sample of the keys", Bound::Partition),
+        TaskOp::RangeSample { .. } => ("one partition", Bound::Partition),
+        TaskOp::RangeBoundaries { .. } => ("a sample of every partition's keys", Bound::Partition),
         TaskOp::HashSplit { .. } | TaskOp::RangeSplit { .. } => {
             ("its buckets, held until every split has run", Bound::Spills)
         }

@@ -172,8 +172,19 @@ pub enum TaskOp {
         /// How many buckets.
         n: usize,
     },
-    /// Draws at most `n - 1` bucket boundaries from a sample of the keys of
-    /// all its inputs (for a range shuffle).
+    /// The sample of its one input's keys that `RangeBoundaries` draws from
+    /// (for a range shuffle): a few rows, so that the boundaries never need
+    /// every input whole at once.
+    RangeSample {
+        /// The key columns and their order.
+        keys: Vec<SortKey>,
+        /// How many buckets.
+        n: usize,
+        /// How many inputs the shuffle has (each samples its share).
+        inputs: usize,
+    },
+    /// Draws at most `n - 1` bucket boundaries from its inputs, the
+    /// `RangeSample`s of every input of a range shuffle.
     RangeBoundaries {
         /// The key columns and their order.
         keys: Vec<SortKey>,

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! tree:     scan+partial_agg ×20 ─▶ merge ×3 ─▶ merge+finish ×1   (split_every 8)
-//! sorted:   scan+partial_agg ×8 ─▶ range_boundaries ×1 ─▶ range_split ×8 ─▶ merge+finish ×4
+//! sorted:   scan+partial_agg ×8 ─▶ range_sample ×8 ─▶ range_boundaries ×1 ─▶ range_split ×8 ─▶ merge+finish ×4
 //!           (each split also reads its partial)
 //! unsorted: scan+partial_agg ×8 ─▶ hash_split ×8 ─▶ merge+finish ×4
 //! resample: as sorted, split by the group keys alone, then fill_bins

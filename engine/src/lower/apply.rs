@@ -2,7 +2,7 @@
 //! whole in one task, then call `f` on each group there.
 //!
 //! ```text
-//! sorted:   scan ×8 ─▶ range_boundaries ×1 ─▶ range_split ×8 ─▶ concat+group_apply ×8
+//! sorted:   scan ×8 ─▶ range_sample ×8 ─▶ range_boundaries ×1 ─▶ range_split ×8 ─▶ concat+group_apply ×8
 //! unsorted: scan ×8 ─▶ hash_split ×8 ─▶ concat+group_apply ×8
 //! ```
 //!

@@ -2,9 +2,9 @@
 //! between partitions (groupby with `split_out`, `apply`, `sort_values`).
 //!
 //! ```text
-//! by range: inputs ×P ─▶ range_boundaries ×1 ─▶ range_split ×P ─┐
-//!           (each split also reads its input)                  ├─▶ receiver j reads bucket j of every split, ×n
-//! by hash:  inputs ×P ─▶ hash_split ×P ─────────────────────────┘
+//! by range: inputs ×P ─▶ range_sample ×P ─▶ range_boundaries ×1 ─▶ range_split ×P ─┐
+//!           (each split also reads its input)                                     ├─▶ receiver j reads bucket j of every split, ×n
+//! by hash:  inputs ×P ─▶ hash_split ×P ────────────────────────────────────────────┘
 //! ```
 //!
 //! A receiver reads its bucket of the splits in partition order, and a split
@@ -22,10 +22,20 @@ pub(crate) fn split_by_range(
     keys: Vec<SortKey>,
     n: usize,
 ) -> Vec<TaskId> {
+    let stage = graph.add_stage("range_sample");
+    graph.stages[stage].detail = Some("evenly spaced keys of each input".into());
+    let of = inputs.len();
+    let samples = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            let op = TaskOp::RangeSample { keys: keys.clone(), n, inputs: of };
+            graph.add_task(stage, i, op, vec![t])
+        })
+        .collect();
     let stage = graph.add_stage("range_boundaries");
     graph.stages[stage].detail = Some(format!("sampled keys → ≤{} boundaries", n.saturating_sub(1)));
-    let boundaries =
-        graph.add_task(stage, 0, TaskOp::RangeBoundaries { keys: keys.clone(), n }, inputs.to_vec());
+    let boundaries = graph.add_task(stage, 0, TaskOp::RangeBoundaries { keys: keys.clone(), n }, samples);
     split_by_boundaries(graph, inputs, keys, n, boundaries)
 }
 

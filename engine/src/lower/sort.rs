@@ -1,7 +1,7 @@
 //! `sort_values`: a range shuffle, then a stable sort of each bucket.
 //!
 //! ```text
-//! scan ×8 ─▶ range_boundaries ×1 ─▶ range_split ×8 ─▶ concat+sort ×8
+//! scan ×8 ─▶ range_sample ×8 ─▶ range_boundaries ×1 ─▶ range_split ×8 ─▶ concat+sort ×8
 //! ```
 //!
 //! Boundaries drawn from a sample of every partition's keys cut the key

@@ -15,7 +15,12 @@
 //! half the budget, shared by the threads, holds (at the sample's bytes
 //! per group): the merge of one output partition holds its groups' state
 //! whole, so more groups than memory means more partitions, as Dask users
-//! raise `split_out` by hand. A value the user gave always wins;
+//! raise `split_out` by hand. The merges' inputs count too: a bucket's
+//! merge reads its share of every partition's state (about the sample's
+//! groups, times the partitions), and a merge of the tree reduce reads
+//! `split_every` states whole, so under a budget the partitions are also
+//! enough that a bucket's share of the states fits, and one output
+//! partition is kept only when `split_every` states fit. A value the user gave always wins;
 //! `explain()` prints the estimate and the choice.
 
 use std::sync::Arc;
@@ -55,7 +60,8 @@ pub fn choose_split_out(
     if let LogicalPlan::Aggregate(agg) = &node {
         if agg.split_out == SplitOut::Auto && !agg.keys.is_empty() {
             if let Some(estimate) = sample(agg, config)? {
-                let partitions = choose(&estimate, config);
+                let fan_in = agg.split_every.unwrap_or(config.split_every);
+                let partitions = choose(&estimate, fan_in, config);
                 node = LogicalPlan::Aggregate(
                     agg.clone().with_split_out(SplitOut::Chosen { partitions, estimate })?,
                 );
@@ -66,17 +72,24 @@ pub fn choose_split_out(
     Ok(if changed { Transformed::yes(node) } else { Transformed::no(plan) })
 }
 
-/// The number of partitions for `estimate` groups.
-fn choose(estimate: &GroupEstimate, config: &Config) -> usize {
-    let per_partition = match config.task_memory_share() {
-        Some(share) => config.split_out_groups.min(share / estimate.bytes_per_group.max(1)),
-        None => config.split_out_groups,
-    }
-    .max(1);
-    if estimate.groups <= per_partition {
+/// The number of partitions for `estimate` groups, whose tree reduce
+/// would merge `fan_in` states at a time.
+fn choose(estimate: &GroupEstimate, fan_in: usize, config: &Config) -> usize {
+    let share = config.task_memory_share();
+    let bytes_per_group = estimate.bytes_per_group.max(1);
+    let per_partition = share
+        .map_or(config.split_out_groups, |share| config.split_out_groups.min(share / bytes_per_group))
+        .max(1);
+    // What one partition's state weighs, and all of them together.
+    let state = estimate.sample_groups.saturating_mul(bytes_per_group);
+    let states = state.saturating_mul(estimate.partitions as u64);
+    let merge_fits = share.is_none_or(|share| state.saturating_mul(fan_in as u64) <= share);
+    if estimate.groups <= per_partition && merge_fits {
         return 1;
     }
-    let wanted = usize::try_from(estimate.groups.div_ceil(per_partition)).unwrap_or(MAX_CHOSEN_PARTITIONS);
+    let for_groups = estimate.groups.div_ceil(per_partition);
+    let for_states = share.map_or(0, |share| states.div_ceil(share.max(1)));
+    let wanted = usize::try_from(for_groups.max(for_states)).unwrap_or(MAX_CHOSEN_PARTITIONS);
     wanted.max(config.worker_threads()).min(MAX_CHOSEN_PARTITIONS)
 }
 
@@ -142,6 +155,19 @@ mod tests {
         assert_eq!(chosen(&budget, 50_000), 50);
         assert_eq!(chosen(&budget, 900), 1);
         assert_eq!(chosen(&budget, 1_500), 2);
+        // A bucket's share of every partition's state fits too: 1,000
+        // groups a partition, 40 partitions, 100 bytes a group is 4 MB of
+        // states, 40 shares of 100 KB; and 8 states of 200 KB do not fit
+        // one merge, so even 900 groups shuffle.
+        let big_states = |groups| GroupEstimate { sample_groups: 1_000, partitions: 40, ..estimate(groups) };
+        let chosen_with = |config: &Config, estimate: GroupEstimate| {
+            let plan = choose_split_out(groupby(), config, &|_, _| Ok(Some(estimate))).unwrap().plan;
+            let LogicalPlan::Aggregate(a) = plan.as_ref() else { panic!("an aggregate") };
+            a.split_out.partitions()
+        };
+        assert_eq!(chosen_with(&budget, big_states(1_500)), Some(40));
+        assert_eq!(chosen_with(&budget, big_states(900)), Some(40));
+        assert_eq!(chosen_with(&config, big_states(900)), Some(1), "no budget, no bound on the states");
         // Never more than MAX_CHOSEN_PARTITIONS, whatever the budget.
         assert_eq!(chosen(&config.clone().with_memory_limit(1), 50_000), MAX_CHOSEN_PARTITIONS);
     }

@@ -10,7 +10,7 @@ use rusk_io::write::{join_files, write_csv_file, write_parquet_file};
 use rusk_io::ScanMetrics;
 use rusk_ops::aggregate;
 use rusk_ops::expr::{evaluate, filter_batch, Expr};
-use rusk_ops::partition::{hash_split, range_boundaries, range_split};
+use rusk_ops::partition::{hash_split, range_boundaries, range_sample, range_split};
 use rusk_ops::{Error, Result};
 
 use super::run_task::TaskOutput;
@@ -53,6 +53,7 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>, scan: Option<&ScanMetrics>)
         TaskOp::HashSplit { .. } | TaskOp::RangeSplit { .. } => {
             Err(Error::Internal("a shuffle split outputs buckets".into()))
         }
+        TaskOp::RangeSample { keys, n, inputs: of } => range_sample(&one(inputs)?, keys, *n, *of),
         TaskOp::RangeBoundaries { keys, n } => range_boundaries(&inputs, keys, *n),
         TaskOp::Scan(file_scan) => match scan {
             Some(metrics) => file_scan.read(metrics),

@@ -26,5 +26,5 @@ mod split;
 pub use bounds::{key_bounds, missing_mask, KeyBounds};
 pub use groups::split_groups;
 pub use hash::hash_rows;
-pub use range::{range_boundaries, range_split};
+pub use range::{range_boundaries, range_sample, range_split};
 pub use split::{hash_split, split_by_bucket};

@@ -17,33 +17,49 @@ use super::split::split_by_bucket;
 use crate::error::{Error, Result};
 use crate::sort::{dictionary_probe, encode_probe, DictionaryProbe, SortEncoder, SortKey};
 
-/// Rows sampled from each input per output bucket: enough that the
-/// boundaries cut the keys into buckets of roughly equal size.
+/// Rows sampled per output bucket, over all inputs (and at least this
+/// many from each input): enough that the boundaries cut the keys into
+/// buckets of roughly equal size, few enough that a thousand inputs cut
+/// into a thousand ranges sample 64,000 rows, not 64 million.
 const SAMPLE_PER_BUCKET: usize = 64;
 
-/// The at most `n - 1` boundaries that cut the keys of `inputs` into `n`
-/// buckets of about equal size, as a batch of the key columns (fewer rows
-/// when keys repeat: a key never straddles two buckets). The sample is
-/// evenly spaced rows of each input, so the result depends only on the
-/// inputs.
+/// The rows of `batch`'s key columns, one of `inputs` cut into `n` key
+/// ranges, that [`range_boundaries`] draws its boundaries from: evenly
+/// spaced, this input's share of 64 per range (at least 64). A range
+/// shuffle samples each input as soon as it exists, so that drawing the
+/// boundaries needs the samples at once, never every input whole.
+///
+/// # Errors
+/// Unknown key columns.
+pub fn range_sample(batch: &RecordBatch, keys: &[SortKey], n: usize, inputs: usize) -> Result<RecordBatch> {
+    let schema = key_schema(batch, keys)?;
+    let len = batch.num_rows();
+    let share = (SAMPLE_PER_BUCKET * n.max(1)).div_ceil(inputs.max(1)).max(SAMPLE_PER_BUCKET);
+    let m = len.min(share);
+    let picks = UInt32Array::from_iter_values((0..m).map(|i| (i * len / m.max(1)) as u32));
+    let columns = keys
+        .iter()
+        .map(|key| Ok(take(column_of(batch, &key.column)?.as_ref(), &picks, None)?))
+        .collect::<Result<Vec<ArrayRef>>>()?;
+    Ok(RecordBatch::try_new(schema, columns)?)
+}
+
+/// The at most `n - 1` boundaries that cut the keys of `samples` (from
+/// [`range_sample`] of each input, or the inputs whole, which it samples
+/// the same way, so both give the same boundaries) into
+/// `n` buckets of about equal size, as a batch of the key columns (fewer
+/// rows when keys repeat: a key never straddles two buckets). The result
+/// depends only on the inputs.
 ///
 /// # Errors
 /// Unknown key columns, or key types that cannot be ordered.
-pub fn range_boundaries(inputs: &[RecordBatch], keys: &[SortKey], n: usize) -> Result<RecordBatch> {
-    let first = inputs.first().ok_or_else(|| Error::Internal("range boundaries of no inputs".into()))?;
+pub fn range_boundaries(samples: &[RecordBatch], keys: &[SortKey], n: usize) -> Result<RecordBatch> {
+    let first = samples.first().ok_or_else(|| Error::Internal("range boundaries of no inputs".into()))?;
     let schema = key_schema(first, keys)?;
-    let mut sampled: Vec<Vec<ArrayRef>> = vec![Vec::with_capacity(inputs.len()); keys.len()];
-    for input in inputs {
-        let len = input.num_rows();
-        let m = len.min(SAMPLE_PER_BUCKET * n.max(1));
-        let picks = UInt32Array::from_iter_values((0..m).map(|i| (i * len / m.max(1)) as u32));
-        for (key, column) in keys.iter().zip(sampled.iter_mut()) {
-            column.push(take(column_of(input, &key.column)?.as_ref(), &picks, None)?);
-        }
-    }
-    let columns = sampled
-        .iter()
-        .map(|parts| Ok(concat(&parts.iter().map(|a| a.as_ref()).collect::<Vec<_>>())?))
+    let sampled =
+        samples.iter().map(|s| range_sample(s, keys, n, samples.len())).collect::<Result<Vec<_>>>()?;
+    let columns = (0..keys.len())
+        .map(|k| Ok(concat(&sampled.iter().map(|s| s.column(k).as_ref()).collect::<Vec<_>>())?))
         .collect::<Result<Vec<ArrayRef>>>()?;
     let sample = RecordBatch::try_new(Arc::clone(&schema), columns)?;
     let rows = SortEncoder::try_new(&schema, keys)?.encode(&sample)?;
