@@ -102,6 +102,17 @@ pub enum PartitionRange {
     },
     /// Parquet: these row groups, in order.
     RowGroups(Vec<usize>),
+    /// Parquet: rows `start..end` of one row group, a slice of a row group
+    /// larger than a memory budget lets one partition be (see
+    /// [`Dataset::split_to_fit`]).
+    RowSlice {
+        /// The row group.
+        row_group: usize,
+        /// Its first row read (inclusive).
+        start: u64,
+        /// Its last row read (exclusive).
+        end: u64,
+    },
 }
 
 /// One partition of a scan: a part of one file.
@@ -149,6 +160,24 @@ pub(crate) trait Source: Send + Sync + fmt::Debug {
     ) -> Result<RecordBatch> {
         keep.apply(&self.read(part, projection, metrics)?)
     }
+    /// `part` cut into partitions, in row order, whose columns at
+    /// `projection` each decode to about `max_bytes` or less (estimated
+    /// from what the files say of themselves), covering its rows once. A
+    /// source that cannot cut gives `part` back.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when finding where to cut reads the file and fails.
+    fn split(
+        &self,
+        part: &ScanPartition,
+        projection: &[usize],
+        max_bytes: u64,
+    ) -> Result<Vec<ScanPartition>> {
+        let _ = (projection, max_bytes);
+        Ok(vec![part.clone()])
+    }
+    /// The bytes `part` takes on disk (estimated where it is compressed whole).
+    fn stored_bytes(&self, part: &ScanPartition) -> u64;
     /// Whether the file at `path` (one of the source's) has column `name` itself.
     fn file_has_column(&self, path: &Path, name: &str) -> bool;
     /// Row groups in all (Parquet only).
@@ -294,6 +323,44 @@ impl Dataset {
         Ok(Pruned { partitions, files: (files_kept.len(), self.files.len()), row_groups })
     }
 
+    /// `parts` (this dataset's, in order) cut so that each decodes
+    /// `columns` into about `max_bytes` or less, as estimated from what the
+    /// files say of themselves (Parquet: each column chunk's uncompressed
+    /// size, and at least its fixed width a row; CSV: twice its text): runs
+    /// of row groups, slices of a row group, or shorter byte ranges moved
+    /// to record starts. The same rows, in the same order, each once. What
+    /// a memory budget does to a scan, so that no task holds more than its
+    /// share of the budget because a file was written in big pieces.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the file when finding record starts in a CSV
+    /// file fails.
+    pub fn split_to_fit(
+        &self,
+        parts: &[ScanPartition],
+        columns: &[String],
+        max_bytes: u64,
+    ) -> Result<Vec<ScanPartition>> {
+        let file_schema = self.source.schema();
+        let file_index = name_index(&file_schema);
+        let mut projection: Vec<usize> =
+            columns.iter().filter_map(|c| file_index.get(c.as_str()).copied()).collect();
+        projection.sort_unstable();
+        projection.dedup();
+        let mut out = Vec::with_capacity(parts.len());
+        for part in parts {
+            let path = &self.files.get(part.file).ok_or_else(|| unknown_file(part, self.files.len()))?.path;
+            out.extend(self.source.split(part, &projection, max_bytes).map_err(|e| e.with_file(path))?);
+        }
+        Ok(out)
+    }
+
+    /// The bytes `part` takes on disk (a compressed CSV file's text is
+    /// guessed at four times its size).
+    pub fn stored_bytes(&self, part: &ScanPartition) -> u64 {
+        self.source.stored_bytes(part)
+    }
+
     /// Partition `part`, reading `columns`, as a description any process
     /// can read (see [`FileScan`]).
     ///
@@ -306,7 +373,7 @@ impl Dataset {
         filter: Option<Expr>,
     ) -> Result<FileScan> {
         if part.file >= self.files.len() {
-            return Err(Error::Internal(format!("partition of file {} of {}", part.file, self.files.len())));
+            return Err(unknown_file(part, self.files.len()));
         }
         Ok(FileScan::new(self, part.file, part.range.clone(), columns, filter))
     }
@@ -491,6 +558,11 @@ fn name_index(schema: &Schema) -> std::collections::HashMap<&str, usize> {
         index.entry(f.name().as_str()).or_insert(i);
     }
     index
+}
+
+/// The error for a partition of a file the dataset does not have (a bug).
+fn unknown_file(part: &ScanPartition, files: usize) -> Error {
+    Error::Internal(format!("partition of file {} of {files}", part.file))
 }
 
 /// A mask of `len` rows, true at `rows` (each below `len`).

@@ -306,3 +306,56 @@ fn a_budget_too_small_for_a_key_range_cuts_more_ranges_and_keeps_the_order() {
     // No budget, no change.
     assert!(!query.explain_with(&free).unwrap().contains("ranges="));
 }
+
+/// Under a budget, a scan's partitions are cut to a share of it (slices
+/// of a Parquet row group, shorter CSV ranges), explain says so, and every
+/// query gives what it gives over the files' own partitions: rows in the
+/// same order, the same groups and sums. A `set_index(sorted=True)` keeps
+/// its input's partitions (its divisions are theirs).
+#[test]
+fn a_budget_cuts_scans_into_smaller_partitions_with_the_same_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let spill = tempfile::tempdir().unwrap();
+    let frame = frame();
+    frame.to_parquet(dir.path().join("pq")).unwrap();
+    frame.to_csv(dir.path().join("csv")).unwrap();
+    let inputs =
+        [rusk::read_parquet(dir.path().join("pq")).unwrap(), rusk::read_csv(dir.path().join("csv")).unwrap()];
+    let all = |df: &DataFrame, config: &Config| -> RecordBatch {
+        let out = df.compute_with(config).unwrap();
+        rusk::arrow::compute::concat_batches(&out.schema(), &out.collect().unwrap()).unwrap()
+    };
+    for input in &inputs {
+        let by_name = input
+            .groupby(["name", "city"])
+            .unwrap()
+            .agg([("s", col("id").sum()), ("n", col("x").count()), ("key", col("key").max())])
+            .unwrap()
+            .sort_values(&["name", "city"], &[true, true])
+            .unwrap();
+        let queries = [
+            ("rows", input.clone()),
+            ("filter", input.filter(col("key").gt(rusk::lit(500i64))).unwrap()),
+            ("sort", sorted(input)),
+            ("groupby", by_name),
+        ];
+        let budget = budgeted(2, 400_000, spill.path());
+        for (what, query) in queries {
+            let text = query.explain_with(&budget).unwrap();
+            let cut = text.lines().find(|l| l.contains("Scan:") && l.contains("memory budget"));
+            let count: usize = cut
+                .and_then(|l| l.split("partitions=").nth(1))
+                .and_then(|s| s.split(' ').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{what}: no cut scan:\n{text}"));
+            assert!(count > 6, "{what}: {count} partitions\n{text}");
+            let want = all(&query, &Config::default().with_threads(2));
+            assert_eq!(all(&query, &budget), want, "{what}");
+        }
+        let indexed = input.set_index("id", true).unwrap().filter(col("key").lt(rusk::lit(100i64))).unwrap();
+        let text = indexed.explain_with(&budget).unwrap();
+        assert!(!text.contains("memory budget)"), "{text}");
+        assert_eq!(all(&indexed, &budget), all(&indexed, &Config::default()));
+    }
+    assert!(entries(spill.path()).is_empty());
+}

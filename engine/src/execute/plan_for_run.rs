@@ -16,12 +16,14 @@ use crate::config::Config;
 use crate::graph::ElementOp;
 use crate::lower::lower;
 use crate::optimizer::{
-    apply_split_every, choose_join_strategy, choose_sort_ranges, choose_split_out, optimize, Optimized,
+    apply_split_every, choose_join_strategy, choose_scan_partitions, choose_sort_ranges, choose_split_out,
+    optimize, Optimized,
 };
 use crate::plan::{Aggregate, GroupEstimate, LogicalPlan, Project};
 use crate::scheduler;
 
-/// [`optimize`], then the choices of a run: `split_out` from a sample of
+/// [`optimize`], then the choices of a run: scan partitions cut to a
+/// memory budget, `split_out` from a sample of
 /// the data ([`estimate_groups`]), the merge fan-in, the join strategies
 /// and a sort's key ranges from `config`. What a plan goes through before it is lowered
 /// to run or explained.
@@ -30,6 +32,8 @@ use crate::scheduler;
 /// As [`optimize`], and errors of reading the sample.
 pub(crate) fn plan_for_run(plan: Arc<LogicalPlan>, config: &Config) -> Result<Optimized> {
     let mut optimized = optimize(plan)?;
+    // Not listed as applied: the partitions show on the scan's line.
+    optimized.plan = choose_scan_partitions(optimized.plan, config)?.plan;
     let chosen = choose_split_out(Arc::clone(&optimized.plan), config, &estimate_groups)?;
     if chosen.changed {
         optimized.applied.push("choose_split_out");

@@ -37,6 +37,14 @@ pub fn node_label(plan: &LogicalPlan) -> String {
             if let Some(cols) = &scan.columns {
                 let _ = write!(s, ", columns=[{}] {}/{}", cols.join(", "), cols.len(), total_columns);
             }
+            if let Some(max) = scan.sized_to {
+                let _ = write!(
+                    s,
+                    ", partitions={} (≤ {} each: memory budget)",
+                    scan.npartitions(),
+                    crate::plan::estimate::format_bytes(max)
+                );
+            }
             if !scan.filters.is_empty() {
                 let filters: Vec<String> = scan.filters.iter().map(ToString::to_string).collect();
                 let _ = write!(s, ", filters=[{}]", filters.join(", "));

@@ -7,7 +7,11 @@
 //! - `apply_split_every`: the merge fan-in of each reduction the user left
 //!   to the run ([`Config::split_every`]);
 //! - `choose_sort_ranges`: under a memory budget, enough key ranges that
-//!   one range of a sort fits a task's share of it.
+//!   one range of a sort fits a task's share of it;
+//! - `choose_scan_partitions`: under a memory budget, scan partitions cut
+//!   to half a task's share of it, so that a file written in big pieces
+//!   (a 1-million-row row group, a 64 MiB CSV block) does not make every
+//!   task above it hold more than the budget allows.
 //!
 //! ```text
 //! Join: how=inner, on=[k]          Join: how=inner, on=[k],
@@ -66,6 +70,45 @@ pub fn choose_sort_ranges(plan: Arc<LogicalPlan>, config: &Config) -> Result<Tra
             _ => None,
         })
     })
+}
+
+/// Under a memory budget, cuts every scan's partitions so that each
+/// decodes to at most half a task's share of the budget (a task holds its
+/// input and an output about as big: a sort's split, a filter's copy),
+/// except below a `set_index(sorted=True)`, whose divisions are those of
+/// its input's partitions as they are. Without a budget nothing changes.
+/// First of the run's choices: the others read the partitions it makes.
+///
+/// # Errors
+/// Errors of reading a CSV file to find where records start.
+pub fn choose_scan_partitions(plan: Arc<LogicalPlan>, config: &Config) -> Result<Transformed> {
+    let Some(share) = config.task_memory_share() else { return Ok(Transformed::no(plan)) };
+    size_scans(plan, (share / 2).max(1))
+}
+
+fn size_scans(plan: Arc<LogicalPlan>, max_bytes: u64) -> Result<Transformed> {
+    match plan.as_ref() {
+        LogicalPlan::SetIndex(s) if s.sorted => Ok(Transformed::no(plan)),
+        LogicalPlan::Scan(scan) if scan.sized_to.is_none() => {
+            let sized = scan.sized(max_bytes)?;
+            Ok(if sized.npartitions() == scan.npartitions() {
+                Transformed::no(plan)
+            } else {
+                Transformed::yes(LogicalPlan::Scan(sized))
+            })
+        }
+        _ => {
+            let inputs: Vec<Transformed> = plan
+                .inputs()
+                .into_iter()
+                .map(|i| size_scans(Arc::clone(i), max_bytes))
+                .collect::<Result<_>>()?;
+            if !inputs.iter().any(|t| t.changed) {
+                return Ok(Transformed::no(plan));
+            }
+            Ok(Transformed::yes(plan.with_new_inputs(inputs.into_iter().map(|t| t.plan).collect())?))
+        }
+    }
 }
 
 /// Gives every groupby and top-n that left `split_every` to the run the

@@ -8,10 +8,6 @@
 //! are larger); filters are not credited (an upper bound); a node whose
 //! output size cannot be told from its input (a groupby, a join) is unknown.
 
-use std::collections::HashMap;
-
-use rusk_io::PartitionRange;
-
 use super::LogicalPlan;
 
 /// The estimated bytes of `plan`'s output, or `None` when unknown.
@@ -19,30 +15,7 @@ pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
     match plan {
         LogicalPlan::Scan(scan) => {
             let ds = &scan.dataset;
-            let files = ds.files();
-            // A Parquet partition is a share of its file's row groups.
-            let mut groups_per_file: HashMap<usize, u64> = HashMap::new();
-            for p in ds.partitions() {
-                if let PartitionRange::RowGroups(groups) = &p.range {
-                    *groups_per_file.entry(p.file).or_default() += groups.len() as u64;
-                }
-            }
-            let bytes: u64 = scan
-                .pruned
-                .partitions
-                .iter()
-                .map(|p| match &p.range {
-                    PartitionRange::Bytes { start, end } => end.saturating_sub(*start),
-                    // Text compresses about 4:1 (gzip on CSV); a guess is all there is.
-                    PartitionRange::Decoded { .. } => {
-                        files.get(p.file).map_or(0, |f| f.size.saturating_mul(4))
-                    }
-                    PartitionRange::RowGroups(groups) => {
-                        let size = files.get(p.file).map_or(0, |f| f.size);
-                        size * groups.len() as u64 / groups_per_file.get(&p.file).copied().unwrap_or(1).max(1)
-                    }
-                })
-                .sum();
+            let bytes: u64 = scan.pruned.partitions.iter().map(|p| ds.stored_bytes(p)).sum();
             let total = ds.schema().fields().len().max(1) as u64;
             let read = scan.read_columns().len() as u64;
             Some(bytes * read / total)

@@ -24,6 +24,11 @@ pub struct Scan {
     pub filters: Vec<Expr>,
     /// What survives pruning by `filters` (computed once, when the node is built).
     pub pruned: Arc<Pruned>,
+    /// The most bytes a partition should decode to, when a run's memory
+    /// budget cut the partitions smaller than the files' (see
+    /// [`Scan::sized`]); `None`: a partition per file, row-group run or
+    /// block, as opened.
+    pub sized_to: Option<u64>,
 }
 
 impl Scan {
@@ -34,7 +39,7 @@ impl Scan {
     /// dataset API is fallible.
     pub fn try_new(dataset: Arc<Dataset>) -> Result<Self> {
         let pruned = Arc::new(dataset.prune(&[])?);
-        Ok(Scan { dataset, columns: None, filters: vec![], pruned })
+        Ok(Scan { dataset, columns: None, filters: vec![], pruned, sized_to: None })
     }
 
     /// The same scan keeping only `columns`.
@@ -48,7 +53,20 @@ impl Scan {
     /// Errors of evaluating the filters on hive values or statistics.
     pub fn with_filters(&self, filters: Vec<Expr>) -> Result<Self> {
         let pruned = Arc::new(self.dataset.prune(&filters)?);
-        Ok(Scan { filters, pruned, ..self.clone() })
+        Ok(Scan { filters, pruned, sized_to: None, ..self.clone() })
+    }
+
+    /// The same scan with its partitions cut so that each decodes the
+    /// columns it reads into about `max_bytes` or less
+    /// ([`rusk_io::Dataset::split_to_fit`]).
+    ///
+    /// # Errors
+    /// Errors of reading a CSV file to find record starts.
+    pub fn sized(&self, max_bytes: u64) -> Result<Self> {
+        let partitions =
+            self.dataset.split_to_fit(&self.pruned.partitions, &self.read_columns(), max_bytes)?;
+        let pruned = Arc::new(Pruned { partitions, ..self.pruned.as_ref().clone() });
+        Ok(Scan { pruned, sized_to: Some(max_bytes), ..self.clone() })
     }
 
     /// The output schema.

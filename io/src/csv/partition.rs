@@ -84,21 +84,53 @@ pub(super) fn plan(
     if Compression::of(path) != Compression::None {
         return Ok(vec![ScanPartition { file, range: PartitionRange::Decoded { data_start } }]);
     }
+    cut(file, path, data_start.min(size), size, blocksize, (sep, quote))
+}
+
+/// `part` cut into ranges of about `block` bytes, each moved to a record
+/// start (a memory budget's smaller partitions); a compressed file's one
+/// range, or a range already that short, stays as it is.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read.
+pub(super) fn split(
+    path: &Path,
+    part: &ScanPartition,
+    block: u64,
+    dialect: (u8, u8),
+) -> Result<Vec<ScanPartition>> {
+    match part.range {
+        PartitionRange::Bytes { start, end } if end.saturating_sub(start) > block => {
+            cut(part.file, path, start, end, Some(block), dialect)
+        }
+        _ => Ok(vec![part.clone()]),
+    }
+}
+
+/// The ranges of bytes `start..end` (`start` a record start) of file `file`,
+/// one per `blocksize` bytes, each moved to a record start, or one for all.
+fn cut(
+    file: usize,
+    path: &Path,
+    start: u64,
+    end: u64,
+    blocksize: Option<u64>,
+    (sep, quote): (u8, u8),
+) -> Result<Vec<ScanPartition>> {
     let range = |start, end| ScanPartition { file, range: PartitionRange::Bytes { start, end } };
-    let data_start = data_start.min(size);
     let mut cuts = Vec::new();
     if let Some(block) = blocksize.filter(|&b| b > 0) {
-        let mut at = data_start.saturating_add(block);
-        while at < size {
+        let mut at = start.saturating_add(block);
+        while at < end {
             cuts.push(at);
             at = at.saturating_add(block);
         }
     }
-    let mut bounds = vec![data_start];
+    let mut bounds = vec![start];
     if !cuts.is_empty() {
-        bounds.extend(align_cuts(path, data_start, &cuts, sep, quote)?.into_iter().filter(|&s| s < size));
+        bounds.extend(align_cuts(path, start, &cuts, sep, quote)?.into_iter().filter(|&s| s < end));
     }
-    bounds.push(size);
+    bounds.push(end);
     Ok(bounds.windows(2).map(|w| range(w[0], w[1])).collect())
 }
 
@@ -150,7 +182,7 @@ impl RangeReader {
                 }
                 (input, data_start, None)
             }
-            PartitionRange::RowGroups(_) => {
+            PartitionRange::RowGroups(_) | PartitionRange::RowSlice { .. } => {
                 return Err(Error::Internal("csv partition with row groups".into()))
             }
         };
@@ -241,7 +273,7 @@ pub(super) fn read_lines(source: &SourceFile, range: &PartitionRange, dialect: (
     let file_offset = match *range {
         PartitionRange::Bytes { start, .. } => start,
         PartitionRange::Decoded { data_start } => data_start,
-        PartitionRange::RowGroups(_) => 0,
+        PartitionRange::RowGroups(_) | PartitionRange::RowSlice { .. } => 0,
     };
     let mut bytes = Vec::new();
     loop {
@@ -343,6 +375,41 @@ mod tests {
                 assert_eq!(all, &text[3..], "blocksize {block} chunk {chunk}");
             }
         }
+    }
+
+    /// A range cut again (a memory budget's smaller partitions) is cut at
+    /// record starts, never inside quotes, and its pieces read every byte
+    /// of it once, whatever the first cut and the second.
+    #[test]
+    fn ranges_cut_again_still_read_every_byte_once() {
+        let text = b"h\r\n1,a\r\n22,\"b\nb\"\r\n\r\n333,ccc\r\n4444,\"d,\nd\"\r\n5,e\r\n";
+        let (_dir, path) = file_with(text);
+        let len = text.len() as u64;
+        for first in 1..=len {
+            for second in 1..=len {
+                let mut all = Vec::new();
+                for part in plan(0, &path, 3, len, Some(first), DIALECT).unwrap() {
+                    let pieces = split(&path, &part, second, DIALECT).unwrap();
+                    let (PartitionRange::Bytes { start, .. }, PartitionRange::Bytes { end, .. }) =
+                        (&pieces[0].range, &pieces[pieces.len() - 1].range)
+                    else {
+                        panic!("bytes")
+                    };
+                    assert_eq!(PartitionRange::Bytes { start: *start, end: *end }, part.range);
+                    for piece in &pieces {
+                        let PartitionRange::Bytes { start, end } = piece.range else { panic!("bytes") };
+                        assert!(start < end, "an empty piece: {first} {second}");
+                        all.extend(read_all(&path, &piece.range, 1 << 20));
+                    }
+                }
+                assert_eq!(all, &text[3..], "blocksizes {first} then {second}");
+            }
+        }
+        // Cuts land on record starts only: after a line end outside quotes.
+        let whole = ScanPartition { file: 0, range: PartitionRange::Bytes { start: 3, end: len } };
+        let starts: Vec<u64> =
+            bounds(&split(&path, &whole, 1, DIALECT).unwrap()).iter().map(|b| b.0).collect();
+        assert_eq!(starts, [3, 8, 18, 20, 29, 42]);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //!   dictionary-encoded), cuts the files into partitions;
 //! - `stats.rs`: row-group statistics as exactly comparable bounds;
 //! - `prune.rs`: drops the row groups a filter rules out;
+//! - `split.rs`: cuts partitions to a memory budget's size (runs of row
+//!   groups, slices of one);
 //! - `read.rs`: decodes one partition's projected columns into one batch;
 //! - `dictionary.rs`: joins a dictionary column's row groups, merging
 //!   their dictionaries;
@@ -18,6 +20,7 @@ mod open;
 mod options;
 mod prune;
 mod read;
+mod split;
 mod stats;
 mod views;
 
@@ -56,6 +59,19 @@ impl Source for ParquetSource {
         metrics: &ScanMetrics,
     ) -> Result<RecordBatch> {
         read::read_partition(self, part, projection, Some(keep), metrics)
+    }
+
+    fn split(
+        &self,
+        part: &ScanPartition,
+        projection: &[usize],
+        max_bytes: u64,
+    ) -> Result<Vec<ScanPartition>> {
+        split::split(self, part, projection, max_bytes)
+    }
+
+    fn stored_bytes(&self, part: &ScanPartition) -> u64 {
+        split::stored_bytes(self, part)
     }
 
     fn row_group_count(&self) -> Option<usize> {

@@ -137,6 +137,16 @@ impl ParquetSource {
         out
     }
 
+    /// The file `part` reads.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] for a partition of a file this source lacks.
+    pub(crate) fn file(&self, part: &ScanPartition) -> Result<&ParquetFile> {
+        self.files
+            .get(part.file)
+            .ok_or_else(|| Error::Internal(format!("parquet partition of unknown file {}", part.file)))
+    }
+
     /// Row groups in all files.
     pub(crate) fn row_group_count(&self) -> usize {
         self.files.iter().map(|f| f.reader.metadata().num_row_groups()).sum()

@@ -47,16 +47,17 @@ pub(crate) fn prune_partition(
     part: &ScanPartition,
     filters: &[Expr],
 ) -> Result<Option<ScanPartition>> {
-    let PartitionRange::RowGroups(row_groups) = &part.range else {
-        return Err(Error::Internal(format!("parquet partition with a byte range: {part:?}")));
+    let row_groups = match &part.range {
+        PartitionRange::RowGroups(row_groups) => row_groups.as_slice(),
+        PartitionRange::RowSlice { row_group, .. } => std::slice::from_ref(row_group),
+        PartitionRange::Bytes { .. } | PartitionRange::Decoded { .. } => {
+            return Err(Error::Internal(format!("parquet partition with a byte range: {part:?}")));
+        }
     };
     if filters.is_empty() || row_groups.is_empty() {
         return Ok(Some(part.clone()));
     }
-    let file = source
-        .files
-        .get(part.file)
-        .ok_or_else(|| Error::Internal(format!("parquet partition of unknown file {}", part.file)))?;
+    let file = source.file(part)?;
     let mut pruner = Pruner { file, row_groups, stats: HashMap::new() };
     let mut keep = vec![true; row_groups.len()];
     for filter in filters {
@@ -64,8 +65,12 @@ pub(crate) fn prune_partition(
         keep.iter_mut().zip(may).for_each(|(k, m)| *k &= m);
     }
     let kept: Vec<usize> = row_groups.iter().zip(&keep).filter(|(_, &k)| k).map(|(&rg, _)| rg).collect();
-    Ok((!kept.is_empty())
-        .then_some(ScanPartition { file: part.file, range: PartitionRange::RowGroups(kept) }))
+    Ok(match &part.range {
+        // A slice is kept whole or not at all, as its row group.
+        PartitionRange::RowSlice { .. } => (!kept.is_empty()).then(|| part.clone()),
+        _ => (!kept.is_empty())
+            .then_some(ScanPartition { file: part.file, range: PartitionRange::RowGroups(kept) }),
+    })
 }
 
 /// The statistics of one partition's row groups, loaded per column on demand.

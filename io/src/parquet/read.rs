@@ -28,7 +28,7 @@ use arrow::array::{
 };
 use arrow::compute::{cast, concat_batches};
 use arrow::datatypes::{DataType, FieldRef, Schema, SchemaRef};
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection};
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection, RowSelector};
 use parquet::arrow::ProjectionMask;
 use rusk_ops::{Error, Result};
 
@@ -58,13 +58,16 @@ pub(crate) fn read_partition(
     keep: Option<Keep<'_>>,
     metrics: &ScanMetrics,
 ) -> Result<RecordBatch> {
-    let file = source
-        .files
-        .get(part.file)
-        .ok_or_else(|| Error::Internal(format!("parquet partition of unknown file {}", part.file)))?;
+    let file = source.file(part)?;
     let path = file.source.path.as_path();
-    let PartitionRange::RowGroups(row_groups) = &part.range else {
-        return Err(Error::Internal(format!("parquet partition with a byte range: {part:?}")));
+    let (row_groups, slice) = match &part.range {
+        PartitionRange::RowGroups(row_groups) => (row_groups.as_slice(), None),
+        PartitionRange::RowSlice { row_group, start, end } => {
+            (std::slice::from_ref(row_group), Some((*start, *end)))
+        }
+        PartitionRange::Bytes { .. } | PartitionRange::Decoded { .. } => {
+            return Err(Error::Internal(format!("parquet partition with a byte range: {part:?}")));
+        }
     };
     let metadata = file.reader.metadata();
     if let Some(bad) = row_groups.iter().find(|&&rg| rg >= metadata.num_row_groups()) {
@@ -106,6 +109,23 @@ pub(crate) fn read_partition(
         }
     }
 
+    // A slice reads its rows of its row group: a selection of them.
+    let base = match slice {
+        None => None,
+        Some((start, end)) if start <= end && end <= u64::try_from(rows).unwrap_or(0) => {
+            let (start, end) = (start as usize, end as usize);
+            let all = rows as usize;
+            let runs =
+                [RowSelector::skip(start), RowSelector::select(end - start), RowSelector::skip(all - end)];
+            // Its share of the chunks' bytes.
+            bytes = bytes * (end - start) as i64 / rows.max(1);
+            rows = (end - start) as i64;
+            Some(RowSelection::from(runs.into_iter().filter(|r| r.row_count > 0).collect::<Vec<_>>()))
+        }
+        Some((start, end)) => {
+            return Err(Error::Internal(format!("rows {start}..{end} of a row group of {rows} asked for")));
+        }
+    };
     let num_rows = usize::try_from(rows).map_err(|_| Error::parquet(format!("row count {rows}"), path))?;
     let batch = if rows == 0 || roots.is_empty() {
         // Nothing to decode (the footer counted the rows): the file is not
@@ -122,7 +142,7 @@ pub(crate) fn read_partition(
         // Row groups holding rows: an empty one yields no batch anyway.
         let non_empty: Vec<usize> =
             row_groups.iter().copied().filter(|&rg| metadata.row_group(rg).num_rows() > 0).collect();
-        let read = Read { file, non_empty, rows, num_rows };
+        let read = Read { file, non_empty, base, num_rows };
         match keep {
             Some(keep) => read.chosen(&fields, &roots, keep)?,
             None => assemble(&fields, &read.decode(&roots, None)?, num_rows, path)?,
@@ -189,16 +209,39 @@ const LATE_MATERIALIZATION_SHARE: f64 = 0.2;
 /// 262,144 were slower).
 const SELECTED_INPUT_ROWS: usize = 65_536;
 
-/// The decoding of some row groups of one file.
+/// The decoding of some row groups of one file, or of a slice of one.
 struct Read<'a> {
     file: &'a ParquetFile,
     /// The row groups holding rows, in order.
     non_empty: Vec<usize>,
-    rows: i64,
+    /// The rows of a slice of one row group, or `None` for all.
+    base: Option<RowSelection>,
+    /// The rows read.
     num_rows: usize,
 }
 
 impl Read<'_> {
+    /// The rows to decode: the partition's, or those `mask` (over the
+    /// partition's rows) holds true for.
+    fn selection(&self, mask: Option<&BooleanArray>) -> Option<RowSelection> {
+        let mask = mask.map(|m| RowSelection::from_filters(std::slice::from_ref(m)));
+        match (&self.base, mask) {
+            (None, mask) => mask,
+            (Some(base), None) => Some(base.clone()),
+            (Some(base), Some(mask)) => Some(base.and_then(&mask)),
+        }
+    }
+
+    /// Rows a batch of a decode with `mask` holds: every row at once
+    /// without one; with one, the kept rows of about
+    /// [`SELECTED_INPUT_ROWS`] input rows (see [`decode`]).
+    fn batch_size(all: usize, mask: Option<&BooleanArray>) -> usize {
+        match mask {
+            None => all.max(1),
+            Some(mask) => mask.true_count().div_ceil(all.div_ceil(SELECTED_INPUT_ROWS).max(1)).max(1),
+        }
+    }
+
     /// The root columns `roots` (file order) of every row, or of the rows
     /// `selected` holds true for.
     fn decode(&self, roots: &[usize], selected: Option<&BooleanArray>) -> Result<Vec<(String, ArrayRef)>> {
@@ -214,8 +257,8 @@ impl Read<'_> {
         };
         let mut decoded = Vec::with_capacity(roots.len());
         if !other.is_empty() {
-            let selection = selected.map(|s| RowSelection::from_filters(std::slice::from_ref(s)));
-            let batch = decode(file, &other, self.non_empty.clone(), self.rows, selection)?;
+            let batch_size = Self::batch_size(self.num_rows, selected);
+            let batch = decode(file, &other, self.non_empty.clone(), batch_size, self.selection(selected))?;
             for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
                 let column = without_unused_buffers(column)
                     .map_err(|e| e.with_file(path).with_column(field.name()))?
@@ -231,9 +274,12 @@ impl Read<'_> {
                 let rows = metadata.row_group(rg).num_rows();
                 let len =
                     usize::try_from(rows).map_err(|_| Error::parquet(format!("row count {rows}"), path))?;
-                let selection = selected.map(|s| RowSelection::from_filters(&[s.slice(offset, len)]));
+                // Several row groups, so no slice of one.
+                let mask = selected.map(|s| s.slice(offset, len));
                 offset += len;
-                let batch = decode(file, &dictionary, vec![rg], rows, selection)?;
+                let selection = mask.as_ref().map(|m| RowSelection::from_filters(std::slice::from_ref(m)));
+                let batch =
+                    decode(file, &dictionary, vec![rg], Self::batch_size(len, mask.as_ref()), selection)?;
                 for (column, piece) in batch.columns().iter().zip(&mut pieces) {
                     piece.push(Arc::clone(column));
                 }
@@ -304,50 +350,37 @@ impl Read<'_> {
         let file_schema = self.file.reader.schema();
         let dictionary =
             roots.iter().any(|&i| matches!(file_schema.field(i).data_type(), DataType::Dictionary(_, _)));
+        let (file, base) = (self.file, self.selection(None));
         if !dictionary {
-            return for_each_batch(
-                self.file,
-                roots,
-                self.non_empty.clone(),
-                SELECTED_INPUT_ROWS,
-                None,
-                &mut each,
-            )
-            .map(drop);
+            return for_each_batch(file, roots, self.non_empty.clone(), SELECTED_INPUT_ROWS, base, &mut each)
+                .map(drop);
         }
-        let metadata = self.file.reader.metadata();
+        let metadata = file.reader.metadata();
         for &rg in &self.non_empty {
             let rows = usize::try_from(metadata.row_group(rg).num_rows()).unwrap_or(usize::MAX).max(1);
-            for_each_batch(self.file, roots, vec![rg], rows, None, &mut each)?;
+            // A slice is of one row group: its selection is that row group's.
+            for_each_batch(file, roots, vec![rg], rows, base.clone(), &mut each)?;
         }
         Ok(())
     }
 }
 
-/// Decodes the root columns `roots` of `row_groups` (which hold `rows` rows)
-/// as one batch. Without a selection the batch size is `rows`, so the
-/// decoder yields one batch and nothing is concatenated; with one, the
-/// kept rows of smaller batches are.
+/// Decodes the root columns `roots` of `row_groups` (the rows `selection`
+/// holds, when given) as one batch, decoded `batch_size` rows at a time.
+/// Read whole, the batch size is every row, so the decoder yields one batch
+/// and nothing is concatenated. With a filter's selection, a batch of
+/// every row would first decode every row of the row groups into buffers
+/// that grow to their full size, to keep a few of them; batches of about
+/// SELECTED_INPUT_ROWS input rows reuse small buffers, and only the kept
+/// rows are joined at the end ([`Read::batch_size`]).
 fn decode(
     file: &ParquetFile,
     roots: &[usize],
     row_groups: Vec<usize>,
-    rows: i64,
+    batch_size: usize,
     selection: Option<RowSelection>,
 ) -> Result<RecordBatch> {
     let path = file.source.path.as_path();
-    let all = usize::try_from(rows).unwrap_or(usize::MAX).max(1);
-    // With a selection, a batch of every row would first decode every row
-    // of the row groups into buffers that grow to their full size, to keep
-    // a few of them; batches of about SELECTED_INPUT_ROWS input rows reuse
-    // small buffers, and only the kept rows are joined at the end.
-    let batch_size = match &selection {
-        None => all,
-        Some(selection) => {
-            let batches = all.div_ceil(SELECTED_INPUT_ROWS);
-            selection.row_count().div_ceil(batches).max(1)
-        }
-    };
     let mut batches = Vec::new();
     let schema = for_each_batch(file, roots, row_groups, batch_size, selection, &mut |batch| {
         batches.push(batch);

@@ -993,3 +993,96 @@ fn a_selective_filter_over_many_batches_keeps_what_a_full_read_keeps() {
     // `k7` is i ≡ 1 (mod 50), null where i ≡ 5 (mod 13).
     assert_eq!(kept, (0..n).filter(|i| i % 50 == 1 && i % 13 != 5).count() + 200_000);
 }
+
+/// A memory budget's partitions: runs of the row groups that fit, slices
+/// of one that does not. Read whole, filtered or as a top-k, the pieces
+/// together give what the partition they were cut from gives, in order,
+/// for dictionary, view, integer and float columns with nulls, a slice
+/// starting inside a page, and the dictionary read of several row groups.
+#[test]
+fn partitions_cut_to_a_size_read_the_same_rows() {
+    use rusk_ops::expr::{col, filter_batch, lit};
+    use rusk_ops::sort::{sort_head, SortKey};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.parquet");
+    let n = 250_000i64;
+    write(
+        &path,
+        &[batch(vec![
+            ("x", Arc::new(Int64Array::from_iter_values(0..n))),
+            (
+                "k",
+                Arc::new(StringArray::from_iter(
+                    (0..n).map(|i| (i % 13 != 5).then(|| format!("k{}", i * 7 % 50))),
+                )),
+            ),
+            (
+                "w",
+                Arc::new(StringArray::from_iter_values((0..n).map(|i| format!("word-{}", i * 31 % 99_991)))),
+            ),
+            ("v", Arc::new(Float64Array::from_iter((0..n).map(|i| (i % 4 != 0).then_some(i as f64 / 3.0))))),
+        ])],
+        100_000,
+    );
+    let source = open(&[path], ParquetOptions::default());
+    let whole = source.partitions();
+    assert_eq!(whole.len(), 1);
+    let projection = [3, 0, 1, 2];
+    let metrics = ScanMetrics::default();
+    let as_text = |b: &RecordBatch| -> Vec<Vec<Option<String>>> {
+        b.columns()
+            .iter()
+            .map(|c| {
+                cast(c, &DataType::Utf8)
+                    .unwrap()
+                    .as_string::<i32>()
+                    .iter()
+                    .map(|s| s.map(String::from))
+                    .collect()
+            })
+            .collect()
+    };
+    let joined = |parts: &[ScanPartition], read: &dyn Fn(&ScanPartition) -> RecordBatch| {
+        let batches: Vec<RecordBatch> = parts.iter().map(read).collect();
+        let mut columns = vec![Vec::new(); projection.len()];
+        for b in &batches {
+            for (all, c) in columns.iter_mut().zip(as_text(b)) {
+                all.extend(c);
+            }
+        }
+        columns
+    };
+    let one_row_group = super::split::stored_bytes(&source, &whole[0]) / 3;
+    let mut seen_slices = false;
+    let mut seen_runs = false;
+    for max_bytes in [u64::MAX, 9_000_000, 5_000_000, 700_000, 1] {
+        let parts = source.split(&whole[0], &projection, max_bytes).unwrap();
+        seen_slices |= parts.iter().any(|p| matches!(p.range, PartitionRange::RowSlice { .. }));
+        seen_runs |= parts.iter().any(|p| matches!(&p.range, PartitionRange::RowGroups(r) if r.len() == 2));
+        if max_bytes > 1 {
+            let got = joined(&parts, &|p| source.read(p, &projection, &metrics).unwrap());
+            assert_eq!(got, as_text(&source.read(&whole[0], &projection, &metrics).unwrap()), "{max_bytes}");
+            for filter in [col("k").eq(lit("k7")), col("x").gt(lit(150_000i64))] {
+                let got = joined(&parts, &|p| {
+                    source.read_keeping(p, &projection, Keep::Where(&filter), &metrics).unwrap()
+                });
+                let want =
+                    filter_batch(&source.read(&whole[0], &projection, &metrics).unwrap(), &filter).unwrap();
+                assert_eq!(got, as_text(&want), "{filter} {max_bytes}");
+            }
+        }
+        // Each piece's top 3 by v descending is the head of that piece's sort.
+        let top = crate::scan::TopRows { keys: vec![SortKey::new("v").ascending(false)], n: 3 };
+        for p in parts.iter().take(3) {
+            let full = source.read(p, &projection, &metrics).unwrap();
+            let got = source.read_keeping(p, &projection, Keep::Top(&top), &metrics).unwrap();
+            let got = sort_head(&got, &top.keys, 3).unwrap();
+            assert_eq!(as_text(&got), as_text(&sort_head(&full, &top.keys, 3).unwrap()), "{p:?}");
+        }
+        if max_bytes == 1 {
+            // As many slices as rows allow, none empty.
+            assert_eq!(parts.len(), n as usize);
+        }
+    }
+    assert!(seen_slices && seen_runs, "{one_row_group}");
+}
