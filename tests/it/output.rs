@@ -17,8 +17,8 @@ use rusk::{Cancel, Config, CsvOptions, DataFrame, Error};
 
 /// `sales` in several partitions, each checked as it runs: the destination
 /// must not exist yet, and `temporaries` hidden siblings must: a
-/// directory's temporary directory, a one-file CSV's directory of parts (a
-/// one-file output's temporary file is made by a later task).
+/// directory's temporary directory, a one-file output's directory of parts
+/// (its temporary file is made by a later task).
 fn watched(dest: &Path, temporaries: usize) -> DataFrame {
     let sales = rusk::read_csv_with(fixture("fixtures/sales"), CsvOptions::default().blocksize(Some(2000)))
         .expect("fixtures/sales");
@@ -44,7 +44,7 @@ fn outputs_appear_only_when_complete_and_vanish_on_error_or_cancel() {
     // Written under a temporary name, then renamed: directories and files.
     for name in ["csv_dir", "parquet_dir", "one.csv", "one.parquet"] {
         let dest = dir.path().join(name);
-        let df = watched(&dest, usize::from(name != "one.parquet"));
+        let df = watched(&dest, 1);
         let written = if name.contains("csv") { df.to_csv(&dest) } else { df.to_parquet(&dest) };
         written.unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(rusk::read(&dest).expect("reads back").len().expect("len"), want, "{name}");

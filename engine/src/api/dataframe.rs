@@ -25,7 +25,7 @@ use crate::plan::{Filter, InMemory, Limit, LogicalPlan, MapPartitions, Partition
 use crate::query::parse_query;
 use crate::scheduler;
 
-/// Where a one-file CSV output's parts are written: a hidden sibling.
+/// Where a one-file output's parts are written: a hidden sibling.
 fn parts_dir(path: &Path) -> std::path::PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     path.with_file_name(format!(".{name}.parts"))
@@ -412,27 +412,17 @@ impl DataFrame {
         // Everything is written under a temporary sibling name, renamed to
         // `path` when complete; dropped on any error (or cancellation) it
         // removes what was written. See `rusk_io::write::PendingOutput`.
-        // A one-file CSV's parts go to a temporary directory that is never
-        // committed: dropped, on success or error, it removes what is left.
-        // A one-file Parquet is the plan's partitions concatenated first.
-        let (pending, parts, plan) = match (single_file, format) {
-            (false, _) => (PendingOutput::dir(path)?, None, Arc::clone(&self.plan)),
-            (true, WriteFormat::Csv) => (
-                PendingOutput::file(path)?,
-                Some(PendingOutput::dir(&parts_dir(path))?),
-                Arc::clone(&self.plan),
-            ),
-            (true, WriteFormat::Parquet) => {
-                let one = Repartition { input: Arc::clone(&self.plan), npartitions: 1 };
-                (PendingOutput::file(path)?, None, Arc::new(LogicalPlan::Repartition(one)))
-            }
+        // A one-file output's parts go to a temporary directory that is
+        // never committed: dropped, on success or error, it removes what is left.
+        let (pending, parts) = match single_file {
+            false => (PendingOutput::dir(path)?, None),
+            true => (PendingOutput::file(path)?, Some(PendingOutput::dir(&parts_dir(path))?)),
         };
-        let layout = match (&parts, single_file) {
-            (Some(parts), _) => WriteLayout::JoinedParts { parts: parts.path() },
-            (None, true) => WriteLayout::OneFile,
-            (None, false) => WriteLayout::Parts,
+        let layout = match &parts {
+            Some(parts) => WriteLayout::JoinedParts { parts: parts.path() },
+            None => WriteLayout::Parts,
         };
-        let o = plan_for_run(plan, config)?;
+        let o = plan_for_run(Arc::clone(&self.plan), config)?;
         let graph = lower_write(&o.plan, pending.path(), format, layout)?;
         scheduler::run_with(&graph, &graph.outputs, config)?;
         // A cancellation after the last task still leaves no output.

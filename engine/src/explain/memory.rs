@@ -13,7 +13,7 @@
 
 use std::fmt::Write;
 
-use crate::graph::{DedupTask, ElementOp, Task, TaskGraph, TaskOp};
+use crate::graph::{DedupTask, ElementOp, Task, TaskGraph, TaskOp, WriteFormat};
 use crate::plan::estimate::format_bytes;
 
 /// How a stage's memory is bounded.
@@ -71,7 +71,12 @@ pub fn stage_memory(task: &Task) -> (&'static str, Bound) {
         TaskOp::Scan(_) | TaskOp::Memory(_) | TaskOp::Split { .. } | TaskOp::Write { .. } => {
             ("one partition", Bound::Partition)
         }
-        TaskOp::JoinFiles { .. } => ("nothing: the files are copied by the kernel", Bound::Partition),
+        TaskOp::JoinFiles { format: WriteFormat::Csv, .. } => {
+            ("nothing: the files are copied by the kernel", Bound::Partition)
+        }
+        TaskOp::JoinFiles { format: WriteFormat::Parquet, .. } => {
+            ("one file footer and a copy buffer", Bound::Partition)
+        }
         TaskOp::WindowApply { .. } => ("one partition and what the window carries in", Bound::Partition),
         TaskOp::WindowCarry { .. } => ("a summary of each partition", Bound::Partition),
         TaskOp::RangeSample { .. } => ("one partition", Bound::Partition),

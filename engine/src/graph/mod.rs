@@ -265,17 +265,25 @@ pub enum TaskOp {
         header: bool,
     },
     /// Joins the files its inputs (`Write` tasks) wrote, in order, into
-    /// one new file and removes them: one-file CSV output.
+    /// one new file and removes them: one-file output (CSV: their bytes;
+    /// Parquet: their row groups).
     JoinFiles {
         /// The parts, in order.
         parts: Vec<PathBuf>,
         /// The file.
         path: PathBuf,
+        /// Their format.
+        #[serde(default = "csv")]
+        format: WriteFormat,
     },
 }
 
 fn yes() -> bool {
     true
+}
+
+fn csv() -> WriteFormat {
+    WriteFormat::Csv
 }
 
 /// The file formats tasks write.

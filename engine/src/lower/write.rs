@@ -17,11 +17,9 @@ use crate::plan::LogicalPlan;
 pub enum WriteLayout<'a> {
     /// Each partition to `dir/part-NNNNN.ext`.
     Parts,
-    /// The plan's one partition to the file `dir`.
-    OneFile,
-    /// Each partition to `parts/part-NNNNN.csv` in parallel (the header in
-    /// the first only), then the parts joined in order into the file `dir`:
-    /// one CSV file without the result ever in memory.
+    /// Each partition to `parts/part-NNNNN.ext` in parallel (a CSV header
+    /// in the first only), then the parts joined in order into the file
+    /// `dir`: one file without the result ever in memory.
     JoinedParts {
         /// A directory for the parts, removed by the caller.
         parts: &'a Path,
@@ -59,7 +57,6 @@ pub fn lower_write(
         .map(|(i, &src)| {
             let (path, header) = match layout {
                 WriteLayout::Parts => (dir.join(part_file_name(i, ext)), true),
-                WriteLayout::OneFile => (dir.to_path_buf(), true),
                 WriteLayout::JoinedParts { parts: into } => (into.join(part_file_name(i, ext)), i == 0),
             };
             parts.push(path.clone());
@@ -69,7 +66,8 @@ pub fn lower_write(
     graph.outputs = match layout {
         WriteLayout::JoinedParts { .. } => {
             let join = graph.add_stage("join files");
-            vec![graph.add_task(join, 0, TaskOp::JoinFiles { parts, path: dir.to_path_buf() }, writes)]
+            let op = TaskOp::JoinFiles { parts, path: dir.to_path_buf(), format };
+            vec![graph.add_task(join, 0, op, writes)]
         }
         _ => writes,
     };

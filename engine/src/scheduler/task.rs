@@ -6,7 +6,7 @@ use arrow::array::ArrayRef;
 use arrow::compute::concat_batches;
 use arrow::datatypes::{Field, Schema};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
-use rusk_io::write::{join_files, write_csv_file, write_parquet_file};
+use rusk_io::write::{join_files, join_parquet_files, write_csv_file, write_parquet_file};
 use rusk_io::ScanMetrics;
 use rusk_ops::aggregate;
 use rusk_ops::expr::{evaluate, filter_batch, Expr};
@@ -105,8 +105,11 @@ fn run_op(op: &TaskOp, mut inputs: Vec<RecordBatch>, scan: Option<&ScanMetrics>)
             }
             rows_written(batch.num_rows())
         }
-        TaskOp::JoinFiles { parts, path } => {
-            join_files(parts, path)?;
+        TaskOp::JoinFiles { parts, path, format } => {
+            match format {
+                WriteFormat::Csv => join_files(parts, path)?,
+                WriteFormat::Parquet => join_parquet_files(parts, path)?,
+            }
             rows_written(inputs.iter().map(RecordBatch::num_rows).sum())
         }
     }

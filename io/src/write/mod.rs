@@ -17,7 +17,7 @@ use rusk_ops::{Error, Result};
 
 pub use self::atomic::{is_temporary_output, PendingOutput};
 pub use self::csv::{join_files, write_csv, write_csv_file};
-pub use self::parquet::write_parquet_file;
+pub use self::parquet::{join_parquet_files, write_parquet_file};
 
 /// The file name of partition `index`: `part-00000.csv`. Five digits, as
 /// Spark and Dask write them, so that listing the directory sorted by name
