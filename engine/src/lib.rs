@@ -37,7 +37,7 @@ pub use api::{
 pub use api::{parse_dtypes, parse_size};
 pub use api::{parse_sort, NaPosition, SortOptions};
 pub use api::{IntoExpr, Operand, Series};
-pub use config::{config, set_config, Cancel, Config, MAX_THREADS};
+pub use config::{config, set_config, Cancel, Config, MAX_THREADS, TASK_WORKING_FACTOR};
 pub use delayed::{delayed, from_delayed, Delayed};
 pub use plan::{Divisions, JoinStrategy};
 pub use progress::{Progress, ProgressCallback, ProgressSink, StageProgress};

@@ -249,12 +249,13 @@ fn a_budget_too_small_for_the_groups_splits_the_groupby_and_keeps_its_result() {
     assert_eq!(all(&tight), all(&free));
 }
 
-/// Under a budget the outputs a run holds at once stay within it, but for
-/// the output just made (spilled after it is made, not before): for a
-/// sort, a shuffled groupby and a shuffle join, at budgets from a byte to
-/// about half of what the unlimited run holds.
+/// Under a budget the outputs a run holds at once stay within half of it
+/// (the other half is the running tasks'), but for the output just made
+/// (spilled after it is made, not before): for a sort, a shuffled groupby
+/// and a shuffle join, at budgets from a byte to about half of what the
+/// unlimited run holds.
 #[test]
-fn held_outputs_stay_within_the_budget_plus_one_output() {
+fn held_outputs_stay_within_half_the_budget_plus_one_output() {
     let df = frame();
     let other = df.select(["key", "x"]).unwrap().rename([("x", "y")]).unwrap();
     let joined =
@@ -271,10 +272,13 @@ fn held_outputs_stay_within_the_budget_plus_one_output() {
                 let parent = tempfile::tempdir().unwrap();
                 let config = budgeted(threads, budget, parent.path());
                 let out = run(&config);
+                // Half the budget for held outputs (the other half is the
+                // running tasks'): an output is spilled after it is made.
                 let largest = out.stats.iter().flatten().map(|s| s.bytes).max().unwrap_or(0);
+                let half = (budget / 2).max(1);
                 assert!(
-                    out.memory.peak_held <= budget + largest,
-                    "{what} budget={budget} threads={threads}: held {} > {budget} + {largest}",
+                    out.memory.peak_held <= half + largest,
+                    "{what} budget={budget} threads={threads}: held {} > {half} + {largest}",
                     out.memory.peak_held
                 );
                 assert_eq!(out.batches.iter().map(RecordBatch::num_rows).sum::<usize>(), rows, "{what}");

@@ -9,7 +9,7 @@
 //! - `choose_sort_ranges`: under a memory budget, enough key ranges that
 //!   one range of a sort fits a task's share of it;
 //! - `choose_scan_partitions`: under a memory budget, scan partitions cut
-//!   to half a task's share of it, so that a file written in big pieces
+//!   to a task's share of it, so that a file written in big pieces
 //!   (a 1-million-row row group, a 64 MiB CSV block) does not make every
 //!   task above it hold more than the budget allows.
 //!
@@ -47,7 +47,7 @@ pub fn choose_join_strategy(plan: Arc<LogicalPlan>, config: &Config) -> Result<T
 }
 
 /// Under a memory budget, gives every sort whose input is estimated larger
-/// than its partitions' share of the budget (half of it over the threads)
+/// than its partitions' share of the budget (`Config::task_memory_share`)
 /// enough key ranges that one range fits: a range is sorted whole by one
 /// task. Without a budget, or an estimate, nothing changes.
 ///
@@ -73,9 +73,7 @@ pub fn choose_sort_ranges(plan: Arc<LogicalPlan>, config: &Config) -> Result<Tra
 }
 
 /// Under a memory budget, cuts every scan's partitions so that each
-/// decodes to at most half a task's share of the budget (a task holds its
-/// input and an output about as big: a sort's split, a filter's copy),
-/// except below a `set_index(sorted=True)`, whose divisions are those of
+/// decodes to at most a task's share of the budget, except below a `set_index(sorted=True)`, whose divisions are those of
 /// its input's partitions as they are. Without a budget nothing changes.
 /// First of the run's choices: the others read the partitions it makes.
 ///
@@ -83,7 +81,7 @@ pub fn choose_sort_ranges(plan: Arc<LogicalPlan>, config: &Config) -> Result<Tra
 /// Errors of reading a CSV file to find where records start.
 pub fn choose_scan_partitions(plan: Arc<LogicalPlan>, config: &Config) -> Result<Transformed> {
     let Some(share) = config.task_memory_share() else { return Ok(Transformed::no(plan)) };
-    size_scans(plan, (share / 2).max(1))
+    size_scans(plan, share)
 }
 
 fn size_scans(plan: Arc<LogicalPlan>, max_bytes: u64) -> Result<Transformed> {

@@ -12,7 +12,7 @@
 //! `max(⌈estimate / Config::split_out_groups⌉, threads)` partitions when the
 //! estimate is above [`Config::split_out_groups`]. Under a memory budget
 //! ([`Config::memory_limit`]) a partition also gets no more groups than
-//! half the budget, shared by the threads, holds (at the sample's bytes
+//! a task's share of the budget (`Config::task_memory_share`) holds (at the sample's bytes
 //! per group): the merge of one output partition holds its groups' state
 //! whole, so more groups than memory means more partitions, as Dask users
 //! raise `split_out` by hand. The merges' inputs count too: a bucket's
@@ -136,8 +136,8 @@ mod tests {
         assert_eq!(many.plan.schema(), groupby().schema());
     }
 
-    /// Under a budget, a partition gets no more groups than half the
-    /// budget, shared by the threads, holds at the estimated bytes per group.
+    /// Under a budget, a partition gets no more groups than a task's share
+    /// of the budget holds at the estimated bytes per group.
     #[test]
     fn a_memory_budget_bounds_the_groups_of_a_partition() {
         let chosen = |config: &Config, groups: u64| {
@@ -150,8 +150,8 @@ mod tests {
         };
         let config = Config { split_out_groups: 1_000_000, threads: Some(2), ..Config::default() };
         assert_eq!(chosen(&config, 50_000), 1);
-        // 400 KB: 100 KB a thread, 1,000 groups of 100 bytes.
-        let budget = config.clone().with_memory_limit(400_000);
+        // A share of 100 KB: 1,000 groups of 100 bytes.
+        let budget = config.clone().with_memory_limit(400_000 * crate::config::TASK_WORKING_FACTOR as usize);
         assert_eq!(chosen(&budget, 50_000), 50);
         assert_eq!(chosen(&budget, 900), 1);
         assert_eq!(chosen(&budget, 1_500), 2);

@@ -356,7 +356,7 @@ mod tests {
     }
 
     /// Under a memory budget a side broadcasts only if it fits a task's
-    /// share (half the budget over the threads), and a shuffle gets enough
+    /// share (`Config::task_memory_share`), and a shuffle gets enough
     /// buckets that one bucket of the build side does.
     #[test]
     fn a_memory_budget_limits_broadcasts_and_sizes_shuffles() {
@@ -365,12 +365,13 @@ mod tests {
         let config = Config::default().with_threads(2);
         assert!(matches!(j.strategy(&config), Chosen::Broadcast { .. }));
         // A share of a quarter of the side: four buckets.
-        let tight = config.clone().with_memory_limit(usize::try_from(side).unwrap());
+        let factor = crate::config::TASK_WORKING_FACTOR as usize;
+        let tight = config.clone().with_memory_limit(usize::try_from(side).unwrap() * factor);
         let chosen = j.strategy(&tight);
         assert!(matches!(chosen, Chosen::Shuffle { partitions: 4, .. }), "{chosen:?}");
         assert!(chosen.describe().ends_with("; 4 buckets for the memory budget)"), "{}", chosen.describe());
         // A roomy budget changes nothing.
-        let roomy = config.with_memory_limit(usize::try_from(side * 4).unwrap());
+        let roomy = config.with_memory_limit(usize::try_from(side * 4).unwrap() * factor);
         assert!(matches!(j.strategy(&roomy), Chosen::Broadcast { .. }));
     }
 

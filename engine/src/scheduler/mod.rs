@@ -148,7 +148,7 @@ pub fn run_with(graph: &TaskGraph, targets: &[TaskId], config: &Config) -> Resul
     let mut first_error: Option<Error> = None;
     // Dropped on every way out of this function, panics included, which
     // removes the spill directory.
-    let mut spill = SpillStore::new(config.memory_limit, config.spill_dir.clone());
+    let mut spill = SpillStore::new(config.held_outputs_limit(), config.spill_dir.clone());
     let mut ledger = Ledger::new(graph);
     // The run's own scan counters and progress, reported on every way out too.
     let mut report = ReportOnDrop {
