@@ -20,6 +20,7 @@ mod accounting;
 mod apply;
 mod approx;
 mod asof_concat;
+mod budget_rss;
 mod cli;
 mod cli_trust;
 mod dates;

@@ -263,6 +263,7 @@ fn count(text: &str) -> std::result::Result<usize, String> {
 }
 
 fn main() -> ExitCode {
+    restart_for_a_budget();
     rusk::allocator::tune(None);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -507,7 +508,8 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
         config = config.with_memory_limit_mib(mib)?;
         rusk::allocator::tune(config.memory_limit);
     }
-    if !args.no_progress && (args.progress || std::io::stderr().is_terminal()) {
+    let show_progress = !args.no_progress && (args.progress || std::io::stderr().is_terminal());
+    if show_progress {
         config = config.with_progress(true);
     }
     config.check()?;
@@ -608,6 +610,14 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
             Format::Parquet => df.to_parquet(path),
         };
         warn_bad_lines(&metrics, &args.input);
+        if written.is_ok() && show_progress {
+            // Where the memory went is part of what progress shows; with
+            // the result on stdout, the line would come before its last rows.
+            if let Some(bytes) = peak_rss() {
+                let size = rusk::plan::estimate::format_bytes(bytes);
+                eprintln!("rusk: peak RSS of the process: {bytes} bytes ({size})");
+            }
+        }
         return written;
     }
     let result = df.compute()?;
@@ -675,6 +685,31 @@ fn write_csv_ordered(mut out: impl Write, batches: &[RecordBatch], cancel: &Canc
         }
     }
     out.flush().map_err(to_stdout)
+}
+
+/// A command given `--memory-limit` starts itself again with mimalloc's
+/// arenas committed as used ([`rusk::allocator::LAZY_ARENAS`], an option
+/// mimalloc reads from the environment before `main`), unless the
+/// variable is set already; should that fail, it runs as it is.
+fn restart_for_a_budget() {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let (name, value) = rusk::allocator::LAZY_ARENAS;
+        let budget = std::env::args_os()
+            .any(|a| a == "--memory-limit" || a.to_string_lossy().starts_with("--memory-limit="));
+        if !budget || std::env::var_os(name).is_some() {
+            return;
+        }
+        let Ok(exe) = std::env::current_exe() else { return };
+        let mut args = std::env::args_os();
+        let mut again = std::process::Command::new(exe);
+        if let Some(arg0) = args.next() {
+            again.arg0(arg0);
+        }
+        // Returns only if the program could not be started again.
+        let _ = again.args(args).env(name, value).exec();
+    }
 }
 
 /// The most resident memory this process has had (Linux's `VmHWM`), to
