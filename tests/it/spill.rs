@@ -208,7 +208,11 @@ fn explain_says_what_each_stage_holds_and_what_spills() {
     let budget = sorted.explain_with(&Config::default().with_memory_limit(1 << 20)).unwrap();
     assert!(budget.contains("== Memory: budget 1.0 MB =="), "{budget}");
     assert!(line(&budget, "range_split").ends_with("[spills beyond the budget]"), "{budget}");
-    assert!(line(&budget, "concat+sort").contains("grows with the rows of one key range"), "{budget}");
+    assert!(
+        line(&budget, "concat+sort")
+            .contains("the rows of one key range, sized to the budget; only one key's rows can exceed it"),
+        "{budget}"
+    );
     assert!(line(&budget, "from memory").contains("[bounded by the partition size]"), "{budget}");
     let unbounded = sorted.explain_with(&Config::default()).unwrap();
     assert!(unbounded.contains("== Memory: no budget, nothing spills =="), "{unbounded}");
@@ -226,6 +230,15 @@ fn explain_says_what_each_stage_holds_and_what_spills() {
     let joined = frame().merge(&other, rusk::MergeOptions::on(["key"])).unwrap();
     let text = joined.explain_with(&Config::default()).unwrap();
     assert!(text.lines().any(|l| l.contains("grows with the build side's rows")), "{text}");
+    let shuffled = frame()
+        .merge(&other, rusk::MergeOptions::on(["key"]).strategy(rusk::JoinStrategy::Shuffle))
+        .unwrap()
+        .explain_with(&Config::default().with_memory_limit(1 << 20))
+        .unwrap();
+    assert!(
+        line(&shuffled, "hash_join").contains("the build rows of one bucket, sized to the budget"),
+        "{shuffled}"
+    );
 }
 
 /// A groupby left to choose its `split_out` gets more output partitions

@@ -7,9 +7,12 @@
 //!   so threads × partition size bounds it;
 //! - **spills**: it holds outputs across tasks (a shuffle's buckets, held
 //!   until the last split has run), which spill beyond the budget;
+//! - **one bucket**: it holds one bucket or key range of a shuffle whole
+//!   (a sort's range, a bucket's groups or build rows), whose count a
+//!   budget sizes so that one fits a task's share; only the rows of one
+//!   key, which never straddle two buckets, can exceed it;
 //! - **grows**: it holds something that grows with the data, and the
-//!   budget does not bound it (the groups of a merge, a join's build side,
-//!   one key range of a sort).
+//!   budget does not bound it (a tree merge's groups, a broadcast side).
 
 use std::fmt::Write;
 
@@ -23,6 +26,9 @@ pub enum Bound {
     Partition,
     /// Outputs held across tasks, spilled beyond the budget.
     Spills,
+    /// One bucket of a shuffle whole, its rows as the string names: the
+    /// buckets are sized to the budget, but for one key's rows.
+    Bucket(&'static str),
     /// Grows with what the string names; the budget does not bound it.
     Grows(&'static str),
 }
@@ -43,6 +49,10 @@ pub fn memory_summary(graph: &TaskGraph, memory_limit: Option<usize>) -> String 
             Bound::Partition => "bounded by the partition size".to_string(),
             Bound::Spills if memory_limit.is_some() => "spills beyond the budget".to_string(),
             Bound::Spills => "held whole (set a memory limit to spill)".to_string(),
+            Bound::Bucket(what) if memory_limit.is_some() => {
+                format!("{what}, sized to the budget; only one key's rows can exceed it")
+            }
+            Bound::Bucket(what) => format!("grows with {what} (set a memory limit to size it)"),
             Bound::Grows(what) => format!("grows with {what}; the budget does not bound it"),
         };
         let _ = writeln!(out, "{} ×{}: {holds} [{bound}]", stage.name, tasks.len());
@@ -59,7 +69,7 @@ pub fn stage_memory(task: &Task) -> (&'static str, Bound) {
                 return ("one partition and its groups' state", Bound::Partition);
             }
             ElementOp::Sort(_) if task.bucket.is_some() => {
-                return ("one key range of the sort", Bound::Grows("the rows of one key range"));
+                return ("one key range of the sort", Bound::Bucket("the rows of one key range"));
             }
             ElementOp::GroupApply { .. } => {
                 return ("whole groups of one bucket", Bound::Grows("the rows of one bucket's groups"));
@@ -90,7 +100,7 @@ pub fn stage_memory(task: &Task) -> (&'static str, Bound) {
         TaskOp::Dedup(DedupTask::Apply { .. }) => ("one partition and its flags", Bound::Partition),
         TaskOp::Concat { .. } => ("all its inputs at once", Bound::Grows("its inputs' rows")),
         TaskOp::AggregateMerge { .. } if task.bucket.is_some() => {
-            ("the merged state of one bucket", Bound::Grows("the groups of one bucket"))
+            ("the merged state of one bucket", Bound::Bucket("the groups of one bucket"))
         }
         TaskOp::AggregateMerge { .. } => {
             ("the merged state of its inputs", Bound::Grows("the number of groups"))
@@ -100,6 +110,9 @@ pub fn stage_memory(task: &Task) -> (&'static str, Bound) {
         }
         TaskOp::Broadcast { .. } => {
             ("one partition and the groupby result", Bound::Grows("the number of groups"))
+        }
+        TaskOp::HashJoin { .. } if task.bucket.is_some() => {
+            ("one bucket of each side", Bound::Bucket("the build rows of one bucket"))
         }
         TaskOp::HashJoin { .. } => {
             ("the join's build side and one probe piece", Bound::Grows("the build side's rows"))
