@@ -162,20 +162,13 @@ pub(crate) trait Source: Send + Sync + fmt::Debug {
     }
     /// `part` cut into partitions, in row order, whose columns at
     /// `projection` each decode to about `max_bytes` or less (estimated
-    /// from what the files say of themselves), covering its rows once. A
-    /// source that cannot cut gives `part` back.
+    /// from what the files say of themselves), covering its rows once;
+    /// `part` itself where it cannot be cut (a compressed CSV file).
     ///
     /// # Errors
     /// [`Error::Io`] when finding where to cut reads the file and fails.
-    fn split(
-        &self,
-        part: &ScanPartition,
-        projection: &[usize],
-        max_bytes: u64,
-    ) -> Result<Vec<ScanPartition>> {
-        let _ = (projection, max_bytes);
-        Ok(vec![part.clone()])
-    }
+    fn split(&self, part: &ScanPartition, projection: &[usize], max_bytes: u64)
+        -> Result<Vec<ScanPartition>>;
     /// The bytes `part` takes on disk (estimated where it is compressed whole).
     fn stored_bytes(&self, part: &ScanPartition) -> u64;
     /// Whether the file at `path` (one of the source's) has column `name` itself.
