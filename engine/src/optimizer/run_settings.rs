@@ -73,8 +73,9 @@ pub fn choose_sort_ranges(plan: Arc<LogicalPlan>, config: &Config) -> Result<Tra
 }
 
 /// Under a memory budget, cuts every scan's partitions so that each
-/// decodes to at most a task's share of the budget, except below a `set_index(sorted=True)`, whose divisions are those of
-/// its input's partitions as they are. Without a budget nothing changes.
+/// decodes to at most a task's share of the budget, except below a
+/// `set_index(sorted=True)`, whose divisions are those of its input's
+/// partitions as they are. Without a budget nothing changes.
 /// First of the run's choices: the others read the partitions it makes.
 ///
 /// # Errors

@@ -36,10 +36,18 @@ pub fn range_sample(batch: &RecordBatch, keys: &[SortKey], n: usize, inputs: usi
     let len = batch.num_rows();
     let share = (SAMPLE_PER_BUCKET * n.max(1)).div_ceil(inputs.max(1)).max(SAMPLE_PER_BUCKET);
     let m = len.min(share);
-    let picks = UInt32Array::from_iter_values((0..m).map(|i| (i * len / m.max(1)) as u32));
+    // Every row kept (a sample sampled again, a short input): the columns
+    // as they are, not a copy.
+    let picks = (m < len).then(|| UInt32Array::from_iter_values((0..m).map(|i| (i * len / m) as u32)));
     let columns = keys
         .iter()
-        .map(|key| Ok(take(column_of(batch, &key.column)?.as_ref(), &picks, None)?))
+        .map(|key| {
+            let column = column_of(batch, &key.column)?;
+            Ok(match &picks {
+                Some(picks) => take(column.as_ref(), picks, None)?,
+                None => column,
+            })
+        })
         .collect::<Result<Vec<ArrayRef>>>()?;
     Ok(RecordBatch::try_new(schema, columns)?)
 }
