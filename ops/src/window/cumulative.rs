@@ -52,14 +52,12 @@ impl Cumulative {
         let t = work_type(values.data_type());
         let values = cast(values, &t)?;
         Ok(match t {
-            DataType::Int64 => Arc::new(PrimitiveArray::<Int64Type>::from(vec![fold(
-                values.as_primitive::<Int64Type>(),
-                self.int_op(),
-            )])),
-            _ => Arc::new(PrimitiveArray::<Float64Type>::from(vec![fold(
-                values.as_primitive::<Float64Type>(),
-                self.float_op(),
-            )])),
+            DataType::Int64 => Arc::new(PrimitiveArray::<Int64Type>::from(vec![
+                self.fold(values.as_primitive::<Int64Type>())
+            ])),
+            _ => Arc::new(PrimitiveArray::<Float64Type>::from(vec![
+                self.fold(values.as_primitive::<Float64Type>())
+            ])),
         })
     }
 
@@ -81,31 +79,88 @@ impl Cumulative {
         let values = cast(values, &t)?;
         let carry = cast(carry, &t)?;
         Ok(match t {
-            DataType::Int64 => {
-                Arc::new(run::<Int64Type>(values.as_primitive(), carry.as_primitive(), self.int_op()))
-            }
-            _ => Arc::new(run::<Float64Type>(values.as_primitive(), carry.as_primitive(), self.float_op())),
+            DataType::Int64 => Arc::new(self.run::<Int64Type>(values.as_primitive(), carry.as_primitive())),
+            _ => Arc::new(self.run::<Float64Type>(values.as_primitive(), carry.as_primitive())),
         })
     }
 
-    /// The step over int64 (sums and products wrap, as numpy's).
-    fn int_op(&self) -> fn(i64, i64) -> i64 {
+    /// [`run`] with this total's step, resolved here so that each loop is
+    /// compiled for its step (called through a pointer, the step cost more
+    /// than the loop).
+    fn run<T: ArrowPrimitiveType>(
+        &self,
+        values: &PrimitiveArray<T>,
+        carry: &PrimitiveArray<T>,
+    ) -> PrimitiveArray<T>
+    where
+        T::Native: Step,
+    {
         match self {
-            Cumulative::Sum => i64::wrapping_add,
-            Cumulative::Prod => i64::wrapping_mul,
-            Cumulative::Max => std::cmp::max,
-            Cumulative::Min => std::cmp::min,
+            Cumulative::Sum => run(values, carry, T::Native::sum),
+            Cumulative::Prod => run(values, carry, T::Native::prod),
+            Cumulative::Max => run(values, carry, T::Native::max),
+            Cumulative::Min => run(values, carry, T::Native::min),
         }
     }
 
-    /// The step over float64.
-    fn float_op(&self) -> fn(f64, f64) -> f64 {
+    /// [`fold`] with this total's step.
+    fn fold<T: ArrowPrimitiveType>(&self, values: &PrimitiveArray<T>) -> Option<T::Native>
+    where
+        T::Native: Step,
+    {
         match self {
-            Cumulative::Sum => |a, b| a + b,
-            Cumulative::Prod => |a, b| a * b,
-            // NaN is a value here, as in rusk's other kernels: it wins.
-            Cumulative::Max => |a: f64, b: f64| if a.is_nan() || b.is_nan() { f64::NAN } else { a.max(b) },
-            Cumulative::Min => |a: f64, b: f64| if a.is_nan() || b.is_nan() { f64::NAN } else { a.min(b) },
+            Cumulative::Sum => fold(values, T::Native::sum),
+            Cumulative::Prod => fold(values, T::Native::prod),
+            Cumulative::Max => fold(values, T::Native::max),
+            Cumulative::Min => fold(values, T::Native::min),
+        }
+    }
+}
+
+/// The steps of the running totals over a work type.
+trait Step: Copy {
+    fn sum(a: Self, b: Self) -> Self;
+    fn prod(a: Self, b: Self) -> Self;
+    fn max(a: Self, b: Self) -> Self;
+    fn min(a: Self, b: Self) -> Self;
+}
+
+/// Sums and products wrap, as numpy's.
+impl Step for i64 {
+    fn sum(a: i64, b: i64) -> i64 {
+        a.wrapping_add(b)
+    }
+    fn prod(a: i64, b: i64) -> i64 {
+        a.wrapping_mul(b)
+    }
+    fn max(a: i64, b: i64) -> i64 {
+        std::cmp::max(a, b)
+    }
+    fn min(a: i64, b: i64) -> i64 {
+        std::cmp::min(a, b)
+    }
+}
+
+/// NaN is a value here, as in rusk's other kernels: it wins a max or min.
+impl Step for f64 {
+    fn sum(a: f64, b: f64) -> f64 {
+        a + b
+    }
+    fn prod(a: f64, b: f64) -> f64 {
+        a * b
+    }
+    fn max(a: f64, b: f64) -> f64 {
+        if a.is_nan() || b.is_nan() {
+            f64::NAN
+        } else {
+            a.max(b)
+        }
+    }
+    fn min(a: f64, b: f64) -> f64 {
+        if a.is_nan() || b.is_nan() {
+            f64::NAN
+        } else {
+            a.min(b)
         }
     }
 }
@@ -121,37 +176,60 @@ fn work_type(t: &DataType) -> DataType {
 
 /// The running `op` of `values` from `carry`'s value (if valid): a null
 /// stays null and leaves the total as it was. One pass over the value
-/// buffer; the output shares the input's null buffer.
+/// buffer, in order (a float sum is pandas' only in pandas' order); the
+/// output shares the input's null buffer.
 fn run<T: ArrowPrimitiveType>(
     values: &PrimitiveArray<T>,
     carry: &PrimitiveArray<T>,
-    op: fn(T::Native, T::Native) -> T::Native,
+    op: impl Fn(T::Native, T::Native) -> T::Native,
 ) -> PrimitiveArray<T> {
-    let mut total = if carry.is_valid(0) { Some(carry.value(0)) } else { None };
-    let mut out: Vec<T::Native> = Vec::with_capacity(values.len());
-    let mut step = |v: T::Native| {
-        let next = match total {
-            Some(t) => op(t, v),
-            None => v,
-        };
-        total = Some(next);
-        next
+    let vals = values.values();
+    let mut out: Vec<T::Native> = Vec::with_capacity(vals.len());
+    // Until a first valid value there is no total: those rows are nulls
+    // (their slots keep their values) or the total starts at the first.
+    let (mut total, start) = match (carry.is_valid(0), values.nulls()) {
+        (true, _) => (carry.value(0), 0),
+        (false, None) => match vals.first() {
+            Some(&v) => {
+                out.push(v);
+                (v, 1)
+            }
+            None => return PrimitiveArray::new(out.into(), None),
+        },
+        (false, Some(nulls)) => match nulls.valid_indices().next() {
+            Some(first) => {
+                out.extend_from_slice(&vals[..=first]);
+                (vals[first], first + 1)
+            }
+            None => return values.clone(),
+        },
     };
     match values.nulls() {
-        None => out.extend(values.values().iter().map(|&v| step(v))),
-        Some(nulls) => {
-            out.extend(
-                values.values().iter().enumerate().map(|(i, &v)| if nulls.is_valid(i) { step(v) } else { v }),
-            )
-        }
+        None => out.extend(vals[start..].iter().map(|&v| {
+            total = op(total, v);
+            total
+        })),
+        Some(nulls) => out.extend(vals[start..].iter().enumerate().map(|(i, &v)| {
+            if nulls.is_valid(start + i) {
+                total = op(total, v);
+                total
+            } else {
+                v
+            }
+        })),
     }
     PrimitiveArray::new(out.into(), values.nulls().cloned())
 }
 
-/// `op` over the valid values of `values`; `None` when there are none.
+/// `op` over the valid values of `values`, in order; `None` when there
+/// are none.
 fn fold<T: ArrowPrimitiveType>(
     values: &PrimitiveArray<T>,
-    op: fn(T::Native, T::Native) -> T::Native,
+    op: impl Fn(T::Native, T::Native) -> T::Native,
 ) -> Option<T::Native> {
-    values.iter().flatten().reduce(op)
+    let vals = values.values();
+    match values.nulls() {
+        None => vals.iter().copied().reduce(op),
+        Some(nulls) => nulls.valid_indices().map(|i| vals[i]).reduce(op),
+    }
 }
