@@ -69,6 +69,12 @@ fn every_method_matches_pandas_however_partitioned() {
     };
     check("default", input(None).assign_window(methods.clone()).and_then(|d| d.compute()));
     check("blocksize 2 KB", input(Some(2048)).assign_window(methods.clone()).and_then(|d| d.compute()));
+    // Under a budget the frame is read twice (see the next test).
+    let budget = rusk::Config::default().with_memory_limit(1 << 30);
+    check(
+        "blocksize 2 KB, read twice",
+        input(Some(2048)).assign_window(methods.clone()).and_then(|d| d.compute_with(&budget)),
+    );
     for (how, n, config) in partitionings_no_tree() {
         let got =
             input(None).repartition(n).and_then(|d| d.assign_window(methods.clone())?.compute_with(&config));
@@ -78,17 +84,28 @@ fn every_method_matches_pandas_however_partitioned() {
 }
 
 #[test]
-fn the_frame_is_read_twice_and_never_gathered() {
+fn the_frame_is_read_once_into_memory_and_twice_under_a_budget() {
     let df = input(Some(2048)).assign_window([("c", rusk::cumsum("n"))]).unwrap();
+    // The result is held anyway: one read, its partitions held until their carries.
     let stages = stages(&df);
     let p = stages[0].1;
     assert!(p > 3, "{stages:?}");
-    assert!(stages.iter().any(|(name, n)| name.ends_with("window_summary") && *n == p), "{stages:?}");
+    assert_eq!(stages[0].0, "scan csv", "{stages:?}");
+    assert!(stages.iter().any(|(name, n)| name == "window_summary" && *n == p), "{stages:?}");
     assert!(stages.iter().any(|(name, n)| name == "window_carry" && *n == 1), "{stages:?}");
     assert!(stages.iter().any(|(name, n)| name == "window" && *n == p), "{stages:?}");
-    // Only the summed column is read for the summaries.
-    let explain = df.explain().unwrap();
+    // Under a budget no task holds more than a partition: the summaries read
+    // the summed column again, and nothing is gathered.
+    let budget = rusk::Config::default().with_memory_limit(1 << 30);
+    let stages = df.stages_with(&budget).unwrap();
+    let scans: Vec<_> = stages.iter().filter(|(name, _)| name.starts_with("scan csv")).collect();
+    assert_eq!(scans.len(), 2, "{stages:?}");
+    assert!(scans.iter().any(|(name, n)| name.ends_with("window_summary") && *n == p), "{stages:?}");
+    assert!(stages.iter().any(|(name, n)| name == "window_carry" && *n == 1), "{stages:?}");
+    assert!(stages.iter().any(|(name, n)| name == "window" && *n == p), "{stages:?}");
+    let explain = df.explain_with(&budget).unwrap();
     assert!(explain.contains("Window: [n.cumsum() AS c]"), "{explain}");
+    assert!(explain.contains("columns=[n]"), "only the summed column is read for the summaries: {explain}");
 }
 
 #[test]

@@ -21,6 +21,7 @@ use crate::explain::{
 };
 use crate::graph::{TaskGraph, WriteFormat};
 use crate::lower::{lower, lower_write, WriteLayout};
+use crate::optimizer::Destination;
 use crate::plan::{Filter, InMemory, Limit, LogicalPlan, MapPartitions, PartitionFn, Project, Repartition};
 use crate::query::parse_query;
 use crate::scheduler;
@@ -422,7 +423,7 @@ impl DataFrame {
             Some(parts) => WriteLayout::JoinedParts { parts: parts.path() },
             None => WriteLayout::Parts,
         };
-        let o = plan_for_run(Arc::clone(&self.plan), config)?;
+        let o = plan_for_run(Arc::clone(&self.plan), config, Destination::Files)?;
         let graph = lower_write(&o.plan, pending.path(), format, layout)?;
         scheduler::run_with(&graph, &graph.outputs, config)?;
         // A cancellation after the last task still leaves no output.
@@ -450,7 +451,7 @@ impl DataFrame {
     /// # Errors
     /// As [`DataFrame::explain`].
     pub fn explain_with(&self, config: &Config) -> Result<String> {
-        let optimized = plan_for_run(Arc::clone(&self.plan), config)?;
+        let optimized = plan_for_run(Arc::clone(&self.plan), config, Destination::Memory)?;
         let graph = lower(&optimized.plan)?;
         let rules =
             if optimized.applied.is_empty() { "none".to_string() } else { optimized.applied.join(", ") };
@@ -481,7 +482,7 @@ impl DataFrame {
     /// # Errors
     /// As [`DataFrame::explain`].
     pub fn task_graph_with(&self, config: &Config) -> Result<TaskGraph> {
-        lower(&plan_for_run(Arc::clone(&self.plan), config)?.plan)
+        lower(&plan_for_run(Arc::clone(&self.plan), config, Destination::Memory)?.plan)
     }
 
     /// The task graph's stages and their task counts, in order: the chain
@@ -586,7 +587,7 @@ impl DataFrame {
     pub fn visualize_with(&self, path: impl AsRef<Path>, config: &Config) -> Result<()> {
         let path = path.as_ref();
         let pending = PendingOutput::file(path)?;
-        let graph = lower(&plan_for_run(Arc::clone(&self.plan), config)?.plan)?;
+        let graph = lower(&plan_for_run(Arc::clone(&self.plan), config, Destination::Memory)?.plan)?;
         std::fs::write(pending.path(), to_dot(&graph)).map_err(|e| Error::io(e, path))?;
         pending.commit()
     }

@@ -12,6 +12,7 @@ use rusk_ops::Result;
 use crate::config::Config;
 use crate::graph::{ElementOp, TaskGraph};
 use crate::lower::lower;
+use crate::optimizer::Destination;
 use crate::plan::LogicalPlan;
 use crate::scheduler::{self, MemoryStats, SpillStats, TaskStats};
 pub(crate) use plan_for_run::plan_for_run;
@@ -37,7 +38,7 @@ pub(crate) struct Executed {
 
 /// Optimizes and runs `plan`.
 pub(crate) fn execute(plan: &Arc<LogicalPlan>, config: &Config) -> Result<Executed> {
-    let optimized = plan_for_run(Arc::clone(plan), config)?.plan;
+    let optimized = plan_for_run(Arc::clone(plan), config, Destination::Memory)?.plan;
     if let LogicalPlan::Limit(limit) = optimized.as_ref() {
         if limit.input.is_partition_local() {
             return run_limit(&optimized, &limit.input, limit.n, config);

@@ -17,20 +17,21 @@ use crate::graph::ElementOp;
 use crate::lower::lower;
 use crate::optimizer::{
     apply_split_every, choose_join_strategy, choose_scan_partitions, choose_sort_ranges, choose_split_out,
-    optimize, Optimized,
+    choose_window_reads, optimize, Destination, Optimized,
 };
 use crate::plan::{Aggregate, GroupEstimate, LogicalPlan, Project};
 use crate::scheduler;
 
 /// [`optimize`], then the choices of a run: scan partitions cut to a
-/// memory budget, `split_out` from a sample of
-/// the data ([`estimate_groups`]), the merge fan-in, the join strategies
-/// and a sort's key ranges from `config`. What a plan goes through before it is lowered
-/// to run or explained.
+/// memory budget, `split_out` from a sample of the data
+/// ([`estimate_groups`]), the merge fan-in, the join strategies, a sort's
+/// key ranges from `config`, and how often a window reads its frame for a
+/// result going `to` memory or files. What a plan goes through before it
+/// is lowered to run or explained.
 ///
 /// # Errors
 /// As [`optimize`], and errors of reading the sample.
-pub(crate) fn plan_for_run(plan: Arc<LogicalPlan>, config: &Config) -> Result<Optimized> {
+pub(crate) fn plan_for_run(plan: Arc<LogicalPlan>, config: &Config, to: Destination) -> Result<Optimized> {
     let mut optimized = optimize(plan)?;
     // Not listed as applied: the partitions show on the scan's line.
     optimized.plan = choose_scan_partitions(optimized.plan, config)?.plan;
@@ -44,6 +45,7 @@ pub(crate) fn plan_for_run(plan: Arc<LogicalPlan>, config: &Config) -> Result<Op
     optimized.plan = apply_split_every(optimized.plan, config)?.plan;
     optimized.plan = choose_join_strategy(optimized.plan, config)?.plan;
     optimized.plan = choose_sort_ranges(optimized.plan, config)?.plan;
+    optimized.plan = choose_window_reads(optimized.plan, config, to)?.plan;
     Ok(optimized)
 }
 

@@ -20,7 +20,10 @@ pub use prune_by_divisions::PruneByDivisions;
 pub use push_down_limit::PushDownLimit;
 pub use push_down_predicate::PushDownPredicate;
 pub use push_down_projection::PushDownProjection;
-pub use run_settings::{apply_split_every, choose_join_strategy, choose_scan_partitions, choose_sort_ranges};
+pub use run_settings::{
+    apply_split_every, choose_join_strategy, choose_scan_partitions, choose_sort_ranges, choose_window_reads,
+    Destination,
+};
 pub use split_out::{choose_split_out, GroupSampler};
 
 use std::sync::Arc;

@@ -23,7 +23,9 @@ use super::{LogicalPlan, Project};
 /// sort's, a groupby's) is computed once and held from its summaries to
 /// its window tasks (see `lower::window`), and there is no `args`: a plan
 /// stays a tree, so a chain of windows over a sort is not a plan of 2^k
-/// copies for every rule to walk.
+/// copies for every rule to walk. A run whose result stays in memory and
+/// has no memory budget reads a partition-local frame once too (the
+/// result holds as much; see `optimizer::run_settings::choose_window_reads`).
 #[derive(Debug, Clone)]
 pub struct Window {
     /// The frame.
@@ -91,17 +93,23 @@ impl Window {
     }
 
     /// The same node over new inputs (the frame, and the columns it reads
-    /// when it reads them apart).
+    /// when it reads them apart). A node without `args` stays without:
+    /// reading the frame once is kept whether it was the input's nature or
+    /// a run's choice ([`Window::read_once`]).
     ///
     /// # Errors
     /// As [`Window::try_new`].
     pub fn with_new_inputs(&self, input: Arc<LogicalPlan>, args: Option<Arc<LogicalPlan>>) -> Result<Self> {
         let node = Window::try_new(input, self.windows.clone(), self.names.clone())?;
-        let args = match (node.args.is_some(), args) {
-            (true, Some(args)) => Some(args),
-            (_, _) => node.args.clone(),
-        };
+        let args = args.filter(|_| node.args.is_some());
         Ok(Window { args, ..node })
+    }
+
+    /// The same node reading its frame once and holding its partitions
+    /// from their summaries to their window tasks, as over a frame that is
+    /// not partition-local.
+    pub fn read_once(&self) -> Self {
+        Window { args: None, ..self.clone() }
     }
 
     /// What `explain` prints.
