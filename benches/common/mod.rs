@@ -133,7 +133,7 @@ pub fn main_with(
     flags: &[&'static str],
     run: impl Fn(&Args) -> Result<(), Failure>,
 ) -> ExitCode {
-    rusk::allocator::tune(None);
+    rusk::allocator::tune(&rusk::Config::default());
     let all_runs = |a: Args| (0..a.warmup + a.repeat).try_for_each(|_| run(&a));
     match parse_args(usage, flags).and_then(|args| args.map_or(Ok(()), all_runs)) {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,7 +25,7 @@ static GLOBAL: rusk::allocator::MiMalloc = rusk::allocator::MiMalloc;
 
 #[pymodule]
 fn _rusk(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    rusk::allocator::tune(None);
+    rusk::allocator::tune(&rusk::Config::default());
     m.add_class::<frame::Frame>()?;
     m.add_class::<series::Series>()?;
     m.add_class::<distributed::GraphTask>()?;

@@ -264,7 +264,7 @@ fn count(text: &str) -> std::result::Result<usize, String> {
 
 fn main() -> ExitCode {
     restart_for_a_budget();
-    rusk::allocator::tune(None);
+    rusk::allocator::tune(&rusk::Config::default());
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
@@ -506,7 +506,7 @@ fn query(args: QueryArgs, signals: &Signals) -> Result<()> {
     }
     if let Some(mib) = args.memory_limit {
         config = config.with_memory_limit_mib(mib)?;
-        rusk::allocator::tune(config.memory_limit);
+        rusk::allocator::tune(&config);
     }
     let show_progress = !args.no_progress && (args.progress || std::io::stderr().is_terminal());
     if show_progress {
@@ -688,17 +688,19 @@ fn write_csv_ordered(mut out: impl Write, batches: &[RecordBatch], cancel: &Canc
 }
 
 /// A command given `--memory-limit` starts itself again with mimalloc's
-/// arenas committed as used ([`rusk::allocator::LAZY_ARENAS`], an option
-/// mimalloc reads from the environment before `main`), unless the
-/// variable is set already; should that fail, it runs as it is.
+/// arenas committed as used ([`rusk::allocator::LAZY_ARENAS`]) and freed
+/// memory kept for [`rusk::allocator::budgeted_purge_delay_ms`]: options
+/// mimalloc reads from the environment before `main` (set later, the
+/// delay does not hold: an arena's first purge keeps the delay it was
+/// scheduled with). Not when the first variable is set already; should
+/// starting again fail, it runs as it is.
 fn restart_for_a_budget() {
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
         let (name, value) = rusk::allocator::LAZY_ARENAS;
-        let budget = std::env::args_os()
-            .any(|a| a == "--memory-limit" || a.to_string_lossy().starts_with("--memory-limit="));
-        if !budget || std::env::var_os(name).is_some() {
+        let Some(mib) = flag_value("--memory-limit") else { return };
+        if std::env::var_os(name).is_some() {
             return;
         }
         let Ok(exe) = std::env::current_exe() else { return };
@@ -707,9 +709,35 @@ fn restart_for_a_budget() {
         if let Some(arg0) = args.next() {
             again.arg0(arg0);
         }
+        again.args(args).env(name, value);
+        // A value clap refuses later is left to it.
+        let threads = flag_value("--threads")
+            .map(|t| t.parse::<usize>().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()));
+        if let (Ok(mib), Some(threads), None) =
+            (mib.parse::<usize>(), threads, std::env::var_os("MIMALLOC_PURGE_DELAY"))
+        {
+            let delay = rusk::allocator::budgeted_purge_delay_ms(mib.saturating_mul(1 << 20), threads);
+            again.env("MIMALLOC_PURGE_DELAY", delay.to_string());
+        }
         // Returns only if the program could not be started again.
-        let _ = again.args(args).env(name, value).exec();
+        let _ = again.exec();
     }
+}
+
+/// The value given to `flag` (`--flag V` or `--flag=V`), before clap
+/// parses the command line; the last one, as clap takes it.
+fn flag_value(flag: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let mut found = None;
+    for (i, arg) in args.iter().enumerate() {
+        if arg == flag {
+            found = Some(args.get(i + 1).cloned().unwrap_or_default());
+        } else if let Some(v) = arg.strip_prefix(flag).and_then(|rest| rest.strip_prefix('=')) {
+            found = Some(v.to_string());
+        }
+    }
+    found
 }
 
 /// The most resident memory this process has had (Linux's `VmHWM`), to
