@@ -9,7 +9,7 @@ use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use rusk_io::write::{join_files, join_parquet_files, write_csv_file, write_parquet_file};
 use rusk_io::ScanMetrics;
 use rusk_ops::aggregate;
-use rusk_ops::expr::{evaluate, filter_batch, Expr};
+use rusk_ops::expr::{evaluate, filter_batch, filter_batch_to, Expr};
 use rusk_ops::partition::{hash_split, range_boundaries, range_sample, range_split};
 use rusk_ops::{Error, Result};
 
@@ -36,8 +36,16 @@ pub(super) fn execute(
         TaskOp::Dedup(op @ crate::graph::DedupTask::Route { .. }) => super::dedup::split(op, &one(inputs)?)?,
         op => {
             let mut batch = run_op(op, inputs, scan)?;
-            for step in &task.pipeline {
-                batch = apply(step, batch)?;
+            let mut steps = task.pipeline.iter().peekable();
+            while let Some(step) = steps.next() {
+                batch = match (step, steps.peek()) {
+                    // The filter copies only the columns the projection reads.
+                    (ElementOp::Filter(predicate), Some(ElementOp::Project(exprs))) => {
+                        let read = exprs.iter().flat_map(Expr::columns).collect();
+                        filter_batch_to(&batch, predicate, &read)?
+                    }
+                    _ => apply(step, batch)?,
+                };
             }
             return Ok(TaskOutput::Batch(batch));
         }

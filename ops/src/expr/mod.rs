@@ -33,7 +33,7 @@ use std::collections::BTreeSet;
 
 pub use build::{col, corr, lit, size, timedelta};
 pub use coerce::common_numeric_type;
-pub use evaluate::{evaluate, evaluate_predicate, filter_batch};
+pub use evaluate::{evaluate, evaluate_predicate, filter_batch, filter_batch_to};
 pub use function::ScalarFunction;
 pub use isin::isin;
 pub use scalar::ScalarValue;
