@@ -36,7 +36,10 @@ pub const LAZY_ARENAS: (&str, &str) = ("MIMALLOC_ARENA_EAGER_COMMIT", "0");
 /// without a budget; under one, [`budgeted_purge_delay_ms`]. The
 /// environment's `MIMALLOC_PURGE_DELAY`, when set, wins (mimalloc reads it
 /// itself). Call it first thing in `main`, and again once the budget is
-/// known.
+/// known. Set after memory was freed, a shorter delay did not hold (an
+/// arena's first purge keeps the delay it was scheduled with), so the
+/// `rusk` command passes the budget's delay through the environment when it
+/// starts itself again for a budget; this call is the fallback.
 pub fn tune(config: &crate::Config) {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;
