@@ -28,7 +28,8 @@ use rusk_ops::Result;
 use super::{rewrite_bottom_up, Transformed};
 use crate::config::{Config, MAX_CHOSEN_PARTITIONS};
 use crate::plan::estimate::estimate_bytes;
-use crate::plan::LogicalPlan;
+use crate::plan::{LogicalPlan, Project};
+use rusk_ops::expr::Expr;
 
 /// Where a run's result goes: what it may cost to hold a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +124,26 @@ pub fn choose_scan_partitions(plan: Arc<LogicalPlan>, config: &Config) -> Result
 fn size_scans(plan: Arc<LogicalPlan>, max_bytes: u64) -> Result<Transformed> {
     match plan.as_ref() {
         LogicalPlan::SetIndex(s) if s.sorted => Ok(Transformed::no(plan)),
+        // A node that reads its frame twice pairs the reads' partitions, so
+        // they must be cut alike: a narrower read would be cut less. The
+        // second read becomes the first, cut, then projected (it then
+        // decodes every column the first does: exact pairs come first).
+        LogicalPlan::Window(w) if w.args.is_some() => {
+            let input = size_scans(Arc::clone(&w.input), max_bytes)?;
+            if !input.changed {
+                return Ok(Transformed::no(plan));
+            }
+            let args = columns_of(&input.plan, w.windows.columns()?)?;
+            Ok(Transformed::yes(LogicalPlan::Window(w.with_new_inputs(input.plan, Some(args))?)))
+        }
+        LogicalPlan::Dedup(d) => {
+            let input = size_scans(Arc::clone(&d.input), max_bytes)?;
+            if !input.changed {
+                return Ok(Transformed::no(plan));
+            }
+            let keys = columns_of(&input.plan, d.subset.clone())?;
+            Ok(Transformed::yes(LogicalPlan::Dedup(d.with_new_inputs(input.plan, keys)?)))
+        }
         LogicalPlan::Scan(scan) if scan.sized_to.is_none() => {
             let sized = scan.sized(max_bytes)?;
             Ok(if sized.npartitions() == scan.npartitions() {
@@ -143,6 +164,12 @@ fn size_scans(plan: Arc<LogicalPlan>, max_bytes: u64) -> Result<Transformed> {
             Ok(Transformed::yes(plan.with_new_inputs(inputs.into_iter().map(|t| t.plan).collect())?))
         }
     }
+}
+
+/// The columns `names` of `plan`.
+fn columns_of(plan: &Arc<LogicalPlan>, names: Vec<String>) -> Result<Arc<LogicalPlan>> {
+    let exprs = names.into_iter().map(Expr::Column).collect();
+    Ok(Arc::new(LogicalPlan::Project(Project::try_new(Arc::clone(plan), exprs)?)))
 }
 
 /// Gives every groupby and top-n that left `split_every` to the run the
