@@ -124,26 +124,18 @@ pub fn choose_scan_partitions(plan: Arc<LogicalPlan>, config: &Config) -> Result
 fn size_scans(plan: Arc<LogicalPlan>, max_bytes: u64) -> Result<Transformed> {
     match plan.as_ref() {
         LogicalPlan::SetIndex(s) if s.sorted => Ok(Transformed::no(plan)),
-        // A node that reads its frame twice pairs the reads' partitions, so
-        // they must be cut alike: a narrower read would be cut less. The
-        // second read becomes the first, cut, then projected (it then
-        // decodes every column the first does: exact pairs come first).
         LogicalPlan::Window(w) if w.args.is_some() => {
-            let input = size_scans(Arc::clone(&w.input), max_bytes)?;
-            if !input.changed {
-                return Ok(Transformed::no(plan));
-            }
-            let args = columns_of(&input.plan, w.windows.columns()?)?;
-            Ok(Transformed::yes(LogicalPlan::Window(w.with_new_inputs(input.plan, Some(args))?)))
+            Ok(match cut_read_twice(&w.input, w.windows.columns()?, max_bytes)? {
+                Some((input, args)) => {
+                    Transformed::yes(LogicalPlan::Window(w.with_new_inputs(input, Some(args))?))
+                }
+                None => Transformed::no(plan),
+            })
         }
-        LogicalPlan::Dedup(d) => {
-            let input = size_scans(Arc::clone(&d.input), max_bytes)?;
-            if !input.changed {
-                return Ok(Transformed::no(plan));
-            }
-            let keys = columns_of(&input.plan, d.subset.clone())?;
-            Ok(Transformed::yes(LogicalPlan::Dedup(d.with_new_inputs(input.plan, keys)?)))
-        }
+        LogicalPlan::Dedup(d) => Ok(match cut_read_twice(&d.input, d.subset.clone(), max_bytes)? {
+            Some((input, keys)) => Transformed::yes(LogicalPlan::Dedup(d.with_new_inputs(input, keys)?)),
+            None => Transformed::no(plan),
+        }),
         LogicalPlan::Scan(scan) if scan.sized_to.is_none() => {
             let sized = scan.sized(max_bytes)?;
             Ok(if sized.npartitions() == scan.npartitions() {
@@ -166,10 +158,23 @@ fn size_scans(plan: Arc<LogicalPlan>, max_bytes: u64) -> Result<Transformed> {
     }
 }
 
-/// The columns `names` of `plan`.
-fn columns_of(plan: &Arc<LogicalPlan>, names: Vec<String>) -> Result<Arc<LogicalPlan>> {
-    let exprs = names.into_iter().map(Expr::Column).collect();
-    Ok(Arc::new(LogicalPlan::Project(Project::try_new(Arc::clone(plan), exprs)?)))
+/// The frame of a node that reads it twice (a window's prefix pass,
+/// `drop_duplicates`), cut, and its second read: the cut frame's columns
+/// `second`; `None` when nothing was cut. The node pairs the two reads'
+/// partitions, so they must be cut alike, and a narrower read would be cut
+/// less: the second read decodes every column the first does.
+fn cut_read_twice(
+    frame: &Arc<LogicalPlan>,
+    second: Vec<String>,
+    max_bytes: u64,
+) -> Result<Option<(Arc<LogicalPlan>, Arc<LogicalPlan>)>> {
+    let cut = size_scans(Arc::clone(frame), max_bytes)?;
+    if !cut.changed {
+        return Ok(None);
+    }
+    let exprs = second.into_iter().map(Expr::Column).collect();
+    let second = Arc::new(LogicalPlan::Project(Project::try_new(Arc::clone(&cut.plan), exprs)?));
+    Ok(Some((cut.plan, second)))
 }
 
 /// Gives every groupby and top-n that left `split_every` to the run the
