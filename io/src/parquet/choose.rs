@@ -11,13 +11,13 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, RecordBatch};
+use arrow::array::{Array, AsArray, BooleanArray, RecordBatch};
 use arrow::compute::{concat, filter_record_batch};
-use arrow::datatypes::{DataType, SchemaRef};
+use arrow::datatypes::SchemaRef;
 use rusk_ops::sort::RunningHead;
 use rusk_ops::Result;
 
-use super::dictionary::concat_dictionaries;
+use super::dictionary::concat_batches;
 use crate::dataset::{rows_mask, Keep};
 
 /// What a streamed choice has kept so far.
@@ -62,36 +62,13 @@ impl<'a> Chooser<'a> {
                         concat(&pieces)?.as_boolean().clone()
                     }
                 };
-                Ok((join_pieces(schema, &kept)?, mask))
+                Ok((concat_batches(schema, &kept)?, mask))
             }
             Chooser::Top(top) => {
                 let (best, positions) = top.finish()?;
                 let best = best.unwrap_or_else(|| RecordBatch::new_empty(Arc::clone(schema)));
                 Ok((best, rows_mask(positions, num_rows)?))
             }
-        }
-    }
-}
-
-/// `pieces` (batches of `schema`) as one batch; dictionary columns get one
-/// merged dictionary (see `dictionary.rs`).
-fn join_pieces(schema: &SchemaRef, pieces: &[RecordBatch]) -> Result<RecordBatch> {
-    match pieces {
-        [] => Ok(RecordBatch::new_empty(Arc::clone(schema))),
-        [one] => Ok(one.clone()),
-        _ => {
-            let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
-            for i in 0..schema.fields().len() {
-                let parts: Vec<ArrayRef> = pieces.iter().map(|p| Arc::clone(p.column(i))).collect();
-                columns.push(match schema.field(i).data_type() {
-                    DataType::Dictionary(_, _) => concat_dictionaries(&parts)?,
-                    _ => {
-                        let refs: Vec<&dyn Array> = parts.iter().map(|p| p.as_ref()).collect();
-                        concat(&refs)?
-                    }
-                });
-            }
-            Ok(RecordBatch::try_new(Arc::clone(schema), columns)?)
         }
     }
 }

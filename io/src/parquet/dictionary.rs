@@ -15,13 +15,18 @@
 //!   row group 0: values [b, a]  keys [0, 1, 0]              values [b, a, c]
 //!   row group 1: values [c, b]  keys [1, 0]  → map [2, 0] → keys  [0, 1, 0, 0, 2]
 //! ```
+//!
+//! The batches of one row group share its dictionary (arrow-rs hands each
+//! the same values array): their keys are joined and nothing is merged.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, DictionaryArray, PrimitiveArray, StringArray, StringBuilder};
+use arrow::array::{
+    Array, ArrayRef, AsArray, DictionaryArray, PrimitiveArray, RecordBatch, StringArray, StringBuilder,
+};
 use arrow::compute::concat;
-use arrow::datatypes::{DataType, Int32Type};
+use arrow::datatypes::{DataType, Int32Type, SchemaRef};
 use rusk_ops::{Error, Result};
 
 /// `parts` (dictionary arrays of one type) as one array, in order.
@@ -36,6 +41,9 @@ use rusk_ops::{Error, Result};
 pub(crate) fn concat_dictionaries(parts: &[ArrayRef]) -> Result<ArrayRef> {
     if let [one] = parts {
         return Ok(Arc::clone(one));
+    }
+    if let Some(joined) = join_keys(parts)? {
+        return Ok(joined);
     }
     let string_keys = |a: &ArrayRef| match a.data_type() {
         DataType::Dictionary(k, v) => **k == DataType::Int32 && **v == DataType::Utf8,
@@ -60,6 +68,53 @@ pub(crate) fn concat_dictionaries(parts: &[ArrayRef]) -> Result<ArrayRef> {
     };
     let arrays: Vec<&dyn Array> = pieces.iter().map(|a| a.as_ref()).collect();
     Ok(concat(&arrays)?)
+}
+
+/// `batches` (of `schema`) as one batch, in order; dictionary columns as
+/// [`concat_dictionaries`] joins them.
+///
+/// # Errors
+/// [`Error::Arrow`] when a batch does not match `schema`.
+pub(crate) fn concat_batches(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<RecordBatch> {
+    match batches {
+        [] => Ok(RecordBatch::new_empty(Arc::clone(schema))),
+        [one] => Ok(one.clone()),
+        _ => {
+            let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
+            for (i, field) in schema.fields().iter().enumerate() {
+                let parts: Vec<ArrayRef> = batches.iter().map(|b| Arc::clone(b.column(i))).collect();
+                columns.push(match field.data_type() {
+                    DataType::Dictionary(_, _) => concat_dictionaries(&parts)?,
+                    _ => {
+                        let refs: Vec<&dyn Array> = parts.iter().map(|p| p.as_ref()).collect();
+                        concat(&refs)?
+                    }
+                });
+            }
+            Ok(RecordBatch::try_new(Arc::clone(schema), columns)?)
+        }
+    }
+}
+
+/// `parts` as one array when they are `Int32`-keyed pieces of one
+/// dictionary (the same values array): their keys joined; `None` otherwise.
+fn join_keys(parts: &[ArrayRef]) -> Result<Option<ArrayRef>> {
+    let Some(dictionaries) =
+        parts.iter().map(|p| p.as_dictionary_opt::<Int32Type>()).collect::<Option<Vec<_>>>()
+    else {
+        return Ok(None);
+    };
+    let Some(first) = dictionaries.first() else {
+        return Ok(None);
+    };
+    if !dictionaries.iter().all(|d| Arc::ptr_eq(d.values(), first.values())) {
+        return Ok(None);
+    }
+    let keys: Vec<&dyn Array> = dictionaries.iter().map(|d| d.keys() as &dyn Array).collect();
+    let keys = concat(&keys)?.as_primitive::<Int32Type>().clone();
+    // SAFETY: each piece's keys were checked against these very values when
+    // the piece was made, so every key of the joined ones is in range.
+    Ok(Some(Arc::new(unsafe { DictionaryArray::new_unchecked(keys, Arc::clone(first.values())) })))
 }
 
 /// Where each piece's keys go in the merged dictionary; `None` where they
@@ -169,6 +224,24 @@ mod tests {
         assert_eq!(out.values().len(), 2);
         assert_eq!(out.keys(), &PrimitiveArray::<Int32Type>::from(vec![0, 1, 0, 1, 1]));
         assert_eq!(out.null_count(), 0);
+    }
+
+    #[test]
+    fn pieces_of_one_dictionary_join_their_keys() {
+        // Batches of one row group: the same values array, keys and nulls
+        // of their own, one sliced.
+        let whole = dict(&[Some("p"), None, Some("q"), Some("p"), Some("r"), None, Some("q")]);
+        let whole = whole.as_dictionary::<Int32Type>();
+        let parts: Vec<ArrayRef> = [(0, 3), (3, 1), (4, 3)]
+            .into_iter()
+            .map(|(offset, len)| Arc::new(whole.slice(offset, len)) as ArrayRef)
+            .collect();
+        let out = concat_dictionaries(&parts).unwrap();
+        let expected: Vec<Option<String>> = parts.iter().flat_map(strings).collect();
+        assert_eq!(strings(&out), expected);
+        let out = out.as_dictionary::<Int32Type>();
+        assert!(Arc::ptr_eq(out.values(), whole.values()), "the dictionary is kept, not merged");
+        assert_eq!(out.null_count(), 2);
     }
 
     #[test]

@@ -19,6 +19,13 @@
 //! other columns are read as one batch, which fills each column's buffer
 //! once: a batch per row group and `concat_batches` copies every byte again
 //! and faults in twice the memory. (Measured: benches/README.md.)
+//!
+//! A dictionary column's batch is at most [`SELECTED_INPUT_ROWS`] rows even
+//! so: arrow-rs (60) grows a batch's keys by exactly each page's rows, so a
+//! batch of a whole row group copied its keys once per page (pyarrow
+//! writes pages of 20,000 rows: 32 copies of a growing buffer for a
+//! 625,000-row row group, a tenth of a Parquet read's time). The batches
+//! of one row group share its dictionary and their keys are joined.
 
 use std::sync::Arc;
 
@@ -26,14 +33,14 @@ use arrow::array::{
     new_empty_array, new_null_array, Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions,
     RecordBatchReader,
 };
-use arrow::compute::{cast, concat_batches};
+use arrow::compute::cast;
 use arrow::datatypes::{DataType, FieldRef, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection, RowSelector};
 use parquet::arrow::ProjectionMask;
 use rusk_ops::{Error, Result};
 
 use super::choose::Chooser;
-use super::dictionary::concat_dictionaries;
+use super::dictionary::{concat_batches, concat_dictionaries};
 use super::open::{ParquetFile, ParquetSource};
 use super::views::without_unused_buffers;
 use crate::dataset::{Keep, PartitionRange, ScanPartition};
@@ -248,13 +255,9 @@ impl Read<'_> {
         let (file, path) = (self.file, self.file.source.path.as_path());
         let metadata = file.reader.metadata();
         let file_schema = file.reader.schema();
-        let (dictionary, other): (Vec<usize>, Vec<usize>) = if self.non_empty.len() > 1 {
-            roots
-                .iter()
-                .partition(|&&i| matches!(file_schema.field(i).data_type(), DataType::Dictionary(_, _)))
-        } else {
-            (vec![], roots.to_vec())
-        };
+        let (dictionary, other): (Vec<usize>, Vec<usize>) = roots
+            .iter()
+            .partition(|&&i| matches!(file_schema.field(i).data_type(), DataType::Dictionary(_, _)));
         let mut decoded = Vec::with_capacity(roots.len());
         if !other.is_empty() {
             let batch_size = Self::batch_size(self.num_rows, selected);
@@ -270,16 +273,24 @@ impl Read<'_> {
             let mut pieces: Vec<Vec<ArrayRef>> =
                 vec![Vec::with_capacity(self.non_empty.len()); dictionary.len()];
             let mut offset = 0;
+            let single = self.non_empty.len() == 1;
             for &rg in &self.non_empty {
-                let rows = metadata.row_group(rg).num_rows();
-                let len =
-                    usize::try_from(rows).map_err(|_| Error::parquet(format!("row count {rows}"), path))?;
-                // Several row groups, so no slice of one.
-                let mask = selected.map(|s| s.slice(offset, len));
-                offset += len;
-                let selection = mask.as_ref().map(|m| RowSelection::from_filters(std::slice::from_ref(m)));
-                let batch =
-                    decode(file, &dictionary, vec![rg], Self::batch_size(len, mask.as_ref()), selection)?;
+                let (selection, batch_size) = if single {
+                    // The partition's rows, perhaps a slice of the row group.
+                    (self.selection(selected), Self::batch_size(self.num_rows, selected))
+                } else {
+                    // Several row groups, so no slice of one.
+                    let rows = metadata.row_group(rg).num_rows();
+                    let len = usize::try_from(rows)
+                        .map_err(|_| Error::parquet(format!("row count {rows}"), path))?;
+                    let mask = selected.map(|s| s.slice(offset, len));
+                    offset += len;
+                    let selection =
+                        mask.as_ref().map(|m| RowSelection::from_filters(std::slice::from_ref(m)));
+                    (selection, Self::batch_size(len, mask.as_ref()))
+                };
+                let batch_size = batch_size.min(SELECTED_INPUT_ROWS);
+                let batch = decode(file, &dictionary, vec![rg], batch_size, selection)?;
                 for (column, piece) in batch.columns().iter().zip(&mut pieces) {
                     piece.push(Arc::clone(column));
                 }
@@ -355,11 +366,9 @@ impl Read<'_> {
             return for_each_batch(file, roots, self.non_empty.clone(), SELECTED_INPUT_ROWS, base, &mut each)
                 .map(drop);
         }
-        let metadata = file.reader.metadata();
         for &rg in &self.non_empty {
-            let rows = usize::try_from(metadata.row_group(rg).num_rows()).unwrap_or(usize::MAX).max(1);
             // A slice is of one row group: its selection is that row group's.
-            for_each_batch(file, roots, vec![rg], rows, base.clone(), &mut each)?;
+            each(decode(file, roots, vec![rg], SELECTED_INPUT_ROWS, base.clone())?)?;
         }
         Ok(())
     }
@@ -372,7 +381,8 @@ impl Read<'_> {
 /// every row would first decode every row of the row groups into buffers
 /// that grow to their full size, to keep a few of them; batches of about
 /// SELECTED_INPUT_ROWS input rows reuse small buffers, and only the kept
-/// rows are joined at the end ([`Read::batch_size`]).
+/// rows are joined at the end ([`Read::batch_size`]). Dictionary columns
+/// are read in batches of at most that many rows (see the module's note).
 fn decode(
     file: &ParquetFile,
     roots: &[usize],
@@ -386,12 +396,7 @@ fn decode(
         batches.push(batch);
         Ok(())
     })?;
-    match batches.len() {
-        0 => Ok(RecordBatch::new_empty(schema)),
-        1 => batches.pop().ok_or_else(|| Error::Internal("a batch vanished (a bug in rusk)".into())),
-        // Not expected with a batch size of all the rows; still correct.
-        _ => concat_batches(&schema, &batches).map_err(|e| Error::from(e).with_file(path)),
-    }
+    concat_batches(&schema, &batches).map_err(|e| e.with_file(path))
 }
 
 /// Decodes the root columns `roots` of `row_groups` in batches of

@@ -303,6 +303,42 @@ fn dictionary_columns_keep_their_dictionaries_across_row_groups() {
     assert_eq!((counts.files_opened, counts.row_groups_read, counts.rows_read), (1, 3, 700));
 }
 
+/// A row group of more rows than one dictionary batch reads (pages of
+/// 20,000 rows, arrow-rs's default): its batches' keys are joined under
+/// the row group's one dictionary, alone, beside other columns, sliced by
+/// a budget's cut and filtered.
+#[test]
+fn a_large_row_group_reads_its_dictionary_column_in_batches() {
+    use rusk_ops::expr::{col, filter_batch, lit};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.parquet");
+    let n = 150_001i64;
+    let s = StringArray::from_iter((0..n).map(|i| (i % 17 != 4).then(|| format!("s{}", i * 31 % 97))));
+    let x = Int64Array::from_iter_values(0..n);
+    write(&path, &[batch(vec![("x", Arc::new(x.clone())), ("s", Arc::new(s.clone()))])], 200_000);
+    let source = open(std::slice::from_ref(&path), ParquetOptions::default());
+    assert!(matches!(source.schema().field(1).data_type(), DataType::Dictionary(_, _)));
+    let part = &source.partitions()[0];
+    for projection in [&[1][..], &[1, 0]] {
+        let read = source.read(part, projection, &ScanMetrics::default()).unwrap();
+        assert_eq!(read.num_rows(), n as usize);
+        assert_eq!(cast(read.column(0), &DataType::Utf8).unwrap().as_string::<i32>(), &s);
+        let keys = read.column(0).as_dictionary::<arrow::datatypes::Int32Type>();
+        assert_eq!(keys.values().len(), 97, "one dictionary, each string once");
+    }
+    let filter = col("s").eq(lit("s5")) | col("x").lt(lit(70_000i64));
+    let want = filter_batch(&source.read(part, &[0, 1], &ScanMetrics::default()).unwrap(), &filter).unwrap();
+    let got = source.read_keeping(part, &[0, 1], Keep::Where(&filter), &ScanMetrics::default()).unwrap();
+    assert_eq!(got, want);
+    // A budget's slice of the row group, starting inside a batch.
+    let cut = ScanPartition {
+        range: PartitionRange::RowSlice { row_group: 0, start: 70_000, end: 140_003 },
+        ..part.clone()
+    };
+    let read = source.read(&cut, &[1], &ScanMetrics::default()).unwrap();
+    assert_eq!(cast(read.column(0), &DataType::Utf8).unwrap().as_string::<i32>(), &s.slice(70_000, 70_003));
+}
+
 #[test]
 fn a_column_that_falls_back_to_plain_pages_reads_as_views() {
     let dir = tempfile::tempdir().unwrap();
