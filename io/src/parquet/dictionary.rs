@@ -17,15 +17,18 @@
 //! ```
 //!
 //! The batches of one row group share its dictionary (arrow-rs hands each
-//! the same values array): their keys are joined and nothing is merged.
+//! the same values array): their keys are joined and nothing is merged. A
+//! piece with fewer rows than values (a filter's kept rows) brings only
+//! the values it uses to the merge.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow::array::{
     Array, ArrayRef, AsArray, DictionaryArray, PrimitiveArray, RecordBatch, StringArray, StringBuilder,
+    UInt32Array,
 };
-use arrow::compute::concat;
+use arrow::compute::{concat, take};
 use arrow::datatypes::{DataType, Int32Type, SchemaRef};
 use rusk_ops::{Error, Result};
 
@@ -49,12 +52,13 @@ pub(crate) fn concat_dictionaries(parts: &[ArrayRef]) -> Result<ArrayRef> {
         DataType::Dictionary(k, v) => **k == DataType::Int32 && **v == DataType::Utf8,
         _ => false,
     };
-    let dictionaries: Vec<&DictionaryArray<Int32Type>> = if !parts.is_empty() && parts.iter().all(string_keys)
+    let dictionaries: Vec<DictionaryArray<Int32Type>> = if !parts.is_empty() && parts.iter().all(string_keys)
     {
-        parts.iter().map(|a| a.as_dictionary()).collect()
+        parts.iter().map(|a| used_values_only(a.as_dictionary())).collect::<Result<_>>()?
     } else {
         vec![]
     };
+    let dictionaries: Vec<&DictionaryArray<Int32Type>> = dictionaries.iter().collect();
     let pieces = match merge_values(&dictionaries) {
         Some((values, maps)) => {
             let values: ArrayRef = Arc::new(values);
@@ -115,6 +119,42 @@ fn join_keys(parts: &[ArrayRef]) -> Result<Option<ArrayRef>> {
     // SAFETY: each piece's keys were checked against these very values when
     // the piece was made, so every key of the joined ones is in range.
     Ok(Some(Arc::new(unsafe { DictionaryArray::new_unchecked(keys, Arc::clone(first.values())) })))
+}
+
+/// `piece` with only the values its rows use (in dictionary order) when it
+/// has fewer rows than values, so some go unused: the rows a filter kept of
+/// a row group. Merging hashes every value of every piece; this costs a
+/// pass over the keys and no hashing (a 2% regex filter over 20,000 tags
+/// spent 6% of its time merging whole dictionaries).
+fn used_values_only(piece: &DictionaryArray<Int32Type>) -> Result<DictionaryArray<Int32Type>> {
+    let values = piece.values();
+    if piece.len() >= values.len() {
+        return Ok(piece.clone());
+    }
+    const UNUSED: i32 = -1;
+    let keys = piece.keys();
+    let mut new_keys = vec![UNUSED; values.len()];
+    for key in keys.iter().flatten() {
+        // Valid keys are in range (arrow checked them); `get_mut` keeps
+        // the loop free of a panic path.
+        if let Some(slot) = new_keys.get_mut(key as u32 as usize) {
+            *slot = 0;
+        }
+    }
+    let mut used: Vec<u32> = Vec::new();
+    for (position, slot) in new_keys.iter_mut().enumerate() {
+        if *slot != UNUSED {
+            *slot = i32::try_from(used.len())
+                .map_err(|_| Error::Internal("a dictionary of over 2^31 values".into()))?;
+            used.push(position as u32);
+        }
+    }
+    let values = take(values.as_ref(), &UInt32Array::from(used), None)?;
+    // A key under a null is arbitrary: it maps to 0.
+    let remapped: Vec<i32> =
+        keys.values().iter().map(|&k| new_keys.get(k as u32 as usize).copied().unwrap_or(0).max(0)).collect();
+    let keys = PrimitiveArray::<Int32Type>::try_new(remapped.into(), keys.nulls().cloned())?;
+    Ok(DictionaryArray::try_new(keys, values)?)
 }
 
 /// Where each piece's keys go in the merged dictionary; `None` where they
@@ -242,6 +282,26 @@ mod tests {
         let out = out.as_dictionary::<Int32Type>();
         assert!(Arc::ptr_eq(out.values(), whole.values()), "the dictionary is kept, not merged");
         assert_eq!(out.null_count(), 2);
+    }
+
+    #[test]
+    fn a_piece_with_fewer_rows_than_values_brings_only_the_used_ones() {
+        // What a filter keeps of a row group: two of five values used, and
+        // a null whose key is arbitrary.
+        let whole = dict(&[Some("v"), Some("w"), Some("x"), Some("y"), None, Some("z")]);
+        let kept = arrow::compute::filter(
+            whole.as_ref(),
+            &arrow::array::BooleanArray::from(vec![false, true, false, true, true, false]),
+        )
+        .unwrap();
+        let other = dict(&[Some("y"), Some("q")]);
+        let parts = [kept, other];
+        let out = concat_dictionaries(&parts).unwrap();
+        let expected: Vec<Option<String>> = parts.iter().flat_map(strings).collect();
+        assert_eq!(strings(&out), expected);
+        let values: Vec<&str> =
+            out.as_dictionary::<Int32Type>().values().as_string::<i32>().iter().flatten().collect();
+        assert_eq!(values, ["w", "y", "q"]);
     }
 
     #[test]
