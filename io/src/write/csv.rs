@@ -144,7 +144,7 @@ fn format_chunk(batch: &RecordBatch, offset: usize, len: usize, sep: u8) -> Resu
         columns.push(text);
     }
     let mut out = Vec::new();
-    stitch_rows(&columns, len, sep, &mut out);
+    stitch_rows(&mut columns, len, sep, &mut out);
     Ok(out)
 }
 
@@ -162,28 +162,63 @@ impl ColumnText {
     }
 
     fn field(&self, row: usize) -> &[u8] {
+        let (start, end) = self.span(row);
+        &self.bytes[start..end]
+    }
+
+    /// Where row `row`'s field lies in `bytes`.
+    fn span(&self, row: usize) -> (usize, usize) {
         let start = if row == 0 { 0 } else { self.ends[row - 1] };
-        &self.bytes[start..self.ends[row]]
+        (start, self.ends[row])
     }
 }
 
+/// The bytes a short field is copied in: one fixed-size block (two vector
+/// moves) instead of a `memcpy` call per field, which was a sixth of
+/// writing h2o's 1e7 rows.
+const BLOCK: usize = 32;
+
 /// Appends `rows` lines made of the columns' fields.
-fn stitch_rows(columns: &[ColumnText], rows: usize, sep: u8, out: &mut Vec<u8>) {
-    let width: usize = columns.iter().map(|c| c.bytes.len()).sum();
-    out.reserve(width + rows * (columns.len() + 1));
+///
+/// Each field of at most [`BLOCK`] bytes is copied as a whole block from its
+/// start (its column's bytes are padded so the block stays inside them)
+/// into an output sized with room for the overrun; the next field
+/// overwrites what the block carried past the field's end, and the output
+/// is cut to the bytes written.
+fn stitch_rows(columns: &mut [ColumnText], rows: usize, sep: u8, out: &mut Vec<u8>) {
+    let text: usize = columns.iter().map(|c| c.bytes.len()).sum();
+    for column in columns.iter_mut() {
+        column.bytes.resize(column.bytes.len() + BLOCK, 0);
+    }
+    // Python's csv module quotes a lone empty field so the line isn't blank.
+    let lone = columns.len() == 1;
+    let base = out.len();
+    out.resize(base + text + rows * (columns.len() + 1 + 2 * usize::from(lone)) + BLOCK, 0);
+    let buf = &mut out[base..];
+    let mut at = 0;
     for row in 0..rows {
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
-                out.push(sep);
+                buf[at] = sep;
+                at += 1;
             }
-            out.extend_from_slice(column.field(row));
+            let (start, end) = column.span(row);
+            let len = end - start;
+            if len <= BLOCK {
+                buf[at..at + BLOCK].copy_from_slice(&column.bytes[start..start + BLOCK]);
+            } else {
+                buf[at..at + len].copy_from_slice(&column.bytes[start..end]);
+            }
+            at += len;
+            if lone && len == 0 {
+                buf[at..at + 2].copy_from_slice(b"\"\"");
+                at += 2;
+            }
         }
-        // Python's csv module quotes a lone empty field so the line isn't blank.
-        if columns.len() == 1 && columns[0].field(row).is_empty() {
-            out.extend_from_slice(b"\"\"");
-        }
-        out.push(b'\n');
+        buf[at] = b'\n';
+        at += 1;
     }
+    out.truncate(base + at);
 }
 
 /// Formats every value of `array` into `text`, one field per row.
@@ -614,6 +649,32 @@ mod tests {
         let mut out = Vec::new();
         write_csv(&mut out, &[batch], true, b',').unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// Fields either side of the block a short field is copied in, in
+    /// every column order, over more rows than one chunk formats.
+    #[test]
+    fn fields_of_every_length_are_stitched_whole() {
+        let lengths = [0, 1, 31, 32, 33, 100, 7];
+        let n = CHUNK_ROWS + 5;
+        let field = |i: usize, salt: usize| -> String {
+            let len = lengths[(i + salt) % lengths.len()];
+            (0..len).map(|k| char::from(b'a' + ((i + k + salt) % 26) as u8)).collect()
+        };
+        let a: ArrayRef = Arc::new(StringArray::from_iter_values((0..n).map(|i| field(i, 0))));
+        let b: ArrayRef = Arc::new(StringArray::from_iter_values((0..n).map(|i| field(i, 3))));
+        let mut want = String::from("a,b\n");
+        for i in 0..n {
+            want.push_str(&format!("{},{}\n", field(i, 0), field(i, 3)));
+        }
+        assert_eq!(csv(vec![("a", Arc::clone(&a)), ("b", b)]), want);
+        let mut lone = String::from("a\n");
+        for i in 0..n {
+            let f = field(i, 0);
+            lone.push_str(if f.is_empty() { "\"\"" } else { &f });
+            lone.push('\n');
+        }
+        assert_eq!(csv(vec![("a", a)]), lone);
     }
 
     #[test]
