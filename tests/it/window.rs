@@ -106,6 +106,13 @@ fn the_frame_is_read_once_into_memory_and_twice_under_a_budget() {
     let explain = df.explain_with(&budget).unwrap();
     assert!(explain.contains("Window: [n.cumsum() AS c]"), "{explain}");
     assert!(explain.contains("columns=[n]"), "only the summed column is read for the summaries: {explain}");
+    // Either way the dataset is one scan with one set of counters: the
+    // analysis reports it once (it printed a line per read).
+    for config in [rusk::Config::default(), budget] {
+        let report = df.analyze_with(&config).unwrap();
+        assert_eq!(report.scans.len(), 1, "{:?}", report.scans);
+        assert!(report.scans[0].1.rows_read > 0, "{:?}", report.scans);
+    }
 }
 
 #[test]

@@ -638,15 +638,22 @@ fn from_result(schema: SchemaRef, mut batches: Vec<RecordBatch>) -> Result<DataF
     Ok(DataFrame::from_plan(LogicalPlan::InMemory(InMemory::try_new(schema, batches)?)))
 }
 
-/// The datasets scanned by a plan.
+/// The datasets scanned by a plan, each once: a dataset read twice (a
+/// window's frame and its summed columns, a frame joined with itself)
+/// shares one set of counters, so `analyze` reports it once.
 fn scans(plan: &LogicalPlan) -> Vec<Arc<rusk_io::Dataset>> {
+    fn visit(plan: &LogicalPlan, out: &mut Vec<Arc<rusk_io::Dataset>>) {
+        if let LogicalPlan::Scan(s) = plan {
+            if !out.iter().any(|d| Arc::ptr_eq(d, &s.dataset)) {
+                out.push(Arc::clone(&s.dataset));
+            }
+        }
+        for input in plan.inputs() {
+            visit(input, out);
+        }
+    }
     let mut out = Vec::new();
-    if let LogicalPlan::Scan(s) = plan {
-        out.push(Arc::clone(&s.dataset));
-    }
-    for input in plan.inputs() {
-        out.extend(scans(input));
-    }
+    visit(plan, &mut out);
     out
 }
 
