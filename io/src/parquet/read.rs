@@ -263,9 +263,7 @@ impl Read<'_> {
             let batch_size = Self::batch_size(self.num_rows, selected);
             let batch = decode(file, &other, self.non_empty.clone(), batch_size, self.selection(selected))?;
             for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
-                let column = without_unused_buffers(column)
-                    .map_err(|e| e.with_file(path).with_column(field.name()))?
-                    .unwrap_or_else(|| Arc::clone(column));
+                let column = without_unused_buffers(column).unwrap_or_else(|| Arc::clone(column));
                 decoded.push((field.name().clone(), column));
             }
         }
