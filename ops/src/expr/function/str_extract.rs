@@ -95,7 +95,7 @@ impl ScalarImpl for Extract<'_> {
 
     fn evaluate(&self, arg: &ArrayRef) -> Result<ArrayRef> {
         self.check()?;
-        let (regex, group) = (self.regex.compiled(), self.group);
+        let (regex, group) = (self.regex.matcher(), self.group);
         over_strings(arg, &|values| {
             let out: StringArray = values
                 .map(|v| {

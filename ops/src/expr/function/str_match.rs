@@ -80,7 +80,7 @@ impl ScalarImpl for Contains<'_> {
                 test_strings(arg, self.na, &|s| finder.find(s.as_bytes()).is_some())
             }
             StrPattern::Regex { regex, .. } => {
-                let regex = regex.compiled();
+                let regex = regex.matcher();
                 test_strings(arg, self.na, &|s| regex.is_match(s))
             }
         }
@@ -115,7 +115,7 @@ impl ScalarImpl for Match<'_> {
 
     /// The regex was compiled anchored (see `pattern::Anchor`).
     fn evaluate(&self, arg: &ArrayRef) -> Result<ArrayRef> {
-        let regex = self.regex.compiled();
+        let regex = self.regex.matcher();
         test_strings(arg, self.na, &|s| regex.is_match(s))
     }
 

@@ -47,7 +47,7 @@ impl ScalarImpl for Replace<'_> {
                 })
             }
             StrPattern::Regex { regex, literal } => {
-                let regex = regex.compiled();
+                let regex = regex.matcher();
                 // `replacen` replaces all when given 0.
                 let limit = n.unwrap_or(0);
                 if n == Some(0) {
