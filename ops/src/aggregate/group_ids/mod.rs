@@ -458,7 +458,10 @@ mod tests {
             Arc::new(Int64Array::from_iter_values((0..n).map(|i| (i * 7919) % 20_011 - 10_000)));
         let strs: ArrayRef =
             Arc::new(StringViewArray::from_iter_values((0..n).map(|i| format!("k{}", i % 20_011))));
-        for a in [ints, strs] {
+        let long: ArrayRef = Arc::new(StringArray::from_iter_values(
+            (0..n).map(|i| format!("longer than 12: {}", i % 20_011)),
+        ));
+        for a in [ints, strs, long] {
             let (ids, keys) =
                 run(&[a.data_type().clone()], &[vec![Arc::clone(&a)], vec![a.slice(100, 1000)]]);
             assert_eq!(keys[0].len(), 20_011);

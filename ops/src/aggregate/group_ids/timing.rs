@@ -84,7 +84,8 @@ fn timing() {
         AggregateSpec { func: AggregateFunction::Count, args: vec![col("v1")] },
     ];
     let names = vec!["v3".to_string(), "v1".to_string()];
-    let cases: [(&str, &[&str]); 4] = [
+    let cases: [(&str, &[&str]); 5] = [
+        ("q3 id3 (strings), 1e5 groups", &["id3"]),
         ("q10 id1..id6, ~1e7 groups", &["id1", "id2", "id3", "id4", "id5", "id6"]),
         ("q2 id1, id2 (strings), 1e4 groups", &["id1", "id2"]),
         ("q6 id4, id5 (int64), 1e4 groups", &["id4", "id5"]),
