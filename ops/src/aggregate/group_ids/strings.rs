@@ -104,6 +104,15 @@ fn tag(hash: u64) -> u32 {
     (hash >> 32) as u32
 }
 
+/// Whether occupied `slot` may hold the key of table hash `h` and encoding
+/// `enc`: its tag and its group's encoding agree (the key itself for a
+/// short string; a long one compares its bytes too). A slot is written
+/// after its group's encoding is pushed, so `encs` has its id.
+#[inline(always)]
+fn same_key(encs: &[u128], slot: StringSlot, h: u64, enc: u128) -> bool {
+    slot.tag == tag(h) && encs[slot.id as usize] == enc
+}
+
 /// Group ids for one string key.
 #[derive(Debug)]
 pub(super) struct StringTable {
@@ -200,10 +209,7 @@ impl StringTable {
             {
                 let [f, g] = if gather { first[k] } else { self.table.pair(self.table.home(h)) };
                 let short = (enc as u32) <= INLINE;
-                // A gathered slot's group is in `encs` (slots are written
-                // after their encoding is pushed), so the index is in range.
-                let holds =
-                    |e: StringSlot| e.id != u32::MAX && e.tag == tag(h) && self.encs[e.id as usize] == enc;
+                let holds = |e: StringSlot| e.id != u32::MAX && same_key(&self.encs, e, h, enc);
                 *id = if nulls.is_some_and(|n| n.is_null(i)) {
                     self.null_group()?
                 } else if short && holds(f) {
@@ -224,8 +230,7 @@ impl StringTable {
         let short = (enc as u32) <= INLINE;
         let (bytes, offsets, encs) = (&self.bytes, &self.offsets, &self.encs);
         let eq = |e: &StringSlot| {
-            e.tag == tag(h)
-                && encs[e.id as usize] == enc
+            same_key(encs, *e, h, enc)
                 && (short || bytes[offsets[e.id as usize]..offsets[e.id as usize + 1]] == *s.bytes(i))
         };
         match self.table.probe(h, eq) {
