@@ -8,11 +8,11 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
-use rusk_ops::expr::Expr;
+use rusk_ops::expr::{Expr, ScalarValue};
 use rusk_ops::sort::SortKey;
 use rusk_ops::Result;
 use serde::{Deserialize, Serialize};
@@ -138,10 +138,87 @@ impl fmt::Debug for FileScan {
 
 /// The first `n` rows of a partition in the order of `keys`, ties in row
 /// order: what `rusk_ops::sort::sort_head` keeps, in row order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct TopRows {
     /// The sort keys.
     pub keys: Vec<SortKey>,
     /// How many rows.
     pub n: usize,
+    /// The bounds this partition shares with the other partitions of its
+    /// top-k, when they run in this process (not serialized: a scan read
+    /// elsewhere only skips by its own bound).
+    #[serde(skip)]
+    pub shared: Option<SharedBound>,
+}
+
+impl TopRows {
+    /// The first `n` rows by `keys`, sharing no bound.
+    pub fn new(keys: Vec<SortKey>, n: usize) -> Self {
+        TopRows { keys, n, shared: None }
+    }
+}
+
+/// Equal when they choose the same rows (sharing bounds or not).
+impl PartialEq for TopRows {
+    fn eq(&self, other: &Self) -> bool {
+        self.keys == other.keys && self.n == other.n
+    }
+}
+
+impl fmt::Debug for TopRows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TopRows").field("keys", &self.keys).field("n", &self.n).finish_non_exhaustive()
+    }
+}
+
+/// One partition's place among the partitions of a top-k sharing [`TopBounds`].
+#[derive(Clone)]
+pub struct SharedBound {
+    /// The bounds of every partition of the top-k.
+    pub bounds: Arc<TopBounds>,
+    /// This partition's index among them, in the frame's order.
+    pub partition: usize,
+}
+
+/// The first key of the `n`-th best row each partition of one top-k has
+/// found so far, shared by its scans while they run, so that one skips the
+/// row groups whose statistics prove that no row of theirs can win.
+///
+/// Whatever the threads' timing, only rows that cannot be among the first
+/// `n` are skipped, so the result never depends on it: a partition's `n`
+/// rows whose first key is at most its bound beat every row of a later
+/// partition whose key is not below that bound (ties go to the earlier
+/// row), and every row of any partition whose key is above it.
+#[derive(Debug, Default)]
+pub struct TopBounds {
+    bounds: Mutex<Vec<Option<ScalarValue>>>,
+}
+
+impl TopBounds {
+    /// Bounds for `partitions` partitions, none known yet.
+    pub fn new(partitions: usize) -> Self {
+        TopBounds { bounds: Mutex::new(vec![None; partitions]) }
+    }
+
+    /// Records partition `partition`'s bound (a partition out of range is
+    /// not recorded: the bounds only ever let rows be skipped).
+    pub(crate) fn publish(&self, partition: usize, bound: ScalarValue) {
+        if let Some(slot) = self.lock().get_mut(partition) {
+            *slot = Some(bound);
+        }
+    }
+
+    /// Calls `visit` with each known bound and its partition.
+    pub(crate) fn for_each(&self, mut visit: impl FnMut(usize, &ScalarValue)) {
+        for (partition, bound) in self.lock().iter().enumerate() {
+            if let Some(bound) = bound {
+                visit(partition, bound);
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Option<ScalarValue>>> {
+        // A panic while holding the lock left a valid vector of bounds.
+        self.bounds.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }

@@ -17,13 +17,16 @@
 //! sort's ties keep partition order, then each partition's: the stable
 //! sort's first n rows exactly. A partition that is a plain file scan
 //! picks its n rows inside the read (`FileScan::top`): Parquet decodes the
-//! key columns, then the other columns for those n rows alone.
+//! key columns, then the other columns for those n rows alone. The scans
+//! share their bounds so far (`TopBounds`), so that Parquet skips the row
+//! groups whose statistics prove no winner is in them.
 
+use std::sync::Arc;
+
+use rusk_io::scan::{SharedBound, TopBounds, TopRows};
 use rusk_ops::Result;
 
 use super::{elementwise, lower_node, Lowered};
-use rusk_io::scan::TopRows;
-use rusk_ops::sort::SortKey;
 
 use crate::graph::{ElementOp, TaskGraph, TaskId, TaskOp};
 use crate::plan::{Limit, LogicalPlan};
@@ -32,8 +35,10 @@ pub(crate) fn lower_limit(limit: &Limit, graph: &mut TaskGraph) -> Result<Lowere
     if let LogicalPlan::Sort(sort) = limit.input.as_ref() {
         let head = ElementOp::SortHead { keys: sort.keys.clone(), n: limit.n };
         let input = lower_node(&sort.input, graph)?;
-        for &id in &input.tasks {
-            choose_in_scan(graph, id, &sort.keys, limit.n);
+        let bounds = Arc::new(TopBounds::new(input.tasks.len()));
+        for (partition, &id) in input.tasks.iter().enumerate() {
+            let shared = SharedBound { bounds: Arc::clone(&bounds), partition };
+            choose_in_scan(graph, id, TopRows { keys: sort.keys.clone(), n: limit.n, shared: Some(shared) });
         }
         let input = elementwise::fuse(graph, input, head.clone());
         let stage = graph.add_stage("sort_head");
@@ -50,15 +55,15 @@ pub(crate) fn lower_limit(limit: &Limit, graph: &mut TaskGraph) -> Result<Lowere
 }
 
 /// Makes task `id`, when it is a plain scan (no filter, no steps after it)
-/// that reads every key, keep only the first `n` rows by `keys` itself.
-fn choose_in_scan(graph: &mut TaskGraph, id: TaskId, keys: &[SortKey], n: usize) {
+/// that reads every key, keep only its `top` rows itself.
+fn choose_in_scan(graph: &mut TaskGraph, id: TaskId, top: TopRows) {
     let task = &mut graph.tasks[id];
     if !task.pipeline.is_empty() {
         return;
     }
     if let TaskOp::Scan(scan) = &mut task.op {
-        if scan.filter.is_none() && keys.iter().all(|k| scan.columns.contains(&k.column)) {
-            scan.top = Some(TopRows { keys: keys.to_vec(), n });
+        if scan.filter.is_none() && top.keys.iter().all(|k| scan.columns.contains(&k.column)) {
+            scan.top = Some(top);
         }
     }
 }

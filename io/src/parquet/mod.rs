@@ -10,6 +10,8 @@
 //! - `split.rs`: cuts partitions to a memory budget's size (runs of row
 //!   groups, slices of one);
 //! - `read.rs`: decodes one partition's projected columns into one batch;
+//! - `choose.rs`: judges a filter's or a top-k's columns as they stream;
+//! - `top.rs`: skips the row groups a top-k's bounds rule out;
 //! - `dictionary.rs`: joins a dictionary column's row groups, merging
 //!   their dictionaries;
 //! - `views.rs`: drops the pages a string view column no longer needs.
@@ -22,6 +24,7 @@ mod prune;
 mod read;
 mod split;
 mod stats;
+mod top;
 mod views;
 
 use arrow::array::RecordBatch;

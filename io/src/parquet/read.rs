@@ -42,6 +42,7 @@ use rusk_ops::{Error, Result};
 use super::choose::Chooser;
 use super::dictionary::{concat_batches, concat_dictionaries};
 use super::open::{ParquetFile, ParquetSource};
+use super::top::TopSkip;
 use super::views::without_unused_buffers;
 use crate::dataset::{Keep, PartitionRange, ScanPartition};
 use crate::metrics::ScanMetrics;
@@ -103,18 +104,16 @@ pub(crate) fn read_partition(
     roots.sort_unstable();
     roots.dedup();
     let parquet_schema = file.reader.parquet_schema();
-    let mut bytes: i64 = 0;
-    let mut rows: i64 = 0;
-    for &rg in row_groups {
-        // In range: checked above.
-        let row_group = metadata.row_group(rg);
-        rows += row_group.num_rows();
-        for (leaf, chunk) in row_group.columns().iter().enumerate() {
-            if roots.binary_search(&parquet_schema.get_column_root_idx(leaf)).is_ok() {
-                bytes += chunk.compressed_size();
-            }
-        }
-    }
+    // The projected chunks' stored bytes of row group `rg` (in range: checked above).
+    let chunk_bytes = |rg: usize| -> i64 {
+        let chunks = metadata.row_group(rg).columns().iter().enumerate();
+        chunks
+            .filter(|(leaf, _)| roots.binary_search(&parquet_schema.get_column_root_idx(*leaf)).is_ok())
+            .map(|(_, chunk)| chunk.compressed_size())
+            .sum()
+    };
+    let mut bytes: i64 = row_groups.iter().map(|&rg| chunk_bytes(rg)).sum();
+    let mut rows: i64 = row_groups.iter().map(|&rg| metadata.row_group(rg).num_rows()).sum();
 
     // A slice reads its rows of its row group: a selection of them.
     let base = match slice {
@@ -134,6 +133,8 @@ pub(crate) fn read_partition(
         }
     };
     let num_rows = usize::try_from(rows).map_err(|_| Error::parquet(format!("row count {rows}"), path))?;
+    // Row groups a top-k skipped by their statistics are not counted as read.
+    let mut skipped: Vec<usize> = Vec::new();
     let batch = if rows == 0 || roots.is_empty() {
         // Nothing to decode (the footer counted the rows): the file is not
         // even opened again.
@@ -151,14 +152,21 @@ pub(crate) fn read_partition(
             row_groups.iter().copied().filter(|&rg| metadata.row_group(rg).num_rows() > 0).collect();
         let read = Read { file, non_empty, base, num_rows };
         match keep {
-            Some(keep) => read.chosen(&fields, &roots, keep)?,
+            Some(keep) => read.chosen(&fields, &roots, keep, &mut skipped)?,
             None => assemble(&fields, &read.decode(&roots, None)?, num_rows, path)?,
         }
     };
+    if slice.is_some() && !skipped.is_empty() {
+        // The slice's one row group.
+        (bytes, rows) = (0, 0);
+    } else {
+        bytes -= skipped.iter().map(|&rg| chunk_bytes(rg)).sum::<i64>();
+        rows -= skipped.iter().map(|&rg| metadata.row_group(rg).num_rows()).sum::<i64>();
+    }
 
     metrics.add_file();
-    metrics.add_row_groups(row_groups.len() as u64);
-    metrics.add_rows(num_rows as u64);
+    metrics.add_row_groups((row_groups.len() - skipped.len()) as u64);
+    metrics.add_rows(u64::try_from(rows).unwrap_or(0));
     metrics.add_bytes(u64::try_from(bytes).unwrap_or(0));
     Ok(batch)
 }
@@ -303,11 +311,19 @@ impl Read<'_> {
     }
 
     /// The rows of `fields` that `keep` keeps. The columns it reads are
-    /// streamed first, in batches judged as they come (`choose.rs`); when
+    /// streamed first, a row group at a time, in batches judged as they
+    /// come (`choose.rs`); a top-k skips the row groups whose statistics
+    /// prove they hold no winner (`top.rs`), adding them to `skipped`. When
     /// few rows are kept, the others are decoded for those rows alone, so
     /// a selective choice does not pay for decoding every column of every
     /// row.
-    fn chosen(&self, fields: &[FieldRef], roots: &[usize], keep: Keep<'_>) -> Result<RecordBatch> {
+    fn chosen(
+        &self,
+        fields: &[FieldRef],
+        roots: &[usize],
+        keep: Keep<'_>,
+        skipped: &mut Vec<usize>,
+    ) -> Result<RecordBatch> {
         let path = self.file.source.path.as_path();
         let file_schema = self.file.reader.schema();
         let by = keep.columns();
@@ -319,14 +335,38 @@ impl Read<'_> {
         }
         let by_fields: Vec<FieldRef> = fields.iter().filter(|f| by.contains(f.name())).cloned().collect();
         let by_schema = Arc::new(Schema::new(by_fields.clone()));
+        let skip = match keep {
+            Keep::Top(top) => top.keys.first().and_then(|first| {
+                let read_type = by_fields.iter().find(|f| f.name() == &first.column)?.data_type();
+                TopSkip::new(self.file, &self.non_empty, top, read_type)
+            }),
+            Keep::Where(_) => None,
+        };
         let mut chooser = Chooser::new(keep);
         let mut offset = 0;
-        self.stream(&by_roots, |decoded| {
-            let rows = decoded.num_rows();
-            chooser.push(&assemble(&by_fields, &named_columns(&decoded), rows, path)?, offset)?;
-            offset += rows;
-            Ok(())
-        })?;
+        for (i, &rg) in self.non_empty.iter().enumerate() {
+            if let Some(skip) = &skip {
+                let rows = self.rows_of(rg)?;
+                chooser.settle(rows)?;
+                skip.publish(chooser.worst());
+                if skip.skips(i, chooser.worst()) {
+                    offset += rows;
+                    skipped.push(rg);
+                    continue;
+                }
+            }
+            self.stream(&by_roots, rg, |decoded| {
+                let rows = decoded.num_rows();
+                chooser.push(&assemble(&by_fields, &named_columns(&decoded), rows, path)?, offset)?;
+                offset += rows;
+                Ok(())
+            })?;
+        }
+        if let Some(skip) = &skip {
+            // For the partitions still to come.
+            chooser.settle(usize::MAX)?;
+            skip.publish(chooser.worst());
+        }
         if offset != self.num_rows {
             return Err(Error::parquet(
                 format!("{} rows were expected but {offset} were decoded", self.num_rows),
@@ -348,27 +388,37 @@ impl Read<'_> {
         assemble(fields, &kept_columns, kept, path)
     }
 
-    /// Decodes the root columns `roots` in batches of about
-    /// [`SELECTED_INPUT_ROWS`] rows, in row order, handing each to `each`.
-    /// When a column is dictionary encoded a batch is a whole row group
-    /// instead: its keys are kept (see the module's note), and a choice
-    /// that evaluates a dictionary's entries once (a regex, `isin`) does
-    /// so once per row group, not once per slice of it (measured: the
-    /// regex bench's read took 0.19 s in slices, 0.10 s by row group).
-    fn stream(&self, roots: &[usize], mut each: impl FnMut(RecordBatch) -> Result<()>) -> Result<()> {
+    /// The rows of row group `rg` this read reads: the slice's, or all.
+    fn rows_of(&self, rg: usize) -> Result<usize> {
+        if self.base.is_some() {
+            return Ok(self.num_rows);
+        }
+        let rows = self.file.reader.metadata().row_group(rg).num_rows();
+        usize::try_from(rows).map_err(|_| Error::parquet(format!("row count {rows}"), &self.file.source.path))
+    }
+
+    /// Decodes the root columns `roots` of row group `rg` (the slice's rows
+    /// of it, for a slice) in batches of about [`SELECTED_INPUT_ROWS`]
+    /// rows, in row order, handing each to `each`. When a column is
+    /// dictionary encoded the row group is one batch instead: its keys are
+    /// kept (see the module's note), and a choice that evaluates a
+    /// dictionary's entries once (a regex, `isin`) does so once per row
+    /// group, not once per slice of it (measured: the regex bench's read
+    /// took 0.19 s in slices, 0.10 s by row group).
+    fn stream(
+        &self,
+        roots: &[usize],
+        rg: usize,
+        mut each: impl FnMut(RecordBatch) -> Result<()>,
+    ) -> Result<()> {
         let file_schema = self.file.reader.schema();
         let dictionary =
             roots.iter().any(|&i| matches!(file_schema.field(i).data_type(), DataType::Dictionary(_, _)));
         let (file, base) = (self.file, self.selection(None));
-        if !dictionary {
-            return for_each_batch(file, roots, self.non_empty.clone(), SELECTED_INPUT_ROWS, base, &mut each)
-                .map(drop);
+        if dictionary {
+            return each(decode(file, roots, vec![rg], SELECTED_INPUT_ROWS, base)?);
         }
-        for &rg in &self.non_empty {
-            // A slice is of one row group: its selection is that row group's.
-            each(decode(file, roots, vec![rg], SELECTED_INPUT_ROWS, base.clone())?)?;
-        }
-        Ok(())
+        for_each_batch(file, roots, vec![rg], SELECTED_INPUT_ROWS, base, &mut each).map(drop)
     }
 }
 

@@ -172,7 +172,7 @@ fn widen_zero(key: Key, low: bool) -> Key {
 }
 
 /// A statistics bound as a [`Key`] (`None` for types that are not compared).
-fn key_of(value: &ScalarValue) -> Option<Key> {
+pub(crate) fn key_of(value: &ScalarValue) -> Option<Key> {
     Some(match value {
         ScalarValue::Int64(v) => Key::Int((*v).into()),
         ScalarValue::UInt64(v) => Key::Int((*v).into()),

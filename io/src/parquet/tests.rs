@@ -904,7 +904,7 @@ fn top_rows_read_in_the_scan_equal_a_read_then_a_sort_head() {
         let full = source.read(&part, &projection, &metrics).unwrap();
         for keys in &orders {
             for n in [0, 1, 5, 40, 10_000] {
-                let top = crate::scan::TopRows { keys: keys.clone(), n };
+                let top = crate::scan::TopRows::new(keys.clone(), n);
                 let got = source.read_keeping(&part, &projection, Keep::Top(&top), &metrics).unwrap();
                 assert_eq!(got.num_rows(), n.min(full.num_rows()), "{keys:?} {n}");
                 assert_eq!(got.schema(), full.schema());
@@ -977,7 +977,7 @@ fn a_top_k_over_many_batches_keeps_the_head_of_the_full_sort() {
         let full = source.read(&part, &projection, &metrics).unwrap();
         for keys in &orders {
             for n in [1, 7, 3_000, 70_000] {
-                let top = crate::scan::TopRows { keys: keys.clone(), n };
+                let top = crate::scan::TopRows::new(keys.clone(), n);
                 let got = source.read_keeping(&part, &projection, Keep::Top(&top), &metrics).unwrap();
                 assert_eq!(got.num_rows(), n.min(full.num_rows()), "{keys:?} {n}");
                 let rows = got.column(1).as_primitive::<Int64Type>().values();
@@ -1108,7 +1108,7 @@ fn partitions_cut_to_a_size_read_the_same_rows() {
             }
         }
         // Each piece's top 3 by v descending is the head of that piece's sort.
-        let top = crate::scan::TopRows { keys: vec![SortKey::new("v").ascending(false)], n: 3 };
+        let top = crate::scan::TopRows::new(vec![SortKey::new("v").ascending(false)], 3);
         for p in parts.iter().take(3) {
             let full = source.read(p, &projection, &metrics).unwrap();
             let got = source.read_keeping(p, &projection, Keep::Top(&top), &metrics).unwrap();
@@ -1121,4 +1121,76 @@ fn partitions_cut_to_a_size_read_the_same_rows() {
         }
     }
     assert!(seen_slices && seen_runs, "{one_row_group}");
+}
+
+/// Partitions of one top-k share their bounds: a bound proven by an
+/// earlier partition skips a later partition's row groups whose min ties
+/// it (ties go to the earlier rows), while a bound proven by a later
+/// partition skips only row groups whose min is above it, so the earlier
+/// partition's tied rows are still read, whichever runs first.
+#[test]
+fn a_top_k_skips_by_shared_bounds_and_keeps_earlier_ties() {
+    use crate::scan::{SharedBound, TopBounds, TopRows};
+    use rusk_ops::sort::SortKey;
+    let dir = tempfile::tempdir().unwrap();
+    // Two row groups of 10 rows each; k is 7 in every row, then 9 in the
+    // last row group of the second file.
+    let (first, second) = (dir.path().join("a.parquet"), dir.path().join("b.parquet"));
+    let seq = |from: i64| Arc::new(Int64Array::from_iter_values(from..from + 20)) as ArrayRef;
+    write(&first, &[batch(vec![("seq", seq(0)), ("k", Arc::new(Int64Array::from(vec![7i64; 20])))])], 10);
+    let ks: Vec<i64> = (0..20).map(|i| if i < 10 { 7 } else { 9 }).collect();
+    write(&second, &[batch(vec![("seq", seq(20)), ("k", Arc::new(Int64Array::from(ks)))])], 10);
+    let source = open(&[first, second], ParquetOptions::default());
+    let projection = vec![source.schema().index_of("seq").unwrap(), source.schema().index_of("k").unwrap()];
+    let parts = source.partitions();
+    assert_eq!(parts.len(), 2);
+    let seqs = |b: &RecordBatch| b.column(0).as_primitive::<Int64Type>().values().to_vec();
+
+    // The later partition first: its bound 7 must not skip the earlier
+    // partition's row groups of 7s, which win the ties.
+    let bounds = Arc::new(TopBounds::new(2));
+    let top = |partition| TopRows {
+        keys: vec![SortKey::new("k")],
+        n: 3,
+        shared: Some(SharedBound { bounds: Arc::clone(&bounds), partition }),
+    };
+    let metrics = ScanMetrics::default();
+    let later = source.read_keeping(&parts[1], &projection, Keep::Top(&top(1)), &metrics).unwrap();
+    assert_eq!(seqs(&later), vec![20, 21, 22]);
+    // Its own bound skipped its second row group (min 9 > 7).
+    assert_eq!(metrics.snapshot().row_groups_read, 1);
+    let earlier = source.read_keeping(&parts[0], &projection, Keep::Top(&top(0)), &metrics).unwrap();
+    assert_eq!(seqs(&earlier), vec![0, 1, 2]);
+    // Its first row group was read (a tie with a later bound may win), its
+    // second skipped by its own bound.
+    assert_eq!(metrics.snapshot().row_groups_read, 2);
+
+    // The earlier partition first: its bound 7 skips every row group of the
+    // later one (7s that lose the ties, then 9s).
+    let bounds = Arc::new(TopBounds::new(2));
+    let top = |partition| TopRows {
+        keys: vec![SortKey::new("k")],
+        n: 3,
+        shared: Some(SharedBound { bounds: Arc::clone(&bounds), partition }),
+    };
+    let metrics = ScanMetrics::default();
+    let earlier = source.read_keeping(&parts[0], &projection, Keep::Top(&top(0)), &metrics).unwrap();
+    assert_eq!(seqs(&earlier), vec![0, 1, 2]);
+    let later = source.read_keeping(&parts[1], &projection, Keep::Top(&top(1)), &metrics).unwrap();
+    assert_eq!(later.num_rows(), 0);
+    assert_eq!(metrics.snapshot().row_groups_read, 1);
+
+    // Descending with two keys: the later partition's 9s beat the earlier
+    // one's bound of 7 (its 7s are skipped by its own bound, 9).
+    let bounds = Arc::new(TopBounds::new(2));
+    let two = |partition| TopRows {
+        keys: vec![SortKey::new("k").ascending(false), SortKey::new("seq").ascending(false)],
+        n: 3,
+        shared: Some(SharedBound { bounds: Arc::clone(&bounds), partition }),
+    };
+    let metrics = ScanMetrics::default();
+    let earlier = source.read_keeping(&parts[0], &projection, Keep::Top(&two(0)), &metrics).unwrap();
+    assert_eq!(seqs(&earlier), vec![17, 18, 19]);
+    let later = source.read_keeping(&parts[1], &projection, Keep::Top(&two(1)), &metrics).unwrap();
+    assert_eq!(seqs(&later), vec![37, 38, 39]);
 }

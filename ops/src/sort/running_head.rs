@@ -44,6 +44,27 @@ impl<'a> RunningHead<'a> {
         RunningHead { keys, n, pieces: vec![], positions: vec![], worst: None }
     }
 
+    /// The first key of the `n`-th best row so far, once `n` are known and
+    /// one comparison against it decides (see [`decides`]): a row whose
+    /// first key is worse cannot win, nor, with one key, one equal to it
+    /// that comes later.
+    pub fn worst(&self) -> Option<&ArrayRef> {
+        self.worst.as_ref()
+    }
+
+    /// Cuts the candidates back to the best `n` now when more are held, so
+    /// that [`RunningHead::worst`] is as tight as the rows pushed so far
+    /// allow (a reader asks before it skips a row group by it).
+    ///
+    /// # Errors
+    /// As [`super::sort_batch`].
+    pub fn settle(&mut self) -> Result<()> {
+        if self.positions.len() > self.n {
+            self.cut()?;
+        }
+        Ok(())
+    }
+
     /// Takes in `batch`, the rows from position `offset` on.
     ///
     /// # Errors
