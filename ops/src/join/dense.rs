@@ -49,7 +49,25 @@ const SLOTS_PER_ROW: usize = 4;
 /// Ranges this small get a table whatever the number of build rows.
 const ALWAYS_SLOTS: usize = 4_096;
 
-/// The build side's group ids by key offset.
+/// The smallest valid key of `key` and how many slots its range takes,
+/// when it is small enough (`None` for no valid key or too wide a range).
+fn range<T>(key: &PrimitiveArray<T>) -> Option<(i64, usize)>
+where
+    T: ArrowPrimitiveType,
+    T::Native: Into<i64>,
+{
+    let values = key.values();
+    let (min, max) = (0..values.len())
+        .filter(|&i| key.is_valid(i))
+        .map(|i| values[i].into())
+        .fold(None, |acc: Option<(i64, i64)>, v| {
+            Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+        })?;
+    let span = usize::try_from(i128::from(max) - i128::from(min) + 1).ok()?;
+    (span <= ALWAYS_SLOTS.max(SLOTS_PER_ROW.saturating_mul(values.len()))).then_some((min, span))
+}
+
+/// The build side's group ids (or rows, [`DenseKeys::unique`]) by key offset.
 pub(super) struct DenseKeys {
     data_type: DataType,
     min: i64,
@@ -71,24 +89,44 @@ impl DenseKeys {
         T: ArrowPrimitiveType,
         T::Native: Into<i64>,
     {
-        let valid = |i: usize| key.is_valid(i);
+        let (min, span) = range(key)?;
         let values = key.values();
-        let (min, max) = (0..values.len())
-            .filter(|&i| valid(i))
-            .map(|i| values[i].into())
-            .fold(None, |acc: Option<(i64, i64)>, v| {
-                Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
-            })?;
-        let span = usize::try_from(i128::from(max) - i128::from(min) + 1).ok()?;
-        if span > ALWAYS_SLOTS.max(SLOTS_PER_ROW.saturating_mul(values.len())) {
-            return None;
-        }
         let mut slots = vec![NONE; span];
         for (i, &g) in row_groups.iter().enumerate() {
             if g != NONE {
                 // A valid key (null keys' groups are NONE) within [min, max].
                 let offset = (values[i].into() - min) as usize;
                 slots[offset] = g;
+            }
+        }
+        Some(DenseKeys { data_type: key.data_type().clone(), min, slots })
+    }
+
+    /// A table of build rows instead of groups, when `keys` is one integer
+    /// column of a range small enough in which no key repeats (a dimension
+    /// table's key); `None` otherwise. Its [`DenseKeys::probe`] gives each
+    /// probe row its one build row, with no group table built at all.
+    /// The build side has fewer than `NONE` rows (checked by `hash_join`).
+    pub(super) fn unique(keys: &[ArrayRef]) -> Option<Self> {
+        let [key] = keys else { return None };
+        with_integer!(key, |typed: T| Self::build_unique::<T>(typed))
+    }
+
+    fn build_unique<T>(key: &PrimitiveArray<T>) -> Option<Self>
+    where
+        T: ArrowPrimitiveType,
+        T::Native: Into<i64>,
+    {
+        let (min, span) = range(key)?;
+        let mut slots = vec![NONE; span];
+        for (row, v) in key.iter().enumerate() {
+            if let Some(v) = v {
+                // Within [min, max].
+                let slot = &mut slots[(v.into() - min) as usize];
+                if *slot != NONE {
+                    return None;
+                }
+                *slot = row as u32;
             }
         }
         Some(DenseKeys { data_type: key.data_type().clone(), min, slots })

@@ -18,6 +18,14 @@
 //! interned into the same table: an id at or past the build's group count
 //! is a key the build side does not hold.
 //!
+//! A build side keyed by one integer column of a small range in which no
+//! key repeats (a dimension table's `1..n`) skips all of that: a table of
+//! build rows by key offset (`DenseKeys::unique`) gives each probe row its
+//! match in one load, and when every probe row matches once the probe
+//! side's columns are reused as they are. On a 1.25e6 × 1e5 star join
+//! (one task of the h2o star join) finding the pairs went from 7.6 to
+//! 1.7 ms and the whole join from 9.2 to 3.2 ms.
+//!
 //! Nulls: a row with a null in any key matches nothing (as SQL and Polars;
 //! pandas matches NaN with NaN). Such build rows are left out of the
 //! buckets, so the null key's group, which a probe row may find, is empty.
@@ -141,17 +149,63 @@ pub(super) fn key_pairs(
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    // The right side builds, but for a right join: the left join of right
+    // with left, sides swapped back.
+    let (build, probe, probe_how) = match how {
+        JoinType::Right => (left_keys, right_keys, JoinType::Left),
+        _ => (right_keys, left_keys, how),
+    };
+    let build_len = build.first().map_or(0, |k| k.len());
+    let (build_rows, probe_rows) = match DenseKeys::unique(build).and_then(|d| d.probe(probe)) {
+        Some(found) => unique_pairs(found, build_len, probe_how),
+        None => BuildTable::new(build, &types)?.probe(probe, probe_how)?,
+    };
     if how == JoinType::Right {
-        // The left join of right with left, sides swapped back.
-        let table = BuildTable::new(left_keys, &types)?;
-        let (left, right) = table.probe(right_keys, JoinType::Left)?;
-        let left =
-            left.ok_or_else(|| Error::Internal("a left probe without build rows (a bug in rusk)".into()))?;
-        return Ok((left, Some(right)));
+        let left = build_rows
+            .ok_or_else(|| Error::Internal("a left probe without build rows (a bug in rusk)".into()))?;
+        return Ok((left, Some(probe_rows)));
     }
-    let table = BuildTable::new(right_keys, &types)?;
-    let (right, left) = table.probe(left_keys, how)?;
-    Ok((left, right))
+    Ok((probe_rows, build_rows))
+}
+
+/// The (build row, probe row) pairs of a join of `how` with the probe
+/// side as its left, given each probe row's one build row (`found`,
+/// `NONE` for none), as a build side whose keys never repeat gives them
+/// (`DenseKeys::unique`); `(None, probe rows)` for semi and anti. A fact
+/// table's rows against a dimension table's all match once: the probe
+/// rows are then every row in order, which the output reuses as they are.
+fn unique_pairs(found: Vec<u32>, build_len: usize, how: JoinType) -> (Option<Vec<u32>>, Vec<u32>) {
+    let n = found.len();
+    // Probe row numbers are below `NONE` (checked by `hash_join`).
+    let matched = |keep: bool| -> Vec<u32> {
+        found.iter().enumerate().filter(|(_, &r)| (r != NONE) == keep).map(|(i, _)| i as u32).collect()
+    };
+    match how {
+        JoinType::Semi => (None, matched(true)),
+        JoinType::Anti => (None, matched(false)),
+        JoinType::Inner if found.contains(&NONE) => {
+            let probe_rows = matched(true);
+            let build_rows = probe_rows.iter().map(|&i| found[i as usize]).collect();
+            (Some(build_rows), probe_rows)
+        }
+        JoinType::Outer => {
+            // The left join, then the build rows no probe row found, in order.
+            let mut hit = vec![false; build_len];
+            for &r in &found {
+                if let Some(h) = hit.get_mut(r as usize) {
+                    *h = true;
+                }
+            }
+            let (mut build_rows, mut probe_rows) = (found, (0..n as u32).collect::<Vec<u32>>());
+            for (r, _) in hit.iter().enumerate().filter(|(_, &h)| !h) {
+                probe_rows.push(NONE);
+                build_rows.push(r as u32);
+            }
+            (Some(build_rows), probe_rows)
+        }
+        // Inner with every probe row matched, or left: every probe row once.
+        _ => (Some(found), (0..n as u32).collect()),
+    }
 }
 
 /// The build side's rows bucketed by key: the rows of group `g` are
@@ -538,6 +592,96 @@ pub(crate) mod tests {
             assert!(!inner.is_empty(), "{name}");
             assert_eq!(rows(&join(&left, &right, JoinType::Inner)), inner, "{name}");
             assert_eq!(rows(&join(&left, &right, JoinType::Left)), left_rows, "{name}");
+        }
+    }
+
+    /// A build side whose integer keys never repeat (a dimension table's),
+    /// looked up by offset straight to its row: every join type as nested
+    /// loops give it, with nulls and probe keys outside the build's range.
+    #[test]
+    fn unique_dense_keys_join_as_a_nested_loop_does() {
+        let mut state = 5u64;
+        let mut next = move |m: i64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) as i64).rem_euclid(m)
+        };
+        // Right: 0..60 shuffled, every 7th null; left: -5..70 drawn, every 9th null.
+        let rk: Vec<Option<i64>> = (0..60).map(|j| (j % 7 != 3).then_some((j * 37) % 60)).collect();
+        let lk: Vec<Option<i64>> = (0..300).map(|i| (i % 9 != 4).then(|| next(75) - 5)).collect();
+        for data_type in [DataType::Int64, DataType::Int8] {
+            let typed =
+                |v: &[Option<i64>]| cast(&(Arc::new(Int64Array::from(v.to_vec())) as ArrayRef), &data_type);
+            let left = batch(vec![
+                ("k", typed(&lk).unwrap()),
+                ("a", Arc::new(Int64Array::from_iter_values(0..300))),
+            ]);
+            let right =
+                batch(vec![("k", typed(&rk).unwrap()), ("b", Arc::new(Int64Array::from_iter_values(0..60)))]);
+            let key = |k: Option<i64>| k.map_or("-".to_string(), |k| k.to_string());
+            // The rows of `side` holding `k` (never a null).
+            let hits = |k: Option<i64>, side: &[Option<i64>]| -> Vec<usize> {
+                side.iter().enumerate().filter(|(_, &o)| k.is_some() && o == k).map(|(j, _)| j).collect()
+            };
+            let (mut inner, mut left_rows, mut semi, mut anti) = (vec![], vec![], vec![], vec![]);
+            for (i, &k) in lk.iter().enumerate() {
+                let found = hits(k, &rk);
+                for &j in &found {
+                    inner.push(format!("{} {i} {j}", key(k)));
+                    left_rows.push(format!("{} {i} {j}", key(k)));
+                }
+                if found.is_empty() {
+                    left_rows.push(format!("{} {i} -", key(k)));
+                    anti.push(format!("{} {i}", key(k)));
+                } else {
+                    semi.push(format!("{} {i}", key(k)));
+                }
+            }
+            let mut outer = left_rows.clone();
+            let mut right_rows = vec![];
+            for (j, &k) in rk.iter().enumerate() {
+                let found = hits(k, &lk);
+                if found.is_empty() {
+                    outer.push(format!("{} - {j}", key(k)));
+                    right_rows.push(format!("{} - {j}", key(k)));
+                }
+                right_rows.extend(found.iter().map(|i| format!("{} {i} {j}", key(k))));
+            }
+            assert!(!inner.is_empty() && !anti.is_empty());
+            for (how, want) in [
+                (JoinType::Inner, inner),
+                (JoinType::Left, left_rows),
+                (JoinType::Outer, outer),
+                (JoinType::Semi, semi),
+                (JoinType::Anti, anti),
+                (JoinType::Right, right_rows),
+            ] {
+                assert_eq!(rows(&join(&left, &right, how)), want, "{how} {data_type}");
+            }
+            // Every probe row matched once: the left rows are every row, in order.
+            let all: Vec<Option<i64>> = (0..300).map(|i| Some((i * 11) % 60)).collect();
+            let dense = batch(vec![
+                ("k", typed(&all).unwrap()),
+                ("a", Arc::new(Int64Array::from_iter_values(0..300))),
+            ]);
+            let full: Vec<Option<i64>> = (0..60).map(|j| Some((j * 37) % 60)).collect();
+            let dim = batch(vec![
+                ("k", typed(&full).unwrap()),
+                ("b", Arc::new(Int64Array::from_iter_values(0..60))),
+            ]);
+            let want: Vec<String> = (0..300)
+                .map(|i| format!("{} {i} {}", (i * 11) % 60, (0..60).find(|&j| full[j] == all[i]).unwrap()))
+                .collect();
+            assert_eq!(rows(&join(&dense, &dim, JoinType::Inner)), want, "{data_type}");
+            // A right join builds on the left side: here the unique one.
+            let mut by_left = vec![];
+            for (i, &k) in lk.iter().enumerate() {
+                let found = hits(k, &rk);
+                if found.is_empty() {
+                    by_left.push(format!("{} - {i}", key(k)));
+                }
+                by_left.extend(found.iter().map(|j| format!("{} {j} {i}", key(k))));
+            }
+            assert_eq!(rows(&join(&right, &left, JoinType::Right)), by_left, "{data_type}");
         }
     }
 

@@ -79,6 +79,11 @@ fn timing() {
             side(unique(10_000).into_iter().map(|k| k * 1_000_003).collect(), false, 2),
         ),
         (
+            "1.25e6 x 1e5 int64 star (all match)",
+            side((0..big).map(|_| rng.below(100_000) as i64 + 1).collect(), false, 9),
+            side(unique(100_000).into_iter().map(|k| k + 1).collect(), false, 10),
+        ),
+        (
             "1.25e6 x 1.25e6 int64 (~1 match)",
             side((0..big).map(|_| rng.below(big as u64) as i64).collect(), false, 3),
             side(unique(big), false, 4),
