@@ -1145,52 +1145,36 @@ fn a_top_k_skips_by_shared_bounds_and_keeps_earlier_ties() {
     let parts = source.partitions();
     assert_eq!(parts.len(), 2);
     let seqs = |b: &RecordBatch| b.column(0).as_primitive::<Int64Type>().values().to_vec();
+    // Reads partition `p` as the top 3 by `keys`, sharing `bounds`.
+    let read = |p: usize, keys: &[SortKey], bounds: &Arc<TopBounds>, metrics: &ScanMetrics| {
+        let shared = Some(SharedBound { bounds: Arc::clone(bounds), partition: p });
+        let top = TopRows { keys: keys.to_vec(), n: 3, shared };
+        source.read_keeping(&parts[p], &projection, Keep::Top(&top), metrics).unwrap()
+    };
+    let by_k = [SortKey::new("k")];
 
     // The later partition first: its bound 7 must not skip the earlier
     // partition's row groups of 7s, which win the ties.
-    let bounds = Arc::new(TopBounds::new(2));
-    let top = |partition| TopRows {
-        keys: vec![SortKey::new("k")],
-        n: 3,
-        shared: Some(SharedBound { bounds: Arc::clone(&bounds), partition }),
-    };
-    let metrics = ScanMetrics::default();
-    let later = source.read_keeping(&parts[1], &projection, Keep::Top(&top(1)), &metrics).unwrap();
-    assert_eq!(seqs(&later), vec![20, 21, 22]);
+    let (bounds, metrics) = (Arc::new(TopBounds::new(2)), ScanMetrics::default());
+    assert_eq!(seqs(&read(1, &by_k, &bounds, &metrics)), vec![20, 21, 22]);
     // Its own bound skipped its second row group (min 9 > 7).
     assert_eq!(metrics.snapshot().row_groups_read, 1);
-    let earlier = source.read_keeping(&parts[0], &projection, Keep::Top(&top(0)), &metrics).unwrap();
-    assert_eq!(seqs(&earlier), vec![0, 1, 2]);
+    assert_eq!(seqs(&read(0, &by_k, &bounds, &metrics)), vec![0, 1, 2]);
     // Its first row group was read (a tie with a later bound may win), its
     // second skipped by its own bound.
     assert_eq!(metrics.snapshot().row_groups_read, 2);
 
     // The earlier partition first: its bound 7 skips every row group of the
     // later one (7s that lose the ties, then 9s).
-    let bounds = Arc::new(TopBounds::new(2));
-    let top = |partition| TopRows {
-        keys: vec![SortKey::new("k")],
-        n: 3,
-        shared: Some(SharedBound { bounds: Arc::clone(&bounds), partition }),
-    };
-    let metrics = ScanMetrics::default();
-    let earlier = source.read_keeping(&parts[0], &projection, Keep::Top(&top(0)), &metrics).unwrap();
-    assert_eq!(seqs(&earlier), vec![0, 1, 2]);
-    let later = source.read_keeping(&parts[1], &projection, Keep::Top(&top(1)), &metrics).unwrap();
-    assert_eq!(later.num_rows(), 0);
+    let (bounds, metrics) = (Arc::new(TopBounds::new(2)), ScanMetrics::default());
+    assert_eq!(seqs(&read(0, &by_k, &bounds, &metrics)), vec![0, 1, 2]);
+    assert_eq!(read(1, &by_k, &bounds, &metrics).num_rows(), 0);
     assert_eq!(metrics.snapshot().row_groups_read, 1);
 
     // Descending with two keys: the later partition's 9s beat the earlier
     // one's bound of 7 (its 7s are skipped by its own bound, 9).
-    let bounds = Arc::new(TopBounds::new(2));
-    let two = |partition| TopRows {
-        keys: vec![SortKey::new("k").ascending(false), SortKey::new("seq").ascending(false)],
-        n: 3,
-        shared: Some(SharedBound { bounds: Arc::clone(&bounds), partition }),
-    };
-    let metrics = ScanMetrics::default();
-    let earlier = source.read_keeping(&parts[0], &projection, Keep::Top(&two(0)), &metrics).unwrap();
-    assert_eq!(seqs(&earlier), vec![17, 18, 19]);
-    let later = source.read_keeping(&parts[1], &projection, Keep::Top(&two(1)), &metrics).unwrap();
-    assert_eq!(seqs(&later), vec![37, 38, 39]);
+    let two = [SortKey::new("k").ascending(false), SortKey::new("seq").ascending(false)];
+    let (bounds, metrics) = (Arc::new(TopBounds::new(2)), ScanMetrics::default());
+    assert_eq!(seqs(&read(0, &two, &bounds, &metrics)), vec![17, 18, 19]);
+    assert_eq!(seqs(&read(1, &two, &bounds, &metrics)), vec![37, 38, 39]);
 }
