@@ -376,7 +376,9 @@ impl Read<'_> {
         let (kept_by, mask) = chooser.finish(&by_schema, self.num_rows)?;
         let kept = kept_by.num_rows();
         let mut kept_columns = named_columns(&kept_by);
-        if !rest.is_empty() {
+        // With no row kept the other columns are not opened: `assemble`
+        // makes them empty.
+        if !rest.is_empty() && kept > 0 {
             if kept as f64 > LATE_MATERIALIZATION_SHARE * self.num_rows as f64 {
                 for (name, column) in self.decode(&rest, None)? {
                     kept_columns.push((name, arrow::compute::filter(column.as_ref(), &mask)?));
