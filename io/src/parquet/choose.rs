@@ -24,14 +24,14 @@ use crate::dataset::{rows_mask, Keep};
 pub(crate) enum Chooser<'a> {
     /// A filter: each batch's mask and kept rows.
     Where { keep: Keep<'a>, masks: Vec<BooleanArray>, kept: Vec<RecordBatch> },
-    /// A top-k of `n` rows.
-    Top { head: RunningHead<'a>, n: usize },
+    /// A top-k.
+    Top(RunningHead<'a>),
 }
 
 impl<'a> Chooser<'a> {
     pub(crate) fn new(keep: Keep<'a>) -> Self {
         match keep {
-            Keep::Top(top) => Chooser::Top { head: RunningHead::new(&top.keys, top.n), n: top.n },
+            Keep::Top(top) => Chooser::Top(RunningHead::new(&top.keys, top.n)),
             Keep::Where(_) => Chooser::Where { keep, masks: vec![], kept: vec![] },
         }
     }
@@ -45,7 +45,7 @@ impl<'a> Chooser<'a> {
                 masks.push(mask);
                 Ok(())
             }
-            Chooser::Top { head, .. } => head.push(batch, offset),
+            Chooser::Top(head) => head.push(batch, offset),
         }
     }
 
@@ -53,18 +53,17 @@ impl<'a> Chooser<'a> {
     /// `RunningHead::worst`); `None` for a filter.
     pub(crate) fn worst(&self) -> Option<&arrow::array::ArrayRef> {
         match self {
-            Chooser::Top { head, .. } => head.worst(),
+            Chooser::Top(head) => head.worst(),
             Chooser::Where { .. } => None,
         }
     }
 
-    /// Before a top-k decides whether to skip `rows` rows by [`Chooser::worst`]:
-    /// tightens it when its candidates are cut back (`RunningHead::settle`)
-    /// for no more work than decoding those rows would be.
+    /// Before a top-k decides whether to skip `rows` rows by
+    /// [`Chooser::worst`]: tightens it (`RunningHead::settle`).
     pub(crate) fn settle(&mut self, rows: usize) -> Result<()> {
         match self {
-            Chooser::Top { head, n } if *n <= rows => head.settle(),
-            _ => Ok(()),
+            Chooser::Top(head) => head.settle(rows),
+            Chooser::Where { .. } => Ok(()),
         }
     }
 
@@ -83,7 +82,7 @@ impl<'a> Chooser<'a> {
                 };
                 Ok((concat_batches(schema, &kept)?, mask))
             }
-            Chooser::Top { head, .. } => {
+            Chooser::Top(head) => {
                 let (best, positions) = head.finish()?;
                 let best = best.unwrap_or_else(|| RecordBatch::new_empty(Arc::clone(schema)));
                 Ok((best, rows_mask(positions, num_rows)?))

@@ -491,6 +491,15 @@ pub(crate) mod tests {
         batch.schema().fields().iter().map(|f| f.name().clone()).collect()
     }
 
+    /// Seeded draws in `0..m` (a linear congruential generator).
+    fn draws(seed: u64) -> impl FnMut(i64) -> i64 {
+        let mut state = seed;
+        move |m: i64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) as i64).rem_euclid(m)
+        }
+    }
+
     fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
         RecordBatch::try_from_iter(columns).unwrap()
     }
@@ -548,11 +557,7 @@ pub(crate) mod tests {
     /// left joins are the nested loop's pairs, in its order.
     #[test]
     fn integer_keys_join_as_a_nested_loop_does() {
-        let mut state = 11u64;
-        let mut next = move |m: i64| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 33) as i64).rem_euclid(m)
-        };
+        let mut next = draws(11);
         let value = |name: &str, v: i64| match name {
             "dense" => v - 3,
             "sparse" => v * 1_000_000_007,
@@ -600,11 +605,7 @@ pub(crate) mod tests {
     /// loops give it, with nulls and probe keys outside the build's range.
     #[test]
     fn unique_dense_keys_join_as_a_nested_loop_does() {
-        let mut state = 5u64;
-        let mut next = move |m: i64| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 33) as i64).rem_euclid(m)
-        };
+        let mut next = draws(5);
         // Right: 0..60 shuffled, every 7th null; left: -5..70 drawn, every 9th null.
         let rk: Vec<Option<i64>> = (0..60).map(|j| (j % 7 != 3).then_some((j * 37) % 60)).collect();
         let lk: Vec<Option<i64>> = (0..300).map(|i| (i % 9 != 4).then(|| next(75) - 5)).collect();

@@ -54,12 +54,14 @@ impl<'a> RunningHead<'a> {
 
     /// Cuts the candidates back to the best `n` now when more are held, so
     /// that [`RunningHead::worst`] is as tight as the rows pushed so far
-    /// allow (a reader asks before it skips a row group by it).
+    /// allow (a reader asks before it skips `next_rows` rows by it). Only
+    /// when `n` is at most `next_rows`: the cut then costs no more than
+    /// decoding those rows would.
     ///
     /// # Errors
     /// As [`super::sort_batch`].
-    pub fn settle(&mut self) -> Result<()> {
-        if self.positions.len() > self.n {
+    pub fn settle(&mut self, next_rows: usize) -> Result<()> {
+        if self.n <= next_rows && self.positions.len() > self.n {
             self.cut()?;
         }
         Ok(())
